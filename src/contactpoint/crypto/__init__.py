@@ -1,0 +1,1 @@
+"""Keys and encryption: a versioned keyring, per-record AES-GCM, HMAC blind indexes."""

@@ -1,0 +1,1 @@
+"""Pure domain: records, identifiers and rules. Imports nothing but the standard library."""

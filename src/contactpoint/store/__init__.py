@@ -1,0 +1,1 @@
+"""SQLAlchemy tables and the repository: the only place SQL lives."""
