@@ -1,0 +1,76 @@
+"""Key rotation and retirement.
+
+Rotation adds a key version and re-encrypts every record under it in batches, each batch its own
+transaction, so an interrupted run resumes where it stopped: records already moved are not
+touched again. A version can be retired (its secret destroyed) only when no record uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from contactpoint.app.services import Services
+from contactpoint.domain.errors import KeyringError
+
+DEFAULT_ROTATION_BATCH = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class RotationReport:
+    """What a rotation run did."""
+
+    new_version_created: bool
+    current_version: int
+    resealed: int
+    remaining: int
+
+
+def pending_rotation(services: Services) -> int:
+    """Records not yet under the current key version."""
+    with services.unit_of_work() as uow:
+        counts = uow.children.counts_by_key_version()
+    return sum(n for version, n in counts.items() if version != services.keyring.current)
+
+
+def rotate_keys(
+    services: Services,
+    *,
+    batch_size: int = DEFAULT_ROTATION_BATCH,
+    max_batches: int | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> RotationReport:
+    """Start a rotation (unless one is unfinished) and re-encrypt up to `max_batches` batches."""
+    created = False
+    if pending_rotation(services) == 0:
+        services.key_store.save(services.keyring.rotated(services.clock.now()))
+        services.use_keyring(services.key_store.load())
+        created = True
+    remaining = pending_rotation(services)
+    if on_start is not None:
+        on_start(remaining)
+    resealed = batches = 0
+    while max_batches is None or batches < max_batches:
+        with services.unit_of_work() as uow:
+            ids = uow.children.ids_not_under(services.keyring.current, batch_size)
+            if not ids:
+                break
+            for cp_id in ids:
+                uow.children.reseal(cp_id)
+            uow.commit()
+        resealed += len(ids)
+        batches += 1
+        if on_batch is not None:
+            on_batch(len(ids))
+    return RotationReport(created, services.keyring.current, resealed, pending_rotation(services))
+
+
+def retire_key(services: Services, version: int) -> None:
+    """Destroy a key version's secret, refusing while any record still depends on it."""
+    with services.unit_of_work() as uow:
+        in_use = uow.children.counts_by_key_version().get(version, 0)
+    if in_use:
+        raise KeyringError(f"key version {version} still protects {in_use} records: finish `keys rotate` first")
+    services.key_store.save(services.keyring.without(version))
+    services.use_keyring(services.key_store.load())

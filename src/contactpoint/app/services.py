@@ -1,0 +1,68 @@
+"""The application factory: builds settings, engine, keyring and crypto once per process.
+
+Nothing connects or reads the environment at import time; entrypoints call `build_services`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from contactpoint.crypto.blind_index import BlindIndexer, index_bits
+from contactpoint.crypto.keyring import FileKeyStore, Keyring, KeyStore, StaticKeyStore
+from contactpoint.crypto.record_cipher import RecordCipher
+from contactpoint.domain.clock import Clock, SystemClock
+from contactpoint.settings import Settings
+from contactpoint.store.engine import make_engine, make_session_factory
+from contactpoint.store.unit_of_work import UnitOfWork
+
+
+def key_store_for(settings: Settings) -> KeyStore:
+    """The keyring from the environment's secret if given, else the key file."""
+    if settings.keyring is not None:
+        return StaticKeyStore(Keyring.from_json(settings.keyring.get_secret_value()))
+    return FileKeyStore(settings.resolved_key_file())
+
+
+@dataclass
+class Services:
+    """Everything a use case needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    key_store: KeyStore
+    clock: Clock
+    keyring: Keyring = field(init=False)
+    session_factory: sessionmaker[Session] = field(init=False)
+    cipher: RecordCipher = field(init=False)
+    indexer: BlindIndexer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session_factory = make_session_factory(self.engine)
+        self.use_keyring(self.key_store.load())
+
+    def use_keyring(self, keyring: Keyring) -> None:
+        """Switch to a new keyring (after rotation or retirement)."""
+        self.keyring = keyring
+        self.cipher = RecordCipher(keyring)
+        self.indexer = BlindIndexer(keyring, index_bits(self.settings.planned_population))
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A fresh unit of work; use it as a context manager and commit once."""
+        return UnitOfWork(self.session_factory, self.cipher, self.indexer, self.clock)
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.engine.dispose()
+
+
+def build_services(settings: Settings, clock: Clock | None = None, key_store: KeyStore | None = None) -> Services:
+    """Wire the real implementations for a process."""
+    return Services(
+        settings=settings,
+        engine=make_engine(settings.resolved_database_url()),
+        key_store=key_store or key_store_for(settings),
+        clock=clock or SystemClock(),
+    )

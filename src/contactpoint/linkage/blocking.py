@@ -1,0 +1,104 @@
+"""Blocking terms: the normalised keys under which a record is indexed, for search and linkage.
+
+The same terms serve a practitioner's search (candidates for the search criteria) and feed
+linkage (candidates for a feed row), so both find a child the same way. Each term becomes a
+blind index value; nothing here is stored in the clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from contactpoint.domain.records import ChildRecord, PersonName
+from contactpoint.domain.visibility import search_may_match
+from contactpoint.linkage.normalise import family_name_keys, given_name_key
+
+
+class IndexKind(StrEnum):
+    """The blind indexes a record has, each with its own key."""
+
+    FAMILY_DOB = "family_dob"
+    GIVEN_DOB = "given_dob"
+    FAMILY_GIVEN_DISTRICT = "family_given_district"
+    POSTCODE_BIRTH_YEAR = "postcode_birth_year"
+    SOURCE_ID = "source_id"
+
+    @property
+    def uses_hidden_fields(self) -> bool:
+        """Built from address or identifiers, which a shielded child's record hides."""
+        return self in _HIDDEN_FIELD_KINDS
+
+    @property
+    def for_search(self) -> bool:
+        """Practitioners' search may query this kind; the others serve linkage only."""
+        return self in _SEARCH_KINDS
+
+
+_HIDDEN_FIELD_KINDS = frozenset(
+    {IndexKind.FAMILY_GIVEN_DISTRICT, IndexKind.POSTCODE_BIRTH_YEAR, IndexKind.SOURCE_ID}
+)
+_SEARCH_KINDS = frozenset({IndexKind.FAMILY_DOB, IndexKind.GIVEN_DOB, IndexKind.FAMILY_GIVEN_DISTRICT})
+
+
+@dataclass(frozen=True, slots=True)
+class BlockingTerm:
+    """One index entry to write: its kind, its plaintext term, and whether search may match it."""
+
+    kind: IndexKind
+    term: str
+    searchable: bool
+
+
+def family_dob_term(family_key: str, born: date) -> str:
+    """Term of the family-name-and-date-of-birth index."""
+    return f"{family_key}|{born.isoformat()}"
+
+
+def given_dob_term(given_key: str, born: date) -> str:
+    """Term of the given-name-and-date-of-birth index."""
+    return f"{given_key}|{born.isoformat()}"
+
+
+def family_given_district_term(family_key: str, given_key: str, district: str) -> str:
+    """Term of the names-and-postcode-district index."""
+    return f"{family_key}|{given_key}|{district}"
+
+
+def _name_terms(name: PersonName, born: date, district: str | None) -> Iterator[tuple[IndexKind, str]]:
+    given_key = given_name_key(name.given)
+    for family_key in family_name_keys(name.family):
+        yield IndexKind.FAMILY_DOB, family_dob_term(family_key, born)
+        if district is not None and given_key:
+            yield IndexKind.FAMILY_GIVEN_DISTRICT, family_given_district_term(family_key, given_key, district)
+    if given_key:
+        yield IndexKind.GIVEN_DOB, given_dob_term(given_key, born)
+
+
+def blocking_terms(record: ChildRecord) -> list[BlockingTerm]:
+    """Every index entry for a record, each marked searchable or not by the visibility policy."""
+    postcode = record.whereabouts.postcode
+    district = postcode.outward if postcode else None
+    raw: set[tuple[IndexKind, str]] = set()
+    for name in record.names.all():
+        raw.update(_name_terms(name, record.date_of_birth, district))
+    if postcode is not None:
+        raw.add((IndexKind.POSTCODE_BIRTH_YEAR, f"{postcode.value.replace(' ', '')}|{record.date_of_birth.year}"))
+    raw.update((IndexKind.SOURCE_ID, f"{i.scheme.value}|{i.value}") for i in record.identifiers)
+    return [
+        BlockingTerm(
+            kind, term,
+            kind.for_search and search_may_match(record.status, uses_hidden_fields=kind.uses_hidden_fields),
+        )
+        for kind, term in sorted(raw)
+    ]
+
+
+def search_terms_for_names(names: Iterable[PersonName], born: date) -> dict[IndexKind, set[str]]:
+    """Query terms for a name-and-date search (used by search; swapped dates are the caller's choice)."""
+    terms: dict[IndexKind, set[str]] = {IndexKind.FAMILY_DOB: set(), IndexKind.GIVEN_DOB: set()}
+    for kind, term in (t for name in names for t in _name_terms(name, born, None)):
+        terms[kind].add(term)
+    return terms

@@ -1,0 +1,38 @@
+"""Configuration from `CONTACTPOINT_*` environment variables, read only when an entrypoint asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HOME = Path(".contactpoint")
+
+
+class Settings(BaseSettings):
+    """Where the store and keys live, and the figures that size the system."""
+
+    model_config = SettingsConfigDict(env_prefix="CONTACTPOINT_", extra="forbid")
+
+    home: Path = Field(default=DEFAULT_HOME, description="Folder holding the SQLite store and the key file.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite in the home folder."
+    )
+    key_file: Path | None = Field(
+        default=None, description="Key file path; default: keyring.json in the home folder, never in the database."
+    )
+    keyring: SecretStr | None = Field(
+        default=None, description="The keyring JSON itself, for deployments that hold it in a secret store."
+    )
+    planned_population: int = Field(
+        default=11_000_000, ge=1, description="Children the index is sized for (sets blind index truncation)."
+    )
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the embedded SQLite store."""
+        return self.database_url or f"sqlite:///{(self.home / 'contactpoint.db').resolve()}"
+
+    def resolved_key_file(self) -> Path:
+        """The key file path, defaulting to the home folder."""
+        return self.key_file or self.home / "keyring.json"

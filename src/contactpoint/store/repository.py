@@ -1,0 +1,225 @@
+"""The child repository: the only place SQL about children is written.
+
+It encrypts on the way in and decrypts on the way out, so nothing above it handles ciphertext and
+nothing below it sees plaintext. It never commits: the unit of work does, once, at the edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from contactpoint.crypto.blind_index import BlindIndexer
+from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
+from contactpoint.domain.clock import Clock
+from contactpoint.domain.errors import ConcurrentUpdate, NotFound
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.records import ChildRecord
+from contactpoint.domain.vocabulary import RecordStatus
+from contactpoint.linkage.blocking import IndexKind, blocking_terms
+from contactpoint.store import codec
+from contactpoint.store.models import BlindIndexEntry, ChildRow, IssuedId, RecordKey
+
+CHILDREN_TABLE = ChildRow.__tablename__
+_IN_CHUNK = 500  # below SQLite's and PostgreSQL's bound-parameter limits with room to spare
+
+# Stored as small integers; append new kinds, never renumber.
+KIND_CODES: dict[IndexKind, int] = {
+    IndexKind.FAMILY_DOB: 1,
+    IndexKind.GIVEN_DOB: 2,
+    IndexKind.FAMILY_GIVEN_DISTRICT: 3,
+    IndexKind.POSTCODE_BIRTH_YEAR: 4,
+    IndexKind.SOURCE_ID: 5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChild:
+    """A decrypted record with its storage metadata."""
+
+    record: ChildRecord
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCount:
+    """How many records one LA holds in one status."""
+
+    la_code: str
+    status: RecordStatus
+    count: int
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _IN_CHUNK):
+        yield items[start : start + _IN_CHUNK]
+
+
+class ChildRepository:
+    """Reads and writes child records through the cipher and the blind indexer."""
+
+    def __init__(self, session: Session, cipher: RecordCipher, indexer: BlindIndexer, clock: Clock) -> None:
+        self._session = session
+        self._cipher = cipher
+        self._indexer = indexer
+        self._clock = clock
+
+    # IDs -----------------------------------------------------------------------------------------
+
+    def reserve_ids(self, count: int) -> list[ContactPointId]:
+        """Issue `count` new random IDs, none ever issued before; they are kept even after a purge."""
+        chosen: set[str] = set()
+        while len(chosen) < count:
+            candidates = {ContactPointId.generate().value for _ in range(count - len(chosen))} - chosen
+            taken: set[str] = set()
+            for chunk in _chunks(sorted(candidates)):
+                taken.update(self._session.scalars(select(IssuedId.cp_id).where(IssuedId.cp_id.in_(chunk))))
+            chosen |= candidates - taken
+        now = self._clock.now()
+        ordered = sorted(chosen)
+        if ordered:
+            self._session.execute(IssuedId.__table__.insert(), [{"cp_id": i, "issued_at": now} for i in ordered])
+        return [ContactPointId(i) for i in ordered]
+
+    def is_issued(self, cp_id: ContactPointId) -> bool:
+        """True when the ID was ever issued, whether or not its record still exists."""
+        return self._session.get(IssuedId, cp_id.value) is not None
+
+    # Writing -------------------------------------------------------------------------------------
+
+    def _seal(self, record: ChildRecord, version: int) -> SealedRecord:
+        return self._cipher.seal(codec.encode(record), self._context(record, version))
+
+    @staticmethod
+    def _context(record: ChildRecord, version: int) -> RecordContext:
+        return RecordContext(CHILDREN_TABLE, record.cp_id.value, record.status.value, record.la_code, version)
+
+    def _index_rows(self, record: ChildRecord) -> list[dict[str, object]]:
+        rows: dict[tuple[int, int], bool] = {}
+        for term in blocking_terms(record):
+            key = (KIND_CODES[term.kind], self._indexer.value(term.kind, term.term))
+            rows[key] = rows.get(key, False) or term.searchable
+        return [
+            {"kind": kind, "value": value, "cp_id": record.cp_id.value, "searchable": searchable}
+            for (kind, value), searchable in rows.items()
+        ]
+
+    def add_many(self, records: Sequence[ChildRecord]) -> None:
+        """Store new records (their IDs reserved first) in bulk: one multi-row insert per table."""
+        now = self._clock.now()
+        children: list[dict[str, object]] = []
+        keys: list[dict[str, object]] = []
+        index: list[dict[str, object]] = []
+        for record in records:
+            sealed = self._seal(record, 1)
+            children.append({
+                "cp_id": record.cp_id.value, "status": record.status.value, "la_code": record.la_code,
+                "record_version": 1, "payload": sealed.payload, "created_at": now, "updated_at": now,
+            })
+            keys.append({"cp_id": record.cp_id.value, "key_version": sealed.key_version,
+                         "wrapped_key": sealed.wrapped_key})
+            index.extend(self._index_rows(record))
+        if not children:
+            return
+        self._session.execute(ChildRow.__table__.insert(), children)
+        self._session.execute(RecordKey.__table__.insert(), keys)
+        if index:
+            self._session.execute(BlindIndexEntry.__table__.insert(), index)
+
+    def replace(self, record: ChildRecord, expected_version: int) -> int:
+        """Write a new version of a record; raises ConcurrentUpdate if someone else wrote first."""
+        return self._rewrite(record, expected_version, expected_version + 1)
+
+    def _rewrite(self, record: ChildRecord, expected_version: int, new_version: int) -> int:
+        sealed = self._seal(record, new_version)
+        result = self._session.execute(
+            update(ChildRow)
+            .where(ChildRow.cp_id == record.cp_id.value, ChildRow.record_version == expected_version)
+            .values(status=record.status.value, la_code=record.la_code, record_version=new_version,
+                    payload=sealed.payload, updated_at=self._clock.now())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
+            raise ConcurrentUpdate("the record changed since it was read")
+        self._session.execute(
+            update(RecordKey).where(RecordKey.cp_id == record.cp_id.value)
+            .values(key_version=sealed.key_version, wrapped_key=sealed.wrapped_key)
+            .execution_options(synchronize_session=False)
+        )
+        self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id == record.cp_id.value))
+        rows = self._index_rows(record)
+        if rows:
+            self._session.execute(BlindIndexEntry.__table__.insert(), rows)
+        return new_version
+
+    # Reading -------------------------------------------------------------------------------------
+
+    def get(self, cp_id: ContactPointId) -> StoredChild:
+        """Decrypt one record; raises NotFound if there is none and IntegrityFailure if tampered with."""
+        row = self._session.execute(
+            select(ChildRow.status, ChildRow.la_code, ChildRow.record_version, ChildRow.payload,
+                   ChildRow.created_at, ChildRow.updated_at, RecordKey.key_version, RecordKey.wrapped_key)
+            .join(RecordKey, RecordKey.cp_id == ChildRow.cp_id)
+            .where(ChildRow.cp_id == cp_id.value)
+        ).one_or_none()
+        if row is None:
+            raise NotFound("no such record")
+        status = RecordStatus(row.status)
+        context = RecordContext(CHILDREN_TABLE, cp_id.value, status.value, row.la_code, row.record_version)
+        plaintext = self._cipher.open(SealedRecord(row.payload, row.wrapped_key, row.key_version), context)
+        record = codec.decode(plaintext, cp_id, status, row.la_code)
+        return StoredChild(record, row.record_version, row.created_at, row.updated_at)
+
+    def candidates(self, kind: IndexKind, terms: Iterable[str], *, for_search: bool) -> set[ContactPointId]:
+        """IDs whose index entries match any of `terms`. For search, only searchable entries count."""
+        if for_search and not kind.for_search:
+            raise ValueError(f"{kind.value} is not a search index")
+        values = sorted(self._indexer.query_values(kind, terms))
+        found: set[ContactPointId] = set()
+        for start in range(0, len(values), _IN_CHUNK):
+            query = select(BlindIndexEntry.cp_id).where(
+                BlindIndexEntry.kind == KIND_CODES[kind], BlindIndexEntry.value.in_(values[start : start + _IN_CHUNK])
+            )
+            if for_search:
+                query = query.where(BlindIndexEntry.searchable.is_(True))
+            found.update(ContactPointId(i) for i in self._session.scalars(query))
+        return found
+
+    # Counting and maintenance --------------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many records exist."""
+        return self._session.scalar(select(func.count()).select_from(ChildRow)) or 0
+
+    def counts_by_la_and_status(self) -> list[StatusCount]:
+        """Record counts per LA and status, from plaintext columns only (no decryption)."""
+        rows = self._session.execute(
+            select(ChildRow.la_code, ChildRow.status, func.count())
+            .group_by(ChildRow.la_code, ChildRow.status).order_by(ChildRow.la_code, ChildRow.status)
+        )
+        return [StatusCount(la, RecordStatus(status), n) for la, status, n in rows]
+
+    def counts_by_key_version(self) -> dict[int, int]:
+        """How many records each key version protects."""
+        rows = self._session.execute(
+            select(RecordKey.key_version, func.count()).group_by(RecordKey.key_version)
+        )
+        return {version: n for version, n in rows}
+
+    def ids_not_under(self, key_version: int, limit: int) -> list[ContactPointId]:
+        """A batch of records still sealed under another key version, in ID order."""
+        ids = self._session.scalars(
+            select(RecordKey.cp_id).where(RecordKey.key_version != key_version).order_by(RecordKey.cp_id).limit(limit)
+        )
+        return [ContactPointId(i) for i in ids]
+
+    def reseal(self, cp_id: ContactPointId) -> None:
+        """Re-encrypt and re-index a record under the current key version, keeping its version number."""
+        stored = self.get(cp_id)
+        self._rewrite(stored.record, stored.version, stored.version)

@@ -1,0 +1,43 @@
+"""Rotation re-encrypts everything in resumable batches; a retired key is gone for good."""
+
+import pytest
+
+from contactpoint.app.children import read_child, register_children
+from contactpoint.app.keys import pending_rotation, retire_key, rotate_keys
+from contactpoint.app.services import build_services
+from contactpoint.domain.errors import KeyringError
+from contactpoint.linkage.blocking import IndexKind, search_terms_for_names
+
+
+def test_an_interrupted_rotation_resumes_and_completes(services, factory, clock):
+    made: list = []
+    register_children(services, range(45), lambda _i, cp_id: made.append(factory.child(cp_id)) or made[-1])
+    first = rotate_keys(services, batch_size=10, max_batches=2)  # stopped part way, as by a kill
+    assert (first.new_version_created, first.current_version, first.resealed, first.remaining) == (True, 2, 20, 25)
+
+    # A new process (after the interruption) picks up the same rotation, not a third key version.
+    again = build_services(services.settings, clock=clock)
+    try:
+        assert pending_rotation(again) == 25
+        second = rotate_keys(again, batch_size=10)
+        assert (second.new_version_created, second.current_version, second.resealed, second.remaining) == (
+            False, 2, 25, 0)
+        with again.unit_of_work() as uow:
+            assert uow.children.counts_by_key_version() == {2: 45}
+        retire_key(again, 1)
+        assert set(again.key_store.load().versions) == {2}
+        for child in made:
+            assert read_child(again, child.cp_id).record == child
+        target = made[3]
+        terms = search_terms_for_names([target.names.current], target.date_of_birth)[IndexKind.FAMILY_DOB]
+        with again.unit_of_work() as uow:
+            assert target.cp_id in uow.children.candidates(IndexKind.FAMILY_DOB, terms, for_search=True)
+    finally:
+        again.close()
+
+
+def test_a_key_still_in_use_cannot_be_retired(services, factory):
+    register_children(services, range(3), lambda _i, cp_id: factory.child(cp_id))
+    rotate_keys(services, batch_size=1, max_batches=1)
+    with pytest.raises(KeyringError, match="still protects 2 records"):
+        retire_key(services, 1)

@@ -1,0 +1,65 @@
+"""Invariant 1: a copy of the database reveals no name, date of birth, address or contact detail."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from contactpoint.app.children import register_children
+from contactpoint.store import codec
+from tests.conftest import _require
+from tests.security.needles import decode_bytea, found_in, personal_values
+
+CHILDREN = 1_000
+
+
+@pytest.fixture
+def stored_records(services, factory):
+    made: list = []
+
+    def build(_item, cp_id):
+        made.append(factory.child(cp_id))
+        return made[-1]
+
+    register_children(services, range(CHILDREN), build, batch_size=250)
+    return made
+
+
+def test_the_scanner_finds_values_that_are_there(stored_records):
+    """Control: the same values in plaintext are found, so zero hits below means something."""
+    values = personal_values(stored_records, other_spellings=False)
+    plaintext = b"\n".join(codec.encode(r) for r in stored_records)
+    assert len(values) > 5 * CHILDREN
+    assert found_in(plaintext, values) == values
+    as_dumped = b"COPY t (v) FROM stdin;\n" + b"\n".join(b"\\\\x" + codec.encode(r).hex().encode()
+                                                           for r in stored_records)
+    assert found_in(decode_bytea(as_dumped), values) == values
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_no_personal_value_in_the_raw_store_files(services, stored_records):
+    url = make_url(services.settings.resolved_database_url())
+    services.close()  # leave the WAL as it is, un-checkpointed, and scan it too
+    files = [p for p in Path(str(url.database)).parent.iterdir() if p.is_file()]
+    assert any(p.name.endswith("-wal") for p in files) or len(files) >= 2
+    values = personal_values(stored_records)
+    for path in files:
+        assert found_in(path.read_bytes(), values) == set(), f"plaintext in {path.name}"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_no_personal_value_in_a_pg_dump(services, stored_records):
+    url = make_url(services.settings.resolved_database_url())
+    try:
+        dump = subprocess.run(  # noqa: S603  # fixed arguments, test database only
+            ["pg_dump", "--host", str(url.host), "--port", str(url.port or 5432), "--username",
+             str(url.username), "--no-password", str(url.database)],
+            check=True, capture_output=True, timeout=120,
+        ).stdout
+    except FileNotFoundError:
+        _require("pg_dump is not installed")
+    assert b"COPY public.children" in dump
+    decoded = decode_bytea(dump)
+    assert len(decoded) < len(dump) * 0.7  # the payloads were really turned back into bytes
+    assert found_in(decoded, personal_values(stored_records)) == set()
