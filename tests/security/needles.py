@@ -4,8 +4,8 @@ Ciphertext is random, so a short string turns up in it by chance: matched withou
 a 4-letter name appears about once in every 270 MB, and thousands of names over a few MB of store
 give a few such hits in every run. So a value is looked for bare only when it is at least 6 bytes
 long (chance hits per run, over ~6,000 values and ~5 MB: about 0.004). Shorter values (most given
-names) are looked for in the delimited forms a leak would take: JSON-quoted and tab-separated
-(pg_dump's COPY rows). Every record is also covered by longer values (ISO date of birth, postcode,
+names) are looked for in the delimited forms a leak would take: JSON-quoted, tab-separated
+(pg_dump's COPY rows) and as a MessagePack string (our own payload format). Every record is also covered by longer values (ISO date of birth, postcode,
 address line, contact details), so a record stored in the clear cannot slip through.
 """
 
@@ -53,7 +53,7 @@ def _forms(value: str) -> list[bytes]:
     raw = value.encode().lower()
     if len(raw) >= BARE_MINIMUM:
         return [raw]
-    return [b'"' + raw + b'"', b"\t" + raw + b"\t"]
+    return [b'"' + raw + b'"', b"\t" + raw + b"\t", bytes([0xA0 | len(value.encode())]) + raw]
 
 
 def found_in(blob: bytes, values: Iterable[str]) -> set[str]:

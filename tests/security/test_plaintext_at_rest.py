@@ -3,6 +3,7 @@
 import subprocess
 from pathlib import Path
 
+import msgspec
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -29,9 +30,11 @@ def stored_records(services, factory):
 def test_the_scanner_finds_values_that_are_there(stored_records):
     """Control: the same values in plaintext are found, so zero hits below means something."""
     values = personal_values(stored_records, other_spellings=False)
-    plaintext = b"\n".join(codec.encode(r) for r in stored_records)
     assert len(values) > 5 * CHILDREN
+    plaintext = b"\n".join(codec.encode(r) for r in stored_records)
     assert found_in(plaintext, values) == values
+    as_json = b"\n".join(msgspec.json.encode(r) for r in stored_records)
+    assert found_in(as_json, values) == values
     as_dumped = b"COPY t (v) FROM stdin;\n" + b"\n".join(b"\\\\x" + codec.encode(r).hex().encode()
                                                            for r in stored_records)
     assert found_in(decode_bytea(as_dumped), values) == values

@@ -41,7 +41,7 @@ class ContactPointId:
     @classmethod
     def generate(cls) -> ContactPointId:
         """A fresh random ID. Uniqueness against those already issued is the store's job."""
-        payload = "".join(secrets.choice("0123456789") for _ in range(_PAYLOAD_LENGTH))
+        payload = f"{secrets.randbelow(10**_PAYLOAD_LENGTH):0{_PAYLOAD_LENGTH}d}"
         return cls(payload + damm.calc_check_digit(payload))
 
     def formatted(self) -> str:

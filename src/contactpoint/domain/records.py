@@ -31,6 +31,7 @@ MAX_NAME_LENGTH = 70
 MAX_ADDRESS_LINE_LENGTH = 100
 MAX_ORGANISATION_LENGTH = 120
 _NAME_PUNCTUATION = frozenset(" -'’.")
+_PLAIN_NAME = re.compile(r"^[A-Za-z][A-Za-z '’.-]*$")  # the common case, checked without unicodedata
 _ADDRESS_CHARS = re.compile(r"^[\w ,.'’/&()-]+$")
 _PHONE = re.compile(r"^\+?[0-9 ]{10,16}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
@@ -50,6 +51,8 @@ def _check_name(field_name: str, value: str) -> None:
         raise ValidationError(field_name, f"must be 1 to {MAX_NAME_LENGTH} characters")
     if value != clean_text(value):
         raise ValidationError(field_name, "must be normalised (use clean_text)")
+    if _PLAIN_NAME.match(value):
+        return
     if not all(unicodedata.category(c).startswith("L") or c in _NAME_PUNCTUATION for c in value):
         raise ValidationError(field_name, "may hold only letters, spaces, hyphens, apostrophes and full stops")
     if not any(unicodedata.category(c).startswith("L") for c in value):

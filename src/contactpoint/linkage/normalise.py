@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 import jellyfish
 
 _NON_LETTERS = re.compile(r"[^A-Z]")
 _PART_SEPARATORS = re.compile(r"[\s-]+")
+_CACHE = 1 << 16  # name frequencies are skewed: a small cache answers most look-ups
 
 
+@lru_cache(maxsize=_CACHE)
 def fold(text: str) -> str:
     """Unaccented capitals with every non-letter removed: "O'Brien" -> "OBRIEN"."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -25,12 +28,14 @@ def fold(text: str) -> str:
     return _NON_LETTERS.sub("", stripped.upper())
 
 
+@lru_cache(maxsize=_CACHE)
 def phonetic(text: str) -> str:
     """NYSIIS key of the folded text, or "" when there are no letters."""
     folded = fold(text)
     return jellyfish.nysiis(folded) if folded else ""
 
 
+@lru_cache(maxsize=_CACHE)
 def family_name_keys(family: str) -> frozenset[str]:
     """Phonetic keys for the whole family name and, if it has several parts, each part."""
     parts = [part for part in _PART_SEPARATORS.split(family) if fold(part)]
@@ -40,6 +45,7 @@ def family_name_keys(family: str) -> frozenset[str]:
     return frozenset(key for key in keys if key)
 
 
+@lru_cache(maxsize=_CACHE)
 def given_name_key(given: str) -> str:
     """Phonetic key of the first given name; middle names vary too much between sources."""
     first = given.split(" ", 1)[0]

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.crypto.blind_index import BlindIndexer
@@ -35,6 +35,10 @@ KIND_CODES: dict[IndexKind, int] = {
     IndexKind.POSTCODE_BIRTH_YEAR: 4,
     IndexKind.SOURCE_ID: 5,
 }
+
+
+CHILD_COLUMNS = ("cp_id", "status", "la_code", "record_version", "payload", "created_at", "updated_at")
+INDEX_COLUMNS = ("kind", "value", "cp_id", "searchable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,37 +104,52 @@ class ChildRepository:
     def _context(record: ChildRecord, version: int) -> RecordContext:
         return RecordContext(CHILDREN_TABLE, record.cp_id.value, record.status.value, record.la_code, version)
 
-    def _index_rows(self, record: ChildRecord) -> list[dict[str, object]]:
+    def _index_rows(self, record: ChildRecord) -> list[tuple[int, int, str, bool]]:
         rows: dict[tuple[int, int], bool] = {}
         for term in blocking_terms(record):
             key = (KIND_CODES[term.kind], self._indexer.value(term.kind, term.term))
             rows[key] = rows.get(key, False) or term.searchable
-        return [
-            {"kind": kind, "value": value, "cp_id": record.cp_id.value, "searchable": searchable}
-            for (kind, value), searchable in rows.items()
-        ]
+        return [(kind, value, record.cp_id.value, searchable) for (kind, value), searchable in rows.items()]
+
+    def _insert_rows(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        """Bulk insert through the driver's executemany.
+
+        SQLAlchemy's per-row parameter processing cost more than encryption did at bulk-load sizes;
+        every value here is a str, int, bool, bytes or an already-processed timestamp, which both
+        drivers take as they are.
+        """
+        if not rows:
+            return
+        connection = self._session.connection()
+        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        statement = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608  # names come from our own models
+            f"VALUES ({', '.join([marker] * len(columns))})"
+        )
+        connection.exec_driver_sql(statement, [tuple(row) for row in rows])
+
+    def _timestamp(self, table: Table, column: str) -> object:
+        """The clock's time as the column's type binds it on this dialect (SQLite stores text)."""
+        now = self._clock.now()
+        process = table.c[column].type.bind_processor(self._session.connection().dialect)
+        return process(now) if process else now
 
     def add_many(self, records: Sequence[ChildRecord]) -> None:
-        """Store new records (their IDs reserved first) in bulk: one multi-row insert per table."""
-        now = self._clock.now()
-        children: list[dict[str, object]] = []
-        keys: list[dict[str, object]] = []
-        index: list[dict[str, object]] = []
+        """Store new records (their IDs reserved first) in bulk: one executemany per table."""
+        children_table: Table = ChildRow.__table__  # type: ignore[assignment]  # declarative tables are Tables
+        now = self._timestamp(children_table, "created_at")
+        children: list[tuple[object, ...]] = []
+        keys: list[tuple[object, ...]] = []
+        index: list[tuple[int, int, str, bool]] = []
         for record in records:
             sealed = self._seal(record, 1)
-            children.append({
-                "cp_id": record.cp_id.value, "status": record.status.value, "la_code": record.la_code,
-                "record_version": 1, "payload": sealed.payload, "created_at": now, "updated_at": now,
-            })
-            keys.append({"cp_id": record.cp_id.value, "key_version": sealed.key_version,
-                         "wrapped_key": sealed.wrapped_key})
+            cp_id = record.cp_id.value
+            children.append((cp_id, record.status.value, record.la_code, 1, sealed.payload, now, now))
+            keys.append((cp_id, sealed.key_version, sealed.wrapped_key))
             index.extend(self._index_rows(record))
-        if not children:
-            return
-        self._session.execute(ChildRow.__table__.insert(), children)
-        self._session.execute(RecordKey.__table__.insert(), keys)
-        if index:
-            self._session.execute(BlindIndexEntry.__table__.insert(), index)
+        self._insert_rows(children_table, CHILD_COLUMNS, children)
+        self._insert_rows(RecordKey.__table__, ("cp_id", "key_version", "wrapped_key"), keys)  # type: ignore[arg-type]
+        self._insert_rows(BlindIndexEntry.__table__, INDEX_COLUMNS, index)  # type: ignore[arg-type]
 
     def replace(self, record: ChildRecord, expected_version: int) -> int:
         """Write a new version of a record; raises ConcurrentUpdate if someone else wrote first."""
@@ -153,9 +172,7 @@ class ChildRepository:
             .execution_options(synchronize_session=False)
         )
         self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id == record.cp_id.value))
-        rows = self._index_rows(record)
-        if rows:
-            self._session.execute(BlindIndexEntry.__table__.insert(), rows)
+        self._insert_rows(BlindIndexEntry.__table__, INDEX_COLUMNS, self._index_rows(record))  # type: ignore[arg-type]
         return new_version
 
     # Reading -------------------------------------------------------------------------------------

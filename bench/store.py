@@ -1,0 +1,107 @@
+"""Store benchmark: insert throughput and read-by-ID latency at 100k and 1m children.
+
+Run: .venv/bin/python bench/store.py --sizes 100000 1000000 --backends sqlite postgresql
+Records are varied copies of a pool of synthetic templates (new ID, shifted date of birth), so the
+figures measure the store (encode, encrypt, index, insert; select, decrypt, decode), not the
+generator. Each size starts from an empty store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from contactpoint.app.children import read_child, register_children  # noqa: E402
+from contactpoint.app.initialise import initialise_store  # noqa: E402
+from contactpoint.app.services import build_services  # noqa: E402
+from contactpoint.domain.clock import SystemClock  # noqa: E402
+from contactpoint.domain.identifiers import ContactPointId  # noqa: E402
+from contactpoint.domain.records import ChildRecord  # noqa: E402
+from contactpoint.settings import Settings  # noqa: E402
+from tests.factories import ChildFactory  # noqa: E402
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TEMPLATES = 5_000
+READS = 5_000
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _database_url(backend: str, folder: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'contactpoint.db'}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS cp_bench WITH (FORCE)"))
+        connection.execute(text("CREATE DATABASE cp_bench"))
+    admin.dispose()
+    return PG_ADMIN.rsplit("/", 1)[0] + "/cp_bench"
+
+
+def run(backend: str, size: int, templates: list[ChildRecord]) -> dict[str, float]:
+    """Load `size` children into an empty store, then time reads by ID."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(home=Path(folder), database_url=_database_url(backend, Path(folder)))
+        initialise_store(settings, SystemClock())
+        services = build_services(settings)
+        ids: list[ContactPointId] = []
+
+        def build(index: int, cp_id: ContactPointId) -> ChildRecord:
+            template = templates[index % len(templates)]
+            ids.append(cp_id)
+            return replace(template, cp_id=cp_id, date_of_birth=template.date_of_birth - timedelta(days=index % 97))
+
+        started = time.perf_counter()
+        register_children(services, iter(range(size)), build, batch_size=5_000)
+        insert_seconds = time.perf_counter() - started
+
+        sample = random.Random(1).sample(ids, min(READS, len(ids)))
+        latencies: list[float] = []
+        for cp_id in sample:
+            begun = time.perf_counter()
+            read_child(services, cp_id)
+            latencies.append(time.perf_counter() - begun)
+        services.close()
+    return {
+        "insert_per_s": size / insert_seconds,
+        "insert_s": insert_seconds,
+        "read_p50_ms": statistics.median(latencies) * 1000,
+        "read_p95_ms": _percentile(latencies, 0.95) * 1000,
+    }
+
+
+def main() -> None:
+    """Parse options, run every backend and size, print a table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    options = parser.parse_args()
+    factory = ChildFactory(seed=42)
+    templates = [factory.child() for _ in range(TEMPLATES)]
+    print(f"{'backend':<11}{'children':>10}{'insert/s':>11}{'load s':>9}{'read p50 ms':>13}{'read p95 ms':>13}")
+    for backend in options.backends:
+        for size in options.sizes:
+            figures = run(backend, size, templates)
+            print(f"{backend:<11}{size:>10}{figures['insert_per_s']:>11.0f}{figures['insert_s']:>9.1f}"
+                  f"{figures['read_p50_ms']:>13.3f}{figures['read_p95_ms']:>13.3f}", flush=True)
+
+
+
+
+if __name__ == "__main__":
+    main()
