@@ -14,7 +14,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -23,14 +22,15 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contactpoint.app.children import read_child, register_children  # noqa: E402
-from contactpoint.app.initialise import initialise_store  # noqa: E402
-from contactpoint.app.services import build_services  # noqa: E402
-from contactpoint.domain.clock import SystemClock  # noqa: E402
-from contactpoint.domain.identifiers import ContactPointId  # noqa: E402
-from contactpoint.domain.records import ChildRecord  # noqa: E402
-from contactpoint.settings import Settings  # noqa: E402
-from tests.factories import ChildFactory  # noqa: E402
+from tests.factories import ChildFactory
+
+from contactpoint.app.children import read_child, register_children
+from contactpoint.app.initialise import initialise_store
+from contactpoint.app.services import build_services
+from contactpoint.domain.clock import SystemClock
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.records import ChildRecord
+from contactpoint.settings import Settings
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TEMPLATES = 5_000
@@ -64,7 +64,9 @@ def run(backend: str, size: int, templates: list[ChildRecord]) -> dict[str, floa
         def build(index: int, cp_id: ContactPointId) -> ChildRecord:
             template = templates[index % len(templates)]
             ids.append(cp_id)
-            return replace(template, cp_id=cp_id, date_of_birth=template.date_of_birth - timedelta(days=index % 97))
+            return replace(
+                template, cp_id=cp_id, date_of_birth=template.date_of_birth - timedelta(days=index % 97)
+            )
 
         started = time.perf_counter()
         register_children(services, iter(range(size)), build, batch_size=5_000)
@@ -93,14 +95,17 @@ def main() -> None:
     options = parser.parse_args()
     factory = ChildFactory(seed=42)
     templates = [factory.child() for _ in range(TEMPLATES)]
-    print(f"{'backend':<11}{'children':>10}{'insert/s':>11}{'load s':>9}{'read p50 ms':>13}{'read p95 ms':>13}")
+    print(
+        f"{'backend':<11}{'children':>10}{'insert/s':>11}{'load s':>9}{'read p50 ms':>13}{'read p95 ms':>13}"
+    )
     for backend in options.backends:
         for size in options.sizes:
             figures = run(backend, size, templates)
-            print(f"{backend:<11}{size:>10}{figures['insert_per_s']:>11.0f}{figures['insert_s']:>9.1f}"
-                  f"{figures['read_p50_ms']:>13.3f}{figures['read_p95_ms']:>13.3f}", flush=True)
-
-
+            print(
+                f"{backend:<11}{size:>10}{figures['insert_per_s']:>11.0f}{figures['insert_s']:>9.1f}"
+                f"{figures['read_p50_ms']:>13.3f}{figures['read_p95_ms']:>13.3f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from faker import Faker
 
+from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.postcodes import Postcode, is_valid_postcode
 from contactpoint.domain.records import (
@@ -31,7 +32,6 @@ from contactpoint.domain.vocabulary import (
     SensitiveBasis,
     ServiceType,
 )
-from contactpoint.domain.errors import ValidationError
 
 TODAY = date(2026, 11, 23)
 LA_CODES = ("201", "202", "330", "353", "873", "926", "938")
@@ -94,15 +94,20 @@ class ChildFactory:
         )
 
     def child(
-        self, cp_id: ContactPointId | None = None, *, status: RecordStatus = RecordStatus.ACTIVE,
+        self,
+        cp_id: ContactPointId | None = None,
+        *,
+        status: RecordStatus = RecordStatus.ACTIVE,
         la_code: str | None = None,
     ) -> ChildRecord:
         """A record with carers, involvements and identifiers."""
         family = self._name_part("last_name")
         given = self._name_part("first_name")
         former = (PersonName(given, self._name_part("last_name")),) if self.rng.random() < 0.1 else ()
-        carer_contact = ContactDetails(phone=f"07700 900{self.rng.randrange(100, 999)}",
-                                       email=f"carer{self.rng.randrange(10**6)}@example.org")
+        carer_contact = ContactDetails(
+            phone=f"07700 900{self.rng.randrange(100, 999)}",
+            email=f"carer{self.rng.randrange(10**6)}@example.org",
+        )
         return ChildRecord(
             cp_id=cp_id or ContactPointId.generate(),
             names=ChildNames(PersonName(given, family), former),
@@ -112,11 +117,16 @@ class ChildFactory:
             la_code=la_code or self.rng.choice(LA_CODES),
             status=status,
             carers=(
-                Carer(PersonName(self._name_part("first_name"), family), self.rng.choice(
-                    [Relationship.MOTHER, Relationship.FATHER, Relationship.GRANDPARENT]), True, carer_contact),
+                Carer(
+                    PersonName(self._name_part("first_name"), family),
+                    self.rng.choice([Relationship.MOTHER, Relationship.FATHER, Relationship.GRANDPARENT]),
+                    True,
+                    carer_contact,
+                ),
             ),
             involvements=(
-                self.involvement(ServiceType.EDUCATION), self.involvement(ServiceType.GP),
+                self.involvement(ServiceType.EDUCATION),
+                self.involvement(ServiceType.GP),
                 *((self.involvement(ServiceType.CAMHS),) if self.rng.random() < 0.05 else ()),
             ),
             identifiers=(SourceIdentifier(IdentifierScheme.NHS_NUMBER, _nhs_number(self.rng)),),

@@ -20,7 +20,8 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite in the home folder."
     )
     key_file: Path | None = Field(
-        default=None, description="Key file path; default: keyring.json in the home folder, never in the database."
+        default=None,
+        description="Key file path; default: keyring.json in the home folder, never in the database.",
     )
     keyring: SecretStr | None = Field(
         default=None, description="The keyring JSON itself, for deployments that hold it in a secret store."

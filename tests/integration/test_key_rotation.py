@@ -1,5 +1,7 @@
 """Rotation re-encrypts everything in resumable batches; a retired key is gone for good."""
 
+from dataclasses import replace
+
 import pytest
 
 from contactpoint.app.children import read_child, register_children
@@ -10,10 +12,20 @@ from contactpoint.linkage.blocking import IndexKind, search_terms_for_names
 
 
 def test_an_interrupted_rotation_resumes_and_completes(services, factory, clock):
-    made: list = []
-    register_children(services, range(45), lambda _i, cp_id: made.append(factory.child(cp_id)) or made[-1])
+    made = [factory.child() for _ in range(45)]
+
+    def build(index, cp_id):
+        made[index] = replace(made[index], cp_id=cp_id)
+        return made[index]
+
+    register_children(services, range(45), build)
     first = rotate_keys(services, batch_size=10, max_batches=2)  # stopped part way, as by a kill
-    assert (first.new_version_created, first.current_version, first.resealed, first.remaining) == (True, 2, 20, 25)
+    assert (first.new_version_created, first.current_version, first.resealed, first.remaining) == (
+        True,
+        2,
+        20,
+        25,
+    )
 
     # A new process (after the interruption) picks up the same rotation, not a third key version.
     again = build_services(services.settings, clock=clock)
@@ -21,7 +33,11 @@ def test_an_interrupted_rotation_resumes_and_completes(services, factory, clock)
         assert pending_rotation(again) == 25
         second = rotate_keys(again, batch_size=10)
         assert (second.new_version_created, second.current_version, second.resealed, second.remaining) == (
-            False, 2, 25, 0)
+            False,
+            2,
+            25,
+            0,
+        )
         with again.unit_of_work() as uow:
             assert uow.children.counts_by_key_version() == {2: 45}
         retire_key(again, 1)

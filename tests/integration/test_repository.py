@@ -102,7 +102,7 @@ def test_shielded_children_are_found_by_linkage_but_not_by_search_on_hidden_fiel
         assert child.cp_id in uow.children.candidates(IndexKind.POSTCODE_BIRTH_YEAR, [term], for_search=False)
         with pytest.raises(ValueError, match="not a search index"):
             uow.children.candidates(IndexKind.POSTCODE_BIRTH_YEAR, [term], for_search=True)
-        searchable = uow.children._session.execute(  # noqa: SLF001  # asserting on the stored rows themselves
+        searchable = uow.children._session.execute(  # asserting on the stored rows themselves
             text("select count(*) from blind_index where cp_id = :id and searchable and kind = 3"),
             {"id": child.cp_id.value},
         ).scalar_one()
@@ -112,7 +112,9 @@ def test_shielded_children_are_found_by_linkage_but_not_by_search_on_hidden_fiel
 def test_editing_status_in_the_database_is_detected(services, factory):
     child = _register(services, factory, 1, status=RecordStatus.SHIELDED)[0]
     with services.engine.begin() as connection:
-        connection.execute(text("update children set status = 'active' where cp_id = :id"), {"id": child.cp_id.value})
+        connection.execute(
+            text("update children set status = 'active' where cp_id = :id"), {"id": child.cp_id.value}
+        )
     with pytest.raises(IntegrityFailure):
         read_child(services, child.cp_id)
 
@@ -124,7 +126,8 @@ def test_swapping_payloads_between_rows_is_detected(services, factory):
             text("select payload from children where cp_id = :id"), {"id": second.cp_id.value}
         ).scalar_one()
         connection.execute(
-            text("update children set payload = :p where cp_id = :id"), {"p": payload, "id": first.cp_id.value}
+            text("update children set payload = :p where cp_id = :id"),
+            {"p": payload, "id": first.cp_id.value},
         )
     with pytest.raises(IntegrityFailure):
         read_child(services, first.cp_id)

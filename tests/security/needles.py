@@ -5,8 +5,9 @@ a 4-letter name appears about once in every 270 MB, and thousands of names over 
 give a few such hits in every run. So a value is looked for bare only when it is at least 6 bytes
 long (chance hits per run, over ~6,000 values and ~5 MB: about 0.004). Shorter values (most given
 names) are looked for in the delimited forms a leak would take: JSON-quoted, tab-separated
-(pg_dump's COPY rows) and as a MessagePack string (our own payload format). Every record is also covered by longer values (ISO date of birth, postcode,
-address line, contact details), so a record stored in the clear cannot slip through.
+(pg_dump's COPY rows) and as a MessagePack string (our own payload format). Every record is also
+covered by longer values (ISO date of birth, postcode, address line, contact details), so a record
+stored in the clear cannot slip through.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def personal_values(records: Iterable[ChildRecord], *, other_spellings: bool = T
             if other_spellings:
                 values.add(address.postcode.value.replace(" ", ""))
         for carer in record.carers:
-            values.update(filter(None, (carer.name.given, carer.name.family, carer.contact.phone,
-                                        carer.contact.email)))
+            values.update(
+                filter(None, (carer.name.given, carer.name.family, carer.contact.phone, carer.contact.email))
+            )
         for involvement in record.involvements:
             if involvement.practitioner:
                 values.update((involvement.practitioner.given, involvement.practitioner.family))

@@ -1,5 +1,6 @@
 """Invariant 1: a copy of the database reveals no name, date of birth, address or contact detail."""
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from contactpoint.app.children import register_children
+from contactpoint.domain.records import ChildRecord
 from contactpoint.store import codec
 from tests.conftest import _require
 from tests.security.needles import decode_bytea, found_in, personal_values
@@ -17,7 +19,7 @@ CHILDREN = 1_000
 
 @pytest.fixture
 def stored_records(services, factory):
-    made: list = []
+    made: list[ChildRecord] = []
 
     def build(_item, cp_id):
         made.append(factory.child(cp_id))
@@ -35,8 +37,9 @@ def test_the_scanner_finds_values_that_are_there(stored_records):
     assert found_in(plaintext, values) == values
     as_json = b"\n".join(msgspec.json.encode(r) for r in stored_records)
     assert found_in(as_json, values) == values
-    as_dumped = b"COPY t (v) FROM stdin;\n" + b"\n".join(b"\\\\x" + codec.encode(r).hex().encode()
-                                                           for r in stored_records)
+    as_dumped = b"COPY t (v) FROM stdin;\n" + b"\n".join(
+        b"\\\\x" + codec.encode(r).hex().encode() for r in stored_records
+    )
     assert found_in(decode_bytea(as_dumped), values) == values
 
 
@@ -54,14 +57,12 @@ def test_no_personal_value_in_the_raw_store_files(services, stored_records):
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_no_personal_value_in_a_pg_dump(services, stored_records):
     url = make_url(services.settings.resolved_database_url())
-    try:
-        dump = subprocess.run(  # noqa: S603  # fixed arguments, test database only
-            ["pg_dump", "--host", str(url.host), "--port", str(url.port or 5432), "--username",
-             str(url.username), "--no-password", str(url.database)],
-            check=True, capture_output=True, timeout=120,
-        ).stdout
-    except FileNotFoundError:
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
         _require("pg_dump is not installed")
+    arguments = [str(pg_dump), "--host", str(url.host), "--port", str(url.port or 5432)]
+    arguments += ["--username", str(url.username), "--no-password", str(url.database)]
+    dump = subprocess.run(arguments, check=True, capture_output=True, timeout=120).stdout  # noqa: S603  # test database
     assert b"COPY public.children" in dump
     decoded = decode_bytea(dump)
     assert len(decoded) < len(dump) * 0.7  # the payloads were really turned back into bytes

@@ -71,6 +71,8 @@ def retire_key(services: Services, version: int) -> None:
     with services.unit_of_work() as uow:
         in_use = uow.children.counts_by_key_version().get(version, 0)
     if in_use:
-        raise KeyringError(f"key version {version} still protects {in_use} records: finish `keys rotate` first")
+        raise KeyringError(
+            f"key version {version} still protects {in_use} records: finish `keys rotate` first"
+        )
     services.key_store.save(services.keyring.without(version))
     services.use_keyring(services.key_store.load())

@@ -58,7 +58,9 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(settings: Settings, clock: Clock | None = None, key_store: KeyStore | None = None) -> Services:
+def build_services(
+    settings: Settings, clock: Clock | None = None, key_store: KeyStore | None = None
+) -> Services:
     """Wire the real implementations for a process."""
     return Services(
         settings=settings,

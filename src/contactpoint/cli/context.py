@@ -25,5 +25,5 @@ def state(ctx: typer.Context) -> CliState:
     """The state the top-level callback stored."""
     found = ctx.find_root().obj
     if not isinstance(found, CliState):
-        raise RuntimeError("the CLI callback did not run")
+        raise TypeError("the CLI callback did not run")
     return found

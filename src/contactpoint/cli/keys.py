@@ -31,8 +31,12 @@ def status(ctx: typer.Context) -> None:
     for column in ("version", "created", "current", "records"):
         table.add_column(column)
     for number, version in sorted(services.keyring.versions.items()):
-        table.add_row(str(number), version.created_at.isoformat(timespec="seconds"),
-                      "yes" if number == services.keyring.current else "", str(counts.get(number, 0)))
+        table.add_row(
+            str(number),
+            version.created_at.isoformat(timespec="seconds"),
+            "yes" if number == services.keyring.current else "",
+            str(counts.get(number, 0)),
+        )
     console.print(table)
 
 
@@ -48,11 +52,18 @@ def rotate(
     """Create a new key version and re-encrypt every record under it. Resumes an unfinished rotation."""
     services = state(ctx).services()
     try:
-        with Progress(TextColumn("Re-encrypting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console) as progress:
+        with Progress(
+            TextColumn("Re-encrypting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
             task = progress.add_task("rotate", total=None)
             report = keys.rotate_keys(
-                services, batch_size=batch_size, max_batches=max_batches,
+                services,
+                batch_size=batch_size,
+                max_batches=max_batches,
                 on_start=lambda total: progress.update(task, total=total),
                 on_batch=lambda n: progress.advance(task, n),
             )
@@ -64,12 +75,16 @@ def rotate(
         console.print(f"Resumed the rotation to key version [bold]{report.current_version}[/].")
     console.print(f"Re-encrypted {report.resealed} records; {report.remaining} remain.")
     if report.remaining == 0:
-        console.print("Rotation complete: older versions can now be retired with `contactpoint keys retire N`.")
+        console.print(
+            "Rotation complete: older versions can now be retired with `contactpoint keys retire N`."
+        )
 
 
 @keys_app.command("retire")
 @handles_errors
-def retire(ctx: typer.Context, version: Annotated[int, typer.Argument(help="The key version to destroy.")]) -> None:
+def retire(
+    ctx: typer.Context, version: Annotated[int, typer.Argument(help="The key version to destroy.")]
+) -> None:
     """Destroy an old key version's secret. Refused while any record still depends on it."""
     services = state(ctx).services()
     try:

@@ -34,7 +34,8 @@ def main(
     data_dir: Annotated[
         Path | None,
         typer.Option(
-            "--data-dir", envvar="CONTACTPOINT_HOME",
+            "--data-dir",
+            envvar="CONTACTPOINT_HOME",
             help="Folder holding the store and the key file (default: ./.contactpoint).",
         ),
     ] = None,
@@ -51,7 +52,9 @@ def init(ctx: typer.Context) -> None:
     console.print(f"Store folder: [bold]{report.home}[/]")
     if report.key_file is not None:
         verb = "created" if report.keys_created else "kept (already there)"
-        console.print(f"Key file {verb}: [bold]{report.key_file}[/] (mode 600; back it up apart from the database)")
+        console.print(
+            f"Key file {verb}: [bold]{report.key_file}[/] (mode 600; back it up apart from the database)"
+        )
     else:
         console.print("Keyring supplied by CONTACTPOINT_KEYRING")
     console.print(f"Schema at revision [bold]{report.revision}[/]")

@@ -31,9 +31,9 @@ _FORMAT = "contactpoint-keyring/1"
 
 @lru_cache(maxsize=4096)
 def _derive(secret: bytes, purpose: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"contactpoint/{purpose}".encode()).derive(
-        secret
-    )
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"contactpoint/{purpose}".encode()
+    ).derive(secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,8 @@ class Keyring:
                 raise KeyringError("not a contactpoint keyring")
             versions = {
                 int(v["number"]): KeyVersion(
-                    int(v["number"]), base64.b64decode(v["secret"], validate=True),
+                    int(v["number"]),
+                    base64.b64decode(v["secret"], validate=True),
                     datetime.fromisoformat(v["created_at"]),
                 )
                 for v in data["versions"]

@@ -84,7 +84,8 @@ class RecordCipher:
         kek = self._key_encryption_key(sealed.key_version)
         try:
             data_key = kek.decrypt(
-                sealed.wrapped_key[:NONCE_BYTES], sealed.wrapped_key[NONCE_BYTES:],
+                sealed.wrapped_key[:NONCE_BYTES],
+                sealed.wrapped_key[NONCE_BYTES:],
                 _wrap_context(context.record_id, sealed.key_version),
             )
             return AESGCM(data_key).decrypt(

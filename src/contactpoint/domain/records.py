@@ -30,9 +30,9 @@ from contactpoint.domain.vocabulary import (
 MAX_NAME_LENGTH = 70
 MAX_ADDRESS_LINE_LENGTH = 100
 MAX_ORGANISATION_LENGTH = 120
-_NAME_PUNCTUATION = frozenset(" -'’.")
-_PLAIN_NAME = re.compile(r"^[A-Za-z][A-Za-z '’.-]*$")  # the common case, checked without unicodedata
-_ADDRESS_CHARS = re.compile(r"^[\w ,.'’/&()-]+$")
+_NAME_PUNCTUATION = frozenset(" -'\u2019.")
+_PLAIN_NAME = re.compile(r"^[A-Za-z][A-Za-z '\u2019.-]*$")  # the common case, checked without unicodedata
+_ADDRESS_CHARS = re.compile(r"^[\w ,.'\u2019/&()-]+$")
 _PHONE = re.compile(r"^\+?[0-9 ]{10,16}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 _LA_CODE = re.compile(r"^[0-9]{3}$")
@@ -54,7 +54,9 @@ def _check_name(field_name: str, value: str) -> None:
     if _PLAIN_NAME.match(value):
         return
     if not all(unicodedata.category(c).startswith("L") or c in _NAME_PUNCTUATION for c in value):
-        raise ValidationError(field_name, "may hold only letters, spaces, hyphens, apostrophes and full stops")
+        raise ValidationError(
+            field_name, "may hold only letters, spaces, hyphens, apostrophes and full stops"
+        )
     if not any(unicodedata.category(c).startswith("L") for c in value):
         raise ValidationError(field_name, "must contain a letter")
 
@@ -102,9 +104,13 @@ class PostalAddress:
             raise ValidationError("address_lines", "must have 1 to 4 lines")
         for line in (*self.lines, *((self.town,) if self.town is not None else ())):
             if not line or len(line) > MAX_ADDRESS_LINE_LENGTH or line != clean_text(line):
-                raise ValidationError("address_lines", f"each must be 1 to {MAX_ADDRESS_LINE_LENGTH} characters")
+                raise ValidationError(
+                    "address_lines", f"each must be 1 to {MAX_ADDRESS_LINE_LENGTH} characters"
+                )
             if not _ADDRESS_CHARS.match(line):
-                raise ValidationError("address_lines", "may hold only letters, digits and address punctuation")
+                raise ValidationError(
+                    "address_lines", "may hold only letters, digits and address punctuation"
+                )
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +124,11 @@ class Whereabouts:
     def __post_init__(self) -> None:
         needs_address = self.state in (AddressState.KNOWN, AddressState.LAST_KNOWN)
         if needs_address != (self.address is not None):
-            raise ValidationError("address", f"an address is {'required' if needs_address else 'not allowed'} "
-                                  f"when the state is {self.state.value}")
+            raise ValidationError(
+                "address",
+                f"an address is {'required' if needs_address else 'not allowed'} "
+                f"when the state is {self.state.value}",
+            )
         if (self.state is AddressState.LEFT_ENGLAND) != (self.intent_to_return is not None):
             raise ValidationError("intent_to_return", "is given exactly when the child has left England")
 
@@ -165,7 +174,9 @@ class Organisation:
         if not _ORG_CODE.match(self.code):
             raise ValidationError("organisation_code", "must be 3 to 12 capital letters or digits")
         if not self.name or len(self.name) > MAX_ORGANISATION_LENGTH or not _ADDRESS_CHARS.match(self.name):
-            raise ValidationError("organisation_name", f"must be 1 to {MAX_ORGANISATION_LENGTH} plain characters")
+            raise ValidationError(
+                "organisation_name", f"must be 1 to {MAX_ORGANISATION_LENGTH} plain characters"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +200,9 @@ class Involvement:
         if self.end is not None and self.end < self.start:
             raise ValidationError("involvement_end", "must not be before the start")
         if self.service.is_sensitive and self.sensitive_basis is None:
-            raise ValidationError("sensitive_basis", "a sensitive service needs consent or the significant-harm ground")
+            raise ValidationError(
+                "sensitive_basis", "a sensitive service needs consent or the significant-harm ground"
+            )
         if not self.service.is_sensitive and self.sensitive_basis is not None:
             raise ValidationError("sensitive_basis", "applies only to sensitive services")
 

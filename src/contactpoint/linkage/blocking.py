@@ -85,11 +85,14 @@ def blocking_terms(record: ChildRecord) -> list[BlockingTerm]:
     for name in record.names.all():
         raw.update(_name_terms(name, record.date_of_birth, district))
     if postcode is not None:
-        raw.add((IndexKind.POSTCODE_BIRTH_YEAR, f"{postcode.value.replace(' ', '')}|{record.date_of_birth.year}"))
+        raw.add(
+            (IndexKind.POSTCODE_BIRTH_YEAR, f"{postcode.value.replace(' ', '')}|{record.date_of_birth.year}")
+        )
     raw.update((IndexKind.SOURCE_ID, f"{i.scheme.value}|{i.value}") for i in record.identifiers)
     return [
         BlockingTerm(
-            kind, term,
+            kind,
+            term,
             kind.for_search and search_may_match(record.status, uses_hidden_fields=kind.uses_hidden_fields),
         )
         for kind, term in sorted(raw)

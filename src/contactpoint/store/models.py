@@ -42,7 +42,7 @@ class IssuedId(Base):
     """Every ContactPoint ID ever issued; rows are never deleted."""
 
     __tablename__ = "issued_ids"
-    __table_args__ = {"sqlite_with_rowid": False}  # narrow rows keyed by ID: one B-tree, not two
+    __table_args__ = ({"sqlite_with_rowid": False},)  # narrow rows keyed by ID: one B-tree, not two
 
     cp_id: Mapped[str] = mapped_column(String(12), primary_key=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -68,7 +68,7 @@ class RecordKey(Base):
     """A record's data key, wrapped under one key version of the keyring."""
 
     __tablename__ = "record_keys"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     cp_id: Mapped[str] = mapped_column(
         String(12), ForeignKey("children.cp_id", ondelete="CASCADE"), primary_key=True
@@ -89,4 +89,4 @@ class BlindIndexEntry(Base):
     )
     searchable: Mapped[bool] = mapped_column(Boolean)
 
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)

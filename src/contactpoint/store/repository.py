@@ -22,7 +22,7 @@ from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.blocking import IndexKind, blocking_terms
 from contactpoint.store import codec
-from contactpoint.store.models import BlindIndexEntry, ChildRow, IssuedId, RecordKey
+from contactpoint.store.models import Base, BlindIndexEntry, ChildRow, IssuedId, RecordKey
 
 CHILDREN_TABLE = ChildRow.__tablename__
 _IN_CHUNK = 500  # below SQLite's and PostgreSQL's bound-parameter limits with room to spare
@@ -37,6 +37,10 @@ KIND_CODES: dict[IndexKind, int] = {
 }
 
 
+_ISSUED_IDS: Table = Base.metadata.tables[IssuedId.__tablename__]
+_CHILDREN: Table = Base.metadata.tables[ChildRow.__tablename__]
+_RECORD_KEYS: Table = Base.metadata.tables[RecordKey.__tablename__]
+_BLIND_INDEX: Table = Base.metadata.tables[BlindIndexEntry.__tablename__]
 CHILD_COLUMNS = ("cp_id", "status", "la_code", "record_version", "payload", "created_at", "updated_at")
 INDEX_COLUMNS = ("kind", "value", "cp_id", "searchable")
 
@@ -85,10 +89,9 @@ class ChildRepository:
             for chunk in _chunks(sorted(candidates)):
                 taken.update(self._session.scalars(select(IssuedId.cp_id).where(IssuedId.cp_id.in_(chunk))))
             chosen |= candidates - taken
-        now = self._clock.now()
+        now = self._timestamp(_ISSUED_IDS, "issued_at")
         ordered = sorted(chosen)
-        if ordered:
-            self._session.execute(IssuedId.__table__.insert(), [{"cp_id": i, "issued_at": now} for i in ordered])
+        self._insert_rows(_ISSUED_IDS, ("cp_id", "issued_at"), [(i, now) for i in ordered])
         return [ContactPointId(i) for i in ordered]
 
     def is_issued(self, cp_id: ContactPointId) -> bool:
@@ -136,8 +139,7 @@ class ChildRepository:
 
     def add_many(self, records: Sequence[ChildRecord]) -> None:
         """Store new records (their IDs reserved first) in bulk: one executemany per table."""
-        children_table: Table = ChildRow.__table__  # type: ignore[assignment]  # declarative tables are Tables
-        now = self._timestamp(children_table, "created_at")
+        now = self._timestamp(_CHILDREN, "created_at")
         children: list[tuple[object, ...]] = []
         keys: list[tuple[object, ...]] = []
         index: list[tuple[int, int, str, bool]] = []
@@ -147,9 +149,9 @@ class ChildRepository:
             children.append((cp_id, record.status.value, record.la_code, 1, sealed.payload, now, now))
             keys.append((cp_id, sealed.key_version, sealed.wrapped_key))
             index.extend(self._index_rows(record))
-        self._insert_rows(children_table, CHILD_COLUMNS, children)
-        self._insert_rows(RecordKey.__table__, ("cp_id", "key_version", "wrapped_key"), keys)  # type: ignore[arg-type]
-        self._insert_rows(BlindIndexEntry.__table__, INDEX_COLUMNS, index)  # type: ignore[arg-type]
+        self._insert_rows(_CHILDREN, CHILD_COLUMNS, children)
+        self._insert_rows(_RECORD_KEYS, ("cp_id", "key_version", "wrapped_key"), keys)
+        self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, index)
 
     def replace(self, record: ChildRecord, expected_version: int) -> int:
         """Write a new version of a record; raises ConcurrentUpdate if someone else wrote first."""
@@ -160,19 +162,25 @@ class ChildRepository:
         result = self._session.execute(
             update(ChildRow)
             .where(ChildRow.cp_id == record.cp_id.value, ChildRow.record_version == expected_version)
-            .values(status=record.status.value, la_code=record.la_code, record_version=new_version,
-                    payload=sealed.payload, updated_at=self._clock.now())
+            .values(
+                status=record.status.value,
+                la_code=record.la_code,
+                record_version=new_version,
+                payload=sealed.payload,
+                updated_at=self._clock.now(),
+            )
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
             raise ConcurrentUpdate("the record changed since it was read")
         self._session.execute(
-            update(RecordKey).where(RecordKey.cp_id == record.cp_id.value)
+            update(RecordKey)
+            .where(RecordKey.cp_id == record.cp_id.value)
             .values(key_version=sealed.key_version, wrapped_key=sealed.wrapped_key)
             .execution_options(synchronize_session=False)
         )
         self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id == record.cp_id.value))
-        self._insert_rows(BlindIndexEntry.__table__, INDEX_COLUMNS, self._index_rows(record))  # type: ignore[arg-type]
+        self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, self._index_rows(record))
         return new_version
 
     # Reading -------------------------------------------------------------------------------------
@@ -180,8 +188,16 @@ class ChildRepository:
     def get(self, cp_id: ContactPointId) -> StoredChild:
         """Decrypt one record; raises NotFound if there is none and IntegrityFailure if tampered with."""
         row = self._session.execute(
-            select(ChildRow.status, ChildRow.la_code, ChildRow.record_version, ChildRow.payload,
-                   ChildRow.created_at, ChildRow.updated_at, RecordKey.key_version, RecordKey.wrapped_key)
+            select(
+                ChildRow.status,
+                ChildRow.la_code,
+                ChildRow.record_version,
+                ChildRow.payload,
+                ChildRow.created_at,
+                ChildRow.updated_at,
+                RecordKey.key_version,
+                RecordKey.wrapped_key,
+            )
             .join(RecordKey, RecordKey.cp_id == ChildRow.cp_id)
             .where(ChildRow.cp_id == cp_id.value)
         ).one_or_none()
@@ -201,7 +217,8 @@ class ChildRepository:
         found: set[ContactPointId] = set()
         for start in range(0, len(values), _IN_CHUNK):
             query = select(BlindIndexEntry.cp_id).where(
-                BlindIndexEntry.kind == KIND_CODES[kind], BlindIndexEntry.value.in_(values[start : start + _IN_CHUNK])
+                BlindIndexEntry.kind == KIND_CODES[kind],
+                BlindIndexEntry.value.in_(values[start : start + _IN_CHUNK]),
             )
             if for_search:
                 query = query.where(BlindIndexEntry.searchable.is_(True))
@@ -218,7 +235,8 @@ class ChildRepository:
         """Record counts per LA and status, from plaintext columns only (no decryption)."""
         rows = self._session.execute(
             select(ChildRow.la_code, ChildRow.status, func.count())
-            .group_by(ChildRow.la_code, ChildRow.status).order_by(ChildRow.la_code, ChildRow.status)
+            .group_by(ChildRow.la_code, ChildRow.status)
+            .order_by(ChildRow.la_code, ChildRow.status)
         )
         return [StatusCount(la, RecordStatus(status), n) for la, status, n in rows]
 
@@ -227,12 +245,15 @@ class ChildRepository:
         rows = self._session.execute(
             select(RecordKey.key_version, func.count()).group_by(RecordKey.key_version)
         )
-        return {version: n for version, n in rows}
+        return dict(rows.tuples().all())
 
     def ids_not_under(self, key_version: int, limit: int) -> list[ContactPointId]:
         """A batch of records still sealed under another key version, in ID order."""
         ids = self._session.scalars(
-            select(RecordKey.cp_id).where(RecordKey.key_version != key_version).order_by(RecordKey.cp_id).limit(limit)
+            select(RecordKey.cp_id)
+            .where(RecordKey.key_version != key_version)
+            .order_by(RecordKey.cp_id)
+            .limit(limit)
         )
         return [ContactPointId(i) for i in ids]
 

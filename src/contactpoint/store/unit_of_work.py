@@ -20,7 +20,11 @@ class UnitOfWork:
     children: ChildRepository
 
     def __init__(
-        self, session_factory: sessionmaker[Session], cipher: RecordCipher, indexer: BlindIndexer, clock: Clock
+        self,
+        session_factory: sessionmaker[Session],
+        cipher: RecordCipher,
+        indexer: BlindIndexer,
+        clock: Clock,
     ) -> None:
         self._session_factory = session_factory
         self._cipher = cipher

@@ -2,6 +2,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
+
 from contactpoint.crypto.blind_index import BlindIndexer, index_bits
 from contactpoint.crypto.keyring import Keyring
 
@@ -41,5 +42,6 @@ def test_queries_cover_every_held_key_version():
     keyring = Keyring.create(NOW).rotated(NOW)
     indexer = BlindIndexer(keyring, 22)
     assert indexer.query_values("family_dob", ["X"]) == {
-        indexer.value("family_dob", "X", 1), indexer.value("family_dob", "X", 2)
+        indexer.value("family_dob", "X", 1),
+        indexer.value("family_dob", "X", 2),
     }

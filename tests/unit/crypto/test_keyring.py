@@ -1,8 +1,8 @@
 import json
-import os
 from datetime import UTC, datetime
 
 import pytest
+
 from contactpoint.crypto.keyring import FileKeyStore, Keyring
 from contactpoint.domain.errors import KeyringError
 
@@ -44,7 +44,7 @@ def test_key_file_is_private_and_rewritten_atomically(tmp_path):
 def test_a_key_file_readable_by_others_is_refused(tmp_path):
     store = FileKeyStore(tmp_path / "keyring.json")
     store.save(Keyring.create(NOW))
-    os.chmod(store.path, 0o644)
+    store.path.chmod(0o644)
     with pytest.raises(KeyringError, match="chmod 600"):
         store.load()
 

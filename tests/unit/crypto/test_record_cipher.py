@@ -2,6 +2,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+
 from contactpoint.crypto.keyring import Keyring
 from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
 from contactpoint.domain.errors import IntegrityFailure, KeyringError

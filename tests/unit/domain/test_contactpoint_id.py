@@ -1,8 +1,8 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import damm
 
-import pytest
 from contactpoint.domain.errors import InvalidContactPointId
 from contactpoint.domain.identifiers import ID_LENGTH, ContactPointId
 
@@ -50,7 +50,10 @@ def test_formatted_ids_parse_back(payload):
     assert ContactPointId.parse(cp_id.formatted().replace(" ", "-")) == cp_id
 
 
-@pytest.mark.parametrize("text", ["", "12345", "1234567890123", "12345678901a", "１２３４５６７８９０１２"])
+FULL_WIDTH_DIGITS = "".join(chr(0xFF10 + int(d)) for d in "123456789012")
+
+
+@pytest.mark.parametrize("text", ["", "12345", "1234567890123", "12345678901a", FULL_WIDTH_DIGITS])
 def test_ids_of_the_wrong_shape_are_rejected(text):
     with pytest.raises(InvalidContactPointId, match="digits"):
         ContactPointId(text)

@@ -1,4 +1,5 @@
 import pytest
+
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.postcodes import Postcode, is_valid_postcode, parse_district
 
@@ -25,8 +26,19 @@ def test_valid_postcodes_normalise(text, normal, district):
 @pytest.mark.parametrize(
     "text",
     [
-        "", "SW1A", "QA1 1AA", "AI1 1AA", "A1 1AC", "EC1A 1BBB", "EC1A 1B", "1AA 1AA",
-        "W1B 1AI", "AA1C 1AA", "B33 8TI", "SW1A-1AA", "ZZ99 9ZZZ",
+        "",
+        "SW1A",
+        "QA1 1AA",
+        "AI1 1AA",
+        "A1 1AC",
+        "EC1A 1BBB",
+        "EC1A 1B",
+        "1AA 1AA",
+        "W1B 1AI",
+        "AA1C 1AA",
+        "B33 8TI",
+        "SW1A-1AA",
+        "ZZ99 9ZZZ",
     ],
 )
 def test_invalid_postcodes_are_rejected(text):

@@ -2,6 +2,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.postcodes import Postcode
 from contactpoint.domain.records import (
@@ -13,7 +14,13 @@ from contactpoint.domain.records import (
     SourceIdentifier,
     Whereabouts,
 )
-from contactpoint.domain.vocabulary import AddressState, IdentifierScheme, IntentToReturn, SensitiveBasis, ServiceType
+from contactpoint.domain.vocabulary import (
+    AddressState,
+    IdentifierScheme,
+    IntentToReturn,
+    SensitiveBasis,
+    ServiceType,
+)
 
 SCHOOL = Organisation("100001", "Riverside Primary School")
 

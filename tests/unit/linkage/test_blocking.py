@@ -39,7 +39,9 @@ def test_shielded_children_are_not_searchable_through_hidden_fields(factory):
     terms = blocking_terms(factory.child(status=RecordStatus.SHIELDED))
     searchable = {t.kind for t in terms if t.searchable}
     assert searchable == {IndexKind.FAMILY_DOB, IndexKind.GIVEN_DOB}
-    assert {t.kind for t in terms} == set(IndexKind)  # linkage still finds them, so feeds never duplicate them
+    assert {t.kind for t in terms} == set(
+        IndexKind
+    )  # linkage still finds them, so feeds never duplicate them
 
 
 def test_sealed_and_archived_records_are_never_searchable_but_still_linkable(factory):

@@ -1,6 +1,7 @@
 from dataclasses import replace
 
 import pytest
+
 from contactpoint.domain.errors import IntegrityFailure, ValidationError
 from contactpoint.domain.records import Whereabouts
 from contactpoint.domain.vocabulary import AddressState, IntentToReturn, RecordStatus
@@ -14,8 +15,10 @@ def test_records_round_trip(factory):
 
 
 def test_unusual_whereabouts_round_trip(factory):
-    child = replace(factory.child(), whereabouts=Whereabouts(AddressState.LEFT_ENGLAND,
-                                                             intent_to_return=IntentToReturn.NO))
+    child = replace(
+        factory.child(),
+        whereabouts=Whereabouts(AddressState.LEFT_ENGLAND, intent_to_return=IntentToReturn.NO),
+    )
     assert codec.decode(codec.encode(child), child.cp_id, RecordStatus.ACTIVE, child.la_code) == child
 
 
@@ -31,7 +34,9 @@ def test_a_payload_read_against_another_row_is_refused(factory):
 def test_a_payload_of_another_shape_is_a_validation_error(factory):
     child = factory.child()
     with pytest.raises(ValidationError, match="payload"):
-        codec.decode(bytes([codec.PAYLOAD_VERSION]) + b"\x93\x01\x02\x03", child.cp_id, child.status, child.la_code)
+        codec.decode(
+            bytes([codec.PAYLOAD_VERSION]) + b"\x93\x01\x02\x03", child.cp_id, child.status, child.la_code
+        )
 
 
 def test_decoding_revalidates_fields(factory):
