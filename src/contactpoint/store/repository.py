@@ -245,7 +245,7 @@ class ChildRepository:
         rows = self._session.execute(
             select(RecordKey.key_version, func.count()).group_by(RecordKey.key_version)
         )
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
     def ids_not_under(self, key_version: int, limit: int) -> list[ContactPointId]:
         """A batch of records still sealed under another key version, in ID order."""

@@ -1,0 +1,98 @@
+"""The operator's commands, run through Typer against a real store in a temporary folder."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from contactpoint.app.children import register_children
+from contactpoint.app.services import build_services
+from contactpoint.cli.main import app
+from contactpoint.settings import Settings
+
+runner = CliRunner()
+
+
+def invoke(home, *arguments):
+    return runner.invoke(app, ["--data-dir", str(home), *arguments])
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "store"
+
+
+def test_init_creates_private_keys_apart_from_the_database(home):
+    result = invoke(home, "init")
+    assert result.exit_code == 0, result.output
+    key_file, database = home / "keyring.json", home / "contactpoint.db"
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert oct(database.stat().st_mode & 0o777) == "0o600"
+    assert oct(home.stat().st_mode & 0o777) == "0o700"
+    secret = json.loads(key_file.read_text())["versions"][0]["secret"]
+    assert secret.encode() not in database.read_bytes()
+    assert "Schema at revision 0001" in result.output
+
+
+def test_init_again_keeps_the_keys(home):
+    invoke(home, "init")
+    before = (home / "keyring.json").read_bytes()
+    result = invoke(home, "init")
+    assert result.exit_code == 0
+    assert "kept" in result.output
+    assert (home / "keyring.json").read_bytes() == before
+
+
+def test_commands_before_init_say_what_to_do(home):
+    result = invoke(home, "stats")
+    assert result.exit_code == 3
+    assert "contactpoint init" in result.output
+
+
+def test_a_key_file_open_to_others_stops_every_command(home):
+    invoke(home, "init")
+    (home / "keyring.json").chmod(0o644)
+    result = invoke(home, "stats")
+    assert result.exit_code == 3
+    assert "chmod 600" in result.output
+
+
+def test_stats_counts_by_la_and_status(home, factory):
+    invoke(home, "init")
+    services = build_services(Settings(home=home))
+    register_children(services, range(12), lambda _i, cp_id: factory.child(cp_id, la_code="873"))
+    services.close()
+    result = invoke(home, "stats")
+    assert result.exit_code == 0, result.output
+    assert "873" in result.output
+    assert "12" in result.output
+
+
+def test_rotate_resume_and_retire_through_the_cli(home, factory):
+    invoke(home, "init")
+    services = build_services(Settings(home=home))
+    register_children(services, range(30), lambda _i, cp_id: factory.child(cp_id))
+    services.close()
+
+    partial = invoke(home, "keys", "rotate", "--batch-size", "10", "--max-batches", "1")
+    assert partial.exit_code == 0, partial.output
+    assert "New key version 2" in partial.output
+    assert "20 remain" in partial.output
+
+    refused = invoke(home, "keys", "retire", "1")
+    assert refused.exit_code == 3
+    assert "still protects 20 records" in refused.output
+
+    resumed = invoke(home, "keys", "rotate")
+    assert "Resumed the rotation to key version 2" in resumed.output
+    assert "0 remain" in resumed.output
+    assert invoke(home, "keys", "retire", "1").exit_code == 0
+    assert [v["number"] for v in json.loads((home / "keyring.json").read_text())["versions"]] == [2]
+    assert "30" in invoke(home, "keys", "status").output
+
+
+def test_db_upgrade_is_idempotent(home):
+    invoke(home, "init")
+    result = invoke(home, "db", "upgrade")
+    assert result.exit_code == 0
+    assert "0001" in result.output
