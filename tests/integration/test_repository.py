@@ -3,14 +3,19 @@
 from dataclasses import replace
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from contactpoint.app.children import read_child, register_children
+from contactpoint.app.initialise import initialise_store
+from contactpoint.app.services import build_services
+from contactpoint.crypto.keyring import Keyring
 from contactpoint.domain.errors import ConcurrentUpdate, IntegrityFailure, NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.blocking import IndexKind, search_terms_for_names
+from contactpoint.settings import Settings
 
 
 def _register(services, factory, n, **kwargs):
@@ -139,3 +144,20 @@ def test_counts_by_la_and_status_read_no_payload(services, factory):
     with services.unit_of_work() as uow:
         counts = {(c.la_code, c.status): c.count for c in uow.children.counts_by_la_and_status()}
     assert counts == {("330", RecordStatus.ACTIVE): 5, ("330", RecordStatus.SHIELDED): 2}
+
+
+def test_a_keyring_from_the_environment_needs_no_key_file(tmp_path, database_url, clock, factory):
+
+    keyring = Keyring.create(clock.now())
+    settings = Settings(
+        home=tmp_path / "store", database_url=database_url, keyring=SecretStr(keyring.to_json())
+    )
+    report = initialise_store(settings, clock)
+    assert report.key_file is None
+    assert not (tmp_path / "store" / "keyring.json").exists()
+    services = build_services(settings, clock=clock)
+    try:
+        child = _register(services, factory, 1)[0]
+        assert read_child(services, child.cp_id).record == child
+    finally:
+        services.close()
