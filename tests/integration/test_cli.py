@@ -96,3 +96,12 @@ def test_db_upgrade_is_idempotent(home):
     result = invoke(home, "db", "upgrade")
     assert result.exit_code == 0
     assert "0001" in result.output
+
+
+def test_demo_loads_a_synthetic_population_once(home):
+    result = invoke(home, "demo", "--children", "300", "--seed", "5")
+    assert result.exit_code == 0, result.output
+    assert "Demo store ready" in result.output
+    assert "300" in invoke(home, "stats").output
+    again = invoke(home, "demo", "--children", "300", "--seed", "5")
+    assert "already holds 300 children; nothing loaded" in again.output

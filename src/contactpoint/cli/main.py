@@ -13,9 +13,11 @@ from contactpoint.app.children import index_statistics
 from contactpoint.app.initialise import initialise_store, upgrade_database
 from contactpoint.cli import keys as keys_commands
 from contactpoint.cli.context import CliState, state
+from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
+from contactpoint.synth.cli import synth_app
 
 app = typer.Typer(
     help="ContactPoint: a national index of children for the practitioners who work with them.",
@@ -25,6 +27,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_commands.keys_app, name="keys")
+app.add_typer(synth_app, name="synth")
+app.command()(demo)
 console = Console()
 
 

@@ -46,7 +46,7 @@ class FeedCalendar:
     def day_in(self, generation: int, rng: Random) -> date:
         """A day within the month that `generation` reports (after the previous extract, up to this one)."""
         start = self.date_of(generation - 1)
-        return start + timedelta(days=1 + rng.randrange((self.date_of(generation) - start).days))
+        return start + timedelta(days=1 + int(rng.random() * (self.date_of(generation) - start).days))
 
     def is_census(self, generation: int) -> bool:
         """Whether the school census is taken in this generation's month."""
@@ -59,9 +59,9 @@ def age_on(born: date, day: date) -> int:
 
 
 def school_year_age(born: date, day: date) -> int:
-    """Age on the 31 August that began the school year containing `day`: what places a child in a year group."""
+    """Age on the 31 August that began the school year of `day`: what places a child in a year group."""
     start_year = day.year if day.month >= 9 else day.year - 1
-    return start_year - born.year - ((8, 31) < (born.month, born.day))
+    return start_year - born.year - ((born.month, born.day) > (8, 31))
 
 
 def add_years(day: date, years: int) -> date:

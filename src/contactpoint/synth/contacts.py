@@ -26,17 +26,17 @@ LANDLINE_FORMATS = (
     "01632 960{:03d}",  # no area
 )
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
-_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O", "đ": "d", "ß": "ss", "æ": "ae"})
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "ß": "ss", "æ": "ae", "\u0131": "i"})
 
 
 def mobile_number(rng: Random) -> str:
     """A mobile number in the drama range."""
-    return MOBILE_FORMAT.format(rng.randrange(1000))
+    return MOBILE_FORMAT.format(int(rng.random() * 1000))
 
 
 def landline_number(rng: Random, area: int) -> str:
     """A landline number in the drama block of one of the city codes (`area` indexes LANDLINE_FORMATS)."""
-    return LANDLINE_FORMATS[area % len(LANDLINE_FORMATS)].format(rng.randrange(1000))
+    return LANDLINE_FORMATS[area % len(LANDLINE_FORMATS)].format(int(rng.random() * 1000))
 
 
 @cache
@@ -53,7 +53,7 @@ def email_address(given: str, family: str, rng: Random) -> str:
     if style < 0.4:
         local = f"{first}.{last}"
     elif style < 0.7:
-        local = f"{first}{last}{rng.randrange(1, 100)}"
+        local = f"{first}{last}{1 + int(rng.random() * 99)}"
     else:
-        local = f"{first[0]}{last}{rng.randrange(1960, 2010)}"
-    return f"{local}@{EMAIL_DOMAINS[rng.randrange(3)]}"
+        local = f"{first[0]}{last}{1960 + int(rng.random() * 50)}"
+    return f"{local}@{EMAIL_DOMAINS[int(rng.random() * 3)]}"

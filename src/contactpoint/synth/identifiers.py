@@ -26,7 +26,7 @@ def nhs_number(key: int, salt: int) -> str:
     """A valid NHS number (mod-11 check digit) beginning 9."""
     scrambled = scramble(key, NHS_KEY_SPACE, salt)
     prefix = f"9{scrambled // 9:07d}"
-    partial = sum(int(digit) * (10 - position) for position, digit in enumerate(prefix))
+    partial = 90 + _weighted_digits(scrambled // 9, 3)
     wanted = scrambled % 9
     for ninth in range(10):
         if (partial + 2 * ninth) % 11 == 1:  # would need check digit 10: no such number
@@ -37,10 +37,21 @@ def nhs_number(key: int, salt: int) -> str:
     raise AssertionError("unreachable: every prefix has at least nine usable ninth digits")
 
 
+def _weighted_digits(number: int, last_weight: int, step: int = 1) -> int:
+    """Digits times weights (`last_weight` for the last digit, changing by `step` leftwards), summed."""
+    total = 0
+    weight = last_weight
+    while number:
+        number, digit = divmod(number, 10)
+        total += digit * weight
+        weight += step
+    return total
+
+
 def unique_pupil_number(key: int, la_code: str, salt: int) -> str:
     """A UPN: check letter, the issuing LA's number, then nine digits (the DfE's mod-23 check letter)."""
     body = f"{la_code}{scramble(key, 10**9, salt):09d}"
-    total = sum(int(digit) * weight for weight, digit in enumerate(body, start=2))
+    total = _weighted_digits(int(body), 13, -1)  # weights 2..13 from the first character to the last
     return _UPN_LETTERS[total % 23] + body
 
 

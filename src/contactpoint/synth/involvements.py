@@ -59,7 +59,7 @@ class ServiceRate:
 
 
 SERVICE_RATES = (
-    ServiceRate(ServiceType.SOCIAL_CARE, 0, 17, 0.033, 0.002, 0.05, 36),
+    ServiceRate(ServiceType.SOCIAL_CARE, 0, 17, 0.026, 0.002, 0.05, 36),
     ServiceRate(ServiceType.CAMHS, 5, 17, 0.03, 0.0015, 0.06, 18),
     ServiceRate(ServiceType.YOUTH_OFFENDING, 10, 17, 0.007, 0.0005, 0.08, 12),
     ServiceRate(ServiceType.SCHOOL_NURSING, 5, 17, 0.12, 0.004, 0.05, 24),
@@ -67,11 +67,18 @@ SERVICE_RATES = (
     ServiceRate(ServiceType.SUBSTANCE_MISUSE, 12, 17, 0.004, 0.0004, 0.12, 9),
     ServiceRate(ServiceType.CAREERS, 15, 17, 0.12, 0.005, 0.04, 12),
 )
-WITH_PRACTITIONER = frozenset({
-    ServiceType.SOCIAL_CARE, ServiceType.CAMHS, ServiceType.YOUTH_OFFENDING, ServiceType.SCHOOL_NURSING,
-    ServiceType.SEXUAL_HEALTH, ServiceType.SUBSTANCE_MISUSE, ServiceType.HEALTH_VISITING,
-    ServiceType.CAREERS,
-})
+WITH_PRACTITIONER = frozenset(
+    {
+        ServiceType.SOCIAL_CARE,
+        ServiceType.CAMHS,
+        ServiceType.YOUTH_OFFENDING,
+        ServiceType.SCHOOL_NURSING,
+        ServiceType.SEXUAL_HEALTH,
+        ServiceType.SUBSTANCE_MISUSE,
+        ServiceType.HEALTH_VISITING,
+        ServiceType.CAREERS,
+    }
+)
 CAF_RATE = 0.025
 HEALTH_VISITING_RATE = 0.95
 
@@ -81,9 +88,8 @@ def setting_on(day: date, born: date, schooling: Schooling, home: HomeState) -> 
     year_age = school_year_age(born, day)
     schools = home.schools
     if year_age < 4:
-        if schooling.nursery_from is not None and year_age >= schooling.nursery_from:
-            return schools.nursery
-        return None
+        in_nursery = schooling.nursery_from is not None and year_age >= schooling.nursery_from
+        return schools.nursery if in_nursery else None
     if schooling.home_educated or year_age > 17:
         return None
     if schooling.independent:
@@ -104,11 +110,14 @@ def _septembers(start: date, end: date) -> list[date]:
     return result
 
 
-def education_spells(born: date, schooling: Schooling, homes: tuple[HomeState, ...], first_day: date,
-                     calendar: FeedCalendar) -> list[InvolvementTruth]:
+def education_spells(
+    born: date, schooling: Schooling, homes: tuple[HomeState, ...], first_day: date, calendar: FeedCalendar
+) -> list[InvolvementTruth]:
     """Education involvements from `first_day` to the last generation, one per setting attended."""
     last = calendar.last_date
-    points = sorted({first_day, *_septembers(first_day, last), *(h.day for h in homes[1:] if h.day > first_day)})
+    points = sorted(
+        {first_day, *_septembers(first_day, last), *(h.day for h in homes[1:] if h.day > first_day)}
+    )
     spells: list[InvolvementTruth] = []
     current: Org | None = None
     current_start = first_day
@@ -119,19 +128,23 @@ def education_spells(born: date, schooling: Schooling, homes: tuple[HomeState, .
         if setting is current and (setting is None or home.adoptive == current_adoptive):
             continue
         if current is not None:
-            spells.append(InvolvementTruth(ServiceType.EDUCATION, current, current_start, point - _ONE_DAY,
-                                           adoptive=current_adoptive))
+            spells.append(
+                InvolvementTruth(
+                    ServiceType.EDUCATION, current, current_start, point - _ONE_DAY, adoptive=current_adoptive
+                )
+            )
         current, current_start, current_adoptive = setting, point, home.adoptive
         if point == first_day and setting is not None:
             current_start = _began(born, schooling, homes[0], first_day, setting)
     if current is not None:
-        spells.append(InvolvementTruth(ServiceType.EDUCATION, current, current_start, None,
-                                       adoptive=current_adoptive))
+        spells.append(
+            InvolvementTruth(ServiceType.EDUCATION, current, current_start, None, adoptive=current_adoptive)
+        )
     return spells
 
 
 def _began(born: date, schooling: Schooling, home: HomeState, day: date, setting: Org) -> date:
-    """When a setting attended on `day` was joined: the earliest September since which it has been the same."""
+    """When a setting attended on `day` was joined: the first September since which it has been the same."""
     year = day.year if day.month >= 9 else day.year - 1
     start = date(year, 9, 1)
     while setting_on(date(year - 1, 9, 1), born, schooling, home) is setting:
@@ -161,13 +174,21 @@ def _basis(service: ServiceType, age: int, rng: Random) -> SensitiveBasis | None
 def _new(service: ServiceType, home: HomeState, start: date, age: int, rng: Random) -> InvolvementTruth:
     services = home.services
     practitioner = services.practitioner(service, rng) if service in WITH_PRACTITIONER else None
-    return InvolvementTruth(service, services.services[service], start, None, practitioner,
-                            lead_professional=service is ServiceType.SOCIAL_CARE,
-                            sensitive_basis=_basis(service, age, rng), adoptive=home.adoptive)
+    return InvolvementTruth(
+        service,
+        services.services[service],
+        start,
+        None,
+        practitioner,
+        lead_professional=service is ServiceType.SOCIAL_CARE,
+        sensitive_basis=_basis(service, age, rng),
+        adoptive=home.adoptive,
+    )
 
 
-def existing_involvements(child: ChildCircumstances, home: HomeState, calendar: FeedCalendar,
-                          rng: Random) -> list[InvolvementTruth]:
+def existing_involvements(
+    child: ChildCircumstances, home: HomeState, calendar: FeedCalendar, rng: Random
+) -> list[InvolvementTruth]:
     """Involvements open at the extract (generation 0), drawn with the identity generator."""
     reference = calendar.reference
     age = age_on(child.born, reference)
@@ -181,7 +202,7 @@ def existing_involvements(child: ChildCircumstances, home: HomeState, calendar: 
         if not rate.min_age <= age <= rate.max_age or rng.random() >= prevalence:
             continue
         eligible_from = max(add_years(child.born, rate.min_age), child.born)
-        months_ago = 1 + rng.randrange(rate.history_months)
+        months_ago = 1 + int(rng.random() * rate.history_months)
         start = max(eligible_from, reference - timedelta(days=30 * months_ago))
         found.append(_new(rate.service, home, min(start, reference), age, rng))
     if found and rng.random() < CAF_RATE * 3:
@@ -190,15 +211,18 @@ def existing_involvements(child: ChildCircumstances, home: HomeState, calendar: 
     return found
 
 
-def involvement_changes(child: ChildCircumstances, existing: Sequence[InvolvementTruth],
-                        homes: tuple[HomeState, ...], calendar: FeedCalendar,
-                        events: Random) -> list[InvolvementTruth]:
+def involvement_changes(
+    child: ChildCircumstances,
+    existing: Sequence[InvolvementTruth],
+    homes: tuple[HomeState, ...],
+    calendar: FeedCalendar,
+    events: Random,
+) -> list[InvolvementTruth]:
     """Ends of existing involvements and new ones within the generations, drawn with the events generator."""
     horizon = calendar.generations
     result: list[InvolvementTruth] = []
     for involvement in existing:
-        rate = _rate_of(involvement.service)
-        month = geometric_month(events, rate, horizon)
+        month = geometric_month(events, _end_rate(involvement.service), horizon)
         result.append(replace(involvement, end=calendar.day_in(month, events)) if month else involvement)
     held = {involvement.service for involvement in existing}
     for rate in SERVICE_RATES:
@@ -218,7 +242,7 @@ def involvement_changes(child: ChildCircumstances, existing: Sequence[Involvemen
     return result
 
 
-def _rate_of(service: ServiceType) -> float:
+def _end_rate(service: ServiceType) -> float:
     if service is ServiceType.HEALTH_VISITING:
         return 0.0  # ends at the fifth birthday, applied by `bounded`
     return next(rate.monthly_end for rate in SERVICE_RATES if rate.service is service)
@@ -231,8 +255,20 @@ def newborn_involvements(born: date, home: HomeState, rng: Random) -> list[Invol
     return [_new(ServiceType.HEALTH_VISITING, home, born + timedelta(days=12), 0, rng)]
 
 
-def bounded(involvements: Sequence[InvolvementTruth], child: ChildCircumstances,
-            homes: tuple[HomeState, ...], calendar: FeedCalendar) -> list[InvolvementTruth]:
+def adoptive_involvements(born: date, home: HomeState, rng: Random) -> list[InvolvementTruth]:
+    """A child under five adopted into a new home: the adopters' health visitor takes over."""
+    age = age_on(born, home.day)
+    if age >= 5 or rng.random() >= HEALTH_VISITING_RATE:
+        return []
+    return [_new(ServiceType.HEALTH_VISITING, home, home.day, age, rng)]
+
+
+def bounded(
+    involvements: Sequence[InvolvementTruth],
+    child: ChildCircumstances,
+    homes: tuple[HomeState, ...],
+    calendar: FeedCalendar,
+) -> list[InvolvementTruth]:
     """Involvements cut where the child's life cuts them, split where the family changes LA.
 
     Every involvement ends by the 18th birthday; health visiting ends at the fifth; all end when the
@@ -258,7 +294,7 @@ def bounded(involvements: Sequence[InvolvementTruth], child: ChildCircumstances,
 
 
 def _split(involvement: InvolvementTruth, homes: tuple[HomeState, ...]) -> list[InvolvementTruth]:
-    pieces = []
+    pieces: list[InvolvementTruth] = []
     current = involvement
     for home in homes[1:]:
         if home.day <= current.start or (current.end is not None and home.day >= current.end):

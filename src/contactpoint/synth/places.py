@@ -20,37 +20,322 @@ GEOGRAPHY_SEED = 20_090_101  # ContactPoint went live in January 2009
 FLAT_RATE = 0.18
 
 # Postcode areas of England (the letters are real; every district number under them is made up).
-POSTCODE_AREAS = (
-    "AL B BA BB BD BH BL BN BR BS CA CB CM CO CR CT CV CW DA DE DH DL DN DT DY E EC EN EX FY GL GU HA HD "
-    "HG HP HR HU HX IG IP KT L LA LE LN LS LU M ME MK N NE NG NN NR NW OL OX PE PL PO PR RG RH RM S SE SG "
-    "SK SL SM SN SO SP SR SS ST SW TA TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO"
-).split()
+POSTCODE_AREAS = [
+    "AL",
+    "B",
+    "BA",
+    "BB",
+    "BD",
+    "BH",
+    "BL",
+    "BN",
+    "BR",
+    "BS",
+    "CA",
+    "CB",
+    "CM",
+    "CO",
+    "CR",
+    "CT",
+    "CV",
+    "CW",
+    "DA",
+    "DE",
+    "DH",
+    "DL",
+    "DN",
+    "DT",
+    "DY",
+    "E",
+    "EC",
+    "EN",
+    "EX",
+    "FY",
+    "GL",
+    "GU",
+    "HA",
+    "HD",
+    "HG",
+    "HP",
+    "HR",
+    "HU",
+    "HX",
+    "IG",
+    "IP",
+    "KT",
+    "L",
+    "LA",
+    "LE",
+    "LN",
+    "LS",
+    "LU",
+    "M",
+    "ME",
+    "MK",
+    "N",
+    "NE",
+    "NG",
+    "NN",
+    "NR",
+    "NW",
+    "OL",
+    "OX",
+    "PE",
+    "PL",
+    "PO",
+    "PR",
+    "RG",
+    "RH",
+    "RM",
+    "S",
+    "SE",
+    "SG",
+    "SK",
+    "SL",
+    "SM",
+    "SN",
+    "SO",
+    "SP",
+    "SR",
+    "SS",
+    "ST",
+    "SW",
+    "TA",
+    "TF",
+    "TN",
+    "TQ",
+    "TR",
+    "TS",
+    "TW",
+    "UB",
+    "W",
+    "WA",
+    "WC",
+    "WD",
+    "WF",
+    "WN",
+    "WR",
+    "WS",
+    "WV",
+    "YO",
+]
 # Central London districts take a letter after the number, as SW1A and EC1M do.
-LETTERED_DISTRICTS = {"EC": "AMNPRVY", "WC": "ABEHNRVX", "SW": "AEHPVWXY", "W": "ABCDFGHJKSTU",
-                      "E": "W", "N": "CP", "NW": "W", "SE": "P"}
+LETTERED_DISTRICTS = {
+    "EC": "AMNPRVY",
+    "WC": "ABEHNRVX",
+    "SW": "AEHPVWXY",
+    "W": "ABCDFGHJKSTU",
+    "E": "W",
+    "N": "CP",
+    "NW": "W",
+    "SE": "P",
+}
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 _UNIT_LETTERS = _INWARD_LETTERS[:8]  # 64 units a sector: a few households share each postcode
 
-_FIRST_PARTS = (
-    "Ash Brad Bram Carl Chel Dun Elm Fen Glen Hart Hol Kings Lang Marl Mill Nor Oak Pen Red Rother Sand "
-    "Shel Stan Stock Thorn Wal West Whit Wick Wood Alder Bar Brack Cal Chip Cran Ding Ever Farn Gold Hals "
-    "Ingle Kel Lind Mel Ox Pax Quen Rams Sal Tam Wen Yarn Broom Cold Har Hazel Lark Moss Ros Swan Wyn Ayle "
-    "Birch Clay Eas Fox Heath Ivy Lea Nether Orch Pick Rook Sedge Stone Tun Up Wil Yew Cress Dove"
-).split()
-_SECOND_PARTS = (
-    "bury ton ford ham ley field worth borough by chester minster stead wick mouth bridge dale hurst combe "
-    "well thorpe den holt marsh cote lowe wood"
-).split()
-_STREET_STEMS = (
-    "Oak Elm Beech Birch Ash Willow Cedar Maple Hazel Rowan Holly Laurel Chestnut Sycamore Poplar Larch "
-    "Church Mill Station Park Green Bridge Manor Victoria Albert Queen King Castle Market Chapel School "
-    "Meadow Orchard Spring Well Brook River Hill Valley Forest Heath Moor Field Grange Abbey Priory "
-    "York Windsor Stanley Granville Clarence Cavendish Devonshire Grosvenor Rutland Shelley Byron Keats "
-    "Tennyson Milton Wordsworth Nelson Wellington Gladstone Peel Cromwell Lime Alma Balmoral Sandringham"
-).split()
-_STREET_TYPES = (
-    "Road Street Lane Avenue Close Drive Way Gardens Crescent Grove Terrace Place Court Rise View Walk Mews"
-).split()
+_FIRST_PARTS = [
+    "Ash",
+    "Brad",
+    "Bram",
+    "Carl",
+    "Chel",
+    "Dun",
+    "Elm",
+    "Fen",
+    "Glen",
+    "Hart",
+    "Hol",
+    "Kings",
+    "Lang",
+    "Marl",
+    "Mill",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Red",
+    "Rother",
+    "Sand",
+    "Shel",
+    "Stan",
+    "Stock",
+    "Thorn",
+    "Wal",
+    "West",
+    "Whit",
+    "Wick",
+    "Wood",
+    "Alder",
+    "Bar",
+    "Brack",
+    "Cal",
+    "Chip",
+    "Cran",
+    "Ding",
+    "Ever",
+    "Farn",
+    "Gold",
+    "Hals",
+    "Ingle",
+    "Kel",
+    "Lind",
+    "Mel",
+    "Ox",
+    "Pax",
+    "Quen",
+    "Rams",
+    "Sal",
+    "Tam",
+    "Wen",
+    "Yarn",
+    "Broom",
+    "Cold",
+    "Har",
+    "Hazel",
+    "Lark",
+    "Moss",
+    "Ros",
+    "Swan",
+    "Wyn",
+    "Ayle",
+    "Birch",
+    "Clay",
+    "Eas",
+    "Fox",
+    "Heath",
+    "Ivy",
+    "Lea",
+    "Nether",
+    "Orch",
+    "Pick",
+    "Rook",
+    "Sedge",
+    "Stone",
+    "Tun",
+    "Up",
+    "Wil",
+    "Yew",
+    "Cress",
+    "Dove",
+]
+_SECOND_PARTS = [
+    "bury",
+    "ton",
+    "ford",
+    "ham",
+    "ley",
+    "field",
+    "worth",
+    "borough",
+    "by",
+    "chester",
+    "minster",
+    "stead",
+    "wick",
+    "mouth",
+    "bridge",
+    "dale",
+    "hurst",
+    "combe",
+    "well",
+    "thorpe",
+    "den",
+    "holt",
+    "marsh",
+    "cote",
+    "lowe",
+    "wood",
+]
+_STREET_STEMS = [
+    "Oak",
+    "Elm",
+    "Beech",
+    "Birch",
+    "Ash",
+    "Willow",
+    "Cedar",
+    "Maple",
+    "Hazel",
+    "Rowan",
+    "Holly",
+    "Laurel",
+    "Chestnut",
+    "Sycamore",
+    "Poplar",
+    "Larch",
+    "Church",
+    "Mill",
+    "Station",
+    "Park",
+    "Green",
+    "Bridge",
+    "Manor",
+    "Victoria",
+    "Albert",
+    "Queen",
+    "King",
+    "Castle",
+    "Market",
+    "Chapel",
+    "School",
+    "Meadow",
+    "Orchard",
+    "Spring",
+    "Well",
+    "Brook",
+    "River",
+    "Hill",
+    "Valley",
+    "Forest",
+    "Heath",
+    "Moor",
+    "Field",
+    "Grange",
+    "Abbey",
+    "Priory",
+    "York",
+    "Windsor",
+    "Stanley",
+    "Granville",
+    "Clarence",
+    "Cavendish",
+    "Devonshire",
+    "Grosvenor",
+    "Rutland",
+    "Shelley",
+    "Byron",
+    "Keats",
+    "Tennyson",
+    "Milton",
+    "Wordsworth",
+    "Nelson",
+    "Wellington",
+    "Gladstone",
+    "Peel",
+    "Cromwell",
+    "Lime",
+    "Alma",
+    "Balmoral",
+    "Sandringham",
+]
+_STREET_TYPES = [
+    "Road",
+    "Street",
+    "Lane",
+    "Avenue",
+    "Close",
+    "Drive",
+    "Way",
+    "Gardens",
+    "Crescent",
+    "Grove",
+    "Terrace",
+    "Place",
+    "Court",
+    "Rise",
+    "View",
+    "Walk",
+    "Mews",
+]
 _BUILDINGS = ("House", "Court", "Lodge", "Heights", "Point", "Mansions")
 
 
@@ -139,8 +424,10 @@ def england() -> Geography:
         name = places[place_index]
         towns = [name, *places[place_index + 1 : place_index + 1 + max(1, district_count // 4)]]
         place_index += len(towns)
-        districts = tuple(District(outward, towns[0] if i % 2 == 0 else towns[i % len(towns)])
-                          for i, outward in enumerate(outwards))
+        districts = tuple(
+            District(outward, towns[0] if i % 2 == 0 else towns[i % len(towns)])
+            for i, outward in enumerate(outwards)
+        )
         authorities.append(LocalAuthority(f"{code:03d}", name, weights[index], districts, rng.randrange(12)))
     return Geography(tuple(authorities))
 
@@ -154,9 +441,9 @@ def street_name(postcode: str) -> str:
 
 def random_postcode(la: LocalAuthority, rng: Random) -> tuple[str, str]:
     """A postcode in one of the LA's districts, with the district's town."""
-    district = la.districts[rng.randrange(len(la.districts))]
-    unit = _UNIT_LETTERS[rng.randrange(8)] + _UNIT_LETTERS[rng.randrange(8)]
-    return f"{district.outward} {rng.randrange(10)}{unit}", district.town
+    district = la.districts[int(rng.random() * len(la.districts))]
+    unit = _UNIT_LETTERS[int(rng.random() * 8)] + _UNIT_LETTERS[int(rng.random() * 8)]
+    return f"{district.outward} {int(rng.random() * 10)}{unit}", district.town
 
 
 def random_address(la: LocalAuthority, rng: Random) -> Address:
@@ -164,8 +451,8 @@ def random_address(la: LocalAuthority, rng: Random) -> Address:
     postcode, town = random_postcode(la, rng)
     street = street_name(postcode)
     if rng.random() < FLAT_RATE:
-        building = f"{street.split(' ', 1)[0]} {_BUILDINGS[rng.randrange(len(_BUILDINGS))]}"
-        lines: tuple[str, ...] = (f"Flat {rng.randrange(1, 60)}", building, street)
+        building = f"{street.split(' ', 1)[0]} {_BUILDINGS[int(rng.random() * len(_BUILDINGS))]}"
+        lines: tuple[str, ...] = (f"Flat {1 + int(rng.random() * 59)}", building, street)
     else:
-        lines = (f"{rng.randrange(1, 240)} {street}",)
+        lines = (f"{1 + int(rng.random() * 239)} {street}",)
     return Address(lines, town, postcode, la.code)

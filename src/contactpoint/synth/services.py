@@ -15,11 +15,47 @@ from contactpoint.synth.contacts import ascii_fold, landline_number
 from contactpoint.synth.names import name_book
 from contactpoint.synth.places import GEOGRAPHY_SEED, Geography, LocalAuthority
 
-_SAINTS = ("Mary's", "Joseph's", "John's", "Peter's", "Paul's", "Michael's", "Anne's", "Thomas's",
-           "George's", "Andrew's", "Bede's", "Patrick's", "Margaret's", "Matthew's", "Luke's", "Mark's")
-_STEMS = ("Oakfield", "Elmwood", "Hillside", "Meadowbank", "Brookside", "Ashgrove", "Riverside",
-          "Parkview", "Westfield", "Northgate", "Southlands", "Eastbrook", "Greenacre", "Fairfield",
-          "Highcliffe", "Kingsmead", "Woodlands", "Moorside", "Larkrise", "Orchard", "Beechwood")
+_SAINTS = (
+    "Mary's",
+    "Joseph's",
+    "John's",
+    "Peter's",
+    "Paul's",
+    "Michael's",
+    "Anne's",
+    "Thomas's",
+    "George's",
+    "Andrew's",
+    "Bede's",
+    "Patrick's",
+    "Margaret's",
+    "Matthew's",
+    "Luke's",
+    "Mark's",
+)
+_STEMS = (
+    "Oakfield",
+    "Elmwood",
+    "Hillside",
+    "Meadowbank",
+    "Brookside",
+    "Ashgrove",
+    "Riverside",
+    "Parkview",
+    "Westfield",
+    "Northgate",
+    "Southlands",
+    "Eastbrook",
+    "Greenacre",
+    "Fairfield",
+    "Highcliffe",
+    "Kingsmead",
+    "Woodlands",
+    "Moorside",
+    "Larkrise",
+    "Orchard",
+    "Beechwood",
+)
 _GP_REGIONS = "ABCDEFGHJKLMNPY"
 
 
@@ -77,12 +113,12 @@ class LaServices:
 
     def pick(self, orgs: tuple[Org, ...], rng: Random) -> Org:
         """One of several organisations, uniformly."""
-        return orgs[rng.randrange(len(orgs))]
+        return orgs[int(rng.random() * len(orgs))]
 
     def practitioner(self, service: ServiceType, rng: Random) -> Practitioner:
         """A worker of that service in this LA."""
         pool = self.practitioners[service]
-        return pool[rng.randrange(len(pool))]
+        return pool[int(rng.random() * len(pool))]
 
 
 class _Codes:
@@ -138,8 +174,10 @@ def build_services(geography: Geography, population: int) -> dict[str, LaService
         def org(kind: OrgKind, name: str, code: str, la: LocalAuthority = la) -> Org:
             return Org(code, name, kind, la.code, landline_number(rng, la.phone_area))
 
-        nurseries = tuple(org(OrgKind.NURSERY, f"{_place(towns, rng)} Nursery School", codes.urn())
-                          for _ in range(_count(children * 0.05, 120)))
+        nurseries = tuple(
+            org(OrgKind.NURSERY, f"{_place(towns, rng)} Nursery School", codes.urn())
+            for _ in range(_count(children * 0.05, 120))
+        )
         primaries = tuple(
             org(OrgKind.PRIMARY, _primary_name(_place(towns, rng), rng), codes.urn())
             for _ in range(_count(children * 7 / 18 * 0.92, 280))
@@ -148,49 +186,63 @@ def build_services(geography: Geography, population: int) -> dict[str, LaService
             org(OrgKind.SECONDARY, _secondary_name(_place(towns, rng), rng), codes.urn())
             for _ in range(_count(children * 7 / 18 * 0.92, 1000))
         )
-        colleges = tuple(org(OrgKind.COLLEGE, f"{_place(towns, rng)} College", codes.urn())
-                         for _ in range(_count(children * 2 / 18 * 0.45, 1500)))
+        colleges = tuple(
+            org(OrgKind.COLLEGE, f"{_place(towns, rng)} College", codes.urn())
+            for _ in range(_count(children * 2 / 18 * 0.45, 1500))
+        )
         independents = tuple(
-            org(OrgKind.INDEPENDENT, f"{_STEMS[rng.randrange(len(_STEMS))]} House School", codes.urn())
+            org(OrgKind.INDEPENDENT, f"{_STEMS[int(rng.random() * len(_STEMS))]} House School", codes.urn())
             for _ in range(_count(children * 0.06, 350))
         )
         region = _GP_REGIONS[region_index % len(_GP_REGIONS)]
-        practices = tuple(org(OrgKind.GP_PRACTICE, _practice_name(_place(towns, rng), rng), codes.gp(region))
-                          for _ in range(_count(children, 1800)))
+        practices = tuple(
+            org(OrgKind.GP_PRACTICE, _practice_name(_place(towns, rng), rng), codes.gp(region))
+            for _ in range(_count(children, 1800))
+        )
         trust_code = codes.trust()
         trust_name = f"{la.name} Community Health NHS Trust"
         services = {
-            ServiceType.SOCIAL_CARE: Org(f"CSC{la.code}", f"{la.name} Children's Social Care",
-                                         OrgKind.LA_SERVICE, la.code, phone, f"csc.{la.code}@example.org"),
-            ServiceType.YOUTH_OFFENDING: org(OrgKind.LA_SERVICE, f"{la.name} Youth Justice Service",
-                                             f"YOT{la.code}"),
+            ServiceType.SOCIAL_CARE: Org(
+                f"CSC{la.code}",
+                f"{la.name} Children's Social Care",
+                OrgKind.LA_SERVICE,
+                la.code,
+                phone,
+                f"csc.{la.code}@example.org",
+            ),
+            ServiceType.YOUTH_OFFENDING: org(
+                OrgKind.LA_SERVICE, f"{la.name} Youth Justice Service", f"YOT{la.code}"
+            ),
             ServiceType.CAREERS: org(OrgKind.LA_SERVICE, f"{la.name} Careers Service", f"CRS{la.code}"),
             ServiceType.HEALTH_VISITING: org(OrgKind.HEALTH_TRUST, trust_name, f"{trust_code}01"),
             ServiceType.SCHOOL_NURSING: org(OrgKind.HEALTH_TRUST, trust_name, f"{trust_code}02"),
             ServiceType.CAMHS: org(OrgKind.HEALTH_TRUST, f"{la.name} CAMHS", f"{trust_code}03"),
-            ServiceType.SEXUAL_HEALTH: org(OrgKind.HEALTH_TRUST, f"{la.name} Sexual Health Service",
-                                           f"{trust_code}04"),
-            ServiceType.SUBSTANCE_MISUSE: org(OrgKind.LA_SERVICE, f"{la.name} Young People's Drug Service",
-                                              f"SMS{la.code}"),
+            ServiceType.SEXUAL_HEALTH: org(
+                OrgKind.HEALTH_TRUST, f"{la.name} Sexual Health Service", f"{trust_code}04"
+            ),
+            ServiceType.SUBSTANCE_MISUSE: org(
+                OrgKind.LA_SERVICE, f"{la.name} Young People's Drug Service", f"SMS{la.code}"
+            ),
         }
         pool_size = max(2, min(40, round(children / 2500)))
         practitioners = {service: _practitioners(la, pool_size, rng) for service in services}
-        result[la.code] = LaServices(la, nurseries, primaries, secondaries, colleges, independents,
-                                     practices, services, practitioners)
+        result[la.code] = LaServices(
+            la, nurseries, primaries, secondaries, colleges, independents, practices, services, practitioners
+        )
     return result
 
 
 def _place(towns: list[str], rng: Random) -> str:
-    return towns[rng.randrange(len(towns))]
+    return towns[int(rng.random() * len(towns))]
 
 
 def _primary_name(place: str, rng: Random) -> str:
     style = rng.random()
     if style < 0.25:
         faith = "Church of England" if rng.random() < 0.6 else "Catholic"
-        return f"St {_SAINTS[rng.randrange(len(_SAINTS))]} {faith} Primary School"
+        return f"St {_SAINTS[int(rng.random() * len(_SAINTS))]} {faith} Primary School"
     if style < 0.5:
-        return f"{_STEMS[rng.randrange(len(_STEMS))]} Primary School"
+        return f"{_STEMS[int(rng.random() * len(_STEMS))]} Primary School"
     if style < 0.65:
         return f"{place} Infant and Junior School"
     if style < 0.8:
@@ -201,22 +253,22 @@ def _primary_name(place: str, rng: Random) -> str:
 def _secondary_name(place: str, rng: Random) -> str:
     style = rng.random()
     if style < 0.15:
-        return f"St {_SAINTS[rng.randrange(len(_SAINTS))]} Catholic High School"
+        return f"St {_SAINTS[int(rng.random() * len(_SAINTS))]} Catholic High School"
     if style < 0.45:
         return f"{place} Academy"
     if style < 0.7:
         return f"{place} High School"
     if style < 0.85:
-        return f"{_STEMS[rng.randrange(len(_STEMS))]} Community College"
+        return f"{_STEMS[int(rng.random() * len(_STEMS))]} Community College"
     return f"The {place} School"
 
 
 def _practice_name(place: str, rng: Random) -> str:
     style = rng.random()
     if style < 0.35:
-        return f"{_STEMS[rng.randrange(len(_STEMS))]} Surgery"
+        return f"{_STEMS[int(rng.random() * len(_STEMS))]} Surgery"
     if style < 0.7:
         return f"{place} Medical Centre"
     if style < 0.85:
-        return f"The {_STEMS[rng.randrange(len(_STEMS))]} Practice"
+        return f"The {_STEMS[int(rng.random() * len(_STEMS))]} Practice"
     return f"{place} Health Centre"

@@ -39,20 +39,25 @@ class Timeline:
 
     __slots__ = ("_book", "_calendar", "_geography", "_services")
 
-    def __init__(self, geography: Geography, services: dict[str, LaServices], book: NameBook,
-                 calendar: FeedCalendar) -> None:
+    def __init__(
+        self, geography: Geography, services: dict[str, LaServices], book: NameBook, calendar: FeedCalendar
+    ) -> None:
         self._geography = geography
         self._services = services
         self._book = book
         self._calendar = calendar
 
-    def homes(self, initial: HomeState, household: Household, community: Community, shielded: bool,
-              events: Random) -> tuple[HomeState, ...]:
+    def homes(
+        self, initial: HomeState, household: Household, community: Community, shielded: bool, events: Random
+    ) -> tuple[HomeState, ...]:
         """The household's states, the initial one first."""
         horizon = self._calendar.generations
         plan = [
             (geometric_month(events, SHIELDED_MOVE_RATE if shielded else MOVE_RATE, horizon), _Event.MOVE),
-            (geometric_month(events, MARRIAGE_RATE, horizon) if household in _MARRYING else 0, _Event.MARRIAGE),
+            (
+                geometric_month(events, MARRIAGE_RATE, horizon) if household in _MARRYING else 0,
+                _Event.MARRIAGE,
+            ),
             (geometric_month(events, LEAVE_RATE, horizon), _Event.LEAVE),
         ]
         homes = [initial]
@@ -60,17 +65,34 @@ class Timeline:
             day = self._calendar.day_in(month, events)
             previous = homes[-1]
             if event is _Event.LEAVE:
-                homes.append(replace(previous, since=month, day=day, cause=Change.LEFT_ENGLAND,
-                                     state=AddressState.LEFT_ENGLAND, address=None,
-                                     intent=INTENT[events.randrange(3)]))
+                homes.append(
+                    replace(
+                        previous,
+                        since=month,
+                        day=day,
+                        cause=Change.LEFT_ENGLAND,
+                        state=AddressState.LEFT_ENGLAND,
+                        address=None,
+                        gp=None,
+                        intent=INTENT[int(events.random() * 3)],
+                    )
+                )
                 break
             if event is _Event.MOVE:
                 homes.append(self._moved(previous, month, day, events))
             else:
                 carers, surname = married_name(previous.carers, community, previous.services.la, events)
                 children = surname if events.random() < 0.7 else f"{previous.surname}-{surname}"
-                homes.append(replace(previous, since=month, day=day, cause=Change.SURNAME_CHANGE,
-                                     carers=carers, surname=children))
+                homes.append(
+                    replace(
+                        previous,
+                        since=month,
+                        day=day,
+                        cause=Change.SURNAME_CHANGE,
+                        carers=carers,
+                        surname=children,
+                    )
+                )
         return tuple(homes)
 
     def _moved(self, previous: HomeState, month: int, day: date, events: Random) -> HomeState:
@@ -80,11 +102,21 @@ class Timeline:
             services = previous.services
         address = random_address(services.la, events)
         if services is previous.services:
-            return replace(previous, since=month, day=day, cause=Change.MOVE, state=AddressState.KNOWN,
-                           address=address)
-        return replace(previous, since=month, day=day, cause=Change.MOVE, state=AddressState.KNOWN,
-                       address=address, services=services, gp=services.pick(services.gp_practices, events),
-                       gp_since=day, schools=SchoolChoice.choose(services, events))
+            return replace(
+                previous, since=month, day=day, cause=Change.MOVE, state=AddressState.KNOWN, address=address
+            )
+        return replace(
+            previous,
+            since=month,
+            day=day,
+            cause=Change.MOVE,
+            state=AddressState.KNOWN,
+            address=address,
+            services=services,
+            gp=services.pick(services.gp_practices, events),
+            gp_since=day,
+            schools=SchoolChoice.choose(services, events),
+        )
 
     def adoptive_home(self, birth_home: HomeState, month: int, events: Random) -> HomeState:
         """The adopters' household: new carers, a new surname, a new address (often another LA)."""
@@ -94,7 +126,18 @@ class Timeline:
             services = self._services[self._geography.table.pick(events).code]
         members = adopters(self._book, services.la, events)
         day = self._calendar.day_in(month, events)
-        return HomeState(month, day, Change.ADOPTION, AddressState.KNOWN, random_address(services.la, events),
-                         None, services, members.carers, members.children_surname,
-                         services.pick(services.gp_practices, events), day, SchoolChoice.choose(services, events),
-                         adoptive=True)
+        return HomeState(
+            month,
+            day,
+            Change.ADOPTION,
+            AddressState.KNOWN,
+            random_address(services.la, events),
+            None,
+            services,
+            members.carers,
+            members.children_surname,
+            services.pick(services.gp_practices, events),
+            day,
+            SchoolChoice.choose(services, events),
+            adoptive=True,
+        )
