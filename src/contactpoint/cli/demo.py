@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from contactpoint.app.children import register_children
 from contactpoint.app.initialise import initialise_store
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.progress import progress_bar
 from contactpoint.domain.clock import SystemClock
 from contactpoint.synth.population import iter_children
 from contactpoint.synth.records import to_child_record
@@ -37,13 +37,7 @@ def demo(
         if already:
             console.print(f"The store in {report.home} already holds {already} children; nothing loaded.")
         else:
-            with Progress(
-                TextColumn("Loading synthetic children"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=console,
-            ) as progress:
+            with progress_bar("Loading synthetic children", console) as progress:
                 task = progress.add_task("load", total=children)
                 register_children(
                     services,

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from contactpoint.app import keys
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.progress import progress_bar
 
 keys_app = typer.Typer(help="Key versions: rotate, retire, status.", no_args_is_help=True)
 console = Console()
@@ -52,13 +52,7 @@ def rotate(
     """Create a new key version and re-encrypt every record under it. Resumes an unfinished rotation."""
     services = state(ctx).services()
     try:
-        with Progress(
-            TextColumn("Re-encrypting"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        ) as progress:
+        with progress_bar("Re-encrypting", console) as progress:
             task = progress.add_task("rotate", total=None)
             report = keys.rotate_keys(
                 services,
