@@ -12,7 +12,7 @@ from contactpoint.app.children import register_children
 from contactpoint.domain.records import ChildRecord
 from contactpoint.store import codec
 from tests.conftest import _require
-from tests.security.needles import decode_bytea, found_in, personal_values
+from tests.security.needles import MSGPACK_MINIMUM, decode_bytea, found_in, personal_values
 
 CHILDREN = 1_000
 
@@ -34,13 +34,14 @@ def test_the_scanner_finds_values_that_are_there(stored_records):
     values = personal_values(stored_records, other_spellings=False)
     assert len(values) > 5 * CHILDREN
     plaintext = b"\n".join(codec.encode(r) for r in stored_records)
-    assert found_in(plaintext, values) == values
+    long_enough = {v for v in values if len(v.encode()) >= MSGPACK_MINIMUM}
+    assert found_in(plaintext, values) >= long_enough
     as_json = b"\n".join(msgspec.json.encode(r) for r in stored_records)
     assert found_in(as_json, values) == values
     as_dumped = b"COPY t (v) FROM stdin;\n" + b"\n".join(
         b"\\\\x" + codec.encode(r).hex().encode() for r in stored_records
     )
-    assert found_in(decode_bytea(as_dumped), values) == values
+    assert found_in(decode_bytea(as_dumped), values) >= long_enough
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
