@@ -90,3 +90,17 @@ class BlindIndexEntry(Base):
     searchable: Mapped[bool] = mapped_column(Boolean)
 
     __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+# Later layers' tables share this metadata; importing them here lets Alembic and the migration test see them.
+from contactpoint.store import access_models, feed_models  # noqa: E402  (they need Base defined above)
+
+__all__ = [
+    "Base",
+    "BlindIndexEntry",
+    "ChildRow",
+    "IssuedId",
+    "RecordKey",
+    "access_models",
+    "feed_models",
+]
