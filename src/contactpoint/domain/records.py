@@ -280,6 +280,8 @@ class ChildRecord:
     date_of_death: date | None = None
     retention_extension: RetentionExtension | None = None
     archival: Archival | None = None
+    # Created by an adoption: indexed only under fields the birth identity does not share (invariant 4).
+    adoptive_identity: bool = False
 
     def __post_init__(self) -> None:
         check_la_code(self.la_code)
