@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from contactpoint.access.secret_box import SecretBox
+from contactpoint.audit.keys import AuditKeys
 from contactpoint.crypto.blind_index import BlindIndexer, index_bits
 from contactpoint.crypto.keyring import FileKeyStore, Keyring, KeyStore, StaticKeyStore
 from contactpoint.crypto.record_cipher import RecordCipher
@@ -38,6 +40,8 @@ class Services:
     session_factory: sessionmaker[Session] = field(init=False)
     cipher: RecordCipher = field(init=False)
     indexer: BlindIndexer = field(init=False)
+    audit_keys: AuditKeys = field(init=False)
+    secret_box: SecretBox = field(init=False)
 
     def __post_init__(self) -> None:
         self.session_factory = make_session_factory(self.engine)
@@ -48,6 +52,8 @@ class Services:
         self.keyring = keyring
         self.cipher = RecordCipher(keyring)
         self.indexer = BlindIndexer(keyring, index_bits(self.settings.planned_population))
+        self.audit_keys = AuditKeys(keyring)
+        self.secret_box = SecretBox(keyring)
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""

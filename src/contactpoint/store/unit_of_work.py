@@ -11,6 +11,8 @@ from contactpoint.crypto.blind_index import BlindIndexer
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import StoreUnavailable
+from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
+from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.repository import ChildRepository
 
 
@@ -18,6 +20,10 @@ class UnitOfWork:
     """Opens a session, exposes the repositories, and rolls back anything not committed."""
 
     children: ChildRepository
+    users: UserRepository
+    sessions: SessionRepository
+    throttle: ThrottleRepository
+    audit: AuditRepository
 
     def __init__(
         self,
@@ -34,6 +40,10 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self._session = self._session_factory()
         self.children = ChildRepository(self._session, self._cipher, self._indexer, self._clock)
+        self.users = UserRepository(self._session)
+        self.sessions = SessionRepository(self._session)
+        self.throttle = ThrottleRepository(self._session)
+        self.audit = AuditRepository(self._session)
         return self
 
     def __exit__(
