@@ -41,6 +41,7 @@ class Permission(StrEnum):
     WRITE_INVOLVEMENT = "la:involvements:write"
     MANAGE_USERS = "la:users:manage"
     READ_AUDIT = "la:audit:read"
+    READ_ALERTS = "la:alerts:read"
     MANAGE_ADMINS = "national:users:manage"
     READ_OWN_ACCOUNT = "self:account:read"
 
@@ -52,10 +53,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PRACTITIONER: _EVERYONE | _PRACTICE,
     Role.CHILD_PROTECTION: _EVERYONE | _PRACTICE | {Permission.OVERRIDE_SHIELDING},
     Role.LA_DATA_ADMIN: _EVERYONE | {Permission.SEARCH_CHILDREN, Permission.VIEW_CHILD},
-    Role.LA_USER_ADMIN: _EVERYONE | {Permission.MANAGE_USERS},
-    Role.AUDITOR: _EVERYONE | {Permission.READ_AUDIT},
-    Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT},
-    Role.NATIONAL_ADMIN: _EVERYONE | {Permission.MANAGE_USERS, Permission.MANAGE_ADMINS},
+    Role.LA_USER_ADMIN: _EVERYONE | {Permission.MANAGE_USERS, Permission.READ_ALERTS},
+    Role.AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
+    Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
+    Role.NATIONAL_ADMIN: _EVERYONE
+    | {Permission.MANAGE_USERS, Permission.MANAGE_ADMINS, Permission.READ_ALERTS},
 }
 
 # Which roles an account holder of each role may create (least privilege: user admins never make

@@ -11,6 +11,7 @@ from contactpoint.audit.events import AuditEvent, AuditKind, Detail
 from contactpoint.audit.log import AuditLog
 from contactpoint.audit.verify import VerifyReport, verify_log
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.store.timestamps import as_utc
 from contactpoint.store.unit_of_work import UnitOfWork
 
 MAX_ENTRIES = 200
@@ -61,6 +62,7 @@ def query_audit(
     Reading the log is itself audited.
     """
     la_code = audit_scope(principal)
+    since, until = (as_utc(t) if t else None for t in (since, until))
     with services.unit_of_work() as uow:
         actor_ids: list[int] | None = None
         if la_code is not None:

@@ -11,10 +11,13 @@ from rich.table import Table
 
 from contactpoint.app.children import index_statistics
 from contactpoint.app.initialise import initialise_store, upgrade_database
+from contactpoint.cli import audit as audit_commands
 from contactpoint.cli import keys as keys_commands
+from contactpoint.cli import users as users_commands
 from contactpoint.cli.context import CliState, state
 from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.serve import serve
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
 from contactpoint.synth.cli import synth_app
@@ -29,6 +32,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_commands.keys_app, name="keys")
 app.add_typer(synth_app, name="synth")
 app.command()(demo)
+app.add_typer(users_commands.users_app, name="users")
+app.add_typer(audit_commands.audit_app, name="audit")
+app.command()(serve)
 console = Console()
 
 
