@@ -304,7 +304,7 @@ def begin_sign_in(services: Services, username: str, password: str, address: str
     now = services.clock.now()
     with services.unit_of_work() as uow:
         _check_throttle(uow, keys, now)
-        user = uow.users.by_username(username)
+        user = uow.users.by_username(username) if _USERNAME.match(username) else None
         good = passwords.verify_password(user.password_hash if user else None, password)
         if user is None or not good or user.suspended:
             _fail(services, uow, keys, user.id if user else None, "password")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
 from contactpoint.app import accounts, alerts, auditing, involvements, search, view
@@ -44,6 +44,9 @@ Recorder = Annotated[Authenticated, Depends(Need(Permission.WRITE_INVOLVEMENT))]
 UserAdmin = Annotated[Authenticated, Depends(Need(Permission.MANAGE_USERS))]
 Auditor = Annotated[Authenticated, Depends(Need(Permission.READ_AUDIT))]
 AlertReader = Annotated[Authenticated, Depends(Need(Permission.READ_ALERTS))]
+ChildId = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="A ContactPoint ID")]
+InvolvementIndex = Annotated[int, Path(ge=0, le=63)]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Anyone = Annotated[Authenticated, Depends(Need(Permission.READ_OWN_ACCOUNT))]
 
 
@@ -109,7 +112,7 @@ def create_search(body: SearchCreate, services: ServicesDep, session: Practice) 
 
 
 @router.post("/children/{cp_id}/views", tags=["children"])
-def create_view(cp_id: str, body: ViewCreate, services: ServicesDep, session: Viewer) -> ChildRead:
+def create_view(cp_id: ChildId, body: ViewCreate, services: ServicesDep, session: Viewer) -> ChildRead:
     """Open a child's record with a reason. Audited first; filtered by the policy."""
     child = view.view_child(
         services, session.principal, ContactPointId(cp_id), body.reason, override=body.override
@@ -119,7 +122,7 @@ def create_view(cp_id: str, body: ViewCreate, services: ServicesDep, session: Vi
 
 @router.post("/children/{cp_id}/involvements", status_code=status.HTTP_201_CREATED, tags=["involvements"])
 def create_involvement(
-    cp_id: str, body: InvolvementCreate, services: ServicesDep, session: Recorder
+    cp_id: ChildId, body: InvolvementCreate, services: ServicesDep, session: Recorder
 ) -> VersionRead:
     """Record your own service's involvement."""
     version = involvements.add_involvement(
@@ -134,7 +137,7 @@ def create_involvement(
 
 @router.put("/children/{cp_id}/involvements/{index}", tags=["involvements"])
 def update_involvement(
-    cp_id: str, index: int, body: InvolvementCreate, services: ServicesDep, session: Recorder
+    cp_id: ChildId, index: InvolvementIndex, body: InvolvementCreate, services: ServicesDep, session: Recorder
 ) -> VersionRead:
     """Update your own service's involvement (contact, lead professional, CAF indicator)."""
     version = involvements.update_involvement(
@@ -150,7 +153,7 @@ def update_involvement(
 
 @router.post("/children/{cp_id}/involvements/{index}/end", tags=["involvements"])
 def end_involvement(
-    cp_id: str, index: int, body: InvolvementEnd, services: ServicesDep, session: Recorder
+    cp_id: ChildId, index: InvolvementIndex, body: InvolvementEnd, services: ServicesDep, session: Recorder
 ) -> VersionRead:
     """End your own service's involvement."""
     version = involvements.end_involvement(
@@ -187,14 +190,14 @@ def create_user(body: UserCreate, services: ServicesDep, session: UserAdmin) -> 
 
 
 @router.post("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
-def suspend_user(user_id: int, services: ServicesDep, session: UserAdmin) -> Response:
+def suspend_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> Response:
     """Suspend an account: its sessions end at once."""
     accounts.set_suspended(services, session.principal, user_id, suspended=True)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
-def reinstate_user(user_id: int, services: ServicesDep, session: UserAdmin) -> Response:
+def reinstate_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> Response:
     """Lift a suspension."""
     accounts.set_suspended(services, session.principal, user_id, suspended=False)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -147,14 +147,14 @@ class InvolvementCreate(Input):
     lead_professional: bool = False
     caf_exists: bool = False
     sensitive_basis: SensitiveBasis | None = None
-    expected_version: int = Field(ge=1)
+    expected_version: int = Field(ge=1, le=2**31 - 1)
 
 
 class InvolvementEnd(Input):
     """End your service's involvement."""
 
     end: date
-    expected_version: int = Field(ge=1)
+    expected_version: int = Field(ge=1, le=2**31 - 1)
 
 
 class VersionRead(BaseModel):

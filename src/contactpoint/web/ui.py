@@ -309,8 +309,8 @@ def involvement_form(
     session: Recorder,
     csrf_token: FormCsrf,
     cp_id: Annotated[str, Form(max_length=12)],
-    version: Annotated[int, Form()],
-    index: Annotated[int | None, Form()] = None,
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    index: Annotated[int | None, Form(ge=0, le=63)] = None,
 ) -> Response:
     """The add (or update) form for your own service's involvement."""
     _check_csrf(session, csrf_token)
@@ -332,8 +332,8 @@ def involvement_save(
     session: Recorder,
     csrf_token: FormCsrf,
     cp_id: Annotated[str, Form(max_length=12)],
-    version: Annotated[int, Form()],
-    index: Annotated[int | None, Form()] = None,
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    index: Annotated[int | None, Form(ge=0, le=63)] = None,
     practitioner_given: FormText = None,
     practitioner_family: FormText = None,
     start_day: FormText = None,
@@ -414,8 +414,8 @@ def involvement_end(
     session: Recorder,
     csrf_token: FormCsrf,
     cp_id: Annotated[str, Form(max_length=12)],
-    version: Annotated[int, Form()],
-    index: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    index: Annotated[int, Form(ge=0, le=63)],
 ) -> Response:
     """End your own service's involvement today."""
     _check_csrf(session, csrf_token)
@@ -504,7 +504,7 @@ def users_suspend(
     services: ServicesDep,
     session: UserAdmin,
     csrf_token: FormCsrf,
-    user_id: Annotated[int, Form()],
+    user_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
     action: Annotated[str, Form(max_length=16)],
 ) -> Response:
     """Suspend (sessions end at once) or reinstate."""
