@@ -67,7 +67,7 @@ def test_a_new_practitioner_enrols_searches_with_a_typo_opens_a_record_and_adds_
         assert child.cp_id.value not in page.url
         page.get_by_role("button", name="Open record of result 1").click()
         expect(page.get_by_role("heading", name="Oliver Pemberton")).to_be_visible()
-        expect(page.locator("#involvements")).to_contain_text("Gp")
+        expect(page.locator("#involvements")).to_contain_text("GP practice")
 
         page.get_by_role("button", name="Add my service's involvement").click()
         page.get_by_label("Your given name").fill("Sam")

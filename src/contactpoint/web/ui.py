@@ -31,6 +31,19 @@ from contactpoint.web.forms import checked, optional, parse_date
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
 
+SERVICE_LABELS = {
+    ServiceType.EDUCATION.value: "Education",
+    ServiceType.GP.value: "GP practice",
+    ServiceType.HEALTH_VISITING.value: "Health visiting",
+    ServiceType.SCHOOL_NURSING.value: "School nursing",
+    ServiceType.SOCIAL_CARE.value: "Social care",
+    ServiceType.YOUTH_OFFENDING.value: "Youth offending",
+    ServiceType.CAREERS.value: "Careers (Connexions)",
+    ServiceType.CAMHS.value: "CAMHS",
+    ServiceType.SEXUAL_HEALTH.value: "Sexual health",
+    ServiceType.SUBSTANCE_MISUSE.value: "Substance misuse",
+    ServiceType.OTHER.value: "Other service",
+}
 Searcher = Annotated[Authenticated, Depends(UiNeed(Permission.SEARCH_CHILDREN))]
 Viewer = Annotated[Authenticated, Depends(UiNeed(Permission.VIEW_CHILD))]
 Recorder = Annotated[Authenticated, Depends(UiNeed(Permission.WRITE_INVOLVEMENT))]
@@ -58,6 +71,7 @@ def render(
         "reasons": list(AccessReason),
         "permissions": ROLE_PERMISSIONS[session.principal.role] if session else frozenset(),
         "Permission": Permission,
+        "service_labels": SERVICE_LABELS,
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
 
