@@ -73,14 +73,15 @@ def after_search(
         raise_alert(uow, principal, Signal.SHIELDED_HIT, now, seq)
     if out_of_hours(now):
         raise_alert(uow, principal, Signal.OUT_OF_HOURS, now, seq)
-    hour = uow.audit.count_by_actor(principal.user_id, AuditKind.SEARCH.value, now - timedelta(hours=1))
+    day = now - timedelta(days=1)
+    searches, hour = uow.audit.counts_since(
+        principal.user_id, AuditKind.SEARCH.value, day, now - timedelta(hours=1)
+    )
     if hour > HOURLY_SEARCH_LIMIT:
         raise_alert(uow, principal, Signal.HARD_LIMIT, now, seq)
         uow.users.set_suspended(principal.user_id, True)
         uow.sessions.delete_for_user(principal.user_id)
         return True
-    day = now - timedelta(days=1)
-    searches = uow.audit.count_by_actor(principal.user_id, AuditKind.SEARCH.value, day)
     if searches >= PROBING_MIN_SEARCHES and searches % PROBING_MIN_SEARCHES == 0:
         views = uow.audit.count_by_actor(principal.user_id, AuditKind.VIEW.value, day)
         if views < searches * PROBING_MAX_VIEW_RATIO:

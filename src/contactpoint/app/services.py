@@ -5,6 +5,7 @@ Nothing connects or reads the environment at import time; entrypoints call `buil
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -42,9 +43,12 @@ class Services:
     indexer: BlindIndexer = field(init=False)
     audit_keys: AuditKeys = field(init=False)
     secret_box: SecretBox = field(init=False)
+    write_lock: threading.Lock | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.session_factory = make_session_factory(self.engine)
+        # SQLite has one writer at a time; in-process writers queue on this lock (see UnitOfWork).
+        self.write_lock = threading.Lock() if self.engine.dialect.name == "sqlite" else None
         self.use_keyring(self.key_store.load())
 
     def use_keyring(self, keyring: Keyring) -> None:
@@ -57,7 +61,7 @@ class Services:
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""
-        return UnitOfWork(self.session_factory, self.cipher, self.indexer, self.clock)
+        return UnitOfWork(self.session_factory, self.cipher, self.indexer, self.clock, self.write_lock)
 
     def close(self) -> None:
         """Release database connections."""

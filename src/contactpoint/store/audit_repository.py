@@ -7,11 +7,11 @@ read, so two requests can never chain onto the same predecessor.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.store.access_models import (
@@ -25,6 +25,8 @@ from contactpoint.store.timestamps import as_utc
 
 GENESIS_HASH = bytes(32)
 _HEAD_ID = 1
+_ENTRIES: Table = AuditEntryRow.__table__  # type: ignore[assignment]  # declarative tables are Tables
+_SUBJECTS: Table = AuditSubjectRow.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +71,28 @@ class StoredAlert:
 class AuditRepository:
     """Append-only access to the audit tables."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, before_write: Callable[[], None] | None = None) -> None:
         self._session = session
+        self._before_write = before_write
 
     def lock_head(self) -> tuple[int, bytes]:
-        """Take the append lock and return the last sequence number and hash."""
-        result = self._session.execute(
-            update(AuditHeadRow).where(AuditHeadRow.id == _HEAD_ID).values(seq=AuditHeadRow.seq)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
+        """Take the append lock and return the last sequence number and hash.
+
+        The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before the head is read.
+        """
+        if self._before_write is not None:
+            self._before_write()
+        row = self._session.execute(
+            update(AuditHeadRow)
+            .where(AuditHeadRow.id == _HEAD_ID)
+            .values(seq=AuditHeadRow.seq)
+            .returning(AuditHeadRow.seq, AuditHeadRow.entry_hash)
+            .execution_options(synchronize_session=False)
+        ).one_or_none()
+        if row is None:
             self._session.add(AuditHeadRow(id=_HEAD_ID, seq=0, entry_hash=GENESIS_HASH))
             self._session.flush()
-        row = self._session.execute(
-            select(AuditHeadRow.seq, AuditHeadRow.entry_hash).where(AuditHeadRow.id == _HEAD_ID)
-        ).one()
+            return 0, GENESIS_HASH
         return row.seq, row.entry_hash
 
     def head(self) -> tuple[int, bytes]:
@@ -93,9 +103,10 @@ class AuditRepository:
         return (row.seq, row.entry_hash) if row else (0, GENESIS_HASH)
 
     def insert(self, entry: StoredEntry) -> None:
-        """Append one entry and its subjects, and move the head to it."""
-        self._session.add(
-            AuditEntryRow(
+        """Append one entry and its subjects, and move the head to it (Core statements: this runs on
+        every read, and the ORM's unit-of-work bookkeeping cost more than the inserts)."""
+        self._session.execute(
+            insert(_ENTRIES).values(
                 seq=entry.seq,
                 at=entry.at,
                 kind=entry.kind,
@@ -106,13 +117,16 @@ class AuditRepository:
                 entry_hash=entry.entry_hash,
             )
         )
-        self._session.add_all(AuditSubjectRow(seq=entry.seq, subject=s) for s in entry.subjects)
+        if entry.subjects:
+            self._session.execute(
+                insert(_SUBJECTS), [{"seq": entry.seq, "subject": s} for s in entry.subjects]
+            )
         self._session.execute(
             update(AuditHeadRow)
             .where(AuditHeadRow.id == _HEAD_ID)
             .values(seq=entry.seq, entry_hash=entry.entry_hash)
+            .execution_options(synchronize_session=False)
         )
-        self._session.flush()
 
     def _with_subjects(self, rows: Sequence[AuditEntryRow]) -> list[StoredEntry]:
         seqs = [row.seq for row in rows]
@@ -195,16 +209,17 @@ class AuditRepository:
 
     def count_by_actor(self, actor_id: int, kind: str, since: datetime) -> int:
         """How many entries of a kind an account made since a time (misuse signals)."""
-        return (
-            self._session.scalar(
-                select(func.count())
-                .select_from(AuditEntryRow)
-                .where(
-                    AuditEntryRow.actor_id == actor_id, AuditEntryRow.kind == kind, AuditEntryRow.at >= since
-                )
+        return self.counts_since(actor_id, kind, since, since)[0]
+
+    def counts_since(self, actor_id: int, kind: str, since: datetime, recent: datetime) -> tuple[int, int]:
+        """Entries of a kind by one account since `since`, and since the later `recent`, in one query."""
+        recent_count = func.coalesce(func.sum(case((AuditEntryRow.at >= recent, 1), else_=0)), 0)
+        row = self._session.execute(
+            select(func.count(), recent_count).where(
+                AuditEntryRow.actor_id == actor_id, AuditEntryRow.kind == kind, AuditEntryRow.at >= since
             )
-            or 0
-        )
+        ).one()
+        return int(row[0]), int(row[1])
 
     def counts_by_actor(self, kind: str, since: datetime, actor_ids: Sequence[int]) -> dict[int, int]:
         """Entries of a kind per account since a time (peers' baseline)."""

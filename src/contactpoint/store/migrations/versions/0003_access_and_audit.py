@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_audit_entries")),
     )
     with op.batch_alter_table("audit_entries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_entries_actor_id"), ["actor_id"], unique=False)
+        batch_op.create_index("ix_audit_entries_actor_kind_at", ["actor_id", "kind", "at"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_entries_at"), ["at"], unique=False)
 
     op.create_table(
@@ -155,7 +155,7 @@ def downgrade() -> None:
     op.drop_table("audit_head")
     with op.batch_alter_table("audit_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_entries_at"))
-        batch_op.drop_index(batch_op.f("ix_audit_entries_actor_id"))
+        batch_op.drop_index("ix_audit_entries_actor_kind_at")
 
     op.drop_table("audit_entries")
     op.drop_table("audit_checkpoints")
