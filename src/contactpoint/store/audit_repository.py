@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, case, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.store.access_models import (
@@ -27,6 +27,29 @@ GENESIS_HASH = bytes(32)
 _HEAD_ID = 1
 _ENTRIES: Table = AuditEntryRow.__table__  # type: ignore[assignment]  # declarative tables are Tables
 _SUBJECTS: Table = AuditSubjectRow.__table__  # type: ignore[assignment]
+_HEAD: Table = AuditHeadRow.__table__  # type: ignore[assignment]
+
+# Built once: these run on every search and view, where building statements cost more than running them.
+_LOCK_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == _HEAD_ID)
+    .values(seq=_HEAD.c.seq)
+    .returning(_HEAD.c.seq, _HEAD.c.entry_hash)
+)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == _HEAD_ID)
+    .values(seq=bindparam("new_seq"), entry_hash=bindparam("new_hash"))
+)
+_INSERT_ENTRY = insert(_ENTRIES)
+_INSERT_SUBJECT = insert(_SUBJECTS)
+_COUNTS = select(
+    func.count(), func.coalesce(func.sum(case((_ENTRIES.c.at >= bindparam("recent"), 1), else_=0)), 0)
+).where(
+    _ENTRIES.c.actor_id == bindparam("actor"),
+    _ENTRIES.c.kind == bindparam("kind"),
+    _ENTRIES.c.at >= bindparam("since"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +105,7 @@ class AuditRepository:
         """
         if self._before_write is not None:
             self._before_write()
-        row = self._session.execute(
-            update(AuditHeadRow)
-            .where(AuditHeadRow.id == _HEAD_ID)
-            .values(seq=AuditHeadRow.seq)
-            .returning(AuditHeadRow.seq, AuditHeadRow.entry_hash)
-            .execution_options(synchronize_session=False)
-        ).one_or_none()
+        row = self._session.connection().execute(_LOCK_HEAD).one_or_none()
         if row is None:
             self._session.add(AuditHeadRow(id=_HEAD_ID, seq=0, entry_hash=GENESIS_HASH))
             self._session.flush()
@@ -105,28 +122,23 @@ class AuditRepository:
     def insert(self, entry: StoredEntry) -> None:
         """Append one entry and its subjects, and move the head to it (Core statements: this runs on
         every read, and the ORM's unit-of-work bookkeeping cost more than the inserts)."""
-        self._session.execute(
-            insert(_ENTRIES).values(
-                seq=entry.seq,
-                at=entry.at,
-                kind=entry.kind,
-                actor_id=entry.actor_id,
-                key_version=entry.key_version,
-                payload=entry.payload,
-                prev_hash=entry.prev_hash,
-                entry_hash=entry.entry_hash,
-            )
+        connection = self._session.connection()
+        connection.execute(
+            _INSERT_ENTRY,
+            {
+                "seq": entry.seq,
+                "at": entry.at,
+                "kind": entry.kind,
+                "actor_id": entry.actor_id,
+                "key_version": entry.key_version,
+                "payload": entry.payload,
+                "prev_hash": entry.prev_hash,
+                "entry_hash": entry.entry_hash,
+            },
         )
         if entry.subjects:
-            self._session.execute(
-                insert(_SUBJECTS), [{"seq": entry.seq, "subject": s} for s in entry.subjects]
-            )
-        self._session.execute(
-            update(AuditHeadRow)
-            .where(AuditHeadRow.id == _HEAD_ID)
-            .values(seq=entry.seq, entry_hash=entry.entry_hash)
-            .execution_options(synchronize_session=False)
-        )
+            connection.execute(_INSERT_SUBJECT, [{"seq": entry.seq, "subject": s} for s in entry.subjects])
+        connection.execute(_MOVE_HEAD, {"new_seq": entry.seq, "new_hash": entry.entry_hash})
 
     def _with_subjects(self, rows: Sequence[AuditEntryRow]) -> list[StoredEntry]:
         seqs = [row.seq for row in rows]
@@ -213,12 +225,11 @@ class AuditRepository:
 
     def counts_since(self, actor_id: int, kind: str, since: datetime, recent: datetime) -> tuple[int, int]:
         """Entries of a kind by one account since `since`, and since the later `recent`, in one query."""
-        recent_count = func.coalesce(func.sum(case((AuditEntryRow.at >= recent, 1), else_=0)), 0)
-        row = self._session.execute(
-            select(func.count(), recent_count).where(
-                AuditEntryRow.actor_id == actor_id, AuditEntryRow.kind == kind, AuditEntryRow.at >= since
-            )
-        ).one()
+        row = (
+            self._session.connection()
+            .execute(_COUNTS, {"actor": actor_id, "kind": kind, "since": since, "recent": recent})
+            .one()
+        )
         return int(row[0]), int(row[1])
 
     def counts_by_actor(self, kind: str, since: datetime, actor_ids: Sequence[int]) -> dict[int, int]:
