@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -114,7 +115,13 @@ def serve(home: str, database_url: str, port: int) -> None:
 
     misuse.HOURLY_SEARCH_LIMIT = 10**9
     services = build_services(Settings(home=Path(home), database_url=database_url))
-    uvicorn.run(create_app(services), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    # Several server processes share the port (SO_REUSEPORT; the kernel spreads connections).
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind(("127.0.0.1", port))
+    config = uvicorn.Config(create_app(services), log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 def _token(base: str) -> str:
@@ -183,6 +190,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (2 suits PostgreSQL here)")
     parser.add_argument("--serve", nargs=3, metavar=("HOME", "URL", "PORT"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
@@ -190,6 +198,7 @@ def main() -> None:
         return
     factory = ChildFactory(seed=42)
     templates = [factory.child() for _ in range(TEMPLATES)]
+    print(f"server processes: {options.workers}")
     print(f"{'backend':<11}{'children':>10}{'clients':>8}{'searches':>10}{'per s':>8}"
           f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}", flush=True)  # fmt: skip
     for size in options.sizes:
@@ -197,9 +206,12 @@ def main() -> None:
             url = _database_url(options.backend, Path(folder))
             wanted = load(Settings(home=Path(folder), database_url=url), size, templates)
             port = 18_000 + random.randrange(1000)
-            server = subprocess.Popen(  # noqa: S603  # our own interpreter and script
-                [sys.executable, __file__, "--serve", folder, url, str(port)]
-            )
+            servers = [
+                subprocess.Popen(  # noqa: S603  # our own interpreter and script
+                    [sys.executable, __file__, "--serve", folder, url, str(port)]
+                )
+                for _ in range(options.workers)
+            ]
             base = f"http://127.0.0.1:{port}"
             try:
                 deadline = time.monotonic() + 30
@@ -221,8 +233,9 @@ def main() -> None:
                         flush=True,
                     )
             finally:
-                server.terminate()
-                server.wait(10)
+                for server in servers:
+                    server.terminate()
+                    server.wait(10)
     print(f"(measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on this machine)")
 
 

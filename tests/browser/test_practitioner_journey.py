@@ -149,3 +149,35 @@ def test_a_strangers_failed_sign_ins_from_another_address_lock_the_owner_out_of_
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", name="ContactPoint", exact=True)).to_be_visible()
         context.close()
+
+
+def test_a_child_protection_user_overrides_shielding_after_a_warning(
+    services, clock, factory, browser: Browser
+):
+    child = store_children(
+        services, [_child(factory, "Quenby", "Ada", date(2018, 2, 3), status=RecordStatus.SHIELDED)]
+    )[0]
+    account = make_account(services, Role.CHILD_PROTECTION)
+    with live_server(services) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        _sign_in(page, base, account.username, account.password)
+        page.get_by_label("Code from your authenticator app").fill(next_code(clock, account))
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{base}/search")
+        page.get_by_label("Family name").fill("Quenby")
+        page.get_by_label("Day").fill("3")
+        page.get_by_label("Month").fill("2")
+        page.get_by_label("Year").fill("2018")
+        page.get_by_label("Reason").select_option("safeguarding_concern")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("button", name="Open record of result 1").click()
+        expect(page.locator("#limited-view")).to_be_visible()
+        page.get_by_text("Use the shielding override").click()
+        expect(page.get_by_text("starts an investigation")).to_be_visible()
+        page.get_by_role("button", name="Show the hidden details").click()
+        expect(page.get_by_role("alert")).to_contain_text("shielding override")
+        address = child.whereabouts.address
+        assert address is not None
+        expect(page.get_by_text(address.postcode.value)).to_be_visible()
+        context.close()
