@@ -20,7 +20,7 @@ from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Involvement
-from contactpoint.domain.vocabulary import AddressState, Gender, RecordStatus
+from contactpoint.domain.vocabulary import Gender, RecordStatus
 
 OVERRIDE_WARNING = (
     "You are using the shielding override. Every use is recorded and starts an investigation. "
@@ -206,6 +206,3 @@ def view_child(
         )
         uow.commit()
     return build_view(principal, record, stored.version, level)
-
-
-__all__ = ["AddressState", "ChildView", "view_child"]
