@@ -81,3 +81,14 @@ def test_unknown_fields_are_rejected_not_dropped(services, clock, client):
     response = client.post("/api/v1/users", headers=admin, json=body)
     assert response.status_code == 422
     assert "case information" not in response.text
+
+
+def test_a_reset_gives_a_new_password_ends_sessions_and_requires_enrolment_again(services, clock, client):
+    admin = _bearer(client, clock, make_account(services, Role.LA_USER_ADMIN, la_code="201"))
+    practitioner = make_account(services, Role.PRACTITIONER, la_code="201")
+    token = api_token(client, clock, practitioner)
+    reset = client.post(f"/api/v1/users/{practitioner.user_id}/reset", headers=admin)
+    assert reset.status_code == 200, reset.text
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    grant = begin_sign_in(services, practitioner.username, reset.json()["initial_password"], "127.0.0.1")
+    assert grant.stage == "enrol"

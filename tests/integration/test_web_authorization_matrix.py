@@ -41,6 +41,7 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/users"): USER_ADMINS,
     ("POST", "/api/v1/users/{user_id}/suspension"): USER_ADMINS,
     ("DELETE", "/api/v1/users/{user_id}/suspension"): USER_ADMINS,
+    ("POST", "/api/v1/users/{user_id}/reset"): USER_ADMINS,
     ("POST", "/api/v1/audit/queries"): AUDITORS,
     ("GET", "/api/v1/alerts"): AUDITORS | USER_ADMINS,
 }

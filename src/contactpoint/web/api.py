@@ -203,6 +203,13 @@ def reinstate_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+@router.post("/users/{user_id}/reset", tags=["users"])
+def reset_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> UserCreated:
+    """A new one-time password and a fresh second factor to enrol; the account's sessions end."""
+    reset = accounts.reset_account(services, session.principal, user_id)
+    return UserCreated(id=reset.user_id, username=reset.username, initial_password=reset.password)
+
+
 @router.post("/audit/queries", tags=["audit"])
 def query_audit(body: AuditQuery, services: ServicesDep, session: Auditor) -> list[AuditEntryRead]:
     """Audit entries by user, child and period, within your scope (never your own)."""
