@@ -21,8 +21,9 @@ from contactpoint.web.config import SESSION_COOKIE
 _bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/sessions")
 
 
-def get_services(request: Request) -> Services:
-    """The process's services, built once by the app factory."""
+async def get_services(request: Request) -> Services:
+    """The process's services, built once by the app factory (async: it does no I/O, and a sync
+    dependency would cost a hop to the thread pool on every request)."""
     services: Services = request.app.state.services
     return services
 
