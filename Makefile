@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/contactpoint --data-dir $(DEMO_HOME) demo --children $(DEMO_CHILDREN) --seed $(DEMO_SEED)
+	$(BIN)/contactpoint --data-dir $(DEMO_HOME) demo --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --serve
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
 
+from contactpoint.app.auditing import audit_log
 from contactpoint.app.services import Services
+from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
 from contactpoint.store.repository import StatusCount, StoredChild
@@ -46,9 +48,15 @@ def register_children(
 
 
 def read_child(services: Services, cp_id: ContactPointId) -> StoredChild:
-    """One decrypted record by its ID (auditing arrives with practitioner access)."""
+    """One decrypted record by its ID, for operators' tools; audited (no user) before it is returned.
+
+    Practitioners never come here: they open records through app.view.view_child, with a reason.
+    """
     with services.unit_of_work() as uow:
-        return uow.children.get(cp_id)
+        stored = uow.children.get(cp_id)
+        audit_log(services, uow).append(AuditEvent(AuditKind.SYSTEM_READ, None, (cp_id.value,)))
+        uow.commit()
+    return stored
 
 
 def index_statistics(services: Services) -> list[StatusCount]:

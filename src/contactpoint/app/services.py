@@ -5,11 +5,14 @@ Nothing connects or reads the environment at import time; entrypoints call `buil
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from contactpoint.access.secret_box import SecretBox
+from contactpoint.audit.keys import AuditKeys
 from contactpoint.crypto.blind_index import BlindIndexer, index_bits
 from contactpoint.crypto.keyring import FileKeyStore, Keyring, KeyStore, StaticKeyStore
 from contactpoint.crypto.record_cipher import RecordCipher
@@ -38,9 +41,14 @@ class Services:
     session_factory: sessionmaker[Session] = field(init=False)
     cipher: RecordCipher = field(init=False)
     indexer: BlindIndexer = field(init=False)
+    audit_keys: AuditKeys = field(init=False)
+    secret_box: SecretBox = field(init=False)
+    write_lock: threading.Lock | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.session_factory = make_session_factory(self.engine)
+        # SQLite has one writer at a time; in-process writers queue on this lock (see UnitOfWork).
+        self.write_lock = threading.Lock() if self.engine.dialect.name == "sqlite" else None
         self.use_keyring(self.key_store.load())
 
     def use_keyring(self, keyring: Keyring) -> None:
@@ -48,10 +56,12 @@ class Services:
         self.keyring = keyring
         self.cipher = RecordCipher(keyring)
         self.indexer = BlindIndexer(keyring, index_bits(self.settings.planned_population))
+        self.audit_keys = AuditKeys(keyring)
+        self.secret_box = SecretBox(keyring)
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""
-        return UnitOfWork(self.session_factory, self.cipher, self.indexer, self.clock)
+        return UnitOfWork(self.session_factory, self.cipher, self.indexer, self.clock, self.write_lock)
 
     def close(self) -> None:
         """Release database connections."""

@@ -1,22 +1,40 @@
-"""`contactpoint demo`: a store with keys, loaded with a synthetic population, ready to explore."""
+"""`contactpoint demo`: a store with keys, a synthetic population, demo accounts of every role, and
+the web UI served on 127.0.0.1."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from contactpoint.app.children import register_children
+from contactpoint.app.children import index_statistics, register_children
+from contactpoint.app.demo_accounts import provision_demo_accounts
 from contactpoint.app.initialise import initialise_store
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import progress_bar
+from contactpoint.cli.serve import LOCALHOST, run_server
 from contactpoint.domain.clock import SystemClock
+from contactpoint.domain.records import ChildRecord
+from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.synth.population import iter_children
-from contactpoint.synth.records import to_child_record
+from contactpoint.synth.records import synthetic_records, to_child_record
 
-console = Console()
+console = Console(soft_wrap=True)  # credentials and commands must print whole, never wrapped
+
+
+def _examples(children: int, seed: int, la_code: str) -> list[tuple[str, ChildRecord]]:
+    """An active and a shielded synthetic child of the demo LA, to try searching for."""
+    wanted = {RecordStatus.ACTIVE: "visible", RecordStatus.SHIELDED: "shielded"}
+    found: dict[RecordStatus, ChildRecord] = {}
+    for _child, record in synthetic_records(children, seed):
+        if record.la_code == la_code and record.status in wanted and record.status not in found:
+            found[record.status] = record
+            if len(found) == len(wanted):
+                break
+    return [(wanted[status], record) for status, record in found.items()]
 
 
 @handles_errors
@@ -26,8 +44,18 @@ def demo(
     seed: Annotated[
         int, typer.Option(help="Seed of the synthetic population (same seed, same children).")
     ] = 2009,
+    serve: Annotated[
+        bool | None,
+        typer.Option(
+            "--serve/--no-serve", help="Serve the web UI afterwards (default: when run in a terminal)."
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option(min=1024, max=65535, help="Port on 127.0.0.1.")] = 8000,
 ) -> None:
-    """Initialise a store and load a synthetic population into it. Synthetic data only, ever."""
+    """Initialise a store, load a synthetic population, create demo accounts and serve the UI.
+
+    Synthetic data only, ever. Demo accounts' passwords and TOTP secrets are printed here only.
+    """
     settings = state(ctx).settings
     report = initialise_store(settings, SystemClock())
     services = state(ctx).services()
@@ -45,15 +73,45 @@ def demo(
                     to_child_record,
                     on_batch=lambda n: progress.advance(task, n),
                 )
+        counts = index_statistics(services)
+        by_la: dict[str, int] = {}
+        for count in counts:
+            if count.status in (RecordStatus.ACTIVE, RecordStatus.SHIELDED):
+                by_la[count.la_code] = by_la.get(count.la_code, 0) + count.count
+        la_code = max(sorted(by_la), key=lambda la: by_la[la])
+        accounts = provision_demo_accounts(services, la_code)
+        home = settings.home
+        keys_at = report.key_file or "the environment"
+        console.print(f"\n[bold green]Demo store ready[/] in [bold]{home}[/] (keys in {keys_at}).")
+        console.print(
+            f"[bold]Demo accounts[/] (LA {la_code}); each sign-in needs a TOTP code from its secret:"
+        )
+        for account in accounts:
+            console.print(
+                f"  {account.username:<26} password {account.password}  TOTP secret {account.totp_secret}",
+                soft_wrap=True,
+                highlight=False,
+            )
+        for label, record in _examples(children, seed, la_code):
+            console.print(
+                f"Try a search for a {label} child: family name [bold]{record.names.current.family}[/], "
+                f"born {record.date_of_birth:%d %m %Y} (synthetic).",
+                soft_wrap=True,
+            )
+        console.print(
+            "Add a secret to an authenticator app, or print the current code with:\n"
+            '  .venv/bin/python -c "import pyotp,sys; print(pyotp.TOTP(sys.argv[1]).now())" SECRET'
+        )
+        console.print("Other commands:")
+        console.print(
+            f"  .venv/bin/contactpoint --data-dir {home} stats          # children by LA and status"
+        )
+        console.print(
+            f"  .venv/bin/contactpoint --data-dir {home} audit verify   # check the audit log's chain"
+        )
+        console.print(f"  .venv/bin/contactpoint --data-dir {home} serve          # serve the UI again later")
+        if serve if serve is not None else sys.stdin.isatty():
+            console.print(f"\nServing the web UI on [bold]http://{LOCALHOST}:{port}/[/] (Ctrl-C stops).")
+            run_server(services, port)
     finally:
         services.close()
-    home = settings.home
-    keys_at = report.key_file or "the environment"
-    console.print(f"\n[bold green]Demo store ready[/] in [bold]{home}[/] (keys in {keys_at}).")
-    console.print("Next:")
-    console.print(f"  .venv/bin/contactpoint --data-dir {home} stats          # children by LA and status")
-    console.print(f"  .venv/bin/contactpoint --data-dir {home} keys rotate    # re-encrypt under a new key")
-    console.print(
-        "  .venv/bin/contactpoint synth population --children 2000 --out /tmp/feeds  # source feeds"
-    )
-    console.print("The web UI for practitioners and feed ingestion arrive with the next issues.")

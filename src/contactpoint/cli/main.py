@@ -11,11 +11,14 @@ from rich.table import Table
 
 from contactpoint.app.children import index_statistics
 from contactpoint.app.initialise import initialise_store, upgrade_database
+from contactpoint.cli import audit as audit_commands
 from contactpoint.cli import keys as keys_commands
+from contactpoint.cli import users as users_commands
 from contactpoint.cli.context import CliState, state
 from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.retention import retention_app
+from contactpoint.cli.serve import serve
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
 from contactpoint.synth.cli import synth_app
@@ -31,6 +34,9 @@ app.add_typer(keys_commands.keys_app, name="keys")
 app.add_typer(synth_app, name="synth")
 app.add_typer(retention_app, name="retention")
 app.command()(demo)
+app.add_typer(users_commands.users_app, name="users")
+app.add_typer(audit_commands.audit_app, name="audit")
+app.command()(serve)
 console = Console()
 
 

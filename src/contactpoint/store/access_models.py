@@ -1,6 +1,121 @@
-"""Tables of practitioner access: accounts, sessions, throttles, involvements' edits, the audit log.
+"""Tables of practitioner access: accounts, sessions, throttles, the audit log and misuse alerts.
 
 They register on the same metadata as the child tables so one Alembic history covers them all.
+No column holds a child's personal data in the clear: the audit payload is encrypted and children
+appear in `audit_subjects` only as keyed hashes of their IDs.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from contactpoint.store.models import Base
+
+
+class UserRow(Base):
+    """A person who signs in. Staff are identified by a username; the role and scope decide the rest."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    la_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    org_code: Mapped[str | None] = mapped_column(String(12))
+    org_name: Mapped[str | None] = mapped_column(String(120))
+    service: Mapped[str | None] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    totp_secret: Mapped[bytes] = mapped_column(LargeBinary)  # AES-GCM under a keyring-derived key
+    totp_enrolled: Mapped[bool] = mapped_column(Boolean)
+    totp_last_step: Mapped[int] = mapped_column(BigInteger)
+    suspended: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A server-side session, keyed by the SHA-256 of its token (the token itself is never stored)."""
+
+    __tablename__ = "user_sessions"
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))  # "totp", "enrol" (password accepted) or "full"
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ThrottleRow(Base):
+    """Failed sign-ins counted per key: a hash of (account, address) or of the address alone."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditHeadRow(Base):
+    """The chain's head: one row, locked by every append so entries form a single sequence."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AuditEntryRow(Base):
+    """One audit event. The payload (IDs and codes only) is encrypted; the hash chains it to the last."""
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    key_version: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+    # Misuse checks count one account's recent entries of one kind on every search.
+    __table_args__ = (Index("ix_audit_entries_actor_kind_at", "actor_id", "kind", "at"),)
+
+
+class AuditSubjectRow(Base):
+    """Which children an entry concerns, as keyed hashes of their IDs, so auditors can query by child."""
+
+    __tablename__ = "audit_subjects"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    subject: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True, index=True)
+
+
+class AuditCheckpointRow(Base):
+    """An Ed25519 signature over the chain head at `seq`; the signing key never enters the database."""
+
+    __tablename__ = "audit_checkpoints"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    key_version: Mapped[int] = mapped_column(Integer)
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+
+
+class AlertRow(Base):
+    """A misuse signal about one user, ranked by score for auditors."""
+
+    __tablename__ = "misuse_alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    la_code: Mapped[str | None] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(32))
+    score: Mapped[int] = mapped_column(Integer)
+    audit_seq: Mapped[int | None] = mapped_column(BigInteger)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from types import TracebackType
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -11,6 +12,8 @@ from contactpoint.crypto.blind_index import BlindIndexer
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import StoreUnavailable
+from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
+from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.repository import ChildRepository
 
 
@@ -18,6 +21,10 @@ class UnitOfWork:
     """Opens a session, exposes the repositories, and rolls back anything not committed."""
 
     children: ChildRepository
+    users: UserRepository
+    sessions: SessionRepository
+    throttle: ThrottleRepository
+    audit: AuditRepository
 
     def __init__(
         self,
@@ -25,8 +32,11 @@ class UnitOfWork:
         cipher: RecordCipher,
         indexer: BlindIndexer,
         clock: Clock,
+        write_lock: threading.Lock | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._write_lock = write_lock
+        self._holding = False
         self._cipher = cipher
         self._indexer = indexer
         self._clock = clock
@@ -34,7 +44,23 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self._session = self._session_factory()
         self.children = ChildRepository(self._session, self._cipher, self._indexer, self._clock)
+        self.users = UserRepository(self._session)
+        self.sessions = SessionRepository(self._session)
+        self.throttle = ThrottleRepository(self._session)
+        self.audit = AuditRepository(self._session, self._hold_write_lock)
         return self
+
+    def _hold_write_lock(self) -> None:
+        """Queue this process's writers on a lock rather than in SQLite's busy handler, which sleeps in
+        steps of up to 100 ms; taken before the first write of an audited read, released at the end."""
+        if self._write_lock is not None and not self._holding:
+            self._write_lock.acquire()
+            self._holding = True
+
+    def _release_write_lock(self) -> None:
+        if self._holding and self._write_lock is not None:
+            self._holding = False
+            self._write_lock.release()
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -43,6 +69,7 @@ class UnitOfWork:
             self._session.rollback()
         finally:
             self._session.close()
+            self._release_write_lock()
         if isinstance(error, DBAPIError) and error.connection_invalidated:
             raise StoreUnavailable("the database connection was lost") from error
 
@@ -52,3 +79,5 @@ class UnitOfWork:
             self._session.commit()
         except (OperationalError, InterfaceError) as error:
             raise StoreUnavailable("the database could not complete the change") from error
+        finally:
+            self._release_write_lock()

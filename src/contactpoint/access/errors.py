@@ -1,0 +1,23 @@
+"""Errors of sign-in and authorisation. Like every error here, they never carry personal data."""
+
+from contactpoint.domain.errors import ContactPointError
+
+
+class AuthenticationFailed(ContactPointError):
+    """Wrong username, password or code, or no valid session. Deliberately says no more than that."""
+
+
+class SecondFactorRequired(ContactPointError):
+    """The password was right; the session needs a TOTP code (or enrolment) before it is complete."""
+
+
+class Throttled(ContactPointError):
+    """Too many failed attempts from this address; try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed attempts; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+class PermissionDenied(ContactPointError):
+    """The signed-in user's role or scope does not allow this."""

@@ -1,0 +1,135 @@
+"""The one place that decides who may do what to which record (DESIGN sections 1 and 2, invariant 2).
+
+Routes and commands declare the permission they need (roles.Permission); use cases then ask this
+module about scope (own LA), record status (active, shielded, sealed, archived, deceased) and
+sensitive services. A rule enforced only in a template or a router would be a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from contactpoint.access.errors import PermissionDenied
+from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role, has_permission
+from contactpoint.domain.records import Involvement
+from contactpoint.domain.vocabulary import RecordStatus, ServiceType
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The signed-in account as the policy sees it."""
+
+    user_id: int
+    username: str
+    role: Role
+    la_code: str | None
+    org_code: str | None = None
+    service: ServiceType | None = None
+
+
+class ViewLevel(StrEnum):
+    """How much of a record a user sees."""
+
+    NONE = "none"  # not found, as far as this user can tell
+    LIMITED = "limited"  # shielded: name, gender, date of birth, ID, carers' names, the LA team
+    FULL = "full"  # everything except sensitive services' details and sources' identifiers
+    OVERRIDE = "override"  # a child-protection user's override of shielding: warned and alerted
+    ADMIN = "admin"  # the owning LA's data administrators: everything
+
+
+def require(principal: Principal, permission: Permission) -> None:
+    """Raise PermissionDenied unless the role holds the permission."""
+    if not has_permission(principal.role, permission):
+        raise PermissionDenied(f"the {principal.role.value} role may not do this")
+
+
+def search_may_return(principal: Principal, status: RecordStatus, la_code: str) -> bool:
+    """Whether a search by this user may list a record (the index already hides sealed/archived)."""
+    if not has_permission(principal.role, Permission.SEARCH_CHILDREN):
+        return False
+    if status in (RecordStatus.SEALED, RecordStatus.ARCHIVED):
+        return principal.role is Role.LA_DATA_ADMIN and principal.la_code == la_code
+    if principal.role is Role.LA_DATA_ADMIN:
+        return principal.la_code == la_code
+    return True
+
+
+def view_level(principal: Principal, status: RecordStatus, la_code: str, *, override: bool) -> ViewLevel:
+    """What this user sees of a record of this status in this LA."""
+    if not has_permission(principal.role, Permission.VIEW_CHILD):
+        return ViewLevel.NONE
+    if principal.role is Role.LA_DATA_ADMIN:
+        # Archived records stay visible to the owning LA's team for their first year (retention, issue 6).
+        return (
+            ViewLevel.ADMIN
+            if principal.la_code == la_code and status is not RecordStatus.SEALED
+            else (ViewLevel.NONE)
+        )
+    if status in (RecordStatus.SEALED, RecordStatus.ARCHIVED):
+        return ViewLevel.NONE
+    if status is RecordStatus.SHIELDED:
+        if override and has_permission(principal.role, Permission.OVERRIDE_SHIELDING):
+            return ViewLevel.OVERRIDE
+        return ViewLevel.LIMITED
+    return ViewLevel.FULL
+
+
+def shows_involvements(level: ViewLevel) -> bool:
+    """A limited (shielded) view shows no involvement at all, not even that one exists."""
+    return level in (ViewLevel.FULL, ViewLevel.OVERRIDE, ViewLevel.ADMIN)
+
+
+def shows_contact_details(level: ViewLevel) -> bool:
+    """Address and carers' contact details."""
+    return level in (ViewLevel.FULL, ViewLevel.OVERRIDE, ViewLevel.ADMIN)
+
+
+def shows_identifiers(level: ViewLevel) -> bool:
+    """Sources' identifiers are for matching; only the owning LA team sees them here."""
+    return level is ViewLevel.ADMIN
+
+
+def shows_sensitive_details(principal: Principal, involvement: Involvement, level: ViewLevel) -> bool:
+    """A sensitive service's provider and contact: its own staff and the LA team only."""
+    if not involvement.service.is_sensitive:
+        return True
+    return level is ViewLevel.ADMIN or is_own_service(principal, involvement)
+
+
+def is_own_service(principal: Principal, involvement: Involvement) -> bool:
+    """The involvement belongs to the user's own organisation and service."""
+    return (
+        principal.org_code is not None
+        and principal.service is not None
+        and involvement.organisation.code == principal.org_code
+        and involvement.service is principal.service
+    )
+
+
+def may_record_involvement(principal: Principal, status: RecordStatus, la_code: str) -> bool:
+    """Practitioners record their service's involvement with children they may fully see."""
+    if not has_permission(principal.role, Permission.WRITE_INVOLVEMENT) or principal.service is None:
+        return False
+    return view_level(principal, status, la_code, override=False) is ViewLevel.FULL
+
+
+def require_edit_involvement(principal: Principal, involvement: Involvement) -> None:
+    """Only the organisation and service that recorded an involvement may change or end it."""
+    if not is_own_service(principal, involvement):
+        raise PermissionDenied("only the involved service may change its involvement")
+
+
+def require_manage_account(principal: Principal, role: Role, la_code: str | None) -> None:
+    """Create, suspend or reset an account of `role` in `la_code`: own LA, and only lesser roles."""
+    require(principal, Permission.MANAGE_USERS)
+    if role not in CREATABLE_ROLES.get(principal.role, frozenset()):
+        raise PermissionDenied(f"the {principal.role.value} role may not manage {role.value} accounts")
+    if not principal.role.is_national and la_code != principal.la_code:
+        raise PermissionDenied("accounts of another local authority are out of scope")
+
+
+def audit_scope(principal: Principal) -> str | None:
+    """The LA whose audit log an auditor may read, or None for a national auditor."""
+    require(principal, Permission.READ_AUDIT)
+    return None if principal.role.is_national else principal.la_code

@@ -1,0 +1,81 @@
+"""Roles and scopes of DESIGN section 1, and the permissions each role holds.
+
+Permissions are shaped "scope:resource:action" (after pypi/warehouse) so that a route or command
+declares exactly what it needs and one table, here, grants them. Scope (own LA or national) is
+checked by the policy module against the record or account in question.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Each account has exactly one role; nobody has child data and user administration together."""
+
+    PRACTITIONER = "practitioner"
+    CHILD_PROTECTION = "child_protection"
+    LA_DATA_ADMIN = "la_data_admin"
+    LA_USER_ADMIN = "la_user_admin"
+    AUDITOR = "auditor"
+    NATIONAL_AUDITOR = "national_auditor"
+    NATIONAL_ADMIN = "national_admin"
+
+    @property
+    def is_national(self) -> bool:
+        """National roles have no LA scope."""
+        return self in {Role.NATIONAL_ADMIN, Role.NATIONAL_AUDITOR}
+
+    @property
+    def needs_service(self) -> bool:
+        """Practitioners act for one organisation and service, whose involvements they may edit."""
+        return self in {Role.PRACTITIONER, Role.CHILD_PROTECTION}
+
+
+class Permission(StrEnum):
+    """What a route or command needs."""
+
+    SEARCH_CHILDREN = "la:children:search"
+    VIEW_CHILD = "la:children:view"
+    OVERRIDE_SHIELDING = "la:children:override"
+    WRITE_INVOLVEMENT = "la:involvements:write"
+    MANAGE_USERS = "la:users:manage"
+    READ_AUDIT = "la:audit:read"
+    READ_ALERTS = "la:alerts:read"
+    MANAGE_ADMINS = "national:users:manage"
+    READ_OWN_ACCOUNT = "self:account:read"
+
+
+_PRACTICE = frozenset({Permission.SEARCH_CHILDREN, Permission.VIEW_CHILD, Permission.WRITE_INVOLVEMENT})
+_EVERYONE = frozenset({Permission.READ_OWN_ACCOUNT})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PRACTITIONER: _EVERYONE | _PRACTICE,
+    Role.CHILD_PROTECTION: _EVERYONE | _PRACTICE | {Permission.OVERRIDE_SHIELDING},
+    Role.LA_DATA_ADMIN: _EVERYONE | {Permission.SEARCH_CHILDREN, Permission.VIEW_CHILD},
+    Role.LA_USER_ADMIN: _EVERYONE | {Permission.MANAGE_USERS, Permission.READ_ALERTS},
+    Role.AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
+    Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
+    Role.NATIONAL_ADMIN: _EVERYONE
+    | {Permission.MANAGE_USERS, Permission.MANAGE_ADMINS, Permission.READ_ALERTS},
+}
+
+# Which roles an account holder of each role may create (least privilege: user admins never make
+# national roles; the national administrator makes LA administrators, auditors and other nationals).
+CREATABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.LA_USER_ADMIN: frozenset({Role.PRACTITIONER, Role.CHILD_PROTECTION}),
+    Role.NATIONAL_ADMIN: frozenset(
+        {
+            Role.LA_DATA_ADMIN,
+            Role.LA_USER_ADMIN,
+            Role.AUDITOR,
+            Role.NATIONAL_AUDITOR,
+            Role.NATIONAL_ADMIN,
+        }
+    ),
+}
+
+
+def has_permission(role: Role, permission: Permission) -> bool:
+    """True when the role holds the permission (scope is checked separately)."""
+    return permission in ROLE_PERMISSIONS[role]

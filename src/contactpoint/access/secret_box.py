@@ -1,0 +1,41 @@
+"""Encrypts TOTP secrets at rest under a keyring-derived key, bound to their account's username."""
+
+from __future__ import annotations
+
+import os
+import struct
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from contactpoint.crypto.keyring import Keyring
+from contactpoint.domain.errors import IntegrityFailure
+
+PURPOSE = "totp-secret"
+
+
+class SecretBox:
+    """AES-256-GCM with the key version in front, so secrets survive key rotation."""
+
+    def __init__(self, keyring: Keyring) -> None:
+        self._keyring = keyring
+
+    def seal(self, secret: str, username: str) -> bytes:
+        """Encrypt under the current key version."""
+        version = self._keyring.current
+        nonce = os.urandom(12)
+        sealed = AESGCM(self._keyring.key(PURPOSE, version)).encrypt(
+            nonce, secret.encode(), username.encode()
+        )
+        return struct.pack(">I", version) + nonce + sealed
+
+    def open(self, sealed: bytes, username: str) -> str:
+        """Decrypt; a secret moved to another account fails."""
+        (version,) = struct.unpack(">I", sealed[:4])
+        try:
+            plain = AESGCM(self._keyring.key(PURPOSE, version)).decrypt(
+                sealed[4:16], sealed[16:], username.encode()
+            )
+        except InvalidTag as error:
+            raise IntegrityFailure("a stored second-factor secret failed authentication") from error
+        return plain.decode()

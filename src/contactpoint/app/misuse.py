@@ -1,0 +1,118 @@
+"""Misuse signals from practice (issue 5, item 7), raised as alerts in the reading transaction.
+
+Each signal has a score so auditors see the worst first. Hard limits suspend the account at once
+(its sessions end) and raise an alert the LA user administrator sees.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from contactpoint.access.policy import Principal
+from contactpoint.audit.events import AuditKind
+from contactpoint.store.unit_of_work import UnitOfWork
+
+LONDON = ZoneInfo("Europe/London")
+WORKING_HOURS = range(7, 20)
+HOURLY_SEARCH_LIMIT = 120  # hard: no practitioner needs two searches a minute for an hour
+PROBING_MIN_SEARCHES = 30
+PROBING_MAX_VIEW_RATIO = 0.1
+PEER_MULTIPLE = 5
+
+
+class Signal(StrEnum):
+    """Kinds of alert, with their scores below."""
+
+    OVERRIDE = "override_use"
+    SHIELDED_HIT = "shielded_hit"
+    OUTSIDE_LA = "outside_la"
+    OUT_OF_HOURS = "out_of_hours"
+    PROBING = "probing"
+    VOLUME = "volume_above_peers"
+    HARD_LIMIT = "hard_limit_suspended"
+
+
+SCORES: dict[Signal, int] = {
+    Signal.HARD_LIMIT: 100,
+    Signal.OVERRIDE: 60,
+    Signal.PROBING: 40,
+    Signal.SHIELDED_HIT: 30,
+    Signal.VOLUME: 25,
+    Signal.OUTSIDE_LA: 5,
+    Signal.OUT_OF_HOURS: 5,
+}
+
+
+def raise_alert(
+    uow: UnitOfWork, principal: Principal, signal: Signal, now: datetime, seq: int | None
+) -> None:
+    """Store one alert for the auditors of the user's LA (and national auditors)."""
+    uow.audit.add_alert(
+        at=now,
+        user_id=principal.user_id,
+        la_code=principal.la_code,
+        kind=signal.value,
+        score=SCORES[signal],
+        audit_seq=seq,
+    )
+
+
+def out_of_hours(now: datetime) -> bool:
+    """Outside 07:00-20:00 London time, or at a weekend."""
+    local = now.astimezone(LONDON)
+    return local.weekday() >= 5 or local.hour not in WORKING_HOURS
+
+
+def after_search(
+    uow: UnitOfWork, principal: Principal, now: datetime, seq: int, *, shielded_hits: int
+) -> bool:
+    """Signals of a search; returns True when a hard limit suspended the account."""
+    if shielded_hits:
+        raise_alert(uow, principal, Signal.SHIELDED_HIT, now, seq)
+    if out_of_hours(now):
+        raise_alert(uow, principal, Signal.OUT_OF_HOURS, now, seq)
+    day = now - timedelta(days=1)
+    searches, hour = uow.audit.counts_since(
+        principal.user_id, AuditKind.SEARCH.value, day, now - timedelta(hours=1)
+    )
+    if hour > HOURLY_SEARCH_LIMIT:
+        raise_alert(uow, principal, Signal.HARD_LIMIT, now, seq)
+        uow.users.set_suspended(principal.user_id, True)
+        uow.sessions.delete_for_user(principal.user_id)
+        return True
+    if searches >= PROBING_MIN_SEARCHES and searches % PROBING_MIN_SEARCHES == 0:
+        views = uow.audit.count_by_actor(principal.user_id, AuditKind.VIEW.value, day)
+        if views < searches * PROBING_MAX_VIEW_RATIO:
+            raise_alert(uow, principal, Signal.PROBING, now, seq)
+        if principal.la_code is not None:
+            peers = uow.audit.counts_by_actor(
+                AuditKind.SEARCH.value, day, uow.users.ids_in_la(principal.la_code)
+            )
+            others = sorted(n for user, n in peers.items() if user != principal.user_id)
+            baseline = others[len(others) // 2] if others else 0
+            if searches > PEER_MULTIPLE * max(baseline, 1):
+                raise_alert(uow, principal, Signal.VOLUME, now, seq)
+    return False
+
+
+def after_view(
+    uow: UnitOfWork,
+    principal: Principal,
+    now: datetime,
+    seq: int,
+    *,
+    shielded: bool,
+    override: bool,
+    la_code: str,
+) -> None:
+    """Signals of opening a record."""
+    if override:
+        raise_alert(uow, principal, Signal.OVERRIDE, now, seq)
+    elif shielded:
+        raise_alert(uow, principal, Signal.SHIELDED_HIT, now, seq)
+    if principal.la_code is not None and la_code != principal.la_code:
+        raise_alert(uow, principal, Signal.OUTSIDE_LA, now, seq)
+    if out_of_hours(now):
+        raise_alert(uow, principal, Signal.OUT_OF_HOURS, now, seq)

@@ -1,0 +1,1 @@
+"""The hash-chained, append-only audit log, its signed checkpoints, verification and misuse alerts."""

@@ -1,0 +1,40 @@
+"""What the audit log records: kinds of event and their payloads (IDs and codes, never names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+Detail = str | int | bool | list[str] | None
+
+
+class AuditKind(StrEnum):
+    """Event kinds, shaped "resource:action" like permissions."""
+
+    SEARCH = "children:search"
+    VIEW = "children:view"
+    VIEW_REFUSED = "children:view-refused"
+    SYSTEM_READ = "children:system-read"
+    OVERRIDE = "children:override"
+    INVOLVEMENT_ADDED = "involvements:add"
+    INVOLVEMENT_UPDATED = "involvements:update"
+    INVOLVEMENT_ENDED = "involvements:end"
+    SIGNED_IN = "sessions:sign-in"
+    SIGN_IN_FAILED = "sessions:sign-in-failed"
+    SIGNED_OUT = "sessions:sign-out"
+    ENROLLED = "accounts:enrol"
+    ACCOUNT_CREATED = "accounts:create"
+    ACCOUNT_SUSPENDED = "accounts:suspend"
+    ACCOUNT_REINSTATED = "accounts:reinstate"
+    ACCOUNT_RESET = "accounts:reset"
+    AUDIT_READ = "audit:read"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One thing that happened: who, to which children (by ContactPoint ID), and coded details."""
+
+    kind: AuditKind
+    actor_id: int | None
+    children: tuple[str, ...] = ()
+    details: dict[str, Detail] = field(default_factory=dict)

@@ -1,0 +1,46 @@
+"""`contactpoint audit`: verify the hash chain and its signed checkpoints; sign a checkpoint."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from contactpoint.app.auditing import checkpoint_audit, verify_audit
+from contactpoint.cli.context import state
+from contactpoint.cli.errors import handles_errors
+
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+console = Console()
+EXIT_TAMPERED = 7
+
+
+@audit_app.command("verify")
+@handles_errors
+def verify(ctx: typer.Context) -> None:
+    """Recompute the chain and check every checkpoint. Exit code 7 when anything was tampered with."""
+    services = state(ctx).services()
+    try:
+        report = verify_audit(services)
+    finally:
+        services.close()
+    if report.ok:
+        console.print(
+            f"[bold green]Audit log intact[/]: {report.entries} entries, {report.checkpoints} checkpoints."
+        )
+        return
+    console.print(f"[bold red]Audit log tampered with[/] ({report.entries} entries read):")
+    for problem in report.problems:
+        console.print(f"  - {problem}")
+    raise typer.Exit(EXIT_TAMPERED)
+
+
+@audit_app.command("checkpoint")
+@handles_errors
+def checkpoint(ctx: typer.Context) -> None:
+    """Sign the chain's current head (run it from cron; appends also sign every 100 entries)."""
+    services = state(ctx).services()
+    try:
+        seq = checkpoint_audit(services)
+    finally:
+        services.close()
+    console.print(f"Checkpoint signed at entry {seq}." if seq else "Nothing new to sign.")

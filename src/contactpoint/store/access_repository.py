@@ -1,0 +1,230 @@
+"""Accounts, sessions and sign-in throttles: the only SQL about them. Never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from contactpoint.domain.errors import NotFound
+from contactpoint.store.access_models import SessionRow, ThrottleRow, UserRow
+from contactpoint.store.timestamps import as_utc
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUser:
+    """An account as stored (the TOTP secret still sealed)."""
+
+    id: int
+    username: str
+    role: str
+    la_code: str | None
+    org_code: str | None
+    org_name: str | None
+    service: str | None
+    password_hash: str
+    totp_secret: bytes
+    totp_enrolled: bool
+    totp_last_step: int
+    suspended: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A session row, times in UTC."""
+
+    token_hash: bytes
+    user_id: int
+    stage: str
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+
+
+def _user(row: UserRow) -> StoredUser:
+    return StoredUser(
+        row.id,
+        row.username,
+        row.role,
+        row.la_code,
+        row.org_code,
+        row.org_name,
+        row.service,
+        row.password_hash,
+        row.totp_secret,
+        row.totp_enrolled,
+        row.totp_last_step,
+        row.suspended,
+        as_utc(row.created_at),
+    )
+
+
+class UserRepository:
+    """Accounts."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self,
+        *,
+        username: str,
+        role: str,
+        la_code: str | None,
+        org_code: str | None,
+        org_name: str | None,
+        service: str | None,
+        password_hash: str,
+        totp_secret: bytes,
+        created_at: datetime,
+    ) -> int:
+        """Store a new account; returns its id."""
+        row = UserRow(
+            username=username,
+            role=role,
+            la_code=la_code,
+            org_code=org_code,
+            org_name=org_name,
+            service=service,
+            password_hash=password_hash,
+            totp_secret=totp_secret,
+            totp_enrolled=False,
+            totp_last_step=0,
+            suspended=False,
+            created_at=created_at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def by_username(self, username: str) -> StoredUser | None:
+        """The account with this username, if any."""
+        row = self._session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
+        return _user(row) if row else None
+
+    def get(self, user_id: int) -> StoredUser:
+        """The account with this id."""
+        row = self._session.get(UserRow, user_id)
+        if row is None:
+            raise NotFound("no such account")
+        return _user(row)
+
+    def exists(self, username: str) -> bool:
+        """True when the username is taken."""
+        return self.by_username(username) is not None
+
+    def count(self) -> int:
+        """How many accounts exist."""
+        return self._session.scalar(select(func.count()).select_from(UserRow)) or 0
+
+    def in_scope(self, la_code: str | None) -> list[StoredUser]:
+        """Accounts of one LA, or all (national scope), by username."""
+        query = select(UserRow).order_by(UserRow.username)
+        if la_code is not None:
+            query = query.where(UserRow.la_code == la_code)
+        return [_user(row) for row in self._session.scalars(query)]
+
+    def ids_in_la(self, la_code: str) -> list[int]:
+        """Account ids of one LA (auditors' scope)."""
+        return list(self._session.scalars(select(UserRow.id).where(UserRow.la_code == la_code)))
+
+    def set_totp(self, user_id: int, *, enrolled: bool, last_step: int) -> None:
+        """Record enrolment and the last accepted time step (replay protection)."""
+        self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(totp_enrolled=enrolled, totp_last_step=last_step)
+        )
+
+    def reset_credentials(self, user_id: int, password_hash: str, totp_secret: bytes) -> None:
+        """A new password and a new, unenrolled second factor."""
+        self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(
+                password_hash=password_hash, totp_secret=totp_secret, totp_enrolled=False, totp_last_step=0
+            )
+        )
+
+    def set_suspended(self, user_id: int, suspended: bool) -> None:
+        """Suspend or reinstate."""
+        self._session.execute(update(UserRow).where(UserRow.id == user_id).values(suspended=suspended))
+
+
+class SessionRepository:
+    """Server-side sessions, keyed by token hash."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, token_hash: bytes, user_id: int, stage: str, csrf_token: str, now: datetime) -> None:
+        """Start a session."""
+        self._session.add(
+            SessionRow(
+                token_hash=token_hash,
+                user_id=user_id,
+                stage=stage,
+                csrf_token=csrf_token,
+                created_at=now,
+                last_seen_at=now,
+            )
+        )
+        self._session.flush()
+
+    def get(self, token_hash: bytes) -> StoredSession | None:
+        """The session for a token hash, if it exists."""
+        row = self._session.get(SessionRow, token_hash)
+        if row is None:
+            return None
+        return StoredSession(
+            row.token_hash,
+            row.user_id,
+            row.stage,
+            row.csrf_token,
+            as_utc(row.created_at),
+            as_utc(row.last_seen_at),
+        )
+
+    def touch(self, token_hash: bytes, now: datetime) -> None:
+        """Record activity (the idle limit counts from here)."""
+        self._session.execute(
+            update(SessionRow).where(SessionRow.token_hash == token_hash).values(last_seen_at=now)
+        )
+
+    def delete(self, token_hash: bytes) -> None:
+        """End one session."""
+        self._session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+    def delete_for_user(self, user_id: int) -> int:
+        """End every session of an account (suspension, credential reset)."""
+        result = self._session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+        return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of a DELETE has rowcount
+
+
+class ThrottleRepository:
+    """Failure counters by hashed key."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key: bytes) -> tuple[int, datetime] | None:
+        """Failures and the time of the last one."""
+        row = self._session.get(ThrottleRow, key)
+        return (row.failures, as_utc(row.last_failure_at)) if row else None
+
+    def record_failure(self, key: bytes, failures: int, now: datetime) -> None:
+        """Store the new count."""
+        row = self._session.get(ThrottleRow, key)
+        if row is None:
+            self._session.add(ThrottleRow(key=key, failures=failures, last_failure_at=now))
+        else:
+            row.failures = failures
+            row.last_failure_at = now
+        self._session.flush()
+
+    def clear(self, key: bytes) -> None:
+        """Forget failures (after a success)."""
+        self._session.execute(delete(ThrottleRow).where(ThrottleRow.key == key))

@@ -1,0 +1,230 @@
+"""The JSON API, versioned under /api/v1. Handlers translate schemas to use cases and back; no rules here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+
+from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
+from contactpoint.app import accounts, alerts, auditing, involvements, search, view
+from contactpoint.app.accounts import Authenticated
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.web.deps import Need, ServicesDep, client_address
+from contactpoint.web.schemas import (
+    AlertRead,
+    AuditEntryRead,
+    AuditQuery,
+    ChildRead,
+    ErrorRead,
+    InvolvementCreate,
+    InvolvementEnd,
+    MeRead,
+    SearchCreate,
+    SearchHitRead,
+    SearchRead,
+    SessionCreate,
+    SessionRead,
+    UserCreate,
+    UserCreated,
+    UserRead,
+    VersionRead,
+    ViewCreate,
+)
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorRead} for code in (400, 401, 403, 404, 409, 422, 429, 503)
+}
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+Practice = Annotated[Authenticated, Depends(Need(Permission.SEARCH_CHILDREN))]
+Viewer = Annotated[Authenticated, Depends(Need(Permission.VIEW_CHILD))]
+Recorder = Annotated[Authenticated, Depends(Need(Permission.WRITE_INVOLVEMENT))]
+UserAdmin = Annotated[Authenticated, Depends(Need(Permission.MANAGE_USERS))]
+Auditor = Annotated[Authenticated, Depends(Need(Permission.READ_AUDIT))]
+AlertReader = Annotated[Authenticated, Depends(Need(Permission.READ_ALERTS))]
+ChildId = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="A ContactPoint ID")]
+InvolvementIndex = Annotated[int, Path(ge=0, le=63)]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Anyone = Annotated[Authenticated, Depends(Need(Permission.READ_OWN_ACCOUNT))]
+
+
+def _involvement_input(body: InvolvementCreate) -> involvements.InvolvementInput:
+    return involvements.InvolvementInput(
+        practitioner_given=body.practitioner_given,
+        practitioner_family=body.practitioner_family,
+        start=body.start,
+        phone=body.phone,
+        email=body.email,
+        lead_professional=body.lead_professional,
+        caf_exists=body.caf_exists,
+        sensitive_basis=body.sensitive_basis,
+    )
+
+
+@router.post("/sessions", status_code=status.HTTP_201_CREATED, tags=["sessions"])
+def create_session(body: SessionCreate, request: Request, services: ServicesDep) -> SessionRead:
+    """Sign in with password and TOTP code (enrol the code in the web UI at first sign-in)."""
+    grant = accounts.sign_in(services, body.username, body.password, body.code, client_address(request))
+    return SessionRead(
+        token=grant.token,
+        idle_minutes=int(accounts.IDLE_LIMIT.total_seconds() // 60),
+        absolute_hours=int(accounts.ABSOLUTE_LIMIT.total_seconds() // 3600),
+    )
+
+
+@router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT, tags=["sessions"])
+def delete_session(request: Request, services: ServicesDep, _session: Anyone) -> Response:
+    """Sign out: the token stops working at once."""
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    accounts.sign_out(services, token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", tags=["sessions"])
+def me(session: Anyone) -> MeRead:
+    """Who you are signed in as, and what your role may do."""
+    p = session.principal
+    return MeRead(
+        id=p.user_id,
+        username=p.username,
+        role=p.role,
+        la_code=p.la_code,
+        org_code=p.org_code,
+        service=p.service,
+        permissions=sorted(ROLE_PERMISSIONS[p.role]),
+    )
+
+
+@router.post("/searches", tags=["children"])
+def create_search(body: SearchCreate, services: ServicesDep, session: Practice) -> SearchRead:
+    """Search (POST, so that no name ever appears in a URL). Audited before results are returned."""
+    criteria = search.SearchCriteria(
+        family_name=body.family_name,
+        given_name=body.given_name or None,
+        date_of_birth=body.date_of_birth,
+        postcode_district=search.normalise_district(body.postcode_district),
+        reason=body.reason,
+    )
+    hits = search.search_children(services, session.principal, criteria)
+    return SearchRead(results=[SearchHitRead(**asdict(hit)) for hit in hits])
+
+
+@router.post("/children/{cp_id}/views", tags=["children"])
+def create_view(cp_id: ChildId, body: ViewCreate, services: ServicesDep, session: Viewer) -> ChildRead:
+    """Open a child's record with a reason. Audited first; filtered by the policy."""
+    child = view.view_child(
+        services, session.principal, ContactPointId(cp_id), body.reason, override=body.override
+    )
+    return ChildRead.model_validate(asdict(child))
+
+
+@router.post("/children/{cp_id}/involvements", status_code=status.HTTP_201_CREATED, tags=["involvements"])
+def create_involvement(
+    cp_id: ChildId, body: InvolvementCreate, services: ServicesDep, session: Recorder
+) -> VersionRead:
+    """Record your own service's involvement."""
+    version = involvements.add_involvement(
+        services,
+        session.principal,
+        cp_id=ContactPointId(cp_id),
+        data=_involvement_input(body),
+        expected_version=body.expected_version,
+    )
+    return VersionRead(version=version)
+
+
+@router.put("/children/{cp_id}/involvements/{index}", tags=["involvements"])
+def update_involvement(
+    cp_id: ChildId, index: InvolvementIndex, body: InvolvementCreate, services: ServicesDep, session: Recorder
+) -> VersionRead:
+    """Update your own service's involvement (contact, lead professional, CAF indicator)."""
+    version = involvements.update_involvement(
+        services,
+        session.principal,
+        cp_id=ContactPointId(cp_id),
+        index=index,
+        data=_involvement_input(body),
+        expected_version=body.expected_version,
+    )
+    return VersionRead(version=version)
+
+
+@router.post("/children/{cp_id}/involvements/{index}/end", tags=["involvements"])
+def end_involvement(
+    cp_id: ChildId, index: InvolvementIndex, body: InvolvementEnd, services: ServicesDep, session: Recorder
+) -> VersionRead:
+    """End your own service's involvement."""
+    version = involvements.end_involvement(
+        services,
+        session.principal,
+        cp_id=ContactPointId(cp_id),
+        index=index,
+        end=body.end,
+        expected_version=body.expected_version,
+    )
+    return VersionRead(version=version)
+
+
+@router.get("/users", tags=["users"])
+def list_users(services: ServicesDep, session: UserAdmin) -> list[UserRead]:
+    """Accounts in your scope."""
+    return [UserRead.model_validate(asdict(a)) for a in accounts.list_accounts(services, session.principal)]
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"])
+def create_user(body: UserCreate, services: ServicesDep, session: UserAdmin) -> UserCreated:
+    """Create an account in your scope; its holder enrols TOTP at first sign-in."""
+    created = accounts.create_account(
+        services,
+        session.principal,
+        username=body.username,
+        role=body.role,
+        la_code=body.la_code,
+        org_code=body.org_code,
+        org_name=body.org_name,
+        service=body.service,
+    )
+    return UserCreated(id=created.user_id, username=created.username, initial_password=created.password)
+
+
+@router.post("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
+def suspend_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> Response:
+    """Suspend an account: its sessions end at once."""
+    accounts.set_suspended(services, session.principal, user_id, suspended=True)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
+def reinstate_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> Response:
+    """Lift a suspension."""
+    accounts.set_suspended(services, session.principal, user_id, suspended=False)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/users/{user_id}/reset", tags=["users"])
+def reset_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> UserCreated:
+    """A new one-time password and a fresh second factor to enrol; the account's sessions end."""
+    reset = accounts.reset_account(services, session.principal, user_id)
+    return UserCreated(id=reset.user_id, username=reset.username, initial_password=reset.password)
+
+
+@router.post("/audit/queries", tags=["audit"])
+def query_audit(body: AuditQuery, services: ServicesDep, session: Auditor) -> list[AuditEntryRead]:
+    """Audit entries by user, child and period, within your scope (never your own)."""
+    rows = auditing.query_audit(
+        services,
+        session.principal,
+        user_id=body.user_id,
+        child=ContactPointId(body.cp_id) if body.cp_id else None,
+        since=body.since,
+        until=body.until,
+    )
+    return [AuditEntryRead.model_validate(asdict(row)) for row in rows]
+
+
+@router.get("/alerts", tags=["audit"])
+def list_alerts(services: ServicesDep, session: AlertReader) -> list[AlertRead]:
+    """Misuse alerts, worst first (auditors); suspensions by hard limits (LA user administrators)."""
+    return [AlertRead.model_validate(asdict(a)) for a in alerts.list_alerts(services, session.principal)]

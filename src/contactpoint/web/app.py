@@ -1,0 +1,35 @@
+"""The FastAPI app factory: one app serving the JSON API (/api/v1) and the UI over the same use cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from contactpoint.app.services import Services
+from contactpoint.web import api, errors, ui
+from contactpoint.web.config import WebConfig
+from contactpoint.web.headers import SecurityHeaders
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(services: Services, config: WebConfig | None = None) -> FastAPI:
+    """Build the app around already-built services (nothing connects at import time)."""
+    settings = config or WebConfig()
+    app = FastAPI(
+        title="ContactPoint",
+        version="1",
+        description="Who else works with this child, and how to reach them. Practitioners' JSON API.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # the interactive docs load scripts from a CDN, which our CSP forbids
+        redoc_url=None,
+    )
+    app.state.services = services
+    app.include_router(api.router)
+    app.include_router(ui.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    app.add_middleware(SecurityHeaders, hsts=settings.hsts)
+    return app

@@ -1,0 +1,15 @@
+"""Web settings that differ between a deployment and a test run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SESSION_COOKIE = "__Host-cp_session"
+PRE_SESSION_COOKIE = "__Host-cp_presession"
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    """`hsts` is on by default; the demo serves plain HTTP on 127.0.0.1, which browsers treat as secure."""
+
+    hsts: bool = True

@@ -1,0 +1,88 @@
+"""Request dependencies: the services, the signed-in account, and per-route permissions.
+
+`Need(permission)` is how a route declares what it needs; the authorisation-matrix test finds every
+route's Need by walking its dependencies, so an undeclared route fails the test.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from contactpoint.access.errors import AuthenticationFailed
+from contactpoint.access.policy import Principal, require
+from contactpoint.access.roles import Permission
+from contactpoint.app.accounts import Authenticated, authenticate
+from contactpoint.app.services import Services
+from contactpoint.web.config import SESSION_COOKIE
+
+_bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/sessions")
+
+
+async def get_services(request: Request) -> Services:
+    """The process's services, built once by the app factory (async: it does no I/O, and a sync
+    dependency would cost a hop to the thread pool on every request)."""
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def client_address(request: Request) -> str:
+    """The peer address (the throttle's key; behind a proxy, configure uvicorn's forwarded-allow-ips)."""
+    return request.client.host if request.client else "unknown"
+
+
+def api_session(
+    services: ServicesDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Authenticated:
+    """API callers authenticate with a bearer token (never a cookie, so no CSRF is possible)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationFailed("not signed in")
+    return authenticate(services, credentials.credentials)
+
+
+def ui_session(request: Request, services: ServicesDep) -> Authenticated:
+    """UI callers authenticate with the session cookie; forms carry the session's CSRF token."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise AuthenticationFailed("not signed in")
+    return authenticate(services, token)
+
+
+class Need:
+    """An API route's permission: a bearer token whose account's role holds it."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(
+        self,
+        services: ServicesDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Authenticated:
+        """Authenticate, then check the role (scope is the use case's business, via the policy)."""
+        session = api_session(services, credentials)
+        require(session.principal, self.permission)
+        return session
+
+
+class UiNeed:
+    """A UI route's permission: the session cookie's account's role holds it."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, request: Request, services: ServicesDep) -> Authenticated:
+        """Authenticate, then check the role."""
+        session = ui_session(request, services)
+        require(session.principal, self.permission)
+        return session
+
+
+def principal_of(session: Authenticated) -> Principal:
+    """Shorthand for handlers."""
+    return session.principal

@@ -1,0 +1,235 @@
+"""Pydantic schemas of the JSON API: XCreate for input, XRead for output, kept apart from the ORM.
+
+Every input model forbids unknown fields (invariant 8: unknown fields are rejected, not dropped).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contactpoint.access.roles import Role
+from contactpoint.app.reasons import AccessReason
+from contactpoint.domain.vocabulary import Gender, SensitiveBasis, ServiceType
+
+NAME = Field(min_length=1, max_length=70)
+
+
+class Input(BaseModel):
+    """Base of request bodies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SessionCreate(Input):
+    """Sign in with both factors."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=128)
+    code: str = Field(min_length=6, max_length=8)
+
+
+class SessionRead(BaseModel):
+    """A bearer token for the API; it idles out after 15 minutes and ends after 12 hours."""
+
+    token: str
+    idle_minutes: int
+    absolute_hours: int
+
+
+class MeRead(BaseModel):
+    """The signed-in account."""
+
+    id: int
+    username: str
+    role: Role
+    la_code: str | None
+    org_code: str | None
+    service: ServiceType | None
+    permissions: list[str]
+
+
+class SearchCreate(Input):
+    """Family name with date of birth, or family and given names with postcode district."""
+
+    family_name: str = NAME
+    given_name: str | None = Field(default=None, max_length=70)
+    date_of_birth: date | None = None
+    postcode_district: str | None = Field(default=None, max_length=8)
+    reason: AccessReason
+
+
+class SearchHitRead(BaseModel):
+    """A result: name, date of birth, gender and LA only."""
+
+    cp_id: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    gender: Gender
+    la_code: str
+
+
+class SearchRead(BaseModel):
+    """At most ten results."""
+
+    results: list[SearchHitRead]
+
+
+class ViewCreate(Input):
+    """Open a record with a reason; `override` is for child-protection users and is always alerted."""
+
+    reason: AccessReason
+    override: bool = False
+
+
+class CarerRead(BaseModel):
+    """A carer."""
+
+    given_name: str
+    family_name: str
+    relationship: str | None
+    phone: str | None
+    email: str | None
+
+
+class InvolvementRead(BaseModel):
+    """An involvement as the policy lets this user see it."""
+
+    index: int
+    sensitive_hidden: bool
+    service: str | None
+    organisation_code: str | None
+    organisation_name: str | None
+    practitioner: str | None
+    phone: str | None
+    email: str | None
+    start: date | None
+    end: date | None
+    lead_professional: bool
+    caf_exists: bool
+    editable: bool
+
+
+class ChildRead(BaseModel):
+    """The record as this user may see it."""
+
+    cp_id: str
+    level: str
+    version: int
+    given_name: str
+    family_name: str
+    other_names: list[str]
+    date_of_birth: date
+    gender: Gender
+    la_code: str
+    deceased: bool
+    address_state: str | None
+    address_lines: list[str] | None
+    postcode: str | None
+    carers: list[CarerRead]
+    involvements: list[InvolvementRead]
+    identifiers: list[str]
+    contact_note: str | None
+    warning: str | None
+    may_record_involvement: bool
+
+
+class InvolvementCreate(Input):
+    """Your own service's involvement; the organisation and service come from your account."""
+
+    practitioner_given: str = NAME
+    practitioner_family: str = NAME
+    start: date
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
+    lead_professional: bool = False
+    caf_exists: bool = False
+    sensitive_basis: SensitiveBasis | None = None
+    expected_version: int = Field(ge=1, le=2**31 - 1)
+
+
+class InvolvementEnd(Input):
+    """End your service's involvement."""
+
+    end: date
+    expected_version: int = Field(ge=1, le=2**31 - 1)
+
+
+class VersionRead(BaseModel):
+    """The record's version after a change."""
+
+    version: int
+
+
+class UserCreate(Input):
+    """A new account; the organisation and service are for practitioners only."""
+
+    username: str = Field(min_length=3, max_length=64)
+    role: Role
+    la_code: str | None = Field(default=None, max_length=3)
+    org_code: str | None = Field(default=None, max_length=12)
+    org_name: str | None = Field(default=None, max_length=120)
+    service: ServiceType | None = None
+
+
+class UserCreated(BaseModel):
+    """The initial password is shown once; TOTP is enrolled at first sign-in."""
+
+    id: int
+    username: str
+    initial_password: str
+
+
+class UserRead(BaseModel):
+    """An account (no secrets)."""
+
+    id: int
+    username: str
+    role: Role
+    la_code: str | None
+    org_code: str | None
+    service: ServiceType | None
+    suspended: bool
+    enrolled: bool
+
+
+class AuditQuery(Input):
+    """Filters; all optional."""
+
+    user_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    cp_id: str | None = Field(default=None, min_length=12, max_length=12)
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class AuditEntryRead(BaseModel):
+    """An audit entry: IDs and codes."""
+
+    seq: int
+    at: datetime
+    kind: str
+    actor_id: int | None
+    children: list[str]
+    details: dict[str, str | int | bool | list[str] | None]
+
+
+class AlertRead(BaseModel):
+    """A misuse alert."""
+
+    id: int
+    at: datetime
+    user_id: int
+    la_code: str | None
+    kind: str
+    score: int
+    audit_seq: int | None
+
+
+class ErrorRead(BaseModel):
+    """Every error response: a code and a message with no personal data."""
+
+    error: str
+    message: str
+    field: str | None = None

@@ -1,0 +1,141 @@
+"""The policy, enumerated: every role against every record status, in its own LA and another."""
+
+import itertools
+from datetime import date
+
+import pytest
+
+from contactpoint.access import policy
+from contactpoint.access.errors import PermissionDenied
+from contactpoint.access.policy import Principal, ViewLevel
+from contactpoint.access.roles import ROLE_PERMISSIONS, Permission, Role
+from contactpoint.domain.records import Involvement, Organisation
+from contactpoint.domain.vocabulary import RecordStatus, SensitiveBasis, ServiceType
+
+OWN, OTHER = "201", "202"
+
+
+def principal(role: Role, la: str | None = OWN) -> Principal:
+    return Principal(
+        1,
+        "someone",
+        role,
+        None if role.is_national else la,
+        "ORG1" if role.needs_service else None,
+        ServiceType.EDUCATION if role.needs_service else None,
+    )
+
+
+# What DESIGN section 1 says, written out independently of the code under test.
+EXPECTED_PERMISSIONS = {
+    Role.PRACTITIONER: {"la:children:search", "la:children:view", "la:involvements:write"},
+    Role.CHILD_PROTECTION: {
+        "la:children:search",
+        "la:children:view",
+        "la:involvements:write",
+        "la:children:override",
+    },
+    Role.LA_DATA_ADMIN: {"la:children:search", "la:children:view"},
+    Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read"},
+    Role.AUDITOR: {"la:audit:read", "la:alerts:read"},
+    Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read"},
+    Role.NATIONAL_ADMIN: {"la:users:manage", "national:users:manage", "la:alerts:read"},
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_holds_exactly_the_permissions_design_gives_it(role):
+    assert {p.value for p in ROLE_PERMISSIONS[role]} - {"self:account:read"} == EXPECTED_PERMISSIONS[role]
+
+
+def test_nobody_holds_child_data_and_user_administration_together():
+    for role, held in ROLE_PERMISSIONS.items():
+        assert not ({Permission.VIEW_CHILD, Permission.MANAGE_USERS} <= held), role
+
+
+def expected_level(role: Role, status: RecordStatus, same_la: bool, override: bool) -> ViewLevel:
+    if role in (Role.LA_USER_ADMIN, Role.AUDITOR, Role.NATIONAL_AUDITOR, Role.NATIONAL_ADMIN):
+        return ViewLevel.NONE
+    if role is Role.LA_DATA_ADMIN:
+        return ViewLevel.ADMIN if same_la and status is not RecordStatus.SEALED else ViewLevel.NONE
+    if status in (RecordStatus.SEALED, RecordStatus.ARCHIVED):
+        return ViewLevel.NONE
+    if status is RecordStatus.SHIELDED:
+        return ViewLevel.OVERRIDE if override and role is Role.CHILD_PROTECTION else ViewLevel.LIMITED
+    return ViewLevel.FULL
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "same_la", "override"),
+    list(itertools.product(list(Role), list(RecordStatus), [True, False], [False, True])),
+)
+def test_view_level_for_every_role_status_scope_and_override(role, status, same_la, override):
+    level = policy.view_level(principal(role), status, OWN if same_la else OTHER, override=override)
+    assert level is expected_level(role, status, same_la, override)
+
+
+def test_a_limited_view_shows_no_involvement_and_no_contact_details():
+    assert not policy.shows_involvements(ViewLevel.LIMITED)
+    assert not policy.shows_contact_details(ViewLevel.LIMITED)
+    assert not policy.shows_identifiers(ViewLevel.FULL)
+
+
+def _involvement(service: ServiceType, org: str = "ORG1") -> Involvement:
+    basis = SensitiveBasis.CONSENT_YOUNG_PERSON if service.is_sensitive else None
+    return Involvement(service, Organisation(org, "Some Service"), date(2026, 1, 1), sensitive_basis=basis)
+
+
+def test_sensitive_services_details_are_for_their_own_staff_and_the_la_team_only():
+    camhs = _involvement(ServiceType.CAMHS, "CAMHS1")
+    assert not policy.shows_sensitive_details(principal(Role.PRACTITIONER), camhs, ViewLevel.FULL)
+    assert not policy.shows_sensitive_details(principal(Role.CHILD_PROTECTION), camhs, ViewLevel.OVERRIDE)
+    assert policy.shows_sensitive_details(principal(Role.LA_DATA_ADMIN), camhs, ViewLevel.ADMIN)
+    own = Principal(1, "x", Role.PRACTITIONER, OWN, "CAMHS1", ServiceType.CAMHS)
+    assert policy.shows_sensitive_details(own, camhs, ViewLevel.FULL)
+
+
+def test_only_the_involved_service_may_change_its_involvement():
+    policy.require_edit_involvement(principal(Role.PRACTITIONER), _involvement(ServiceType.EDUCATION))
+    with pytest.raises(PermissionDenied):
+        policy.require_edit_involvement(principal(Role.PRACTITIONER), _involvement(ServiceType.GP))
+    with pytest.raises(PermissionDenied):
+        policy.require_edit_involvement(
+            principal(Role.PRACTITIONER), _involvement(ServiceType.EDUCATION, "ORG2")
+        )
+
+
+@pytest.mark.parametrize(("actor", "target"), list(itertools.product(list(Role), list(Role))))
+@pytest.mark.parametrize("same_la", [True, False])
+def test_account_management_by_role_and_scope(actor, target, same_la):
+    allowed = (
+        actor is Role.LA_USER_ADMIN and target in {Role.PRACTITIONER, Role.CHILD_PROTECTION} and same_la
+    ) or (actor is Role.NATIONAL_ADMIN and target not in {Role.PRACTITIONER, Role.CHILD_PROTECTION})
+    la = None if target.is_national else (OWN if same_la else OTHER)
+    if allowed:
+        policy.require_manage_account(principal(actor), target, la)
+    else:
+        with pytest.raises(PermissionDenied):
+            policy.require_manage_account(principal(actor), target, la)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_audit_scope_is_own_la_or_national_for_auditors_only(role):
+    if role is Role.AUDITOR:
+        assert policy.audit_scope(principal(role)) == OWN
+    elif role is Role.NATIONAL_AUDITOR:
+        assert policy.audit_scope(principal(role)) is None
+    else:
+        with pytest.raises(PermissionDenied):
+            policy.audit_scope(principal(role))
+
+
+@pytest.mark.parametrize(("role", "status"), list(itertools.product(list(Role), list(RecordStatus))))
+def test_search_may_return_by_role_status_and_scope(role, status):
+    for la, same in ((OWN, True), (OTHER, False)):
+        got = policy.search_may_return(principal(role), status, la)
+        if role in (Role.PRACTITIONER, Role.CHILD_PROTECTION):
+            assert got == (status not in (RecordStatus.SEALED, RecordStatus.ARCHIVED))
+        elif role is Role.LA_DATA_ADMIN:
+            assert got == same
+        else:
+            assert not got

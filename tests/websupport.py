@@ -1,0 +1,137 @@
+"""Helpers for the web tests: a real uvicorn server in a thread, accounts with known TOTP secrets,
+children in the store. Nothing is mocked: requests go over real HTTP to the real app and database."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+import httpx
+import uvicorn
+
+from contactpoint.access import totp
+from contactpoint.access.roles import Role
+from contactpoint.app.accounts import provision_account
+from contactpoint.app.children import register_children
+from contactpoint.app.services import Services
+from contactpoint.domain.clock import FixedClock
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.records import ChildRecord
+from contactpoint.domain.vocabulary import ServiceType
+from contactpoint.web.app import create_app
+from contactpoint.web.config import WebConfig
+
+PASSWORD = "correct horse battery staple"
+HOME_LA = "201"
+OTHER_LA = "202"
+ORG_CODE = "URN100001"
+ORG_NAME = "Riverside Primary School"
+
+
+def free_port() -> int:
+    """A port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def live_server(services: Services) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(services, WebConfig()), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A test account with everything needed to sign in."""
+
+    user_id: int
+    username: str
+    password: str
+    secret: str
+    role: Role
+    la_code: str | None
+
+
+def make_account(
+    services: Services,
+    role: Role,
+    *,
+    la_code: str | None = HOME_LA,
+    username: str | None = None,
+    service: ServiceType = ServiceType.EDUCATION,
+    org_code: str = ORG_CODE,
+    enrolled: bool = True,
+) -> Account:
+    """An account of a role (already enrolled unless asked otherwise), with a known TOTP secret."""
+    secret = totp.new_secret()
+    la = None if role.is_national else la_code
+    name = username or f"{role.value.replace('_', '-')}-{la or 'national'}-{secret[:6].lower()}"
+    with services.unit_of_work() as uow:
+        user_id = provision_account(
+            services,
+            uow,
+            username=name,
+            role=role,
+            la_code=la,
+            org_code=org_code if role.needs_service else None,
+            org_name=ORG_NAME if role.needs_service else None,
+            service=service if role.needs_service else None,
+            password=PASSWORD,
+            totp_secret=secret,
+            enrolled=enrolled,
+        )
+        uow.commit()
+    return Account(user_id, name, PASSWORD, secret, role, la)
+
+
+def next_code(clock: FixedClock, account: Account) -> str:
+    """A fresh TOTP code: the clock moves on one step first, since a step's code is accepted once."""
+    clock.advance(timedelta(seconds=30))
+    return totp.code_at(account.secret, clock.now())
+
+
+def api_token(client: httpx.Client, clock: FixedClock, account: Account) -> str:
+    """Sign in over the API; returns the bearer token."""
+    response = client.post(
+        "/api/v1/sessions",
+        json={"username": account.username, "password": account.password, "code": next_code(clock, account)},
+    )
+    assert response.status_code == 201, response.text
+    token: str = response.json()["token"]
+    return token
+
+
+def store_children(services: Services, records: list[ChildRecord]) -> list[ChildRecord]:
+    """Register records (new IDs are issued); returns them with their IDs."""
+    stored: list[ChildRecord] = []
+
+    def with_id(record: ChildRecord, cp_id: ContactPointId) -> ChildRecord:
+        made = replace(record, cp_id=cp_id)
+        stored.append(made)
+        return made
+
+    register_children(services, records, with_id)
+    return stored
