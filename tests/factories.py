@@ -108,10 +108,11 @@ class ChildFactory:
             phone=f"07700 900{self.rng.randrange(100, 999)}",
             email=f"carer{self.rng.randrange(10**6)}@example.org",
         )
+        born = TODAY - timedelta(days=self.rng.randrange(0, 18 * 365))
         return ChildRecord(
             cp_id=cp_id or ContactPointId.generate(),
             names=ChildNames(PersonName(given, family), former),
-            date_of_birth=TODAY - timedelta(days=self.rng.randrange(0, 18 * 365)),
+            date_of_birth=born,
             gender=self.rng.choice(list(Gender)),
             whereabouts=Whereabouts(AddressState.KNOWN, self.address()),
             la_code=la_code or self.rng.choice(LA_CODES),
@@ -130,4 +131,5 @@ class ChildFactory:
                 *((self.involvement(ServiceType.CAMHS),) if self.rng.random() < 0.05 else ()),
             ),
             identifiers=(SourceIdentifier(IdentifierScheme.NHS_NUMBER, _nhs_number(self.rng)),),
+            date_of_death=max(born, TODAY - timedelta(days=30)) if status is RecordStatus.DECEASED else None,
         )

@@ -17,6 +17,7 @@ from contactpoint.cli import users as users_commands
 from contactpoint.cli.context import CliState, state
 from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.retention import retention_app
 from contactpoint.cli.serve import serve
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
@@ -31,6 +32,7 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_commands.keys_app, name="keys")
 app.add_typer(synth_app, name="synth")
+app.add_typer(retention_app, name="retention")
 app.command()(demo)
 app.add_typer(users_commands.users_app, name="users")
 app.add_typer(audit_commands.audit_app, name="audit")

@@ -18,6 +18,8 @@ from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.postcodes import Postcode
 from contactpoint.domain.vocabulary import (
     AddressState,
+    ArchiveReason,
+    ExtensionBasis,
     Gender,
     IdentifierScheme,
     IntentToReturn,
@@ -233,6 +235,35 @@ def check_la_code(code: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class RetentionExtension:
+    """Consent to keep a care leaver's or a young person with learning difficulties' record to 25.
+
+    Consent can be withdrawn; the record is then archived at the next retention run.
+    """
+
+    basis: ExtensionBasis
+    consented_on: date
+    withdrawn_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.withdrawn_on is not None and self.withdrawn_on < self.consented_on:
+            raise ValidationError("consent_withdrawn_on", "must not be before consent was given")
+
+
+@dataclass(frozen=True, slots=True)
+class Archival:
+    """When and why a record was archived, and the status it had, so a shielded child stays known as one."""
+
+    archived_on: date
+    reason: ArchiveReason
+    previous_status: RecordStatus
+
+    def __post_init__(self) -> None:
+        if self.previous_status in (RecordStatus.ARCHIVED, RecordStatus.SEALED):
+            raise ValidationError("previous_status", "only a live record can be archived")
+
+
+@dataclass(frozen=True, slots=True)
 class ChildRecord:
     """The minimal record ContactPoint holds for one child."""
 
@@ -246,9 +277,20 @@ class ChildRecord:
     carers: tuple[Carer, ...] = ()
     involvements: tuple[Involvement, ...] = ()
     identifiers: tuple[SourceIdentifier, ...] = ()
+    date_of_death: date | None = None
+    retention_extension: RetentionExtension | None = None
+    archival: Archival | None = None
+    # Created by an adoption: indexed only under fields the birth identity does not share (invariant 4).
+    adoptive_identity: bool = False
 
     def __post_init__(self) -> None:
         check_la_code(self.la_code)
+        if self.date_of_death is not None and self.date_of_death < self.date_of_birth:
+            raise ValidationError("date_of_death", "must not be before the date of birth")
+        if self.status is RecordStatus.DECEASED and self.date_of_death is None:
+            raise ValidationError("date_of_death", "a deceased child's record needs the date of death")
+        if self.archival is not None and self.status is not RecordStatus.ARCHIVED:
+            raise ValidationError("archival", "only an archived record carries its archival")
         if len(self.carers) > 8:
             raise ValidationError("carers", "at most 8 carers")
         if len(self.involvements) > 64:

@@ -94,3 +94,19 @@ class IdentifierScheme(StrEnum):
     CHILD_BENEFIT_REFERENCE = "child_benefit_reference"
     LOCAL_AUTHORITY_REFERENCE = "local_authority_reference"
     YOUTH_JUSTICE_REFERENCE = "youth_justice_reference"
+
+
+class ExtensionBasis(StrEnum):
+    """Why a young person's record may be kept past 18, to 25, with their consent."""
+
+    CARE_LEAVER = "care_leaver"
+    LEARNING_DIFFICULTY = "learning_difficulty"
+
+
+class ArchiveReason(StrEnum):
+    """Why a record left practitioners' view."""
+
+    TURNED_18 = "turned_18"
+    TURNED_25 = "turned_25"  # end of an extension kept with consent
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # an extension ended early
+    DIED = "died"  # a year after the death

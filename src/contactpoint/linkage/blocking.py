@@ -67,24 +67,34 @@ def family_given_district_term(family_key: str, given_key: str, district: str) -
     return f"{family_key}|{given_key}|{district}"
 
 
-def _name_terms(name: PersonName, born: date, district: str | None) -> Iterator[tuple[IndexKind, str]]:
+def _name_terms(
+    name: PersonName, born: date, district: str | None, *, given_with_dob: bool = True
+) -> Iterator[tuple[IndexKind, str]]:
     given_key = given_name_key(name.given)
     for family_key in family_name_keys(name.family):
         yield IndexKind.FAMILY_DOB, family_dob_term(family_key, born)
         if district is not None and given_key:
             yield IndexKind.FAMILY_GIVEN_DISTRICT, family_given_district_term(family_key, given_key, district)
-    if given_key:
+    if given_key and given_with_dob:
         yield IndexKind.GIVEN_DOB, given_dob_term(given_key, born)
 
 
 def blocking_terms(record: ChildRecord) -> list[BlockingTerm]:
-    """Every index entry for a record, each marked searchable or not by the visibility policy."""
+    """Every index entry for a record, each marked searchable or not by the visibility policy.
+
+    An adoptive identity usually keeps the given name and date of birth of the sealed birth identity,
+    and may live at the same postcode (kinship adoption), so it has no entry built from those fields
+    alone: no index value is shared with the birth record, and neither search nor linkage can cross
+    from one identity to the other (invariant 4). The sealed birth record keeps every entry, so feed
+    rows carrying the birth identity still find it and are absorbed.
+    """
     postcode = record.whereabouts.postcode
     district = postcode.outward if postcode else None
+    shared_with_birth = not record.adoptive_identity
     raw: set[tuple[IndexKind, str]] = set()
     for name in record.names.all():
-        raw.update(_name_terms(name, record.date_of_birth, district))
-    if postcode is not None:
+        raw.update(_name_terms(name, record.date_of_birth, district, given_with_dob=shared_with_birth))
+    if postcode is not None and shared_with_birth:
         raw.add(
             (IndexKind.POSTCODE_BIRTH_YEAR, f"{postcode.value.replace(' ', '')}|{record.date_of_birth.year}")
         )

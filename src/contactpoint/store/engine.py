@@ -17,6 +17,9 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA temp_store=MEMORY")  # sorts and temporary tables never touch disk
     cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB: random-key index inserts thrash the 2 MiB default
+    # Deleted and overwritten content is zeroed, so a purged record's wrapped key and ciphertext do not
+    # linger in free pages of the file (crypto-shredding needs the key's bytes gone, not just unlinked).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -28,6 +31,19 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def release_freed_pages(engine: Engine) -> None:
+    """After a purge, make the database files stop holding the deleted bytes.
+
+    SQLite keeps old page images in its write-ahead log until a checkpoint; a truncating checkpoint
+    writes the zeroed pages back and empties the log. PostgreSQL keeps dead tuples until VACUUM reuses
+    their space; there the purge relies on the destroyed data key (docs/ARCHITECTURE.md, Retention).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

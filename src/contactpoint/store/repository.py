@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Row, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.crypto.blind_index import BlindIndexer
@@ -43,6 +44,19 @@ _RECORD_KEYS: Table = Base.metadata.tables[RecordKey.__tablename__]
 _BLIND_INDEX: Table = Base.metadata.tables[BlindIndexEntry.__tablename__]
 CHILD_COLUMNS = ("cp_id", "status", "la_code", "record_version", "payload", "created_at", "updated_at")
 INDEX_COLUMNS = ("kind", "value", "cp_id", "searchable")
+# What reading a record needs: its row and its wrapped data key.
+_STORED = select(
+    ChildRow.cp_id,
+    ChildRow.status,
+    ChildRow.la_code,
+    ChildRow.record_version,
+    ChildRow.payload,
+    ChildRow.created_at,
+    ChildRow.updated_at,
+    RecordKey.key_version,
+    RecordKey.wrapped_key,
+).join(RecordKey, RecordKey.cp_id == ChildRow.cp_id)
+_StoredRow = Row[str, str, str, int, bytes, datetime, datetime, int, bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,19 +129,28 @@ class ChildRepository:
         return [(kind, value, record.cp_id.value, searchable) for (kind, value), searchable in rows.items()]
 
     def _insert_rows(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-        """Bulk insert through the driver's executemany.
+        """Bulk insert straight through the driver: COPY on PostgreSQL, executemany on SQLite.
 
-        SQLAlchemy's per-row parameter processing cost more than encryption did at bulk-load sizes;
-        every value here is a str, int, bool, bytes or an already-processed timestamp, which both
-        drivers take as they are.
+        SQLAlchemy's per-row parameter processing cost more than encryption did at bulk-load sizes,
+        and PostgreSQL's row-at-a-time INSERTs made it slower than SQLite; every value here is a str,
+        int, bool, bytes or a timestamp the dialect binds as it is, which both drivers take directly.
         """
         if not rows:
             return
         connection = self._session.connection()
-        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        names = ", ".join(columns)
+        if connection.dialect.name == "postgresql":
+            driver_connection: Any = connection.connection.driver_connection  # psycopg 3 Connection
+            with (
+                driver_connection.cursor() as cursor,
+                cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
         statement = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608  # names come from our own models
-            f"VALUES ({', '.join([marker] * len(columns))})"
+            f"INSERT INTO {table.name} ({names}) "  # noqa: S608  # names come from our own models
+            f"VALUES ({', '.join(['?'] * len(columns))})"
         )
         connection.exec_driver_sql(statement, [tuple(row) for row in rows])
 
@@ -185,29 +208,33 @@ class ChildRepository:
 
     # Reading -------------------------------------------------------------------------------------
 
-    def get(self, cp_id: ContactPointId) -> StoredChild:
-        """Decrypt one record; raises NotFound if there is none and IntegrityFailure if tampered with."""
-        row = self._session.execute(
-            select(
-                ChildRow.status,
-                ChildRow.la_code,
-                ChildRow.record_version,
-                ChildRow.payload,
-                ChildRow.created_at,
-                ChildRow.updated_at,
-                RecordKey.key_version,
-                RecordKey.wrapped_key,
-            )
-            .join(RecordKey, RecordKey.cp_id == ChildRow.cp_id)
-            .where(ChildRow.cp_id == cp_id.value)
-        ).one_or_none()
-        if row is None:
-            raise NotFound("no such record")
+    def _open(self, row: _StoredRow) -> StoredChild:
+        cp_id = ContactPointId(row.cp_id)
         status = RecordStatus(row.status)
         context = RecordContext(CHILDREN_TABLE, cp_id.value, status.value, row.la_code, row.record_version)
         plaintext = self._cipher.open(SealedRecord(row.payload, row.wrapped_key, row.key_version), context)
         record = codec.decode(plaintext, cp_id, status, row.la_code)
         return StoredChild(record, row.record_version, row.created_at, row.updated_at)
+
+    def get(self, cp_id: ContactPointId) -> StoredChild:
+        """Decrypt one record; raises NotFound if there is none and IntegrityFailure if tampered with."""
+        row = self._session.execute(_STORED.where(ChildRow.cp_id == cp_id.value)).one_or_none()
+        if row is None:
+            raise NotFound("no such record")
+        return self._open(row)
+
+    def page(
+        self, statuses: Iterable[RecordStatus], after: ContactPointId | None, limit: int
+    ) -> list[StoredChild]:
+        """Up to `limit` decrypted records in these statuses with IDs after `after`, in ID order.
+
+        For whole-index passes (retention) that must not hold the index in memory.
+        """
+        query = _STORED.where(ChildRow.status.in_([s.value for s in statuses]))
+        if after is not None:
+            query = query.where(ChildRow.cp_id > after.value)
+        rows = self._session.execute(query.order_by(ChildRow.cp_id).limit(limit))
+        return [self._open(row) for row in rows]
 
     def candidates(self, kind: IndexKind, terms: Iterable[str], *, for_search: bool) -> set[ContactPointId]:
         """IDs whose index entries match any of `terms`. For search, only searchable entries count."""
@@ -256,6 +283,17 @@ class ChildRepository:
             .limit(limit)
         )
         return [ContactPointId(i) for i in ids]
+
+    def purge(self, cp_id: ContactPointId) -> None:
+        """Destroy a record: its wrapped data key first (crypto-shredding), then its rows.
+
+        The ID stays in issued_ids so it is never issued again.
+        """
+        self._session.execute(delete(RecordKey).where(RecordKey.cp_id == cp_id.value))
+        self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id == cp_id.value))
+        deleted = self._session.execute(delete(ChildRow).where(ChildRow.cp_id == cp_id.value))
+        if deleted.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of a DELETE has rowcount
+            raise NotFound("no such record")
 
     def reseal(self, cp_id: ContactPointId) -> None:
         """Re-encrypt and re-index a record under the current key version, keeping its version number."""
