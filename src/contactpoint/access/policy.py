@@ -133,3 +133,16 @@ def audit_scope(principal: Principal) -> str | None:
     """The LA whose audit log an auditor may read, or None for a national auditor."""
     require(principal, Permission.READ_AUDIT)
     return None if principal.role.is_national else principal.la_code
+
+
+def require_shielding_decision(principal: Principal, la_code: str) -> None:
+    """Shielding is requested and approved by the owning LA's data administrators only."""
+    require(principal, Permission.DECIDE_SHIELDING)
+    if principal.la_code != la_code:
+        raise PermissionDenied("children of another local authority are out of scope")
+
+
+def require_second_pair_of_eyes(principal: Principal, requester_id: int) -> None:
+    """Four eyes: whoever asked for a change may not approve or reject it."""
+    if principal.user_id == requester_id:
+        raise PermissionDenied("a second administrator must decide on your own request")

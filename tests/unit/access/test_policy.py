@@ -35,7 +35,7 @@ EXPECTED_PERMISSIONS = {
         "la:involvements:write",
         "la:children:override",
     },
-    Role.LA_DATA_ADMIN: {"la:children:search", "la:children:view"},
+    Role.LA_DATA_ADMIN: {"la:children:search", "la:children:view", "la:shielding:decide"},
     Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read"},
     Role.AUDITOR: {"la:audit:read", "la:alerts:read"},
     Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read"},
