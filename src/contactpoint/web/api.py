@@ -8,9 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
-from contactpoint.app import accounts, alerts, auditing, involvements, search, view
+from contactpoint.app import accounts, alerts, auditing, involvements, search, shielding, view
 from contactpoint.app.accounts import Authenticated
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.shielding import ShieldingRequestDetails
+from contactpoint.store.shielding_repository import StoredShieldingRequest
 from contactpoint.web.deps import Need, ServicesDep, client_address
 from contactpoint.web.schemas import (
     AlertRead,
@@ -26,6 +28,10 @@ from contactpoint.web.schemas import (
     SearchRead,
     SessionCreate,
     SessionRead,
+    ShieldingDecisionCreate,
+    ShieldingRequestCreate,
+    ShieldingRequestCreated,
+    ShieldingRequestRead,
     UserCreate,
     UserCreated,
     UserRead,
@@ -44,6 +50,8 @@ Recorder = Annotated[Authenticated, Depends(Need(Permission.WRITE_INVOLVEMENT))]
 UserAdmin = Annotated[Authenticated, Depends(Need(Permission.MANAGE_USERS))]
 Auditor = Annotated[Authenticated, Depends(Need(Permission.READ_AUDIT))]
 AlertReader = Annotated[Authenticated, Depends(Need(Permission.READ_ALERTS))]
+Shielder = Annotated[Authenticated, Depends(Need(Permission.DECIDE_SHIELDING))]
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ChildId = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="A ContactPoint ID")]
 InvolvementIndex = Annotated[int, Path(ge=0, le=63)]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -221,3 +229,52 @@ def query_audit(body: AuditQuery, services: ServicesDep, session: Auditor) -> li
 def list_alerts(services: ServicesDep, session: AlertReader) -> list[AlertRead]:
     """Misuse alerts, worst first (auditors); suspensions by hard limits (LA user administrators)."""
     return [AlertRead.model_validate(asdict(a)) for a in alerts.list_alerts(services, session.principal)]
+
+
+def _shielding_read(request: StoredShieldingRequest) -> ShieldingRequestRead:
+    return ShieldingRequestRead(
+        id=request.id,
+        cp_id=request.cp_id.value,
+        change=request.details.change,
+        reason=request.details.reason,
+        requested_by=request.details.requested_by,
+        review_on=request.details.review_on,
+        state=request.state,
+        requester_id=request.requester_id,
+        requested_at=request.requested_at,
+    )
+
+
+@router.post("/shielding-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
+def create_shielding_request(
+    body: ShieldingRequestCreate, services: ServicesDep, session: Shielder
+) -> ShieldingRequestCreated:
+    """Ask for a child of your LA to be shielded or unshielded; another administrator decides."""
+    details = ShieldingRequestDetails(body.change, body.reason, body.requested_by, body.review_on)
+    request_id = shielding.request_shielding_change(
+        services, session.principal, ContactPointId(body.cp_id), details
+    )
+    return ShieldingRequestCreated(id=request_id)
+
+
+@router.get("/shielding-requests", tags=["shielding"])
+def list_shielding_requests(services: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
+    """Your LA's requests waiting for a second administrator."""
+    return [_shielding_read(r) for r in shielding.pending_shielding_requests(services, session.principal)]
+
+
+@router.post(
+    "/shielding-requests/{request_id}/decision", status_code=status.HTTP_204_NO_CONTENT, tags=["shielding"]
+)
+def decide_shielding_request(
+    request_id: RequestId, body: ShieldingDecisionCreate, services: ServicesDep, session: Shielder
+) -> Response:
+    """Approve (the record changes at once) or reject a request you did not make."""
+    shielding.decide_shielding_change(services, session.principal, request_id, approve=body.approve)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/shielding-reviews", tags=["shielding"])
+def list_shielding_reviews(services: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
+    """Shielded children of your LA whose review date has come."""
+    return [_shielding_read(r) for r in shielding.shielding_reviews_due(services, session.principal)]

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contactpoint.access.roles import Role
 from contactpoint.app.reasons import AccessReason
+from contactpoint.domain.shielding import RequestedBy, RequestState, ShieldingChange, ShieldingReason
 from contactpoint.domain.vocabulary import Gender, SensitiveBasis, ServiceType
 
 NAME = Field(min_length=1, max_length=70)
@@ -161,6 +162,42 @@ class VersionRead(BaseModel):
     """The record's version after a change."""
 
     version: int
+
+
+class ShieldingRequestCreate(Input):
+    """A request to shield or unshield a child; a second administrator decides it."""
+
+    cp_id: str = Field(pattern=r"^[0-9]{12}$")
+    change: ShieldingChange
+    reason: ShieldingReason
+    requested_by: RequestedBy
+    review_on: date | None = None
+
+
+class ShieldingDecisionCreate(Input):
+    """The second administrator's decision."""
+
+    approve: bool
+
+
+class ShieldingRequestRead(BaseModel):
+    """A request in the LA team's queue or review list: IDs, codes and dates only."""
+
+    id: int
+    cp_id: str
+    change: ShieldingChange
+    reason: ShieldingReason
+    requested_by: RequestedBy
+    review_on: date | None
+    state: RequestState
+    requester_id: int
+    requested_at: datetime
+
+
+class ShieldingRequestCreated(BaseModel):
+    """The new request's number."""
+
+    id: int
 
 
 class UserCreate(Input):
