@@ -15,17 +15,22 @@ from contactpoint.app.accounts import principal_of
 from contactpoint.app.reasons import AccessReason
 from contactpoint.app.search import SearchCriteria, search_children
 from contactpoint.app.shielding import (
+    ask_for_brokered_contact,
+    close_contact_request,
     decide_shielding_change,
+    open_contact_requests,
     pending_shielding_requests,
     request_shielding_change,
     shielding_reviews_due,
 )
 from contactpoint.app.view import view_child
 from contactpoint.audit.keys import AuditKeys
-from contactpoint.domain.errors import ConcurrentUpdate, ValidationError
+from contactpoint.domain.errors import ConcurrentUpdate, NotFound, ValidationError
 from contactpoint.domain.postcodes import Postcode
 from contactpoint.domain.records import ChildNames, PersonName, PostalAddress, Whereabouts
 from contactpoint.domain.shielding import (
+    ContactOutcome,
+    ContactPurpose,
     RequestedBy,
     ShieldingChange,
     ShieldingReason,
@@ -218,3 +223,45 @@ def test_every_step_is_audited_with_ids_and_codes_only(services, child, admins):
     text = repr(entries)
     for value in ("Imogen", "Threlkeld", "LS6", "Mill Lane", "2017-02-11"):
         assert value not in text
+
+
+def test_a_practitioner_asks_the_la_team_to_broker_contact_for_a_shielded_child(services, child, admins):
+    first, second = admins
+    decide_shielding_change(
+        services, second, request_shielding_change(services, first, child.cp_id, SHIELD), approve=True
+    )
+    practitioner = principal(services, Role.PRACTITIONER, la=OTHER_LA)
+    request_id = ask_for_brokered_contact(services, practitioner, child.cp_id, ContactPurpose.EDUCATION)
+    (queued,) = open_contact_requests(services, first)
+    assert (queued.id, queued.cp_id, queued.requester_id) == (request_id, child.cp_id, practitioner.user_id)
+    assert open_contact_requests(services, principal(services, Role.LA_DATA_ADMIN, la=OTHER_LA)) == []
+    with pytest.raises(PermissionDenied):
+        close_contact_request(
+            services,
+            principal(services, Role.LA_DATA_ADMIN, la=OTHER_LA),
+            request_id,
+            ContactOutcome.BROKERED,
+        )
+    close_contact_request(services, second, request_id, ContactOutcome.BROKERED)
+    assert open_contact_requests(services, first) == []
+    with pytest.raises(ConcurrentUpdate):
+        close_contact_request(services, first, request_id, ContactOutcome.DECLINED)
+
+
+def test_brokering_is_not_offered_where_every_service_is_shown_or_the_child_is_unseen(
+    services, child, factory
+):
+    practitioner = principal(services, Role.PRACTITIONER)
+    plain = replace(child, involvements=tuple(i for i in child.involvements if not i.service.is_sensitive))
+    with services.unit_of_work() as uow:
+        uow.children.replace(plain, uow.children.get(child.cp_id).version)
+        uow.commit()
+    with pytest.raises(ValidationError):
+        ask_for_brokered_contact(services, practitioner, child.cp_id, ContactPurpose.EDUCATION)
+    (sealed,) = store_children(services, [factory.child(la_code=HOME_LA, status=RecordStatus.SEALED)])
+    with pytest.raises(NotFound):
+        ask_for_brokered_contact(services, practitioner, sealed.cp_id, ContactPurpose.EDUCATION)
+    with pytest.raises(PermissionDenied):
+        ask_for_brokered_contact(
+            services, principal(services, Role.AUDITOR), child.cp_id, ContactPurpose.EDUCATION
+        )

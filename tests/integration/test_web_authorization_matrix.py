@@ -48,6 +48,9 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/api/v1/shielding-requests"): DATA_ADMINS,
     ("POST", "/api/v1/shielding-requests/{request_id}/decision"): DATA_ADMINS,
     ("GET", "/api/v1/shielding-reviews"): DATA_ADMINS,
+    ("POST", "/api/v1/children/{cp_id}/contact-requests"): RECORDERS,
+    ("GET", "/api/v1/contact-requests"): DATA_ADMINS,
+    ("POST", "/api/v1/contact-requests/{request_id}/outcome"): DATA_ADMINS,
 }
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,

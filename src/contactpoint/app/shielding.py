@@ -1,4 +1,5 @@
-"""The shielding workflow (issue 6.1): one LA data administrator asks, a second decides.
+"""The shielding workflow (issue 6.1): one LA data administrator asks, a second decides; and the
+contact the LA team brokers for practitioners who find a shielded child or a hidden sensitive service.
 
 Approval changes the record's status in the same transaction as the decision and its audit entry.
 The store re-indexes the record, so a shielded child stops being findable through hidden fields
@@ -11,14 +12,20 @@ from dataclasses import replace
 
 from contactpoint.access import policy
 from contactpoint.access.policy import Principal
+from contactpoint.access.roles import Permission
 from contactpoint.app.auditing import audit_log
 from contactpoint.app.retention import today_in_england
 from contactpoint.app.services import Services
 from contactpoint.audit.events import AuditEvent, AuditKind
-from contactpoint.domain.errors import ValidationError
+from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.shielding import RequestState, ShieldingRequestDetails
-from contactpoint.store.shielding_repository import StoredShieldingRequest
+from contactpoint.domain.shielding import (
+    ContactOutcome,
+    ContactPurpose,
+    RequestState,
+    ShieldingRequestDetails,
+)
+from contactpoint.store.shielding_repository import StoredContactRequest, StoredShieldingRequest
 
 
 def request_shielding_change(
@@ -96,3 +103,64 @@ def shielding_reviews_due(services: Services, principal: Principal) -> list[Stor
     with services.unit_of_work() as uow:
         current = uow.shielding.current_shieldings(la_code)
     return [r for r in current if r.details.review_on is not None and r.details.review_on <= today]
+
+
+def ask_for_brokered_contact(
+    services: Services, principal: Principal, cp_id: ContactPointId, purpose: ContactPurpose
+) -> int:
+    """A practitioner asks the child's LA team to put them in touch; they never see the hidden data.
+
+    A child the user may not see at all is reported as not found, like everywhere else.
+    """
+    policy.require(principal, Permission.REQUEST_CONTACT)
+    with services.unit_of_work() as uow:
+        record = uow.children.get(cp_id).record
+        level = policy.view_level(principal, record.status, record.la_code, override=False)
+        if level is policy.ViewLevel.NONE:
+            raise NotFound("no such record")
+        if not policy.may_ask_for_brokered_contact(principal, record, level):
+            raise ValidationError(
+                "cp_id", "every service working with this child is shown: contact them directly"
+            )
+        request_id = uow.contact_requests.add(
+            cp_id, record.la_code, purpose, principal.user_id, services.clock.now()
+        )
+        audit_log(services, uow).append(
+            AuditEvent(
+                AuditKind.CONTACT_REQUESTED,
+                principal.user_id,
+                (cp_id.value,),
+                {"request": request_id, "purpose": purpose.value},
+            )
+        )
+        uow.commit()
+    return request_id
+
+
+def open_contact_requests(services: Services, principal: Principal) -> list[StoredContactRequest]:
+    """The LA team's brokering queue, oldest first."""
+    la_code = principal.la_code or ""
+    policy.require_brokering(principal, la_code)
+    with services.unit_of_work() as uow:
+        return uow.contact_requests.open_in(la_code)
+
+
+def close_contact_request(
+    services: Services, principal: Principal, request_id: int, outcome: ContactOutcome
+) -> None:
+    """Record that the team brokered the contact or declined it."""
+    if outcome is ContactOutcome.OPEN:
+        raise ValidationError("outcome", "must be brokered or declined")
+    with services.unit_of_work() as uow:
+        request = uow.contact_requests.get(request_id)
+        policy.require_brokering(principal, request.la_code)
+        uow.contact_requests.close(request_id, outcome, principal.user_id, services.clock.now())
+        audit_log(services, uow).append(
+            AuditEvent(
+                AuditKind.CONTACT_CLOSED,
+                principal.user_id,
+                (request.cp_id.value,),
+                {"request": request_id, "outcome": outcome.value},
+            )
+        )
+        uow.commit()

@@ -31,6 +31,8 @@ class AuditKind(StrEnum):
     SHIELDING_REQUESTED = "shielding:request"
     SHIELDING_APPROVED = "shielding:approve"
     SHIELDING_REJECTED = "shielding:reject"
+    CONTACT_REQUESTED = "contact:request"
+    CONTACT_CLOSED = "contact:close"
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,3 +87,21 @@ class ShieldingRequestDetails:
             raise ValidationError("review_on", "unshielding has no review date")
         elif self.reason is not ShieldingReason.RISK_ENDED:
             raise ValidationError("reason", "unshielding is recorded as the risk having ended")
+
+
+class ContactPurpose(StrEnum):
+    """Why a practitioner asks the LA team to put them in touch (a code, never a narrative)."""
+
+    SAFEGUARDING_CONCERN = "safeguarding_concern"
+    EDUCATION = "education"
+    HEALTH_CARE = "health_care"
+    REFERRAL = "referral"
+    OTHER_PROFESSIONAL_CONTACT = "other_professional_contact"
+
+
+class ContactOutcome(StrEnum):
+    """Where a contact request stands: the LA team brokers it or declines it."""
+
+    OPEN = "open"
+    BROKERED = "brokered"
+    DECLINED = "declined"

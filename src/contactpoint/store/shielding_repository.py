@@ -1,4 +1,4 @@
-"""Shielding requests: the only SQL about them. Never commits."""
+"""Shielding requests and contact requests: the only SQL about them. Never commits."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from sqlalchemy.orm import Session
 from contactpoint.domain.errors import ConcurrentUpdate, NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import (
+    ContactOutcome,
+    ContactPurpose,
     RequestedBy,
     RequestState,
     ShieldingChange,
     ShieldingReason,
     ShieldingRequestDetails,
 )
-from contactpoint.store.safeguard_models import ShieldingRequestRow
+from contactpoint.store.safeguard_models import ContactRequestRow, ShieldingRequestRow
 from contactpoint.store.timestamps import as_utc
 
 
@@ -142,3 +144,80 @@ class ShieldingRepository:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
             raise ConcurrentUpdate("the request was decided already")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredContactRequest:
+    """A practitioner's request for contact to be brokered, and its outcome."""
+
+    id: int
+    cp_id: ContactPointId
+    la_code: str
+    purpose: ContactPurpose
+    outcome: ContactOutcome
+    requester_id: int
+    requested_at: datetime
+
+
+def _contact(row: ContactRequestRow) -> StoredContactRequest:
+    return StoredContactRequest(
+        row.id,
+        ContactPointId(row.cp_id),
+        row.la_code,
+        ContactPurpose(row.purpose),
+        ContactOutcome(row.outcome),
+        row.requester_id,
+        as_utc(row.requested_at),
+    )
+
+
+class ContactRequestRepository:
+    """The LA team's brokering queue."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self, cp_id: ContactPointId, la_code: str, purpose: ContactPurpose, requester_id: int, at: datetime
+    ) -> int:
+        """Record an open request; returns its number."""
+        row = ContactRequestRow(
+            cp_id=cp_id.value,
+            la_code=la_code,
+            purpose=purpose.value,
+            outcome=ContactOutcome.OPEN.value,
+            requester_id=requester_id,
+            requested_at=at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def get(self, request_id: int) -> StoredContactRequest:
+        """One request; NotFound if there is none."""
+        row = self._session.get(ContactRequestRow, request_id)
+        if row is None:
+            raise NotFound("no such contact request")
+        return _contact(row)
+
+    def open_in(self, la_code: str) -> list[StoredContactRequest]:
+        """Open requests about the LA's children, oldest first."""
+        rows = self._session.scalars(
+            select(ContactRequestRow)
+            .where(
+                ContactRequestRow.la_code == la_code, ContactRequestRow.outcome == ContactOutcome.OPEN.value
+            )
+            .order_by(ContactRequestRow.requested_at, ContactRequestRow.id)
+        )
+        return [_contact(row) for row in rows]
+
+    def close(self, request_id: int, outcome: ContactOutcome, handler_id: int, at: datetime) -> None:
+        """Record the outcome; ConcurrentUpdate if the request was closed already."""
+        result = self._session.execute(
+            update(ContactRequestRow)
+            .where(ContactRequestRow.id == request_id, ContactRequestRow.outcome == ContactOutcome.OPEN.value)
+            .values(outcome=outcome.value, handler_id=handler_id, handled_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
+            raise ConcurrentUpdate("the request was closed already")

@@ -15,7 +15,7 @@ from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
 from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.repository import ChildRepository
-from contactpoint.store.shielding_repository import ShieldingRepository
+from contactpoint.store.shielding_repository import ContactRequestRepository, ShieldingRepository
 
 
 class UnitOfWork:
@@ -27,6 +27,7 @@ class UnitOfWork:
     throttle: ThrottleRepository
     audit: AuditRepository
     shielding: ShieldingRepository
+    contact_requests: ContactRequestRepository
 
     def __init__(
         self,
@@ -51,6 +52,7 @@ class UnitOfWork:
         self.throttle = ThrottleRepository(self._session)
         self.audit = AuditRepository(self._session, self._hold_write_lock)
         self.shielding = ShieldingRepository(self._session)
+        self.contact_requests = ContactRequestRepository(self._session)
         return self
 
     def _hold_write_lock(self) -> None:

@@ -19,6 +19,9 @@ from contactpoint.web.schemas import (
     AuditEntryRead,
     AuditQuery,
     ChildRead,
+    ContactOutcomeCreate,
+    ContactRequestCreate,
+    ContactRequestRead,
     ErrorRead,
     InvolvementCreate,
     InvolvementEnd,
@@ -51,6 +54,8 @@ UserAdmin = Annotated[Authenticated, Depends(Need(Permission.MANAGE_USERS))]
 Auditor = Annotated[Authenticated, Depends(Need(Permission.READ_AUDIT))]
 AlertReader = Annotated[Authenticated, Depends(Need(Permission.READ_ALERTS))]
 Shielder = Annotated[Authenticated, Depends(Need(Permission.DECIDE_SHIELDING))]
+ContactAsker = Annotated[Authenticated, Depends(Need(Permission.REQUEST_CONTACT))]
+Broker = Annotated[Authenticated, Depends(Need(Permission.BROKER_CONTACT))]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ChildId = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="A ContactPoint ID")]
 InvolvementIndex = Annotated[int, Path(ge=0, le=63)]
@@ -278,3 +283,41 @@ def decide_shielding_request(
 def list_shielding_reviews(services: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
     """Shielded children of your LA whose review date has come."""
     return [_shielding_read(r) for r in shielding.shielding_reviews_due(services, session.principal)]
+
+
+@router.post("/children/{cp_id}/contact-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
+def create_contact_request(
+    cp_id: ChildId, body: ContactRequestCreate, services: ServicesDep, session: ContactAsker
+) -> ShieldingRequestCreated:
+    """Ask the LA team to broker contact about a shielded child or a sensitive service."""
+    request_id = shielding.ask_for_brokered_contact(
+        services, session.principal, ContactPointId(cp_id), body.purpose
+    )
+    return ShieldingRequestCreated(id=request_id)
+
+
+@router.get("/contact-requests", tags=["shielding"])
+def list_contact_requests(services: ServicesDep, session: Broker) -> list[ContactRequestRead]:
+    """Your LA's open contact requests."""
+    return [
+        ContactRequestRead(
+            id=r.id,
+            cp_id=r.cp_id.value,
+            purpose=r.purpose,
+            outcome=r.outcome,
+            requester_id=r.requester_id,
+            requested_at=r.requested_at,
+        )
+        for r in shielding.open_contact_requests(services, session.principal)
+    ]
+
+
+@router.post(
+    "/contact-requests/{request_id}/outcome", status_code=status.HTTP_204_NO_CONTENT, tags=["shielding"]
+)
+def close_contact_request(
+    request_id: RequestId, body: ContactOutcomeCreate, services: ServicesDep, session: Broker
+) -> Response:
+    """Record that contact was brokered, or declined."""
+    shielding.close_contact_request(services, session.principal, request_id, body.outcome)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

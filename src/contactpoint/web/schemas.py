@@ -11,7 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contactpoint.access.roles import Role
 from contactpoint.app.reasons import AccessReason
-from contactpoint.domain.shielding import RequestedBy, RequestState, ShieldingChange, ShieldingReason
+from contactpoint.domain.shielding import (
+    ContactOutcome,
+    ContactPurpose,
+    RequestedBy,
+    RequestState,
+    ShieldingChange,
+    ShieldingReason,
+)
 from contactpoint.domain.vocabulary import Gender, SensitiveBasis, ServiceType
 
 NAME = Field(min_length=1, max_length=70)
@@ -198,6 +205,29 @@ class ShieldingRequestCreated(BaseModel):
     """The new request's number."""
 
     id: int
+
+
+class ContactRequestCreate(Input):
+    """Ask the child's LA team to broker contact."""
+
+    purpose: ContactPurpose
+
+
+class ContactOutcomeCreate(Input):
+    """The LA team's outcome for a contact request."""
+
+    outcome: ContactOutcome
+
+
+class ContactRequestRead(BaseModel):
+    """A request in the LA team's brokering queue: IDs and codes only."""
+
+    id: int
+    cp_id: str
+    purpose: ContactPurpose
+    outcome: ContactOutcome
+    requester_id: int
+    requested_at: datetime
 
 
 class UserCreate(Input):
