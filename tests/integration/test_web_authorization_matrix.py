@@ -24,6 +24,7 @@ PRACTICE = {Role.PRACTITIONER, Role.CHILD_PROTECTION, Role.LA_DATA_ADMIN}
 RECORDERS = {Role.PRACTITIONER, Role.CHILD_PROTECTION}
 USER_ADMINS = {Role.LA_USER_ADMIN, Role.NATIONAL_ADMIN}
 AUDITORS = {Role.AUDITOR, Role.NATIONAL_AUDITOR}
+DATA_ADMINS = {Role.LA_DATA_ADMIN}
 EVERYONE = set(Role)
 PUBLIC = None
 
@@ -44,6 +45,13 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/users/{user_id}/reset"): USER_ADMINS,
     ("POST", "/api/v1/audit/queries"): AUDITORS,
     ("GET", "/api/v1/alerts"): AUDITORS | USER_ADMINS,
+    ("POST", "/api/v1/shielding-requests"): DATA_ADMINS,
+    ("GET", "/api/v1/shielding-requests"): DATA_ADMINS,
+    ("POST", "/api/v1/shielding-requests/{request_id}/decision"): DATA_ADMINS,
+    ("GET", "/api/v1/shielding-reviews"): DATA_ADMINS,
+    ("POST", "/api/v1/children/{cp_id}/contact-requests"): RECORDERS,
+    ("GET", "/api/v1/contact-requests"): DATA_ADMINS,
+    ("POST", "/api/v1/contact-requests/{request_id}/outcome"): DATA_ADMINS,
 }
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
@@ -70,7 +78,7 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.
 OPERATOR_COMMANDS = {
     "init", "db upgrade", "stats", "keys status", "keys rotate", "keys retire", "demo", "serve",
-    "users create-admin", "audit verify", "audit checkpoint",
+    "users create-admin", "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources",
 }  # fmt: skip
 
@@ -130,7 +138,12 @@ def test_every_cli_command_is_an_operator_command_listed_here():
 
 
 def _fill(path: str) -> str:
-    values = {"index": "0", "user_id": "999999", "cp_id": "100000000009"}  # none of them exists
+    values = {
+        "index": "0",
+        "user_id": "999999",
+        "cp_id": "100000000009",
+        "request_id": "999999",
+    }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

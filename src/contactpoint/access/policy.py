@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role, has_permission
-from contactpoint.domain.records import Involvement
+from contactpoint.domain.records import ChildRecord, Involvement
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
 
 
@@ -133,3 +133,33 @@ def audit_scope(principal: Principal) -> str | None:
     """The LA whose audit log an auditor may read, or None for a national auditor."""
     require(principal, Permission.READ_AUDIT)
     return None if principal.role.is_national else principal.la_code
+
+
+def require_shielding_decision(principal: Principal, la_code: str) -> None:
+    """Shielding is requested and approved by the owning LA's data administrators only."""
+    require(principal, Permission.DECIDE_SHIELDING)
+    if principal.la_code != la_code:
+        raise PermissionDenied("children of another local authority are out of scope")
+
+
+def require_second_pair_of_eyes(principal: Principal, requester_id: int) -> None:
+    """Four eyes: whoever asked for a change may not approve or reject it."""
+    if principal.user_id == requester_id:
+        raise PermissionDenied("a second administrator must decide on your own request")
+
+
+def require_brokering(principal: Principal, la_code: str) -> None:
+    """Contact about a shielded child or a sensitive service is brokered by the owning LA's team."""
+    require(principal, Permission.BROKER_CONTACT)
+    if principal.la_code != la_code:
+        raise PermissionDenied("children of another local authority are out of scope")
+
+
+def may_ask_for_brokered_contact(principal: Principal, record: ChildRecord, level: ViewLevel) -> bool:
+    """Worth asking only where this user cannot see whom to contact: a shielded child, or a sensitive
+    service whose details are hidden from them."""
+    if level is ViewLevel.LIMITED:
+        return True
+    if level not in (ViewLevel.FULL, ViewLevel.OVERRIDE):
+        return False
+    return any(not shows_sensitive_details(principal, i, level) for i in record.involvements if i.end is None)

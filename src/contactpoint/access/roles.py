@@ -38,6 +38,9 @@ class Permission(StrEnum):
     SEARCH_CHILDREN = "la:children:search"
     VIEW_CHILD = "la:children:view"
     OVERRIDE_SHIELDING = "la:children:override"
+    DECIDE_SHIELDING = "la:shielding:decide"
+    REQUEST_CONTACT = "la:contact:request"
+    BROKER_CONTACT = "la:contact:broker"
     WRITE_INVOLVEMENT = "la:involvements:write"
     MANAGE_USERS = "la:users:manage"
     READ_AUDIT = "la:audit:read"
@@ -46,13 +49,26 @@ class Permission(StrEnum):
     READ_OWN_ACCOUNT = "self:account:read"
 
 
-_PRACTICE = frozenset({Permission.SEARCH_CHILDREN, Permission.VIEW_CHILD, Permission.WRITE_INVOLVEMENT})
+_PRACTICE = frozenset(
+    {
+        Permission.SEARCH_CHILDREN,
+        Permission.VIEW_CHILD,
+        Permission.WRITE_INVOLVEMENT,
+        Permission.REQUEST_CONTACT,
+    }
+)
 _EVERYONE = frozenset({Permission.READ_OWN_ACCOUNT})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PRACTITIONER: _EVERYONE | _PRACTICE,
     Role.CHILD_PROTECTION: _EVERYONE | _PRACTICE | {Permission.OVERRIDE_SHIELDING},
-    Role.LA_DATA_ADMIN: _EVERYONE | {Permission.SEARCH_CHILDREN, Permission.VIEW_CHILD},
+    Role.LA_DATA_ADMIN: _EVERYONE
+    | {
+        Permission.SEARCH_CHILDREN,
+        Permission.VIEW_CHILD,
+        Permission.DECIDE_SHIELDING,
+        Permission.BROKER_CONTACT,
+    },
     Role.LA_USER_ADMIN: _EVERYONE | {Permission.MANAGE_USERS, Permission.READ_ALERTS},
     Role.AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
     Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},

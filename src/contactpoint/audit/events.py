@@ -28,6 +28,11 @@ class AuditKind(StrEnum):
     ACCOUNT_REINSTATED = "accounts:reinstate"
     ACCOUNT_RESET = "accounts:reset"
     AUDIT_READ = "audit:read"
+    SHIELDING_REQUESTED = "shielding:request"
+    SHIELDING_APPROVED = "shielding:approve"
+    SHIELDING_REJECTED = "shielding:reject"
+    CONTACT_REQUESTED = "contact:request"
+    CONTACT_CLOSED = "contact:close"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
 from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.repository import ChildRepository
+from contactpoint.store.shielding_repository import ContactRequestRepository, ShieldingRepository
 
 
 class UnitOfWork:
@@ -25,6 +26,8 @@ class UnitOfWork:
     sessions: SessionRepository
     throttle: ThrottleRepository
     audit: AuditRepository
+    shielding: ShieldingRepository
+    contact_requests: ContactRequestRepository
 
     def __init__(
         self,
@@ -48,6 +51,8 @@ class UnitOfWork:
         self.sessions = SessionRepository(self._session)
         self.throttle = ThrottleRepository(self._session)
         self.audit = AuditRepository(self._session, self._hold_write_lock)
+        self.shielding = ShieldingRepository(self._session)
+        self.contact_requests = ContactRequestRepository(self._session)
         return self
 
     def _hold_write_lock(self) -> None:

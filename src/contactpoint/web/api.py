@@ -8,15 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
-from contactpoint.app import accounts, alerts, auditing, involvements, search, view
+from contactpoint.app import accounts, alerts, auditing, involvements, search, shielding, view
 from contactpoint.app.accounts import Authenticated
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.shielding import ShieldingRequestDetails
+from contactpoint.store.shielding_repository import StoredShieldingRequest
 from contactpoint.web.deps import Need, ServicesDep, client_address
 from contactpoint.web.schemas import (
     AlertRead,
     AuditEntryRead,
     AuditQuery,
     ChildRead,
+    ContactOutcomeCreate,
+    ContactRequestCreate,
+    ContactRequestRead,
     ErrorRead,
     InvolvementCreate,
     InvolvementEnd,
@@ -26,6 +31,10 @@ from contactpoint.web.schemas import (
     SearchRead,
     SessionCreate,
     SessionRead,
+    ShieldingDecisionCreate,
+    ShieldingRequestCreate,
+    ShieldingRequestCreated,
+    ShieldingRequestRead,
     UserCreate,
     UserCreated,
     UserRead,
@@ -44,6 +53,10 @@ Recorder = Annotated[Authenticated, Depends(Need(Permission.WRITE_INVOLVEMENT))]
 UserAdmin = Annotated[Authenticated, Depends(Need(Permission.MANAGE_USERS))]
 Auditor = Annotated[Authenticated, Depends(Need(Permission.READ_AUDIT))]
 AlertReader = Annotated[Authenticated, Depends(Need(Permission.READ_ALERTS))]
+Shielder = Annotated[Authenticated, Depends(Need(Permission.DECIDE_SHIELDING))]
+ContactAsker = Annotated[Authenticated, Depends(Need(Permission.REQUEST_CONTACT))]
+Broker = Annotated[Authenticated, Depends(Need(Permission.BROKER_CONTACT))]
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ChildId = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="A ContactPoint ID")]
 InvolvementIndex = Annotated[int, Path(ge=0, le=63)]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -228,3 +241,90 @@ def query_audit(body: AuditQuery, services: ServicesDep, session: Auditor) -> li
 def list_alerts(services: ServicesDep, session: AlertReader) -> list[AlertRead]:
     """Misuse alerts, worst first (auditors); suspensions by hard limits (LA user administrators)."""
     return [AlertRead.model_validate(asdict(a)) for a in alerts.list_alerts(services, session.principal)]
+
+
+def _shielding_read(request: StoredShieldingRequest) -> ShieldingRequestRead:
+    return ShieldingRequestRead(
+        id=request.id,
+        cp_id=request.cp_id.value,
+        change=request.details.change,
+        reason=request.details.reason,
+        requested_by=request.details.requested_by,
+        review_on=request.details.review_on,
+        state=request.state,
+        requester_id=request.requester_id,
+        requested_at=request.requested_at,
+    )
+
+
+@router.post("/shielding-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
+def create_shielding_request(
+    body: ShieldingRequestCreate, services: ServicesDep, session: Shielder
+) -> ShieldingRequestCreated:
+    """Ask for a child of your LA to be shielded or unshielded; another administrator decides."""
+    details = ShieldingRequestDetails(body.change, body.reason, body.requested_by, body.review_on)
+    request_id = shielding.request_shielding_change(
+        services, session.principal, ContactPointId(body.cp_id), details
+    )
+    return ShieldingRequestCreated(id=request_id)
+
+
+@router.get("/shielding-requests", tags=["shielding"])
+def list_shielding_requests(services: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
+    """Your LA's requests waiting for a second administrator."""
+    return [_shielding_read(r) for r in shielding.pending_shielding_requests(services, session.principal)]
+
+
+@router.post(
+    "/shielding-requests/{request_id}/decision", status_code=status.HTTP_204_NO_CONTENT, tags=["shielding"]
+)
+def decide_shielding_request(
+    request_id: RequestId, body: ShieldingDecisionCreate, services: ServicesDep, session: Shielder
+) -> Response:
+    """Approve (the record changes at once) or reject a request you did not make."""
+    shielding.decide_shielding_change(services, session.principal, request_id, approve=body.approve)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/shielding-reviews", tags=["shielding"])
+def list_shielding_reviews(services: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
+    """Shielded children of your LA whose review date has come."""
+    return [_shielding_read(r) for r in shielding.shielding_reviews_due(services, session.principal)]
+
+
+@router.post("/children/{cp_id}/contact-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
+def create_contact_request(
+    cp_id: ChildId, body: ContactRequestCreate, services: ServicesDep, session: ContactAsker
+) -> ShieldingRequestCreated:
+    """Ask the LA team to broker contact about a shielded child or a sensitive service."""
+    request_id = shielding.ask_for_brokered_contact(
+        services, session.principal, ContactPointId(cp_id), body.purpose
+    )
+    return ShieldingRequestCreated(id=request_id)
+
+
+@router.get("/contact-requests", tags=["shielding"])
+def list_contact_requests(services: ServicesDep, session: Broker) -> list[ContactRequestRead]:
+    """Your LA's open contact requests."""
+    return [
+        ContactRequestRead(
+            id=r.id,
+            cp_id=r.cp_id.value,
+            purpose=r.purpose,
+            outcome=r.outcome,
+            requester_id=r.requester_id,
+            requested_at=r.requested_at,
+        )
+        for r in shielding.open_contact_requests(services, session.principal)
+    ]
+
+
+@router.post(
+    "/contact-requests/{request_id}/outcome", status_code=status.HTTP_204_NO_CONTENT, tags=["shielding"]
+)
+def close_contact_request(
+    request_id: RequestId, body: ContactOutcomeCreate, services: ServicesDep, session: Broker
+) -> Response:
+    """Record that contact was brokered, or declined."""
+    shielding.close_contact_request(services, session.principal, request_id, body.outcome)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -11,6 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contactpoint.access.roles import Role
 from contactpoint.app.reasons import AccessReason
+from contactpoint.domain.shielding import (
+    ContactOutcome,
+    ContactPurpose,
+    RequestedBy,
+    RequestState,
+    ShieldingChange,
+    ShieldingReason,
+)
 from contactpoint.domain.vocabulary import Gender, SensitiveBasis, ServiceType
 
 NAME = Field(min_length=1, max_length=70)
@@ -161,6 +169,65 @@ class VersionRead(BaseModel):
     """The record's version after a change."""
 
     version: int
+
+
+class ShieldingRequestCreate(Input):
+    """A request to shield or unshield a child; a second administrator decides it."""
+
+    cp_id: str = Field(pattern=r"^[0-9]{12}$")
+    change: ShieldingChange
+    reason: ShieldingReason
+    requested_by: RequestedBy
+    review_on: date | None = None
+
+
+class ShieldingDecisionCreate(Input):
+    """The second administrator's decision."""
+
+    approve: bool
+
+
+class ShieldingRequestRead(BaseModel):
+    """A request in the LA team's queue or review list: IDs, codes and dates only."""
+
+    id: int
+    cp_id: str
+    change: ShieldingChange
+    reason: ShieldingReason
+    requested_by: RequestedBy
+    review_on: date | None
+    state: RequestState
+    requester_id: int
+    requested_at: datetime
+
+
+class ShieldingRequestCreated(BaseModel):
+    """The new request's number."""
+
+    id: int
+
+
+class ContactRequestCreate(Input):
+    """Ask the child's LA team to broker contact."""
+
+    purpose: ContactPurpose
+
+
+class ContactOutcomeCreate(Input):
+    """The LA team's outcome for a contact request."""
+
+    outcome: ContactOutcome
+
+
+class ContactRequestRead(BaseModel):
+    """A request in the LA team's brokering queue: IDs and codes only."""
+
+    id: int
+    cp_id: str
+    purpose: ContactPurpose
+    outcome: ContactOutcome
+    requester_id: int
+    requested_at: datetime
 
 
 class UserCreate(Input):

@@ -28,14 +28,25 @@ def principal(role: Role, la: str | None = OWN) -> Principal:
 
 # What DESIGN section 1 says, written out independently of the code under test.
 EXPECTED_PERMISSIONS = {
-    Role.PRACTITIONER: {"la:children:search", "la:children:view", "la:involvements:write"},
+    Role.PRACTITIONER: {
+        "la:children:search",
+        "la:children:view",
+        "la:involvements:write",
+        "la:contact:request",
+    },
     Role.CHILD_PROTECTION: {
         "la:children:search",
         "la:children:view",
         "la:involvements:write",
         "la:children:override",
+        "la:contact:request",
     },
-    Role.LA_DATA_ADMIN: {"la:children:search", "la:children:view"},
+    Role.LA_DATA_ADMIN: {
+        "la:children:search",
+        "la:children:view",
+        "la:shielding:decide",
+        "la:contact:broker",
+    },
     Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read"},
     Role.AUDITOR: {"la:audit:read", "la:alerts:read"},
     Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read"},

@@ -1,0 +1,166 @@
+"""The shielding workflow (issue 6.1): one LA data administrator asks, a second decides; and the
+contact the LA team brokers for practitioners who find a shielded child or a hidden sensitive service.
+
+Approval changes the record's status in the same transaction as the decision and its audit entry.
+The store re-indexes the record, so a shielded child stops being findable through hidden fields
+the moment the change commits (invariant 2). Unshielding is the same path in reverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from contactpoint.access import policy
+from contactpoint.access.policy import Principal
+from contactpoint.access.roles import Permission
+from contactpoint.app.auditing import audit_log
+from contactpoint.app.retention import today_in_england
+from contactpoint.app.services import Services
+from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.domain.errors import NotFound, ValidationError
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.shielding import (
+    ContactOutcome,
+    ContactPurpose,
+    RequestState,
+    ShieldingRequestDetails,
+)
+from contactpoint.store.shielding_repository import StoredContactRequest, StoredShieldingRequest
+
+
+def request_shielding_change(
+    services: Services, principal: Principal, cp_id: ContactPointId, details: ShieldingRequestDetails
+) -> int:
+    """Record a request to shield or unshield a child of the administrator's LA; returns its number."""
+    details.check(today_in_england(services.clock))
+    with services.unit_of_work() as uow:
+        stored = uow.children.get(cp_id)
+        policy.require_shielding_decision(principal, stored.record.la_code)
+        if stored.record.status is not details.change.from_status:
+            raise ValidationError(
+                "status",
+                f"only a record that is {details.change.from_status.value} can be asked to {details.change}",
+            )
+        if uow.shielding.pending_for_child(cp_id):
+            raise ValidationError("request", "a request about this child is already waiting for a decision")
+        request_id = uow.shielding.add(
+            cp_id, stored.record.la_code, details, principal.user_id, services.clock.now()
+        )
+        audit_log(services, uow).append(
+            AuditEvent(
+                AuditKind.SHIELDING_REQUESTED,
+                principal.user_id,
+                (cp_id.value,),
+                {
+                    "request": request_id,
+                    "change": details.change.value,
+                    "reason": details.reason.value,
+                    "requested_by": details.requested_by.value,
+                },
+            )
+        )
+        uow.commit()
+    return request_id
+
+
+def decide_shielding_change(
+    services: Services, principal: Principal, request_id: int, *, approve: bool
+) -> None:
+    """A second administrator approves (the record's status changes now) or rejects a request."""
+    with services.unit_of_work() as uow:
+        request = uow.shielding.get(request_id)
+        policy.require_shielding_decision(principal, request.la_code)
+        policy.require_second_pair_of_eyes(principal, request.requester_id)
+        state = RequestState.APPROVED if approve else RequestState.REJECTED
+        uow.shielding.decide(request_id, state, principal.user_id, services.clock.now())
+        if approve:
+            stored = uow.children.get(request.cp_id)
+            if stored.record.status is not request.details.change.from_status:
+                raise ValidationError("status", "the record's status changed since the request was made")
+            uow.children.replace(
+                replace(stored.record, status=request.details.change.to_status), stored.version
+            )
+        kind = AuditKind.SHIELDING_APPROVED if approve else AuditKind.SHIELDING_REJECTED
+        audit_log(services, uow).append(
+            AuditEvent(kind, principal.user_id, (request.cp_id.value,), {"request": request_id})
+        )
+        uow.commit()
+
+
+def pending_shielding_requests(services: Services, principal: Principal) -> list[StoredShieldingRequest]:
+    """The administrator's LA queue of requests awaiting a second administrator."""
+    la_code = principal.la_code or ""
+    policy.require_shielding_decision(principal, la_code)
+    with services.unit_of_work() as uow:
+        return uow.shielding.pending_in(la_code)
+
+
+def shielding_reviews_due(services: Services, principal: Principal) -> list[StoredShieldingRequest]:
+    """Shielded children of the LA whose review date has come (the reminder list)."""
+    la_code = principal.la_code or ""
+    policy.require_shielding_decision(principal, la_code)
+    today = today_in_england(services.clock)
+    with services.unit_of_work() as uow:
+        current = uow.shielding.current_shieldings(la_code)
+    return [r for r in current if r.details.review_on is not None and r.details.review_on <= today]
+
+
+def ask_for_brokered_contact(
+    services: Services, principal: Principal, cp_id: ContactPointId, purpose: ContactPurpose
+) -> int:
+    """A practitioner asks the child's LA team to put them in touch; they never see the hidden data.
+
+    A child the user may not see at all is reported as not found, like everywhere else.
+    """
+    policy.require(principal, Permission.REQUEST_CONTACT)
+    with services.unit_of_work() as uow:
+        record = uow.children.get(cp_id).record
+        level = policy.view_level(principal, record.status, record.la_code, override=False)
+        if level is policy.ViewLevel.NONE:
+            raise NotFound("no such record")
+        if not policy.may_ask_for_brokered_contact(principal, record, level):
+            raise ValidationError(
+                "cp_id", "every service working with this child is shown: contact them directly"
+            )
+        request_id = uow.contact_requests.add(
+            cp_id, record.la_code, purpose, principal.user_id, services.clock.now()
+        )
+        audit_log(services, uow).append(
+            AuditEvent(
+                AuditKind.CONTACT_REQUESTED,
+                principal.user_id,
+                (cp_id.value,),
+                {"request": request_id, "purpose": purpose.value},
+            )
+        )
+        uow.commit()
+    return request_id
+
+
+def open_contact_requests(services: Services, principal: Principal) -> list[StoredContactRequest]:
+    """The LA team's brokering queue, oldest first."""
+    la_code = principal.la_code or ""
+    policy.require_brokering(principal, la_code)
+    with services.unit_of_work() as uow:
+        return uow.contact_requests.open_in(la_code)
+
+
+def close_contact_request(
+    services: Services, principal: Principal, request_id: int, outcome: ContactOutcome
+) -> None:
+    """Record that the team brokered the contact or declined it."""
+    if outcome is ContactOutcome.OPEN:
+        raise ValidationError("outcome", "must be brokered or declined")
+    with services.unit_of_work() as uow:
+        request = uow.contact_requests.get(request_id)
+        policy.require_brokering(principal, request.la_code)
+        uow.contact_requests.close(request_id, outcome, principal.user_id, services.clock.now())
+        audit_log(services, uow).append(
+            AuditEvent(
+                AuditKind.CONTACT_CLOSED,
+                principal.user_id,
+                (request.cp_id.value,),
+                {"request": request_id, "outcome": outcome.value},
+            )
+        )
+        uow.commit()

@@ -1,0 +1,57 @@
+"""Tables of the safeguards workflows: shielding requests and their four-eyes decisions, contact requests.
+
+Codes and IDs only; nothing about the child's circumstances. Registered on the shared metadata.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from contactpoint.store.models import Base
+
+
+class ShieldingRequestRow(Base):
+    """A request to shield or unshield one child, and the second administrator's decision on it."""
+
+    __tablename__ = "shielding_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cp_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("children.cp_id", ondelete="CASCADE"), index=True
+    )
+    la_code: Mapped[str] = mapped_column(String(3))
+    change: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(32))
+    requested_by: Mapped[str] = mapped_column(String(32))
+    review_on: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))
+    requester_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decider_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # The LA team's queue (pending requests) and review reminders (approved shieldings by date).
+    __table_args__ = (Index("ix_shielding_requests_la_state", "la_code", "state"),)
+
+
+class ContactRequestRow(Base):
+    """A practitioner's request that the owning LA's team broker contact about a shielded child."""
+
+    __tablename__ = "contact_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cp_id: Mapped[str] = mapped_column(
+        String(12), ForeignKey("children.cp_id", ondelete="CASCADE"), index=True
+    )
+    la_code: Mapped[str] = mapped_column(String(3))
+    purpose: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    requester_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    handler_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.id"))
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_contact_requests_la_outcome", "la_code", "outcome"),)
