@@ -8,11 +8,13 @@ sensitive services. A rule enforced only in a template or a router would be a bu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role, has_permission
 from contactpoint.domain.records import ChildRecord, Involvement
+from contactpoint.domain.retention import visible_to_administrators
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
 
 
@@ -73,6 +75,17 @@ def view_level(principal: Principal, status: RecordStatus, la_code: str, *, over
             return ViewLevel.OVERRIDE
         return ViewLevel.LIMITED
     return ViewLevel.FULL
+
+
+def record_view_level(
+    principal: Principal, record: ChildRecord, today: date, *, override: bool = False
+) -> ViewLevel:
+    """`view_level` for a whole record: an archived record leaves even its LA team's view after its
+    first year (DESIGN section 2, Lifecycle), though it is kept until it is purged."""
+    level = view_level(principal, record.status, record.la_code, override=override)
+    if level is ViewLevel.ADMIN and not visible_to_administrators(record, today):
+        return ViewLevel.NONE
+    return level
 
 
 def shows_involvements(level: ViewLevel) -> bool:

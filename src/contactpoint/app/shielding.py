@@ -115,7 +115,7 @@ def ask_for_brokered_contact(
     policy.require(principal, Permission.REQUEST_CONTACT)
     with services.unit_of_work() as uow:
         record = uow.children.get(cp_id).record
-        level = policy.view_level(principal, record.status, record.la_code, override=False)
+        level = policy.record_view_level(principal, record, today_in_england(services.clock))
         if level is policy.ViewLevel.NONE:
             raise NotFound("no such record")
         if not policy.may_ask_for_brokered_contact(principal, record, level):

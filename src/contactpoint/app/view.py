@@ -15,6 +15,7 @@ from contactpoint.access.roles import Permission
 from contactpoint.app import misuse
 from contactpoint.app.auditing import audit_log
 from contactpoint.app.reasons import AccessReason
+from contactpoint.app.retention import today_in_england
 from contactpoint.app.services import Services
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import NotFound
@@ -173,7 +174,9 @@ def view_child(
         except NotFound:
             stored = None
         level = (
-            policy.view_level(principal, stored.record.status, stored.record.la_code, override=override)
+            policy.record_view_level(
+                principal, stored.record, today_in_england(services.clock), override=override
+            )
             if stored
             else ViewLevel.NONE
         )
