@@ -15,6 +15,8 @@ from contactpoint.cli import keys as keys_commands
 from contactpoint.cli.context import CliState, state
 from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.ingest import ingest
+from contactpoint.cli.linkage import linkage_app
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
 from contactpoint.synth.cli import synth_app
@@ -29,6 +31,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_commands.keys_app, name="keys")
 app.add_typer(synth_app, name="synth")
 app.command()(demo)
+# Feeds in (issue 4)
+app.command()(ingest)
+app.add_typer(linkage_app, name="linkage")
 console = Console()
 
 

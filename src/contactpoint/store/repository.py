@@ -209,6 +209,37 @@ class ChildRepository:
         record = codec.decode(plaintext, cp_id, status, row.la_code)
         return StoredChild(record, row.record_version, row.created_at, row.updated_at)
 
+    def get_many(self, cp_ids: Iterable[ContactPointId]) -> dict[ContactPointId, StoredChild]:
+        """Decrypt several records in a few queries (linkage candidates); missing IDs are left out."""
+        wanted = sorted({i.value for i in cp_ids})
+        found: dict[ContactPointId, StoredChild] = {}
+        for chunk in _chunks(wanted):
+            rows = self._session.execute(
+                select(
+                    ChildRow.cp_id,
+                    ChildRow.status,
+                    ChildRow.la_code,
+                    ChildRow.record_version,
+                    ChildRow.payload,
+                    ChildRow.created_at,
+                    ChildRow.updated_at,
+                    RecordKey.key_version,
+                    RecordKey.wrapped_key,
+                )
+                .join(RecordKey, RecordKey.cp_id == ChildRow.cp_id)
+                .where(ChildRow.cp_id.in_(chunk))
+            )
+            for row in rows:
+                cp_id = ContactPointId(row.cp_id)
+                status = RecordStatus(row.status)
+                context = RecordContext(
+                    CHILDREN_TABLE, row.cp_id, status.value, row.la_code, row.record_version
+                )
+                sealed = SealedRecord(row.payload, row.wrapped_key, row.key_version)
+                record = codec.decode(self._cipher.open(sealed, context), cp_id, status, row.la_code)
+                found[cp_id] = StoredChild(record, row.record_version, row.created_at, row.updated_at)
+        return found
+
     def candidates(self, kind: IndexKind, terms: Iterable[str], *, for_search: bool) -> set[ContactPointId]:
         """IDs whose index entries match any of `terms`. For search, only searchable entries count."""
         if for_search and not kind.for_search:

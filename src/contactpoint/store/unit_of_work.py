@@ -11,6 +11,7 @@ from contactpoint.crypto.blind_index import BlindIndexer
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import StoreUnavailable
+from contactpoint.store.feed_repository import FeedRepository
 from contactpoint.store.repository import ChildRepository
 
 
@@ -18,6 +19,7 @@ class UnitOfWork:
     """Opens a session, exposes the repositories, and rolls back anything not committed."""
 
     children: ChildRepository
+    feeds: FeedRepository
 
     def __init__(
         self,
@@ -34,6 +36,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self._session = self._session_factory()
         self.children = ChildRepository(self._session, self._cipher, self._indexer, self._clock)
+        self.feeds = FeedRepository(self._session, self._cipher, self._clock)
         return self
 
     def __exit__(
