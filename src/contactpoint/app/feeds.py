@@ -319,11 +319,21 @@ class _BatchRun:
                 self._done(row, Outcome.LINKED, decision.reason, cp_id)
             elif decision.outcome is Outcome.REVIEW:
                 self._hold(row, decision)
-        for cp_id, record in working.items():
-            self._uow.children.replace(record, stored[ContactPointId(cp_id)].version)
+        self._uow.children.replace_many(
+            [
+                (record, stored[ContactPointId(cp_id)].version)
+                for cp_id, record in working.items()
+                if record != stored[ContactPointId(cp_id)].record
+            ]
+        )
         self._create_new(rows, decisions, changed_provenance)
-        for cp_id, entries in changed_provenance.items():
-            feeds.set_provenance(cp_id, entries.values())
+        feeds.set_provenance(
+            {
+                cp_id: {**provenance.get(cp_id, {}), **entries}.values()
+                for cp_id, entries in changed_provenance.items()
+                if entries
+            }
+        )
 
     def _create_new(
         self,

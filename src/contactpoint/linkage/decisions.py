@@ -51,7 +51,7 @@ class Thresholds:
 
     upper: float
     lower: float
-    guard_margin: float = 6.0
+    guard_margin: float = 10.0
 
     def __post_init__(self) -> None:
         if self.lower > self.upper:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
@@ -119,20 +119,21 @@ class FeedRepository:
     def record(self, run_id: int, entries: Iterable[LedgerEntry]) -> None:
         """Add rows to the ledger (in the same transaction as their effects)."""
         now = self._clock.now()
-        self._session.add_all(
-            FeedRowOutcome(
-                source=e.source,
-                row_key=e.row_key,
-                content_hash=e.content_hash,
-                run_id=run_id,
-                outcome=e.outcome,
-                reason=e.reason,
-                cp_id=e.cp_id,
-                recorded_at=now,
-            )
+        rows = [
+            {
+                "source": e.source,
+                "row_key": e.row_key,
+                "content_hash": e.content_hash,
+                "run_id": run_id,
+                "outcome": str(e.outcome),
+                "reason": None if e.reason is None else str(e.reason),
+                "cp_id": e.cp_id,
+                "recorded_at": now,
+            }
             for e in entries
-        )
-        self._session.flush()
+        ]
+        if rows:
+            self._session.execute(insert(FeedRowOutcome), rows)
 
     def relink(self, source: str, row_key: str, content_hash: str, outcome: str, cp_id: str | None) -> None:
         """Change a ledger row's outcome (a review decided, a merge undone)."""
@@ -262,25 +263,33 @@ class FeedRepository:
         wanted = sorted(set(cp_ids))
         found: dict[str, dict[str, Provenance]] = {}
         for start in range(0, len(wanted), _IN_CHUNK):
-            rows = self._session.scalars(
-                select(FieldProvenance).where(FieldProvenance.cp_id.in_(wanted[start : start + _IN_CHUNK]))
+            rows = self._session.execute(
+                select(
+                    FieldProvenance.cp_id,
+                    FieldProvenance.field,
+                    FieldProvenance.source,
+                    FieldProvenance.row_key,
+                    FieldProvenance.as_of,
+                ).where(FieldProvenance.cp_id.in_(wanted[start : start + _IN_CHUNK]))
             )
             for r in rows:
                 found.setdefault(r.cp_id, {})[r.field] = Provenance(r.field, r.source, r.row_key, r.as_of)
         return found
 
-    def set_provenance(self, cp_id: str, entries: Iterable[Provenance]) -> None:
-        """Record who now gives each field of a record its value."""
-        for entry in entries:
-            self._session.merge(
-                FieldProvenance(
-                    cp_id=cp_id,
-                    field=entry.field,
-                    source=entry.source,
-                    row_key=entry.row_key,
-                    as_of=entry.as_of,
-                )
+    def set_provenance(self, entries: dict[str, Iterable[Provenance]]) -> None:
+        """Replace the provenance of several records (every field of each), in bulk."""
+        wanted = sorted(entries)
+        for start in range(0, len(wanted), _IN_CHUNK):
+            self._session.execute(
+                delete(FieldProvenance).where(FieldProvenance.cp_id.in_(wanted[start : start + _IN_CHUNK]))
             )
+        rows = [
+            {"cp_id": cp_id, "field": p.field, "source": p.source, "row_key": p.row_key, "as_of": p.as_of}
+            for cp_id, provenance in entries.items()
+            for p in provenance
+        ]
+        if rows:
+            self._session.execute(insert(FieldProvenance), rows)
 
     def now(self) -> datetime:
         """The clock's time (for callers that stamp provenance)."""

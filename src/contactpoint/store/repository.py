@@ -183,6 +183,44 @@ class ChildRepository:
         self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, self._index_rows(record))
         return new_version
 
+    def replace_many(self, records: Sequence[tuple[ChildRecord, int]]) -> None:
+        """Write new versions of several records in bulk (feed batches); each (record, version read).
+
+        Raises ConcurrentUpdate, leaving the transaction to roll back, if any record changed since read.
+        """
+        if not records:
+            return
+        connection = self._session.connection()
+        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        now = self._timestamp(_CHILDREN, "updated_at")
+        children: list[tuple[object, ...]] = []
+        keys: list[tuple[object, ...]] = []
+        index: list[tuple[int, int, str, bool]] = []
+        for record, version in records:
+            sealed = self._seal(record, version + 1)
+            cp_id = record.cp_id.value
+            children.append(
+                (record.status.value, record.la_code, version + 1, sealed.payload, now, cp_id, version)
+            )
+            keys.append((sealed.key_version, sealed.wrapped_key, cp_id))
+            index.extend(self._index_rows(record))
+        statement = (
+            f"UPDATE {_CHILDREN.name} SET status = {marker}, la_code = {marker}, record_version = {marker}, "  # noqa: S608  # names from our own models
+            f"payload = {marker}, updated_at = {marker} WHERE cp_id = {marker} AND record_version = {marker}"
+        )
+        for row in children:  # one statement per row: executemany's rowcount is not portable
+            if connection.exec_driver_sql(statement, row).rowcount != 1:
+                raise ConcurrentUpdate("the record changed since it was read")
+        connection.exec_driver_sql(
+            f"UPDATE {_RECORD_KEYS.name} SET key_version = {marker}, wrapped_key = {marker} "  # noqa: S608  # names from our own models
+            f"WHERE cp_id = {marker}",
+            keys,
+        )
+        ids = [record.cp_id.value for record, _ in records]
+        for chunk in _chunks(ids):
+            self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id.in_(chunk)))
+        self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, index)
+
     # Reading -------------------------------------------------------------------------------------
 
     def get(self, cp_id: ContactPointId) -> StoredChild:
