@@ -185,9 +185,8 @@ def main() -> None:
     read = totals["read"]
     print()
     print(f"rows read {read}, rejected {totals['rejected']}, linked {totals['linked']}, new {totals['new']}")
-    print(
-        f"held for review {totals['review']} ({totals['review'] / read:.2%} of rows; private {totals['private']})"
-    )
+    share = totals["review"] / read
+    print(f"held for review {totals['review']} ({share:.2%} of rows; private {totals['private']})")
     for reason, count in sorted(reasons.items()):
         print(f"  {reason:22} {count:>8}")
     print(f"pairwise precision {figures['precision']:.5f}  recall {figures['recall']:.5f}")
