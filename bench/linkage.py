@@ -46,8 +46,8 @@ def _generate(children: int, generations: int, folder: Path) -> Path:
     subprocess.run(  # noqa: S603  # our own CLI, fixed arguments
         [
             sys.executable,
-            "-m",
-            "contactpoint.cli.main",
+            "-c",
+            "from contactpoint.cli.main import app; app()",
             "synth",
             "population",
             "--children",

@@ -152,7 +152,7 @@ class FeedRepository:
         rows = self._session.execute(
             select(FeedRowOutcome.outcome, func.count()).group_by(FeedRowOutcome.outcome)
         )
-        return {str(outcome): int(n) for outcome, n in rows.tuples()}
+        return {str(outcome): int(n) for outcome, n in rows}
 
     def links(self, source: str) -> Iterator[tuple[str, str]]:
         """(row key, ContactPoint ID) of every row of `source` that is linked to a record, by key."""
@@ -161,7 +161,7 @@ class FeedRepository:
             .where(FeedRowOutcome.source == source, FeedRowOutcome.cp_id.is_not(None))
             .order_by(FeedRowOutcome.row_key)
         )
-        for row_key, cp_id in rows.tuples():
+        for row_key, cp_id in rows:
             if cp_id is not None:
                 yield row_key, cp_id
 
