@@ -263,8 +263,7 @@ class _BatchRun:
             features for position, row in enumerate(rows) for features in self._row_features(position, row)
         ]
         by_row: dict[int, list[Candidate]] = {}
-        floor = thresholds.lower - thresholds.guard_margin
-        for pair in linker.scorer.between(index_rows, feed_rows, floor):
+        for pair in linker.scorer.between(index_rows, feed_rows, None):  # every blocked pair: see decisions
             child = stored[ContactPointId(pair.left)].record
             by_row.setdefault(int(pair.right), []).append(
                 Candidate(pair.left, child.status, child.la_code, pair)

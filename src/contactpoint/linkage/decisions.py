@@ -4,9 +4,11 @@ Guards (DESIGN invariant 3 and the twins rule of issue 4):
 - Twins (same date of birth, surname and address, different given names) are never merged: such a
   pair is vetoed when the given names plainly differ or the genders do, and sent to review when the
   given names are merely close (a typo and a twin look alike; a person decides).
-- A row that links to a shielded or sealed record is applied to it; a row that could link to one
-  (review band, or within `guard_margin` below it) is held in the owning LA's private queue. Such a
-  row never becomes a new, visible record.
+- A row that links to a shielded or sealed record is applied to it. A row that could link to one is
+  held in the owning LA's private queue, and "could" is read widely: any protected record that
+  blocking found for the row and that no unprotected record outscores above the upper threshold,
+  whatever its weight, including one the twins rule would veto. Such a row never becomes a new,
+  visible record; the price is a few private reviews of children who merely resemble one.
 """
 
 from __future__ import annotations
@@ -51,7 +53,6 @@ class Thresholds:
 
     upper: float
     lower: float
-    guard_margin: float = 10.0
 
     def __post_init__(self) -> None:
         if self.lower > self.upper:
@@ -114,21 +115,20 @@ def twin_check(pair: ScoredPair) -> TwinCheck:
 
 
 def decide(candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
-    """Link, review or new for one row, given its scored candidates."""
+    """Link, review or new for one row, given its scored candidates (every pair blocking found)."""
     usable: list[Candidate] = []
     possible_twin: Candidate | None = None
+    near_protected: Candidate | None = None
     for candidate in sorted(candidates, key=lambda c: -c.weight):
         check = twin_check(candidate.pair)
-        if check is TwinCheck.VETO:
-            continue
-        if check is TwinCheck.REVIEW:
-            if possible_twin is None and candidate.weight >= thresholds.lower:
-                possible_twin = candidate
-            continue
-        usable.append(candidate)
-    near_protected = [
-        c for c in usable if c.protected and c.weight >= thresholds.lower - thresholds.guard_margin
-    ]
+        if check is TwinCheck.CLEAR:
+            usable.append(candidate)
+            if candidate.protected and near_protected is None:
+                near_protected = candidate
+        elif candidate.protected:
+            possible_twin = possible_twin or candidate  # never surface a protected child's twin-like row
+        elif check is TwinCheck.REVIEW and possible_twin is None and candidate.weight >= thresholds.lower:
+            possible_twin = candidate
     best = usable[0] if usable else None
     if best is not None and best.weight >= thresholds.upper:
         rival = next((c for c in usable[1:] if c.cp_id != best.cp_id and c.weight >= thresholds.upper), None)
@@ -139,6 +139,6 @@ def decide(candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
         return Decision(Outcome.REVIEW, Reason.REVIEW_BAND, best, best.protected)
     if possible_twin is not None:
         return Decision(Outcome.REVIEW, Reason.POSSIBLE_TWIN, possible_twin, possible_twin.protected)
-    if near_protected:
-        return Decision(Outcome.REVIEW, Reason.NEAR_PROTECTED, near_protected[0], private=True)
+    if near_protected is not None:
+        return Decision(Outcome.REVIEW, Reason.NEAR_PROTECTED, near_protected, private=True)
     return Decision(Outcome.NEW, Reason.BELOW_LOWER)

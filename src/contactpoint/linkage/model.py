@@ -99,6 +99,7 @@ BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
     block_on("family_key", "dob"),
     block_on("given_key", "dob"),
     CustomRule("l.family_key = r.family_key and l.dob = r.dob_swapped"),
+    CustomRule("l.given_key = r.given_key and l.dob = r.dob_swapped"),
     block_on("family_key", "given_key", "district"),
     block_on("postcode", "birth_year"),
     *(block_on(column) for column in IDENTIFIER_COLUMNS.values()),

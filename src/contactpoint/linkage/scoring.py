@@ -49,9 +49,12 @@ class Scorer(Protocol):
     """What the pipeline needs of a linkage engine (Splink here; a fake would do for unit tests)."""
 
     def between(
-        self, index_rows: Sequence[dict[str, Any]], feed_rows: Sequence[dict[str, Any]], min_weight: float
+        self,
+        index_rows: Sequence[dict[str, Any]],
+        feed_rows: Sequence[dict[str, Any]],
+        min_weight: float | None,
     ) -> list[ScoredPair]:
-        """Pairs (record key, row key) whose weight is at least `min_weight`, best per name kept."""
+        """Pairs (record key, row key) weighing at least `min_weight` (None: all), best name pairing kept."""
         ...
 
     def within(self, feed_rows: Sequence[dict[str, Any]], min_weight: float) -> list[ScoredPair]:
@@ -120,7 +123,10 @@ class SplinkScorer:
         return list(best.values())
 
     def between(
-        self, index_rows: Sequence[dict[str, Any]], feed_rows: Sequence[dict[str, Any]], min_weight: float
+        self,
+        index_rows: Sequence[dict[str, Any]],
+        feed_rows: Sequence[dict[str, Any]],
+        min_weight: float | None,
     ) -> list[ScoredPair]:
         """Score feed rows against candidate records, keeping the best name pairing per (record, row)."""
         if not index_rows or not feed_rows:

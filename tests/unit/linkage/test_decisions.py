@@ -123,5 +123,28 @@ def test_a_row_just_below_the_band_near_a_shielded_record_never_becomes_a_new_ch
     )
 
 
-def test_far_below_the_band_a_shielded_candidate_is_a_different_child() -> None:
-    assert decide([_candidate(-20.0, RecordStatus.SHIELDED)], THRESHOLDS).outcome is Outcome.NEW
+def test_even_far_below_the_band_a_shielded_candidate_found_by_blocking_holds_the_row_privately() -> None:
+    decision = decide([_candidate(-20.0, RecordStatus.SHIELDED)], THRESHOLDS)
+
+    assert (decision.outcome, decision.private) == (Outcome.REVIEW, True)
+
+
+def test_a_twin_like_row_near_a_sealed_record_is_held_privately_not_made_a_new_child() -> None:
+    twin = _candidate(
+        30.0, RecordStatus.SEALED, levels={**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"}
+    )
+
+    decision = decide([twin], THRESHOLDS)
+
+    assert (decision.outcome, decision.reason, decision.private) == (
+        Outcome.REVIEW,
+        Reason.POSSIBLE_TWIN,
+        True,
+    )
+
+
+def test_a_clear_link_to_an_ordinary_record_wins_over_a_weak_shielded_lookalike() -> None:
+    decision = decide([_candidate(20.0), _candidate(-15.0, RecordStatus.SHIELDED, cp_id="222")], THRESHOLDS)
+
+    assert decision.outcome is Outcome.LINKED
+    assert not decision.private
