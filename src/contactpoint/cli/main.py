@@ -17,6 +17,7 @@ from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.ingest import ingest
 from contactpoint.cli.linkage import linkage_app
+from contactpoint.cli.review import review_app
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
 from contactpoint.synth.cli import synth_app
@@ -34,6 +35,7 @@ app.command()(demo)
 # Feeds in (issue 4)
 app.command()(ingest)
 app.add_typer(linkage_app, name="linkage")
+app.add_typer(review_app, name="review")
 console = Console()
 
 
