@@ -401,3 +401,9 @@ class _BatchRun:
         if decision.private:
             self._report.private_holds += 1
         self._done(row, Outcome.REVIEW, decision.reason, None)
+
+
+def export_links(services: Services, source: str) -> list[tuple[str, str]]:
+    """Every row key of `source` with the ContactPoint ID it belongs to, so the source gets its IDs back."""
+    with services.unit_of_work() as uow:
+        return list(uow.feeds.links(source))

@@ -15,6 +15,7 @@ from contactpoint.cli import keys as keys_commands
 from contactpoint.cli.context import CliState, state
 from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.feeds import feeds_app
 from contactpoint.cli.ingest import ingest
 from contactpoint.cli.linkage import linkage_app
 from contactpoint.cli.review import review_app
@@ -36,6 +37,7 @@ app.command()(demo)
 app.command()(ingest)
 app.add_typer(linkage_app, name="linkage")
 app.add_typer(review_app, name="review")
+app.add_typer(feeds_app, name="feeds")
 console = Console()
 
 

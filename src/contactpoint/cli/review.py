@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from contactpoint.app.merges import merge_records, unmerge_records
 from contactpoint.app.review import ReviewAction, decide_review, list_reviews
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
@@ -87,3 +88,35 @@ def new_command(ctx: typer.Context, item: Annotated[int, typer.Argument(help="Th
 def reject_command(ctx: typer.Context, item: Annotated[int, typer.Argument(help="The review item.")]) -> None:
     """The row is wrong or not about a child in England: drop it."""
     _decide(ctx, item, ReviewAction.REJECT)
+
+
+@review_app.command("merge")
+@handles_errors
+def merge_command(
+    ctx: typer.Context,
+    survivor: Annotated[str, typer.Argument(help="The record that stays.")],
+    absorbed: Annotated[str, typer.Argument(help="The record folded into it.")],
+) -> None:
+    """Two records are one child: merge them, keeping both as they were for an unmerge."""
+    services = state(ctx).services()
+    try:
+        merge_id = merge_records(services, ContactPointId(survivor), ContactPointId(absorbed))
+    finally:
+        services.close()
+    console.print(
+        f"Merged {absorbed} into {survivor} (merge {merge_id}; undo with `review unmerge {merge_id}`)"
+    )
+
+
+@review_app.command("unmerge")
+@handles_errors
+def unmerge_command(
+    ctx: typer.Context, merge: Annotated[int, typer.Argument(help="The merge number.")]
+) -> None:
+    """Undo a merge: both records as they were, plus what arrived since."""
+    services = state(ctx).services()
+    try:
+        survivor, absorbed = unmerge_records(services, merge)
+    finally:
+        services.close()
+    console.print(f"Restored {survivor.value} and {absorbed.value}")

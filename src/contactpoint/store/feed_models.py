@@ -86,3 +86,23 @@ class FieldProvenance(Base):
     source: Mapped[str] = mapped_column(String(40))
     row_key: Mapped[str] = mapped_column(String(64))
     as_of: Mapped[date] = mapped_column(Date)
+
+
+class Merge(Base):
+    """Two records found to be one child: the survivor, the absorbed, and both as they were (sealed).
+
+    The snapshot lets an unmerge restore both exactly; `absorbed_rows` lists the ledger rows that
+    were the absorbed record's, so they go back to it.
+    """
+
+    __tablename__ = "merges"
+
+    merge_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    survivor_cp_id: Mapped[str] = mapped_column(String(12), index=True)
+    absorbed_cp_id: Mapped[str] = mapped_column(String(12), index=True)
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    unmerged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    absorbed_rows: Mapped[str] = mapped_column(Text)  # JSON [[source, row_key, content_hash], ...]
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    key_version: Mapped[int] = mapped_column(Integer)

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import NotFound
-from contactpoint.store.feed_models import FeedRowOutcome, FeedRun, FieldProvenance, ReviewItem
+from contactpoint.store.feed_models import FeedRowOutcome, FeedRun, FieldProvenance, Merge, ReviewItem
 
 REVIEW_TABLE = ReviewItem.__tablename__
+MERGE_TABLE = Merge.__tablename__
 _IN_CHUNK = 300
 
 
@@ -290,6 +291,68 @@ class FeedRepository:
         ]
         if rows:
             self._session.execute(insert(FieldProvenance), rows)
+
+    def forget_provenance(self, cp_id: str) -> None:
+        """Drop a record's provenance (its record is gone into another)."""
+        self._session.execute(delete(FieldProvenance).where(FieldProvenance.cp_id == cp_id))
+
+    def move_rows(self, rows: Iterable[tuple[str, str, str]], cp_id: str) -> None:
+        """Point ledger rows at another record (merge and unmerge)."""
+        for source, row_key, content_hash in rows:
+            self._session.execute(
+                update(FeedRowOutcome)
+                .where(
+                    FeedRowOutcome.source == source,
+                    FeedRowOutcome.row_key == row_key,
+                    FeedRowOutcome.content_hash == content_hash,
+                )
+                .values(cp_id=cp_id)
+            )
+
+    # Merges -------------------------------------------------------------------------------------
+
+    def add_merge(
+        self, survivor: str, absorbed: str, rows: list[tuple[str, str, str]], snapshot: bytes
+    ) -> int:
+        """Record a merge with its sealed snapshot; returns the merge number."""
+        merge = Merge(
+            survivor_cp_id=survivor,
+            absorbed_cp_id=absorbed,
+            merged_at=self._clock.now(),
+            unmerged_at=None,
+            absorbed_rows=json.dumps(rows),
+            payload=b"",
+            wrapped_key=b"",
+            key_version=0,
+        )
+        self._session.add(merge)
+        self._session.flush()
+        sealed = self._cipher.seal(snapshot, RecordContext(MERGE_TABLE, str(merge.merge_id), "merge", "", 1))
+        merge.payload, merge.wrapped_key, merge.key_version = (
+            sealed.payload,
+            sealed.wrapped_key,
+            sealed.key_version,
+        )
+        self._session.flush()
+        return merge.merge_id
+
+    def merge(self, merge_id: int) -> tuple[str, str, list[tuple[str, str, str]], bytes, bool]:
+        """A merge: survivor, absorbed, the absorbed rows, the unsealed snapshot, and whether it is undone."""
+        merge = self._session.get(Merge, merge_id)
+        if merge is None:
+            raise NotFound("no such merge")
+        snapshot = self._cipher.open(
+            SealedRecord(merge.payload, merge.wrapped_key, merge.key_version),
+            RecordContext(MERGE_TABLE, str(merge.merge_id), "merge", "", 1),
+        )
+        rows = [(str(a), str(b), str(c)) for a, b, c in json.loads(merge.absorbed_rows)]
+        return merge.survivor_cp_id, merge.absorbed_cp_id, rows, snapshot, merge.unmerged_at is not None
+
+    def mark_unmerged(self, merge_id: int) -> None:
+        """Note that a merge was undone."""
+        self._session.execute(
+            update(Merge).where(Merge.merge_id == merge_id).values(unmerged_at=self._clock.now())
+        )
 
     def now(self) -> datetime:
         """The clock's time (for callers that stamp provenance)."""

@@ -221,6 +221,15 @@ class ChildRepository:
             self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id.in_(chunk)))
         self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, index)
 
+    def remove(self, cp_id: ContactPointId) -> None:
+        """Delete a record, its key and its index entries; its ID stays issued (a merge absorbed it)."""
+        for table in (_BLIND_INDEX, _RECORD_KEYS, _CHILDREN):
+            self._session.execute(delete(table).where(table.c.cp_id == cp_id.value))
+
+    def restore(self, record: ChildRecord) -> None:
+        """Put back a record removed by a merge, under its own (already issued) ID."""
+        self.add_many([record])
+
     # Reading -------------------------------------------------------------------------------------
 
     def get(self, cp_id: ContactPointId) -> StoredChild:

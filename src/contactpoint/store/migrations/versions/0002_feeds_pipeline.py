@@ -18,6 +18,23 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Apply this revision."""
     op.create_table(
+        "merges",
+        sa.Column("merge_id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("survivor_cp_id", sa.String(length=12), nullable=False),
+        sa.Column("absorbed_cp_id", sa.String(length=12), nullable=False),
+        sa.Column("merged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("unmerged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("absorbed_rows", sa.Text(), nullable=False),
+        sa.Column("payload", sa.LargeBinary(), nullable=False),
+        sa.Column("wrapped_key", sa.LargeBinary(), nullable=False),
+        sa.Column("key_version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("merge_id", name=op.f("pk_merges")),
+    )
+    with op.batch_alter_table("merges", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_merges_absorbed_cp_id"), ["absorbed_cp_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_merges_survivor_cp_id"), ["survivor_cp_id"], unique=False)
+
+    op.create_table(
         "feed_rows",
         sa.Column("source", sa.String(length=40), nullable=False),
         sa.Column("row_key", sa.String(length=64), nullable=False),
@@ -77,6 +94,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("merges", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_merges_survivor_cp_id"))
+        batch_op.drop_index(batch_op.f("ix_merges_absorbed_cp_id"))
+
+    op.drop_table("merges")
     with op.batch_alter_table("review_items", schema=None) as batch_op:
         batch_op.drop_index("ix_review_items_la_code_status")
 
