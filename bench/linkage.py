@@ -24,10 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dataclasses import replace
+
 from contactpoint.app.feeds import Linker, RunReport, build_linker, ingest_feed
 from contactpoint.app.initialise import initialise_store
 from contactpoint.app.services import Services, build_services
 from contactpoint.domain.clock import SystemClock
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.settings import Settings
 from contactpoint.synth.truth import Truth
 
@@ -119,15 +123,39 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def _links(services: Services) -> dict[tuple[str, str], str]:
+    links: dict[tuple[str, str], str] = {}
+    with services.unit_of_work() as uow:
+        for source in SOURCES:
+            for row_key, cp_id in uow.feeds.links(source):
+                links[(source, row_key)] = cp_id
+    return links
+
+
+def shield_as_the_las_would(services: Services, truth: Truth) -> set[str]:
+    """After the extract, shield the records of children the truth says are shielded (an LA decision)."""
+    shielded_people = {p.person_id for p in truth.shielded()}
+    targets = {
+        cp_id for (_s, key), cp_id in _links(services).items() if truth.row(key).person_id in shielded_people
+    }
+    with services.unit_of_work() as uow:
+        for cp_id in sorted(targets):
+            stored = uow.children.get(ContactPointId(cp_id))
+            uow.children.replace(replace(stored.record, status=RecordStatus.SHIELDED), stored.version)
+        uow.commit()
+    return targets
+
+
 def _ingest_all(
     services: Services, linker: Linker, truth: Truth, generations: int, batch_size: int
-) -> tuple[Counter[str], Counter[str], float]:
+) -> tuple[Counter[str], Counter[str], float, set[str]]:
     """Every feed file in order; prints a line per file; returns totals, reasons and seconds."""
     print(
         f"{'file':34} {'rows':>7} {'index':>8} {'s':>7} {'rows/s':>7} {'linked':>7} {'new':>6} {'review':>6}"
     )
     totals: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
+    shielded: set[str] = set()
     started = time.perf_counter()
     for generation in range(generations + 1):
         for source in SOURCES:
@@ -150,7 +178,12 @@ def _ingest_all(
                 f"{name:34} {report.read:>7} {index_size:>8} {seconds:>7.1f} {report.read / seconds:>7.0f} "
                 f"{outcomes['linked']:>7} {outcomes['new']:>6} {outcomes['review']:>6}"
             )
-    return totals, reasons, time.perf_counter() - started
+        if generation == 0:
+            with services.unit_of_work() as uow:
+                before_shielding = uow.children.count()
+            shielded |= shield_as_the_las_would(services, truth)
+            print(f"-- shielded {len(shielded)} records of shielded children (of {before_shielding})")
+    return totals, reasons, time.perf_counter() - started, shielded
 
 
 def main() -> None:
@@ -174,13 +207,15 @@ def main() -> None:
             f"children={truth.manifest['children']} generations=0..{generations} "
             f"upper={settings.link_upper_weight} lower={settings.link_lower_weight}"
         )
-        totals, reasons, elapsed = _ingest_all(services, linker, truth, generations, args.batch_size)
-        links: dict[tuple[str, str], str] = {}
-        with services.unit_of_work() as uow:
-            for source in SOURCES:
-                for row_key, cp_id in uow.feeds.links(source):
-                    links[(source, row_key)] = cp_id
+        totals, reasons, elapsed, shielded = _ingest_all(
+            services, linker, truth, generations, args.batch_size
+        )
+        links = _links(services)
         services.close()
+    records_of: dict[str, set[str]] = defaultdict(set)
+    for (_source, key), cp_id in links.items():
+        records_of[truth.row(key).person_id].add(cp_id)
+    copies = sum(1 for ids in records_of.values() if ids & shielded and ids - shielded)
     figures = evaluate(truth, links)
     read = totals["read"]
     print()
@@ -191,6 +226,7 @@ def main() -> None:
         print(f"  {reason:22} {count:>8}")
     print(f"pairwise precision {figures['precision']:.5f}  recall {figures['recall']:.5f}")
     print(f"twins falsely merged {figures['twins_merged']}")
+    print(f"shielded records {len(shielded)}; shielded children with a visible copy {copies}")
     print(
         f"entities {figures['entities']}  records {figures['records']}  "
         f"duplicate records {figures['duplicate_records']}"
