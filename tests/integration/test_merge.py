@@ -10,6 +10,7 @@ import pytest
 from contactpoint.app.children import register_children
 from contactpoint.app.feeds import Linker, export_links, ingest_feed
 from contactpoint.app.merges import merge_records, unmerge_records
+from contactpoint.app.relink import relink_index
 from contactpoint.app.services import Services
 from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
@@ -117,3 +118,18 @@ def test_a_merge_cannot_be_undone_twice(services: Services, factory: ChildFactor
 
     with pytest.raises(ValidationError):
         unmerge_records(services, merge_id)
+
+
+def test_relinking_the_index_proposes_duplicates_but_never_a_sealed_record(
+    services: Services, linker: Linker, factory: ChildFactory
+) -> None:
+    original = factory.child(la_code="201")
+    other = factory.child(la_code="201")
+    first, copy, _, sealed_copy = _store(
+        services, [original, original, other, replace(original, status=RecordStatus.SEALED)]
+    )
+
+    pairs = relink_index(services, linker.scorer, linker.thresholds)
+
+    assert [(p.first, p.second) for p in pairs] == [tuple(sorted((first.cp_id.value, copy.cp_id.value)))]
+    assert all(sealed_copy.cp_id.value not in (p.first, p.second) for p in pairs)

@@ -335,6 +335,13 @@ class ChildRepository:
         )
         return [ContactPointId(i) for i in ids]
 
+    def ids_after(self, after: str, limit: int) -> list[ContactPointId]:
+        """A page of record IDs in ID order, after `after` ("" for the first page)."""
+        ids = self._session.scalars(
+            select(ChildRow.cp_id).where(ChildRow.cp_id > after).order_by(ChildRow.cp_id).limit(limit)
+        )
+        return [ContactPointId(i) for i in ids]
+
     def reseal(self, cp_id: ContactPointId) -> None:
         """Re-encrypt and re-index a record under the current key version, keeping its version number."""
         stored = self.get(cp_id)
