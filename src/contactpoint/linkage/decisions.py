@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.features import IDENTIFIER_COLUMNS
-from contactpoint.linkage.scoring import ScoredPair
+from contactpoint.linkage.scoring import MISSING, ScoredPair
 
 PROTECTED = frozenset({RecordStatus.SHIELDED, RecordStatus.SEALED})
 _IDENTIFIER_FIELDS = frozenset(IDENTIFIER_COLUMNS.values())
@@ -97,13 +97,25 @@ class TwinCheck(StrEnum):
     REVIEW = "review"
 
 
+_SAME_PLACE = frozenset({"Exact match on full postcode", "Exact match on sector", MISSING})
+
+
 def twin_check(pair: ScoredPair) -> TwinCheck:
-    """Same date of birth, surname and address but not the same given name, with no shared identifier."""
+    """Same date of birth, surname and home but not the same given name, with no shared identifier.
+
+    "Same home" is read widely (postcode equal, in the same sector, or missing on one side; or the
+    first address line equal) and "same surname" includes a near spelling, so a typo or a blank
+    in one twin's row does not let the pair through.
+    """
     levels = {f.field: f.level for f in pair.fields}
+    family = levels.get("family_name", "")
     same_household_birth = (
         levels.get("dob") == "Exact match on dob"
-        and levels.get("family_name", "").startswith("Exact match")
-        and levels.get("postcode") == "Exact match on full postcode"
+        and (family.startswith(("Exact match", "Jaro-Winkler")) or family == "Phonetic key equal")
+        and (
+            levels.get("postcode") in _SAME_PLACE
+            or levels.get("address_line") == "Exact match on address_line"
+        )
     )
     if not same_household_birth or levels.get("given_name", "").startswith("Exact match"):
         return TwinCheck.CLEAR

@@ -22,6 +22,7 @@ from contactpoint.linkage.duck import in_memory_db_api
 from contactpoint.linkage.features import features, key_of
 from contactpoint.linkage.model import TrainedModel
 
+MISSING = "missing on one side"
 INDEX_SIDE = "index"
 FEED_SIDE = "feed"
 
@@ -70,7 +71,7 @@ def _level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
         count = len(levels)
         labels[comparison["output_column_name"]] = {
             count - 1 - i: level.get("label_for_charts", "") for i, level in enumerate(levels)
-        } | {-1: "missing on one side"}
+        } | {-1: MISSING}
     return labels
 
 

@@ -148,3 +148,18 @@ def test_a_clear_link_to_an_ordinary_record_wins_over_a_weak_shielded_lookalike(
 
     assert decision.outcome is Outcome.LINKED
     assert not decision.private
+
+
+def test_twins_are_recognised_when_one_row_lacks_the_postcode_or_misspells_the_surname() -> None:
+    for changes in (
+        {"postcode": "missing on one side"},
+        {"postcode": "Exact match on sector"},
+        {"family_name": "Jaro-Winkler distance of family_name >= 0.92"},
+    ):
+        levels = {
+            **SAME_HOUSEHOLD_BIRTH,
+            **changes,
+            "given_name": "Jaro-Winkler distance of given_name >= 0.8",
+        }
+
+        assert twin_check(_pair(20.0, **levels)) is TwinCheck.REVIEW
