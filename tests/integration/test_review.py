@@ -6,11 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from contactpoint.app.children import register_children
 from contactpoint.app.feeds import Linker, ingest_feed
 from contactpoint.app.review import ReviewAction, decide_review, list_reviews
 from contactpoint.app.services import Services
+from contactpoint.cli.main import app
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
@@ -122,3 +124,31 @@ def test_a_rejected_item_changes_no_record(
         assert uow.children.count() == 1
         assert uow.children.get(child.cp_id).version == 1
         assert uow.feeds.outcome_counts().get("rejected") == 1
+
+
+def test_the_review_and_feeds_commands_show_ids_codes_and_levels_but_no_personal_values(
+    services: Services, linker: Linker, settings: Settings, factory: ChildFactory, tmp_path: Path
+) -> None:
+    child = _store(services, factory.child(la_code="201"))
+    _hold_one(services, linker, child, tmp_path)
+    runner = CliRunner()
+    environment = {"CONTACTPOINT_DATABASE_URL": settings.resolved_database_url(), "COLUMNS": "200"}
+    base = ["--data-dir", str(settings.home)]
+
+    listed = runner.invoke(app, [*base, "review", "list", "--la", "201"], env=environment)
+    links = tmp_path / "links.csv"
+    exported = runner.invoke(
+        app,
+        [*base, "feeds", "export-links", "--source", "child_benefit", "--out", str(links)],
+        env=environment,
+    )
+
+    assert listed.exit_code == 0, listed.output
+    assert "possible_twin" in listed.output
+    assert "Exact match on dob" in listed.output
+    assert child.names.current.family not in listed.output
+    assert child.cp_id.value in listed.output
+    assert exported.exit_code == 0, exported.output
+    assert links.read_text(encoding="utf-8").splitlines() == [
+        "row_key,contactpoint_id"
+    ]  # held rows have no ID
