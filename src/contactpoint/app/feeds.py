@@ -82,6 +82,12 @@ class _Item:
     rejected: Rejected | None
     content_hash: str | None
 
+    @property
+    def identity(self) -> tuple[str, str] | None:
+        """(row key, content hash), the ledger's key, or None for a reject without a readable key."""
+        key = self.row.row_key if self.row is not None else self.rejected.row_key if self.rejected else None
+        return (key, self.content_hash) if key is not None and self.content_hash is not None else None
+
 
 @dataclass
 class Linker:
@@ -174,37 +180,26 @@ class _BatchRun:
     def run(self, batch: list[_Item]) -> None:
         report, source = self._report, self._report.source
         report.read += len(batch)
-        keyed = [
-            (item.row.row_key if item.row else item.rejected.row_key, item.content_hash)  # type: ignore[union-attr]  # one of the two is set
-            for item in batch
-            if item.content_hash is not None
-        ]
-        known = self._uow.feeds.known(source, [(k, h) for k, h in keyed if k is not None and h is not None])
+        known = self._uow.feeds.known(source, [i for i in (item.identity for item in batch) if i is not None])
         seen: set[tuple[str, str]] = set()
         rows: list[FeedRow] = []
         for item in batch:
             if item.rejected is not None:
                 report.rejects.append(item.rejected)
-                key = item.rejected.row_key
-                if key is None or item.content_hash is None:
-                    report.rejected += 1
-                    continue
-                if (key, item.content_hash) in known or (key, item.content_hash) in seen:
-                    report.skipped += 1
-                    continue
-                seen.add((key, item.content_hash))
+            identity = item.identity
+            if identity is None:  # a reject without a key cannot be recorded; it is reported each run
                 report.rejected += 1
-                self._ledger.append(
-                    LedgerEntry(source, key, item.content_hash, Outcome.REJECTED, item.rejected.field, None)
-                )
                 continue
-            row = item.row
-            assert row is not None  # noqa: S101  # an item is a row or a reject
-            if (row.row_key, row.content_hash) in known or (row.row_key, row.content_hash) in seen:
+            if identity in known or identity in seen:
                 report.skipped += 1
                 continue
-            seen.add((row.row_key, row.content_hash))
-            rows.append(row)
+            seen.add(identity)
+            if item.row is None:
+                report.rejected += 1
+                field = item.rejected.field if item.rejected else "row"
+                self._ledger.append(LedgerEntry(source, *identity, Outcome.REJECTED, field, None))
+                continue
+            rows.append(item.row)
         if rows:
             self._match_and_apply(rows)
         self._uow.feeds.hold(self._reviews)
