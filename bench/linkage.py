@@ -86,9 +86,9 @@ def evaluate(truth: Truth, links: dict[tuple[str, str], str]) -> dict[str, float
     predicted = sum(comb(sum(counts.values()), 2) for counts in cluster_entities.values())
     actual = sum(comb(n, 2) for n in entity_rows.values())
     twin_of = {person: group for group in truth.twins() for person in group}
-    twins_merged = sum(
-        1
-        for counts in cluster_entities.values()
+    merged_twins = [
+        cp_id
+        for cp_id, counts in cluster_entities.items()
         if len({e[0] for e in counts}) > 1
         and any(
             twin_of.get(a) is not None and twin_of.get(a) == twin_of.get(b)
@@ -96,7 +96,11 @@ def evaluate(truth: Truth, links: dict[tuple[str, str], str]) -> dict[str, float
             for b in {e[0] for e in counts}
             if a != b
         )
-    )
+    ]
+    for cp_id in merged_twins[:3]:  # synthetic data: the row keys and error labels explain the merge
+        rows = [truth.row(key) for (_s, key), record in links.items() if record == cp_id]
+        print("twins merged in", cp_id, [(r.row_key, r.person_id, r.errors) for r in rows])
+    twins_merged = len(merged_twins)
     records_per_entity: Counter[tuple[str, str]] = Counter()
     for counts in cluster_entities.values():
         for entity in counts:
