@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dataclasses import replace
 
-from contactpoint.app.feeds import Linker, RunReport, build_linker, ingest_feed
+from contactpoint.app.feeds import DEFAULT_BATCH, Linker, RunReport, build_linker, ingest_feed
 from contactpoint.app.initialise import initialise_store
 from contactpoint.app.services import Services, build_services
 from contactpoint.domain.clock import SystemClock
@@ -123,7 +123,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--generations", type=int, default=3, help="Delta generations after the extract.")
     parser.add_argument("--upper", type=float, default=None, help="Upper threshold (default: Settings).")
     parser.add_argument("--lower", type=float, default=None, help="Lower threshold (default: Settings).")
-    parser.add_argument("--batch-size", type=int, default=2_000)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     return parser.parse_args()
 
 

@@ -44,7 +44,7 @@ from contactpoint.store.feed_repository import LedgerEntry, NewReview, Provenanc
 from contactpoint.store.repository import StoredChild
 from contactpoint.store.unit_of_work import UnitOfWork
 
-DEFAULT_BATCH = 2_000
+DEFAULT_BATCH = 10_000  # 1.5x the throughput of 2,000 (per-call cost of Splink and SQL), +100 MiB
 _PROBE_ID = ContactPointId.generate()  # stands in for the ID a feed row does not have, to derive its terms
 
 
