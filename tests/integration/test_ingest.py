@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from contactpoint.app.children import register_children
 from contactpoint.app.feeds import Linker, ingest_feed
+from contactpoint.app.keys import rotate_keys
 from contactpoint.app.services import Services
 from contactpoint.cli.main import app
 from contactpoint.domain.identifiers import ContactPointId
@@ -229,3 +230,17 @@ def test_rejects_are_reported_by_line_and_reason_without_row_values(
     assert all(row["reason"] for row in reported)
     text_of_report = rejects.read_text(encoding="utf-8")
     assert not any(surname in text_of_report for surname in surnames if len(surname) > 3)
+
+
+def test_after_a_key_rotation_the_same_feed_still_changes_nothing(
+    services: Services, linker: Linker, synthetic: Path
+) -> None:
+    first = ingest_feed(services, _feed(synthetic, "child_benefit"), "child_benefit", linker)
+    rotate_keys(services)
+    before = _versions(services)
+
+    second = ingest_feed(services, _feed(synthetic, "child_benefit"), "child_benefit", linker)
+
+    assert sum(second.outcomes.values()) == 0
+    assert second.skipped == first.read - sum(1 for reject in first.rejects if reject.row_key is None)
+    assert _versions(services) == before

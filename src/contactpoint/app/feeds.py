@@ -24,6 +24,7 @@ from contactpoint.ingest.codec import encode_row
 from contactpoint.ingest.feed_row import FeedRow, Rejected
 from contactpoint.ingest.mapping import SourceMapping, load_mapping
 from contactpoint.ingest.readers import RawRow, read_feed
+from contactpoint.ingest.row_hash import RowHasher
 from contactpoint.ingest.survivorship import apply_row, new_record
 from contactpoint.linkage.blocking import IndexKind, blocking_terms
 from contactpoint.linkage.decisions import (
@@ -80,13 +81,21 @@ class _Item:
 
     row: FeedRow | None
     rejected: Rejected | None
-    content_hash: str | None
+    hashes: tuple[str, ...]  # the current content hash first, then those under older key versions
+
+    @property
+    def key(self) -> str | None:
+        """The row key, if the row had a readable one."""
+        return self.row.row_key if self.row is not None else self.rejected.row_key if self.rejected else None
 
     @property
     def identity(self) -> tuple[str, str] | None:
-        """(row key, content hash), the ledger's key, or None for a reject without a readable key."""
-        key = self.row.row_key if self.row is not None else self.rejected.row_key if self.rejected else None
-        return (key, self.content_hash) if key is not None and self.content_hash is not None else None
+        """(row key, current content hash), the ledger's key; None for a reject without a readable key."""
+        return (self.key, self.hashes[0]) if self.key is not None and self.hashes else None
+
+    def variants(self) -> list[tuple[str, str]]:
+        """The identity under every held key version (a row recorded before a rotation still counts)."""
+        return [(self.key, h) for h in self.hashes] if self.key is not None else []
 
 
 @dataclass
@@ -108,17 +117,17 @@ def build_linker(services: Services) -> Linker:
     )
 
 
-def _items(mapping: SourceMapping, path: Path) -> Iterator[_Item]:
+def _items(mapping: SourceMapping, path: Path, hasher: RowHasher) -> Iterator[_Item]:
     for item in read_feed(path):
         if not isinstance(item, RawRow):
-            yield _Item(None, Rejected(item.line, None, "row", item.reason), None)
+            yield _Item(None, Rejected(item.line, None, "row", item.reason), ())
             continue
-        key = mapping.row_key(item.values)
+        hashes = hasher.all(mapping.canonical(item.values))
         try:
-            yield _Item(mapping.map_row(item.values, item.line), None, mapping.content_hash(item.values))
+            yield _Item(mapping.map_row(item.values, item.line, hashes[0]), None, hashes)
         except ValidationError as error:
-            content_hash = mapping.content_hash(item.values) if key else None
-            yield _Item(None, Rejected(item.line, key, error.field, error.rule), content_hash)
+            rejected = Rejected(item.line, mapping.row_key(item.values), error.field, error.rule)
+            yield _Item(None, rejected, hashes)
 
 
 def _batches(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
@@ -148,7 +157,8 @@ def ingest_feed(
     with services.unit_of_work() as uow:
         report.run_id = uow.feeds.start_run(source)
         uow.commit()
-    for batch in _batches(_items(mapping, path), batch_size):
+    hasher = RowHasher(services.keyring)
+    for batch in _batches(_items(mapping, path, hasher), batch_size):
         with services.unit_of_work() as uow:
             _BatchRun(uow, linker, report, services.clock.now().date()).run(batch)
             uow.commit()
@@ -180,7 +190,7 @@ class _BatchRun:
     def run(self, batch: list[_Item]) -> None:
         report, source = self._report, self._report.source
         report.read += len(batch)
-        known = self._uow.feeds.known(source, [i for i in (item.identity for item in batch) if i is not None])
+        known = self._uow.feeds.known(source, [variant for item in batch for variant in item.variants()])
         seen: set[tuple[str, str]] = set()
         rows: list[FeedRow] = []
         for item in batch:
@@ -190,7 +200,7 @@ class _BatchRun:
             if identity is None:  # a reject without a key cannot be recorded; it is reported each run
                 report.rejected += 1
                 continue
-            if identity in known or identity in seen:
+            if identity in seen or any(variant in known for variant in item.variants()):
                 report.skipped += 1
                 continue
             seen.add(identity)

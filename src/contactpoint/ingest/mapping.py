@@ -10,7 +10,6 @@ Every failure raises `ValidationError(field, rule)` naming the field, never the 
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
@@ -164,22 +163,16 @@ class SourceMapping:
         key = values.get(self.key)
         return key.strip() if key and key.strip() else None
 
-    def content_hash(self, values: Values) -> str:
-        """A digest of the row as sent, so an identical row is recognised when a feed is sent again.
-
-        It is stored beside the row key; SHA-256 over all columns of a row is not reversible in
-        practice, and nothing but the ledger compares it.
-        """
-        digest = hashlib.sha256()
+    @staticmethod
+    def canonical(values: Values) -> bytes:
+        """The row's columns and values in one unambiguous byte string, for the keyed content hash."""
+        parts: list[bytes] = []
         for column in sorted(values):
             value = values[column]
-            digest.update(column.encode())
-            digest.update(b"\x1f")
-            digest.update(b"\x00" if value is None else value.encode())
-            digest.update(b"\x1e")
-        return digest.hexdigest()
+            parts.extend((column.encode(), b"\x1f", b"\x00" if value is None else value.encode(), b"\x1e"))
+        return b"".join(parts)
 
-    def map_row(self, values: Values, line: int) -> FeedRow:
+    def map_row(self, values: Values, line: int, content_hash: str = "") -> FeedRow:
         """Validate one row into a FeedRow; raises ValidationError naming the first bad field."""
         key = self.row_key(values)
         if key is None:
@@ -207,7 +200,7 @@ class SourceMapping:
             source=self.source,
             row_key=key,
             line=line,
-            content_hash=self.content_hash(values),
+            content_hash=content_hash,
             change=self._change(values),
             names=ChildNames(current, known_as=known_as),
             date_of_birth=born,
