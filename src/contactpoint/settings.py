@@ -30,6 +30,17 @@ class Settings(BaseSettings):
         default=11_000_000, ge=1, description="Children the index is sized for (sets blind index truncation)."
     )
 
+    link_upper_weight: float = Field(
+        default=10.0, description="Feed linkage: a match weight at or above this links the row to the record."
+    )
+    link_lower_weight: float = Field(
+        default=2.0, description="Feed linkage: below this the row is a new child; in between it is reviewed."
+    )
+    linkage_model_dir: Path | None = Field(
+        default=None,
+        description="Folder of a trained Splink model; default: the model shipped in the package.",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite store."""
         return self.database_url or f"sqlite:///{(self.home / 'contactpoint.db').resolve()}"

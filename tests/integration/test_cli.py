@@ -99,10 +99,16 @@ def test_db_upgrade_is_idempotent(home):
     assert migrate.head_revision() in result.output
 
 
-def test_demo_loads_a_synthetic_population_once(home):
-    result = invoke(home, "demo", "--children", "300", "--seed", "5")
+def test_demo_ingests_a_synthetic_populations_feeds_once(home):
+    result = invoke(home, "demo", "--children", "300", "--seed", "5", "--no-serve")
     assert result.exit_code == 0, result.output
+    assert "Feeds ingested" in result.output
     assert "Demo store ready" in result.output
-    assert "300" in invoke(home, "stats").output
-    again = invoke(home, "demo", "--children", "300", "--seed", "5")
-    assert "already holds 300 children; nothing loaded" in again.output
+    services = build_services(Settings(home=home))
+    with services.unit_of_work() as uow:
+        stored = uow.children.count()
+        assert uow.feeds.outcome_counts()["linked"] > 300  # later feeds found the children the first made
+    services.close()
+    assert 285 <= stored <= 315  # one record per child, give or take the rows held for review
+    again = invoke(home, "demo", "--children", "300", "--seed", "5", "--no-serve")
+    assert f"already holds {stored} children; nothing loaded" in again.output

@@ -4,12 +4,15 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from contactpoint.app.retention import run_retention
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.records import RetentionExtension
 from contactpoint.domain.vocabulary import ExtensionBasis, RecordStatus
 from contactpoint.linkage.blocking import IndexKind, blocking_terms
+from contactpoint.store.feed_models import Merge
+from contactpoint.store.feed_repository import Provenance
 
 JUST_UNDER_18 = date(2008, 12, 1)
 
@@ -142,3 +145,21 @@ def test_a_purged_record_leaves_its_id_issued_and_no_index_entry(services, cohor
         for term in blocking_terms(record):
             assert record.cp_id not in uow.children.candidates(term.kind, [term.term], for_search=False)
         assert uow.children.counts_by_key_version() == {1: len(cohort) - 2}
+
+
+def test_a_purge_takes_the_childs_provenance_and_merge_snapshots_with_it(services, cohort):
+    record, other = cohort["turns_18"], cohort["young"]
+    with services.unit_of_work() as uow:
+        uow.feeds.set_provenance(
+            {record.cp_id.value: [Provenance("name", "child_benefit", "CB1", date(2020, 1, 1))]}
+        )
+        uow.feeds.add_merge(record.cp_id.value, other.cp_id.value, [], b"both records as they were")
+        uow.feeds.add_merge(other.cp_id.value, "100000000009", [], b"an unrelated merge")
+        uow.commit()
+    on(services, date(2026, 12, 1))
+    on(services, date(2032, 12, 1))
+    with services.unit_of_work() as uow:
+        assert uow.feeds.provenance([record.cp_id.value]) == {}
+    with services.engine.connect() as connection:
+        merges = connection.execute(select(Merge.survivor_cp_id, Merge.absorbed_cp_id)).all()
+    assert [tuple(m) for m in merges] == [(other.cp_id.value, "100000000009")]

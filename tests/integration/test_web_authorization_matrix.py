@@ -80,6 +80,10 @@ OPERATOR_COMMANDS = {
     "init", "db upgrade", "stats", "keys status", "keys rotate", "keys retire", "demo", "serve",
     "users create-admin", "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources",
+    "ingest", "feeds export-links", "linkage train", "linkage relink",
+    # The review queue belongs to LA data administrators; until its API and screens exist (issue 6)
+    # it is worked from the operator's command line.
+    "review list", "review link", "review new", "review reject", "review merge", "review unmerge",
 }  # fmt: skip
 
 

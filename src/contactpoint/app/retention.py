@@ -83,6 +83,7 @@ def run_retention(
                     continue
                 if decision.step is RetentionStep.PURGE:
                     uow.children.purge(stored.record.cp_id)
+                    uow.feeds.forget_child(stored.record.cp_id.value)
                 else:
                     assert decision.reason is not None  # noqa: S101  # every archive step has a reason
                     archived = archive(stored.record, decision.reason, report.on)

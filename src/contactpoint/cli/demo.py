@@ -1,5 +1,5 @@
-"""`contactpoint demo`: a store with keys, a synthetic population, demo accounts of every role, and
-the web UI served on 127.0.0.1."""
+"""`contactpoint demo`: a store with keys, a synthetic population's feeds ingested, demo accounts of
+every role, and the web UI served on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -9,18 +9,19 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from contactpoint.app.children import index_statistics, register_children
+from contactpoint.app.children import index_statistics
 from contactpoint.app.demo_accounts import provision_demo_accounts
+from contactpoint.app.demo_data import load_demo_feeds
 from contactpoint.app.initialise import initialise_store
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.ingest import feed_reports_table
 from contactpoint.cli.progress import progress_bar
 from contactpoint.cli.serve import LOCALHOST, run_server
 from contactpoint.domain.clock import SystemClock
 from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import RecordStatus
-from contactpoint.synth.population import iter_children
-from contactpoint.synth.records import synthetic_records, to_child_record
+from contactpoint.synth.records import synthetic_records
 
 console = Console(soft_wrap=True)  # credentials and commands must print whole, never wrapped
 
@@ -65,14 +66,21 @@ def demo(
         if already:
             console.print(f"The store in {report.home} already holds {already} children; nothing loaded.")
         else:
-            with progress_bar("Loading synthetic children", console) as progress:
-                task = progress.add_task("load", total=children)
-                register_children(
+            feeds_at = settings.home / "synthetic"
+            with progress_bar("Ingesting synthetic feeds", console) as progress:
+                task = progress.add_task("ingest", total=None)
+                loaded = load_demo_feeds(
                     services,
-                    iter_children(children, seed),
-                    to_child_record,
+                    feeds_at,
+                    children,
+                    seed,
+                    on_feed=lambda source, _path: progress.update(task, description=source),
                     on_batch=lambda n: progress.advance(task, n),
                 )
+            console.print(feed_reports_table(loaded.reports))
+            console.print(
+                f"Shielded {loaded.shielded} records, as their LAs would. Feeds and ground truth: {feeds_at}"
+            )
         counts = index_statistics(services)
         by_la: dict[str, int] = {}
         for count in counts:

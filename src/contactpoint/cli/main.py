@@ -17,7 +17,11 @@ from contactpoint.cli import users as users_commands
 from contactpoint.cli.context import CliState, state
 from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.feeds import feeds_app
+from contactpoint.cli.ingest import ingest
+from contactpoint.cli.linkage import linkage_app
 from contactpoint.cli.retention import retention_app
+from contactpoint.cli.review import review_app
 from contactpoint.cli.serve import serve
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
@@ -37,6 +41,11 @@ app.command()(demo)
 app.add_typer(users_commands.users_app, name="users")
 app.add_typer(audit_commands.audit_app, name="audit")
 app.command()(serve)
+# Feeds in (issue 4)
+app.command()(ingest)
+app.add_typer(linkage_app, name="linkage")
+app.add_typer(review_app, name="review")
+app.add_typer(feeds_app, name="feeds")
 console = Console()
 
 

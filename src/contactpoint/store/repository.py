@@ -206,6 +206,52 @@ class ChildRepository:
         self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, self._index_rows(record))
         return new_version
 
+    def replace_many(self, records: Sequence[tuple[ChildRecord, int]]) -> None:
+        """Write new versions of several records in bulk (feed batches); each (record, version read).
+
+        Raises ConcurrentUpdate, leaving the transaction to roll back, if any record changed since read.
+        """
+        if not records:
+            return
+        connection = self._session.connection()
+        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        now = self._timestamp(_CHILDREN, "updated_at")
+        children: list[tuple[object, ...]] = []
+        keys: list[tuple[object, ...]] = []
+        index: list[tuple[int, int, str, bool]] = []
+        for record, version in records:
+            sealed = self._seal(record, version + 1)
+            cp_id = record.cp_id.value
+            children.append(
+                (record.status.value, record.la_code, version + 1, sealed.payload, now, cp_id, version)
+            )
+            keys.append((sealed.key_version, sealed.wrapped_key, cp_id))
+            index.extend(self._index_rows(record))
+        statement = (
+            f"UPDATE {_CHILDREN.name} SET status = {marker}, la_code = {marker}, record_version = {marker}, "  # noqa: S608  # names from our own models
+            f"payload = {marker}, updated_at = {marker} WHERE cp_id = {marker} AND record_version = {marker}"
+        )
+        for row in children:  # one statement per row: executemany's rowcount is not portable
+            if connection.exec_driver_sql(statement, row).rowcount != 1:
+                raise ConcurrentUpdate("the record changed since it was read")
+        connection.exec_driver_sql(
+            f"UPDATE {_RECORD_KEYS.name} SET key_version = {marker}, wrapped_key = {marker} "  # noqa: S608  # names from our own models
+            f"WHERE cp_id = {marker}",
+            keys,
+        )
+        ids = [record.cp_id.value for record, _ in records]
+        for chunk in _chunks(ids):
+            self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id.in_(chunk)))
+        self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, index)
+
+    def remove(self, cp_id: ContactPointId) -> None:
+        """Delete a record, its key and its index entries; its ID stays issued (a merge absorbed it)."""
+        self._delete(cp_id)
+
+    def restore(self, record: ChildRecord) -> None:
+        """Put back a record removed by a merge, under its own (already issued) ID."""
+        self.add_many([record])
+
     # Reading -------------------------------------------------------------------------------------
 
     def _open(self, row: _StoredRow) -> StoredChild:
@@ -235,6 +281,16 @@ class ChildRepository:
             query = query.where(ChildRow.cp_id > after.value)
         rows = self._session.execute(query.order_by(ChildRow.cp_id).limit(limit))
         return [self._open(row) for row in rows]
+
+    def get_many(self, cp_ids: Iterable[ContactPointId]) -> dict[ContactPointId, StoredChild]:
+        """Decrypt several records in a few queries (linkage candidates); missing IDs are left out."""
+        wanted = sorted({i.value for i in cp_ids})
+        found: dict[ContactPointId, StoredChild] = {}
+        for chunk in _chunks(wanted):
+            for row in self._session.execute(_STORED.where(ChildRow.cp_id.in_(chunk))):
+                stored = self._open(row)
+                found[stored.record.cp_id] = stored
+        return found
 
     def candidates(self, kind: IndexKind, terms: Iterable[str], *, for_search: bool) -> set[ContactPointId]:
         """IDs whose index entries match any of `terms`. For search, only searchable entries count."""
@@ -289,11 +345,21 @@ class ChildRepository:
 
         The ID stays in issued_ids so it is never issued again.
         """
+        if not self._delete(cp_id):
+            raise NotFound("no such record")
+
+    def _delete(self, cp_id: ContactPointId) -> int:
         self._session.execute(delete(RecordKey).where(RecordKey.cp_id == cp_id.value))
         self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id == cp_id.value))
         deleted = self._session.execute(delete(ChildRow).where(ChildRow.cp_id == cp_id.value))
-        if deleted.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of a DELETE has rowcount
-            raise NotFound("no such record")
+        return int(deleted.rowcount)  # type: ignore[attr-defined]  # CursorResult of a DELETE has rowcount
+
+    def ids_after(self, after: str, limit: int) -> list[ContactPointId]:
+        """A page of record IDs in ID order, after `after` ("" for the first page)."""
+        ids = self._session.scalars(
+            select(ChildRow.cp_id).where(ChildRow.cp_id > after).order_by(ChildRow.cp_id).limit(limit)
+        )
+        return [ContactPointId(i) for i in ids]
 
     def reseal(self, cp_id: ContactPointId) -> None:
         """Re-encrypt and re-index a record under the current key version, keeping its version number."""

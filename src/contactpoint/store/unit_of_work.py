@@ -14,6 +14,7 @@ from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
 from contactpoint.store.audit_repository import AuditRepository
+from contactpoint.store.feed_repository import FeedRepository
 from contactpoint.store.repository import ChildRepository
 from contactpoint.store.shielding_repository import ContactRequestRepository, ShieldingRepository
 
@@ -28,6 +29,7 @@ class UnitOfWork:
     audit: AuditRepository
     shielding: ShieldingRepository
     contact_requests: ContactRequestRepository
+    feeds: FeedRepository
 
     def __init__(
         self,
@@ -53,6 +55,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self._session, self._hold_write_lock)
         self.shielding = ShieldingRepository(self._session)
         self.contact_requests = ContactRequestRepository(self._session)
+        self.feeds = FeedRepository(self._session, self._cipher, self._clock)
         return self
 
     def _hold_write_lock(self) -> None:

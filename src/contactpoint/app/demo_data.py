@@ -1,0 +1,89 @@
+"""The demo's children: a synthetic population's source feeds taken in through the real pipeline.
+
+The demo shows what the system does with feeds (matching, review, rejects), so it ingests them
+rather than loading records directly. Shielding is an LA's decision no feed carries; the demo (and
+the linkage benchmark) stand in for it by shielding the records of children the synthetic truth
+says are shielded, once the extracts are in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from contactpoint.app.feeds import RunReport, build_linker, ingest_feed
+from contactpoint.app.services import Services
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.vocabulary import RecordStatus
+from contactpoint.synth.feeds import generate
+from contactpoint.synth.truth import Truth
+
+# National sources first, so local ones mostly link to records that already exist.
+FEED_ORDER = (
+    "nhs_registrations",
+    "child_benefit",
+    "school_census",
+    "la_social_care",
+    "community_health",
+    "youth_offending",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLoad:
+    """What loading the demo's feeds did."""
+
+    reports: list[RunReport]
+    shielded: int
+
+
+def feed_links(services: Services, sources: tuple[str, ...] = FEED_ORDER) -> dict[tuple[str, str], str]:
+    """Every (source, row key) the ledger has linked, with its ContactPoint ID."""
+    links: dict[tuple[str, str], str] = {}
+    with services.unit_of_work() as uow:
+        for source in sources:
+            for row_key, cp_id in uow.feeds.links(source):
+                links[(source, row_key)] = cp_id
+    return links
+
+
+def shield_as_the_las_would(services: Services, truth: Truth) -> set[str]:
+    """Shield the records of children the truth says are shielded (standing in for the LA's decision)."""
+    shielded_people = {p.person_id for p in truth.shielded()}
+    targets = {
+        cp_id
+        for (_s, key), cp_id in feed_links(services).items()
+        if truth.row(key).person_id in shielded_people
+    }
+    with services.unit_of_work() as uow:
+        for cp_id in sorted(targets):
+            stored = uow.children.get(ContactPointId(cp_id))
+            if stored.record.status is RecordStatus.ACTIVE:
+                uow.children.replace(replace(stored.record, status=RecordStatus.SHIELDED), stored.version)
+        uow.commit()
+    return targets
+
+
+def load_demo_feeds(
+    services: Services,
+    folder: Path,
+    children: int,
+    seed: int,
+    *,
+    on_feed: Callable[[str, Path], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> DemoLoad:
+    """Generate the population's initial extracts under `folder`, ingest each, then shield."""
+    generate(folder, children, seed, generations=0, formats=("csv",))
+    truth = Truth.load(folder)
+    linker = build_linker(services)
+    reports = []
+    for source in FEED_ORDER:
+        path = truth.feed_path(source, 0, "csv")
+        if not path.is_file():
+            continue
+        if on_feed is not None:
+            on_feed(source, path)
+        reports.append(ingest_feed(services, path, source, linker, on_batch=on_batch))
+    return DemoLoad(reports, len(shield_as_the_las_would(services, truth)))

@@ -1,0 +1,130 @@
+"""`contactpoint ingest FILE --source NAME`: take a feed file into the index, with progress and a report."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, build_linker, ingest_feed
+from contactpoint.cli.context import state
+from contactpoint.cli.errors import handles_errors
+from contactpoint.cli.progress import progress_bar
+from contactpoint.ingest.feed_row import Rejected
+from contactpoint.ingest.mapping import SourceMapping, load_mapping
+
+console = Console()
+
+
+def _row_count(path: Path) -> int | None:
+    """Data rows in a line-based file (for the progress bar's total); None for a FHIR Bundle."""
+    if path.suffix.lower() == ".json":
+        return None
+    with path.open("rb") as handle:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return max(0, lines - 1) if path.suffix.lower() == ".csv" else lines
+
+
+def write_rejects(path: Path, rejects: list[Rejected]) -> None:
+    """The rejects report: line, row key, field and rule; never a row's values."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("line", "row_key", "field", "reason"))
+        for reject in sorted(rejects, key=lambda r: r.line):
+            writer.writerow((reject.line, reject.row_key or "", reject.field, reject.reason))
+
+
+def feed_reports_table(reports: list[RunReport]) -> Table:
+    """Several runs side by side: a row per feed with its counts."""
+    table = Table(title="Feeds ingested")
+    for column in ("source", "read", "rejected", "linked", "new", "review", "held privately"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for report in reports:
+        outcomes = report.outcomes
+        table.add_row(
+            report.source,
+            str(report.read),
+            str(report.rejected),
+            str(outcomes.get("linked", 0)),
+            str(outcomes.get("new", 0)),
+            str(outcomes.get("review", 0)),
+            str(report.private_holds),
+        )
+    return table
+
+
+def report_table(report: RunReport) -> Table:
+    """The run report as a table of counts by outcome and reason."""
+    table = Table(title=f"Feed run {report.run_id}: {report.source}")
+    table.add_column("measure", style="bold")
+    table.add_column("rows", justify="right")
+    table.add_row("read", str(report.read))
+    table.add_row("already recorded (skipped)", str(report.skipped))
+    table.add_row("rejected", str(report.rejected))
+    for outcome in ("linked", "new", "review"):
+        table.add_row(outcome, str(report.outcomes.get(outcome, 0)))
+    table.add_row("  of which held privately (shielded/sealed)", str(report.private_holds))
+    for reason, count in sorted(report.reasons.items()):
+        table.add_row(f"  reason: {reason}", str(count))
+    rejects_by_field: dict[str, int] = {}
+    for reject in report.rejects:
+        rejects_by_field[reject.field] = rejects_by_field.get(reject.field, 0) + 1
+    for field, count in sorted(rejects_by_field.items()):
+        table.add_row(f"  rejected: {field}", str(count))
+    return table
+
+
+@handles_errors
+def ingest(
+    ctx: typer.Context,
+    *,
+    feed: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .jsonl or .json (FHIR Bundle) file.")
+    ],
+    source: Annotated[str, typer.Option("--source", help="The source's name; picks its mapping file.")],
+    mapping_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping", exists=True, dir_okay=False, help="A mapping TOML instead of the shipped one."
+        ),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option("--rejects", dir_okay=False, help="Where to write the rejects report (CSV)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Rows per transaction.")
+    ] = DEFAULT_BATCH,
+) -> None:
+    """Read, validate, match and apply a feed. Safe to re-run: rows already taken are skipped."""
+    mapping = (
+        SourceMapping.from_toml(mapping_file.read_text(encoding="utf-8"))
+        if mapping_file
+        else load_mapping(source)
+    )
+    if mapping.source != source:
+        raise typer.BadParameter("the mapping file is for another source", param_hint="--mapping")
+    services = state(ctx).services()
+    try:
+        linker = build_linker(services)
+        with progress_bar(f"Ingesting {source}", console) as progress:
+            task = progress.add_task("rows", total=_row_count(feed))
+            report = ingest_feed(
+                services,
+                feed,
+                source,
+                linker,
+                batch_size=batch_size,
+                mapping=mapping,
+                on_batch=lambda n: progress.advance(task, n),
+            )
+    finally:
+        services.close()
+    console.print(report_table(report))
+    if rejects is not None:
+        write_rejects(rejects, report.rejects)
+        console.print(f"Rejects report: [bold]{rejects}[/] ({len(report.rejects)} rows)")

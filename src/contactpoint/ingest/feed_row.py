@@ -1,0 +1,59 @@
+"""A feed row once mapped and validated: what a source says about one child, not yet linked to anyone.
+
+It holds the same validated value objects as a `ChildRecord` (so a malformed value is rejected at the
+edge), but no ContactPoint ID, status or LA of its own: linkage decides which record it is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from contactpoint.domain.records import (
+    Carer,
+    ChildNames,
+    Involvement,
+    SourceIdentifier,
+    Whereabouts,
+)
+from contactpoint.domain.vocabulary import Gender
+
+
+class ChangeKind(StrEnum):
+    """What the row tells the index, in the source's own change vocabulary mapped to four kinds."""
+
+    EXTRACT = "extract"
+    NEW = "new"
+    AMEND = "amend"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """One validated row of one source's feed."""
+
+    source: str
+    row_key: str
+    line: int
+    content_hash: str
+    change: ChangeKind
+    names: ChildNames
+    date_of_birth: date
+    gender: Gender
+    whereabouts: Whereabouts | None  # None when the row says nothing about where the child lives
+    la_code: str | None  # the LA the source names, or the one its postcode lies in
+    carers: tuple[Carer, ...] = ()
+    involvements: tuple[Involvement, ...] = ()
+    identifiers: tuple[SourceIdentifier, ...] = ()
+    as_of: date | None = None  # the source's effective date for the row, for survivorship by recency
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A row that could not be used: where it was, its key if one was readable, and why (no values)."""
+
+    line: int
+    row_key: str | None
+    field: str
+    reason: str

@@ -1,0 +1,418 @@
+"""Declarative source mappings: a TOML file per source says which column holds which field and how.
+
+A new source needs a mapping file, not code. The transforms are the few that real feeds need: a
+date format, given names split across one or several columns, a full name in one column, address
+lines in columns or one comma-joined column, code tables for gender, change, service and consent,
+and templates for organisation names a feed does not carry.
+
+Every failure raises `ValidationError(field, rule)` naming the field, never the value.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping as MappingType
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from contactpoint.domain.errors import ValidationError
+from contactpoint.domain.postcodes import Postcode
+from contactpoint.domain.records import (
+    Carer,
+    ChildNames,
+    ContactDetails,
+    Involvement,
+    Organisation,
+    PersonName,
+    PostalAddress,
+    SourceIdentifier,
+    Whereabouts,
+    check_la_code,
+    clean_text,
+)
+from contactpoint.domain.vocabulary import (
+    AddressState,
+    Gender,
+    IdentifierScheme,
+    Relationship,
+    SensitiveBasis,
+    ServiceType,
+)
+from contactpoint.ingest.feed_row import ChangeKind, FeedRow
+
+Values = MappingType[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class InvolvementMapping:
+    """How a row names the service working with the child."""
+
+    service: ServiceType | None
+    service_column: str | None
+    service_codes: dict[str, ServiceType]
+    organisation_code: str
+    organisation_name: str  # a column name, or a template with {column} fields
+    start: str
+    end: str | None
+    practitioner: str | None
+    phone: str | None
+    email: str | None
+    lead: str | None
+    caf: str | None
+    yes: frozenset[str]
+    basis_column: str | None
+    basis_codes: dict[str, SensitiveBasis]
+
+
+@dataclass(frozen=True, slots=True)
+class CarerMapping:
+    """How a row names the child's main carer."""
+
+    full_name: str | None
+    given: str | None
+    family: str | None
+    relationship: Relationship | None
+    relationship_column: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMapping:
+    """One source's feed layout: its key, columns, formats and code tables."""
+
+    source: str
+    key: str
+    date_format: str
+    change_column: str | None
+    change_codes: dict[str, ChangeKind]
+    as_of: str | None
+    given: tuple[str, ...]
+    family: str
+    known_as: str | None
+    date_of_birth: str
+    gender_column: str | None
+    gender_codes: dict[str, Gender]
+    address_lines: tuple[str, ...]
+    address_split: str | None
+    town: str | None
+    postcode: str | None
+    la_column: str | None
+    identifier_scheme: IdentifierScheme | None
+    identifier_column: str | None
+    involvement: InvolvementMapping | None
+    carer: CarerMapping | None
+    required: tuple[str, ...] = field(default=())
+
+    # Loading ----------------------------------------------------------------------------------
+
+    @classmethod
+    def from_toml(cls, text: str) -> SourceMapping:
+        """Parse and check a mapping; a bad mapping is a configuration error, raised at once."""
+        data = tomllib.loads(text)
+        try:
+            return cls._from_dict(data)
+        except (KeyError, ValueError) as error:
+            raise ValidationError("mapping", f"invalid mapping file: {error}") from error
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> SourceMapping:
+        name = data["name"]
+        address = data.get("address", {})
+        identifier = data.get("identifier")
+        involvement = data.get("involvement")
+        carer = data.get("carer")
+        change = data.get("change")
+        gender = data.get("gender")
+        lines = address.get("lines", [])
+        return cls(
+            source=data["source"],
+            key=data["key"],
+            date_format=data["date_format"],
+            change_column=change["column"] if change else None,
+            change_codes={
+                code: ChangeKind(kind)
+                for kind, codes in (change or {}).get("codes", {}).items()
+                for code in codes
+            },
+            as_of=data.get("as_of"),
+            given=tuple(name["given"] if isinstance(name["given"], list) else [name["given"]]),
+            family=name["family"],
+            known_as=name.get("known_as"),
+            date_of_birth=data["date_of_birth"],
+            gender_column=gender["column"] if gender else None,
+            gender_codes={code: Gender(value) for code, value in (gender or {}).get("codes", {}).items()},
+            address_lines=tuple(lines if isinstance(lines, list) else [lines]),
+            address_split=address.get("split"),
+            town=address.get("town"),
+            postcode=address.get("postcode"),
+            la_column=data.get("la"),
+            identifier_scheme=IdentifierScheme(identifier["scheme"]) if identifier else None,
+            identifier_column=identifier["column"] if identifier else None,
+            involvement=_involvement(involvement) if involvement else None,
+            carer=_carer(carer) if carer else None,
+            required=tuple(data.get("required", [])),
+        )
+
+    # Mapping a row ----------------------------------------------------------------------------
+
+    def row_key(self, values: Values) -> str | None:
+        """The row's key, or None when the row has none (it can then only be rejected)."""
+        key = values.get(self.key)
+        return key.strip() if key and key.strip() else None
+
+    @staticmethod
+    def canonical(values: Values) -> bytes:
+        """The row's columns and values in one unambiguous byte string, for the keyed content hash."""
+        parts: list[bytes] = []
+        for column in sorted(values):
+            value = values[column]
+            parts.extend((column.encode(), b"\x1f", b"\x00" if value is None else value.encode(), b"\x1e"))
+        return b"".join(parts)
+
+    def map_row(self, values: Values, line: int, content_hash: str = "") -> FeedRow:
+        """Validate one row into a FeedRow; raises ValidationError naming the first bad field."""
+        key = self.row_key(values)
+        if key is None:
+            raise ValidationError(self.key, "the row has no key")
+        for column in self.required:
+            if not _get(values, column):
+                raise ValidationError(column, "is required")
+        given = " ".join(part for part in (_get(values, c) for c in self.given) if part)
+        family = _get(values, self.family)
+        if not given:
+            raise ValidationError("given_name", "is required")
+        if not family:
+            raise ValidationError("family_name", "is required")
+        current = PersonName.of(given, family)
+        known_as: tuple[PersonName, ...] = ()
+        preferred = _get(values, self.known_as) if self.known_as else None
+        if preferred and clean_text(preferred) != current.given.split(" ", 1)[0]:
+            known_as = (PersonName.of(preferred, family),)
+        born = self._date(values, self.date_of_birth, "date_of_birth")
+        if born is None:
+            raise ValidationError("date_of_birth", "is required")
+        whereabouts = self._whereabouts(values)
+        la_code = _get(values, self.la_column) if self.la_column else None
+        return FeedRow(
+            source=self.source,
+            row_key=key,
+            line=line,
+            content_hash=content_hash,
+            change=self._change(values),
+            names=ChildNames(current, known_as=known_as),
+            date_of_birth=born,
+            gender=self._gender(values),
+            whereabouts=whereabouts,
+            la_code=check_la_code(la_code) if la_code else None,
+            carers=self._carers(values),
+            involvements=self._involvements(values),
+            identifiers=self._identifiers(values),
+            as_of=self._date(values, self.as_of, "as_of") if self.as_of else None,
+        )
+
+    def _date(self, values: Values, column: str | None, name: str) -> date | None:
+        text = _get(values, column) if column else None
+        if not text:
+            return None
+        try:
+            return datetime.strptime(text, self.date_format).date()  # noqa: DTZ007  # a calendar date, no zone
+        except ValueError as error:
+            raise ValidationError(name, f"must be a date written {self.date_format}") from error
+
+    def _change(self, values: Values) -> ChangeKind:
+        if self.change_column is None:
+            return ChangeKind.EXTRACT
+        code = _get(values, self.change_column)
+        if code is None or code not in self.change_codes:
+            raise ValidationError("change", "is not one of the source's change codes")
+        return self.change_codes[code]
+
+    def _gender(self, values: Values) -> Gender:
+        code = _get(values, self.gender_column) if self.gender_column else None
+        if code is None:
+            return Gender.NOT_SPECIFIED
+        if code not in self.gender_codes:
+            raise ValidationError("gender", "is not one of the source's gender codes")
+        return self.gender_codes[code]
+
+    def _whereabouts(self, values: Values) -> Whereabouts | None:
+        postcode_text = _get(values, self.postcode) if self.postcode else None
+        if self.address_split is not None and self.address_lines:
+            joined = _get(values, self.address_lines[0]) or ""
+            parts = [clean_text(p) for p in joined.split(self.address_split) if p.strip()]
+        else:
+            parts = [clean_text(p) for p in (_get(values, c) for c in self.address_lines) if p]
+        town = _get(values, self.town) if self.town else None
+        if self.address_split is not None and town is None and len(parts) > 1:
+            town = parts.pop()  # a joined address ends with its town
+        if postcode_text is None or not parts:
+            return None  # a partial address says nothing reliable about where the child lives
+        postcode = Postcode.parse(postcode_text)
+        if len(parts) > 4:
+            parts = [*parts[:3], ", ".join(parts[3:])]
+        address = PostalAddress(tuple(parts), postcode, clean_text(town) if town else None)
+        return Whereabouts(AddressState.KNOWN, address)
+
+    def _identifiers(self, values: Values) -> tuple[SourceIdentifier, ...]:
+        if self.identifier_scheme is None or self.identifier_column is None:
+            return ()
+        value = _get(values, self.identifier_column)
+        return (SourceIdentifier(self.identifier_scheme, value.replace(" ", "")),) if value else ()
+
+    def _carers(self, values: Values) -> tuple[Carer, ...]:
+        mapping = self.carer
+        if mapping is None:
+            return ()
+        if mapping.full_name is not None:
+            full = _get(values, mapping.full_name)
+            if not full or " " not in full.strip():
+                return ()
+            given, family = full.strip().rsplit(" ", 1)
+        else:
+            given = _get(values, mapping.given) or "" if mapping.given else ""
+            family = _get(values, mapping.family) or "" if mapping.family else ""
+            if not given or not family:
+                return ()
+        relationship = mapping.relationship
+        if mapping.relationship_column is not None:
+            code = _get(values, mapping.relationship_column)
+            relationship = _relationship(code) if code else Relationship.OTHER
+        phone = _get(values, mapping.phone) if mapping.phone else None
+        return (
+            Carer(
+                PersonName.of(given, family),
+                relationship or Relationship.OTHER,
+                parental_responsibility=relationship
+                in {Relationship.MOTHER, Relationship.FATHER, Relationship.PARENT, None},
+                contact=ContactDetails(phone=phone),
+            ),
+        )
+
+    def _involvements(self, values: Values) -> tuple[Involvement, ...]:
+        mapping = self.involvement
+        if mapping is None:
+            return ()
+        code = _get(values, mapping.organisation_code)
+        start = self._date(values, mapping.start, "involvement_start")
+        if code is None or start is None:
+            return ()
+        service = mapping.service
+        if mapping.service_column is not None:
+            service_code = _get(values, mapping.service_column)
+            if service_code is None or service_code not in mapping.service_codes:
+                raise ValidationError("service", "is not one of the source's service codes")
+            service = mapping.service_codes[service_code]
+        if service is None:
+            raise ValidationError("service", "the mapping names no service")
+        basis = None
+        if mapping.basis_column is not None:
+            basis_code = _get(values, mapping.basis_column)
+            if basis_code is not None:
+                if basis_code not in mapping.basis_codes:
+                    raise ValidationError("sensitive_basis", "is not one of the source's consent codes")
+                basis = mapping.basis_codes[basis_code]
+        practitioner = None
+        if mapping.practitioner is not None:
+            full = _get(values, mapping.practitioner)
+            if full and " " in full.strip():
+                given, family = full.strip().rsplit(" ", 1)
+                practitioner = PersonName.of(given, family)
+        return (
+            Involvement(
+                service=service,
+                organisation=Organisation(code, _template(mapping.organisation_name, values)),
+                start=start,
+                end=self._date(values, mapping.end, "involvement_end") if mapping.end else None,
+                practitioner=practitioner,
+                contact=ContactDetails(
+                    phone=_get(values, mapping.phone) if mapping.phone else None,
+                    email=_get(values, mapping.email) if mapping.email else None,
+                ),
+                lead_professional=bool(mapping.lead and _get(values, mapping.lead) in mapping.yes),
+                caf_exists=bool(mapping.caf and _get(values, mapping.caf) in mapping.yes),
+                sensitive_basis=basis,
+            ),
+        )
+
+
+def _get(values: Values, column: str | None) -> str | None:
+    if column is None:
+        return None
+    value = values.get(column)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _template(text: str, values: Values) -> str:
+    """A column's value, or a template such as "School {URN}" filled from the row."""
+    if "{" not in text:
+        value = _get(values, text)
+        if value is None:
+            raise ValidationError("organisation_name", "is required")
+        return clean_text(value)
+    filled = text.format_map({k: v or "" for k, v in values.items()})
+    return clean_text(filled)
+
+
+def _relationship(code: str) -> Relationship:
+    try:
+        return Relationship(code.strip().lower().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        return Relationship.OTHER
+
+
+def _involvement(data: dict[str, Any]) -> InvolvementMapping:
+    service = data.get("service")
+    return InvolvementMapping(
+        service=ServiceType(service) if service else None,
+        service_column=data.get("service_column"),
+        service_codes={code: ServiceType(v) for code, v in data.get("service_codes", {}).items()},
+        organisation_code=data["organisation_code"],
+        organisation_name=data["organisation_name"],
+        start=data["start"],
+        end=data.get("end"),
+        practitioner=data.get("practitioner"),
+        phone=data.get("phone"),
+        email=data.get("email"),
+        lead=data.get("lead"),
+        caf=data.get("caf"),
+        yes=frozenset(data.get("yes", ["Y"])),
+        basis_column=data.get("basis_column"),
+        basis_codes={code: SensitiveBasis(v) for code, v in data.get("basis_codes", {}).items()},
+    )
+
+
+def _carer(data: dict[str, Any]) -> CarerMapping:
+    relationship = data.get("relationship")
+    return CarerMapping(
+        full_name=data.get("full_name"),
+        given=data.get("given"),
+        family=data.get("family"),
+        relationship=Relationship(relationship) if relationship else None,
+        relationship_column=data.get("relationship_column"),
+        phone=data.get("phone"),
+    )
+
+
+def load_mapping(source: str, directory: Path | None = None) -> SourceMapping:
+    """The mapping for `source`: from `directory` if given, else the one shipped in the package."""
+    if directory is not None:
+        path = directory / f"{source}.toml"
+        if not path.is_file():
+            raise ValidationError("source", "no mapping file for that source")
+        return SourceMapping.from_toml(path.read_text(encoding="utf-8"))
+    shipped = resources.files("contactpoint.ingest") / "mappings" / f"{source}.toml"
+    if not shipped.is_file():
+        raise ValidationError("source", "no mapping file for that source")
+    return SourceMapping.from_toml(shipped.read_text(encoding="utf-8"))
+
+
+def shipped_sources() -> list[str]:
+    """The sources with a mapping in the package."""
+    folder = resources.files("contactpoint.ingest") / "mappings"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))

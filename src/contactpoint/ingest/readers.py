@@ -1,0 +1,158 @@
+"""Feed readers: CSV, JSON Lines and FHIR R4 Bundles of Patient resources, as rows of named values.
+
+Each yields `RawRow`s (line number and values) or `Unreadable`s (line number and why), so one
+malformed line becomes a reject and the rest of the feed proceeds. Files are read as bytes and
+decoded line by line, so bad encoding fails that line only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from contactpoint.domain.errors import ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One row as the source sent it: column name to text (None for empty)."""
+
+    line: int
+    values: dict[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A line that could not be read as a row at all."""
+
+    line: int
+    reason: str
+
+
+ReadItem = RawRow | Unreadable
+
+
+def _decoded_lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield number, raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                yield number, None
+
+
+def read_csv(path: Path) -> Iterator[ReadItem]:
+    """Rows of a CSV file with a header line; the line number is the file's (header is line 1).
+
+    Rows are parsed one physical line at a time: the sources never put line breaks inside values,
+    so a broken quote fails one row instead of swallowing the rest of the file.
+    """
+    lines = _decoded_lines(path)
+    first = next(lines, None)
+    if first is None or first[1] is None:
+        raise ValidationError("feed", "the file has no readable header line")
+    header = next(csv.reader([first[1]]))
+    for number, text in lines:
+        if text is None:
+            yield Unreadable(number, "not valid UTF-8")
+            continue
+        if not text.strip():
+            continue
+        try:
+            fields = next(csv.reader(io.StringIO(text), strict=True))
+        except csv.Error:
+            yield Unreadable(number, "not a well-formed CSV line")
+            continue
+        if len(fields) != len(header):
+            yield Unreadable(number, f"has {len(fields)} fields where the header has {len(header)}")
+            continue
+        yield RawRow(
+            number,
+            {name: (value if value != "" else None) for name, value in zip(header, fields, strict=True)},
+        )
+
+
+def read_jsonl(path: Path) -> Iterator[ReadItem]:
+    """Rows of a JSON Lines file: one flat object per line, values strings or null."""
+    for number, text in _decoded_lines(path):
+        if text is None:
+            yield Unreadable(number, "not valid UTF-8")
+            continue
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            yield Unreadable(number, "not a well-formed JSON object")
+            continue
+        if not isinstance(data, dict) or not all(v is None or isinstance(v, str) for v in data.values()):
+            yield Unreadable(number, "not a flat object of text values")
+            continue
+        yield RawRow(number, {str(k): (v if v != "" else None) for k, v in data.items()})
+
+
+_FHIR_GENDER = {"male": "male", "female": "female", "other": "not_specified", "unknown": "not_specified"}
+
+
+def _patient_values(patient: dict[str, Any]) -> dict[str, str | None]:
+    """Flatten the Patient fields the index uses into the columns of the `fhir_patient` mapping."""
+    names = patient.get("name") or [{}]
+    official = next((n for n in names if n.get("use") == "official"), names[0])
+    given = official.get("given") or []
+    address = (patient.get("address") or [{}])[0]
+    lines = address.get("line") or []
+    identifiers = patient.get("identifier") or []
+    nhs = next(
+        (i.get("value") for i in identifiers if i.get("system") == "https://fhir.nhs.uk/Id/nhs-number"), None
+    )
+    gp = (patient.get("generalPractitioner") or [{}])[0].get("identifier", {}).get("value")
+    values: dict[str, str | None] = {
+        "id": patient.get("id"),
+        "given": given[0] if given else None,
+        "other_given": " ".join(given[1:]) or None,
+        "family": official.get("family"),
+        "birthDate": patient.get("birthDate"),
+        "gender": _FHIR_GENDER.get(str(patient.get("gender"))),
+        "line1": lines[0] if len(lines) > 0 else None,
+        "line2": lines[1] if len(lines) > 1 else None,
+        "line3": lines[2] if len(lines) > 2 else None,
+        "city": address.get("city"),
+        "postalCode": address.get("postalCode"),
+        "nhs_number": nhs,
+        "gp": gp,
+        "lastUpdated": (patient.get("meta") or {}).get("lastUpdated", "")[:10] or None,
+    }
+    return {k: (v if isinstance(v, str) and v != "" else None) for k, v in values.items()}
+
+
+def read_fhir_bundle(path: Path) -> Iterator[ReadItem]:
+    """Patient resources of a FHIR R4 Bundle; the 'line' is the entry's position (1-based)."""
+    try:
+        bundle = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValidationError("feed", "not a readable FHIR Bundle") from error
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        raise ValidationError("feed", "not a FHIR Bundle")
+    for number, entry in enumerate(bundle.get("entry") or [], start=1):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Patient":
+            yield Unreadable(number, "entry is not a Patient resource")
+            continue
+        yield RawRow(number, _patient_values(resource))
+
+
+def read_feed(path: Path) -> Iterator[ReadItem]:
+    """Pick the reader by the file's extension: .csv, .jsonl, or .json (a FHIR Bundle)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path)
+    if suffix in (".jsonl", ".ndjson"):
+        return read_jsonl(path)
+    if suffix == ".json":
+        return read_fhir_bundle(path)
+    raise ValidationError("feed", "must be a .csv, .jsonl or .json (FHIR Bundle) file")

@@ -1,0 +1,373 @@
+"""The feeds repository: the ledger of processed rows, feed runs, the review queue and provenance.
+
+Like the child repository it never commits. The review queue's copy of a feed row is sealed with
+the record cipher (its own data key, the item's identity bound as associated data).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
+from contactpoint.domain.clock import Clock
+from contactpoint.domain.errors import NotFound
+from contactpoint.store.feed_models import FeedRowOutcome, FeedRun, FieldProvenance, Merge, ReviewItem
+
+REVIEW_TABLE = ReviewItem.__tablename__
+MERGE_TABLE = Merge.__tablename__
+_IN_CHUNK = 300
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One processed row's outcome."""
+
+    source: str
+    row_key: str
+    content_hash: str
+    outcome: str
+    reason: str | None
+    cp_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewReview:
+    """A row to hold for review, with what the administrator will see; `plaintext` is the encoded row."""
+
+    source: str
+    row_key: str
+    content_hash: str
+    plaintext: bytes
+    la_code: str | None
+    private: bool
+    candidate_cp_id: str | None
+    match_weight: float | None
+    reason: str
+    explanation: list[dict[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReview:
+    """A review item as listed (the row itself stays sealed until an action needs it)."""
+
+    item_id: int
+    source: str
+    row_key: str
+    la_code: str | None
+    private: bool
+    candidate_cp_id: str | None
+    match_weight: float | None
+    reason: str
+    explanation: list[dict[str, object]]
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Who gave a field its visible value."""
+
+    field: str
+    source: str
+    row_key: str
+    as_of: date
+
+
+class FeedRepository:
+    """SQL of the feeds pipeline."""
+
+    def __init__(self, session: Session, cipher: RecordCipher, clock: Clock) -> None:
+        self._session = session
+        self._cipher = cipher
+        self._clock = clock
+
+    # Runs and the ledger ------------------------------------------------------------------------
+
+    def start_run(self, source: str) -> int:
+        """Open a run and return its number."""
+        run = FeedRun(source=source, started_at=self._clock.now(), finished_at=None, counts="{}")
+        self._session.add(run)
+        self._session.flush()
+        return run.run_id
+
+    def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
+        """Record a run's counts and end time."""
+        self._session.execute(
+            update(FeedRun)
+            .where(FeedRun.run_id == run_id)
+            .values(finished_at=self._clock.now(), counts=json.dumps(counts, sort_keys=True))
+        )
+
+    def known(self, source: str, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which (row key, content hash) pairs of `source` are already in the ledger."""
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[start : start + _IN_CHUNK]
+            rows = self._session.execute(
+                select(FeedRowOutcome.row_key, FeedRowOutcome.content_hash).where(
+                    FeedRowOutcome.source == source,
+                    tuple_(FeedRowOutcome.row_key, FeedRowOutcome.content_hash).in_(chunk),
+                )
+            )
+            found.update((r.row_key, r.content_hash) for r in rows)
+        return found
+
+    def record(self, run_id: int, entries: Iterable[LedgerEntry]) -> None:
+        """Add rows to the ledger (in the same transaction as their effects)."""
+        now = self._clock.now()
+        rows = [
+            {
+                "source": e.source,
+                "row_key": e.row_key,
+                "content_hash": e.content_hash,
+                "run_id": run_id,
+                "outcome": str(e.outcome),
+                "reason": None if e.reason is None else str(e.reason),
+                "cp_id": e.cp_id,
+                "recorded_at": now,
+            }
+            for e in entries
+        ]
+        if rows:
+            self._session.execute(insert(FeedRowOutcome), rows)
+
+    def relink(self, source: str, row_key: str, content_hash: str, outcome: str, cp_id: str | None) -> None:
+        """Change a ledger row's outcome (a review decided, a merge undone)."""
+        self._session.execute(
+            update(FeedRowOutcome)
+            .where(
+                FeedRowOutcome.source == source,
+                FeedRowOutcome.row_key == row_key,
+                FeedRowOutcome.content_hash == content_hash,
+            )
+            .values(outcome=outcome, cp_id=cp_id)
+        )
+
+    def outcome_counts(self) -> dict[str, int]:
+        """How many ledger rows have each outcome."""
+        rows = self._session.execute(
+            select(FeedRowOutcome.outcome, func.count()).group_by(FeedRowOutcome.outcome)
+        )
+        return {str(outcome): int(n) for outcome, n in rows}
+
+    def links(self, source: str) -> Iterator[tuple[str, str]]:
+        """(row key, ContactPoint ID) of every row of `source` that is linked to a record, by key."""
+        rows = self._session.execute(
+            select(FeedRowOutcome.row_key, FeedRowOutcome.cp_id)
+            .where(FeedRowOutcome.source == source, FeedRowOutcome.cp_id.is_not(None))
+            .order_by(FeedRowOutcome.row_key)
+        )
+        for row_key, cp_id in rows:
+            if cp_id is not None:
+                yield row_key, cp_id
+
+    def rows_of(self, cp_id: str) -> list[LedgerEntry]:
+        """Ledger rows applied to one record."""
+        rows = self._session.scalars(select(FeedRowOutcome).where(FeedRowOutcome.cp_id == cp_id))
+        return [LedgerEntry(r.source, r.row_key, r.content_hash, r.outcome, r.reason, r.cp_id) for r in rows]
+
+    # Review queue -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _context(source: str, row_key: str, content_hash: str) -> RecordContext:
+        return RecordContext(REVIEW_TABLE, f"{source}|{row_key}|{content_hash}", "review", "", 1)
+
+    def hold(self, reviews: Iterable[NewReview]) -> None:
+        """Add rows to the review queue, each sealed."""
+        now = self._clock.now()
+        for review in reviews:
+            row = review
+            sealed = self._cipher.seal(
+                row.plaintext, self._context(row.source, row.row_key, row.content_hash)
+            )
+            self._session.add(
+                ReviewItem(
+                    source=row.source,
+                    row_key=row.row_key,
+                    content_hash=row.content_hash,
+                    la_code=review.la_code,
+                    private=review.private,
+                    candidate_cp_id=review.candidate_cp_id,
+                    match_weight=review.match_weight,
+                    reason=review.reason,
+                    explanation=json.dumps(review.explanation),
+                    status="open",
+                    payload=sealed.payload,
+                    wrapped_key=sealed.wrapped_key,
+                    key_version=sealed.key_version,
+                    created_at=now,
+                    resolved_at=None,
+                    resolved_cp_id=None,
+                )
+            )
+        self._session.flush()
+
+    def open_reviews(
+        self, la_code: str | None, *, include_private: bool, limit: int = 100
+    ) -> list[OpenReview]:
+        """Open items of one LA's queue (or the national queue when `la_code` is None)."""
+        query = select(ReviewItem).where(ReviewItem.status == "open")
+        query = query.where(ReviewItem.la_code == la_code if la_code else ReviewItem.la_code.is_(None))
+        if not include_private:
+            query = query.where(ReviewItem.private.is_(False))
+        items = self._session.scalars(query.order_by(ReviewItem.item_id).limit(limit))
+        return [self._open(item) for item in items]
+
+    def all_open(self) -> list[OpenReview]:
+        """Every open item (for counts and tests; the CLI asks per LA)."""
+        items = self._session.scalars(select(ReviewItem).where(ReviewItem.status == "open"))
+        return [self._open(item) for item in items]
+
+    @staticmethod
+    def _open(item: ReviewItem) -> OpenReview:
+        return OpenReview(
+            item.item_id,
+            item.source,
+            item.row_key,
+            item.la_code,
+            item.private,
+            item.candidate_cp_id,
+            item.match_weight,
+            item.reason,
+            json.loads(item.explanation),
+            item.status,
+        )
+
+    def review(self, item_id: int) -> tuple[OpenReview, bytes]:
+        """One item and its unsealed (still encoded) row."""
+        item = self._session.get(ReviewItem, item_id)
+        if item is None:
+            raise NotFound("no such review item")
+        plaintext = self._cipher.open(
+            SealedRecord(item.payload, item.wrapped_key, item.key_version),
+            self._context(item.source, item.row_key, item.content_hash),
+        )
+        return self._open(item), plaintext
+
+    def resolve(self, item_id: int, status: str, cp_id: str | None) -> None:
+        """Close an item with the administrator's decision."""
+        self._session.execute(
+            update(ReviewItem)
+            .where(ReviewItem.item_id == item_id)
+            .values(status=status, resolved_cp_id=cp_id, resolved_at=self._clock.now())
+        )
+
+    # Provenance ---------------------------------------------------------------------------------
+
+    def provenance(self, cp_ids: Iterable[str]) -> dict[str, dict[str, Provenance]]:
+        """Field provenance of several records."""
+        wanted = sorted(set(cp_ids))
+        found: dict[str, dict[str, Provenance]] = {}
+        for start in range(0, len(wanted), _IN_CHUNK):
+            rows = self._session.execute(
+                select(
+                    FieldProvenance.cp_id,
+                    FieldProvenance.field,
+                    FieldProvenance.source,
+                    FieldProvenance.row_key,
+                    FieldProvenance.as_of,
+                ).where(FieldProvenance.cp_id.in_(wanted[start : start + _IN_CHUNK]))
+            )
+            for r in rows:
+                found.setdefault(r.cp_id, {})[r.field] = Provenance(r.field, r.source, r.row_key, r.as_of)
+        return found
+
+    def set_provenance(self, entries: dict[str, Iterable[Provenance]]) -> None:
+        """Replace the provenance of several records (every field of each), in bulk."""
+        wanted = sorted(entries)
+        for start in range(0, len(wanted), _IN_CHUNK):
+            self._session.execute(
+                delete(FieldProvenance).where(FieldProvenance.cp_id.in_(wanted[start : start + _IN_CHUNK]))
+            )
+        rows = [
+            {"cp_id": cp_id, "field": p.field, "source": p.source, "row_key": p.row_key, "as_of": p.as_of}
+            for cp_id, provenance in entries.items()
+            for p in provenance
+        ]
+        if rows:
+            self._session.execute(insert(FieldProvenance), rows)
+
+    def forget_provenance(self, cp_id: str) -> None:
+        """Drop a record's provenance (its record is gone into another)."""
+        self._session.execute(delete(FieldProvenance).where(FieldProvenance.cp_id == cp_id))
+
+    def forget_child(self, cp_id: str) -> None:
+        """Everything of a purged child the feed tables hold: provenance, merge snapshots (they carry
+        the records sealed) and review items about it. The ledger keeps its rows (IDs and keyed
+        hashes only), so a row already applied is still recognised and never recreates the child."""
+        self.forget_provenance(cp_id)
+        self._session.execute(
+            delete(Merge).where((Merge.survivor_cp_id == cp_id) | (Merge.absorbed_cp_id == cp_id))
+        )
+        self._session.execute(
+            delete(ReviewItem).where(
+                (ReviewItem.candidate_cp_id == cp_id) | (ReviewItem.resolved_cp_id == cp_id)
+            )
+        )
+
+    def move_rows(self, rows: Iterable[tuple[str, str, str]], cp_id: str) -> None:
+        """Point ledger rows at another record (merge and unmerge)."""
+        for source, row_key, content_hash in rows:
+            self._session.execute(
+                update(FeedRowOutcome)
+                .where(
+                    FeedRowOutcome.source == source,
+                    FeedRowOutcome.row_key == row_key,
+                    FeedRowOutcome.content_hash == content_hash,
+                )
+                .values(cp_id=cp_id)
+            )
+
+    # Merges -------------------------------------------------------------------------------------
+
+    def add_merge(
+        self, survivor: str, absorbed: str, rows: list[tuple[str, str, str]], snapshot: bytes
+    ) -> int:
+        """Record a merge with its sealed snapshot; returns the merge number."""
+        merge = Merge(
+            survivor_cp_id=survivor,
+            absorbed_cp_id=absorbed,
+            merged_at=self._clock.now(),
+            unmerged_at=None,
+            absorbed_rows=json.dumps(rows),
+            payload=b"",
+            wrapped_key=b"",
+            key_version=0,
+        )
+        self._session.add(merge)
+        self._session.flush()
+        sealed = self._cipher.seal(snapshot, RecordContext(MERGE_TABLE, str(merge.merge_id), "merge", "", 1))
+        merge.payload, merge.wrapped_key, merge.key_version = (
+            sealed.payload,
+            sealed.wrapped_key,
+            sealed.key_version,
+        )
+        self._session.flush()
+        return merge.merge_id
+
+    def merge(self, merge_id: int) -> tuple[str, str, list[tuple[str, str, str]], bytes, bool]:
+        """A merge: survivor, absorbed, the absorbed rows, the unsealed snapshot, and whether it is undone."""
+        merge = self._session.get(Merge, merge_id)
+        if merge is None:
+            raise NotFound("no such merge")
+        snapshot = self._cipher.open(
+            SealedRecord(merge.payload, merge.wrapped_key, merge.key_version),
+            RecordContext(MERGE_TABLE, str(merge.merge_id), "merge", "", 1),
+        )
+        rows = [(str(a), str(b), str(c)) for a, b, c in json.loads(merge.absorbed_rows)]
+        return merge.survivor_cp_id, merge.absorbed_cp_id, rows, snapshot, merge.unmerged_at is not None
+
+    def mark_unmerged(self, merge_id: int) -> None:
+        """Note that a merge was undone."""
+        self._session.execute(
+            update(Merge).where(Merge.merge_id == merge_id).values(unmerged_at=self._clock.now())
+        )
+
+    def now(self) -> datetime:
+        """The clock's time (for callers that stamp provenance)."""
+        return self._clock.now()

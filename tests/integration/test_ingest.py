@@ -1,0 +1,246 @@
+"""The feed pipeline end to end on SQLite and PostgreSQL: create, link, idempotency, resume, rejects."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from typer.testing import CliRunner
+
+from contactpoint.app.children import register_children
+from contactpoint.app.feeds import Linker, ingest_feed
+from contactpoint.app.keys import rotate_keys
+from contactpoint.app.services import Services
+from contactpoint.cli.main import app
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.records import PersonName
+from contactpoint.linkage.decisions import Thresholds
+from contactpoint.linkage.model import load
+from contactpoint.linkage.scoring import SplinkScorer
+from contactpoint.settings import Settings
+from contactpoint.store.feed_models import FeedRowOutcome
+from contactpoint.store.models import ChildRow
+from contactpoint.synth.feeds import generate
+from tests.factories import ChildFactory
+from tests.linkage_support import child_benefit_row, write_child_benefit
+
+NHS = "nhs_registrations"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic England: the extract and one monthly delta, as CSV."""
+    out = tmp_path_factory.mktemp("synthetic")
+    generate(out, 300, seed=5, generations=1, formats=("csv",))
+    return out
+
+
+@pytest.fixture(scope="module")
+def scorer() -> SplinkScorer:
+    """The shipped model, loaded once for the module."""
+    return SplinkScorer(load())
+
+
+@pytest.fixture
+def linker(scorer: SplinkScorer, settings: Settings) -> Linker:
+    """The run's linker with the thresholds of the settings."""
+    return Linker(scorer, Thresholds(settings.link_upper_weight, settings.link_lower_weight))
+
+
+@pytest.fixture
+def any_place_linker(linker: Linker) -> Linker:
+    """For records made by the factory, whose postcodes lie outside Synthetic England: all in LA 201."""
+    return replace(linker, la_for=lambda _postcode: "201")
+
+
+def _feed(synthetic: Path, source: str, generation: int = 0) -> Path:
+    return synthetic / "feeds" / source / f"gen{generation}.csv"
+
+
+def _versions(services: Services) -> dict[str, int]:
+    with services.engine.connect() as connection:  # plaintext columns only, to compare states
+        return dict(connection.execute(select(ChildRow.cp_id, ChildRow.record_version)).all())
+
+
+def test_a_feed_creates_children_and_the_same_feed_twice_changes_nothing(
+    services: Services, linker: Linker, synthetic: Path
+) -> None:
+    first = ingest_feed(services, _feed(synthetic, NHS), NHS, linker, batch_size=100)
+    before = _versions(services)
+
+    second = ingest_feed(services, _feed(synthetic, NHS), NHS, linker, batch_size=100)
+
+    assert first.outcomes["new"] == len(before) > 250
+    unkeyed = sum(1 for reject in first.rejects if reject.row_key is None)
+    assert second.skipped == first.read - unkeyed
+    assert second.rejected == unkeyed
+    assert sum(second.outcomes.values()) == 0
+    assert _versions(services) == before
+
+
+def test_a_second_source_links_to_the_children_the_first_created(
+    services: Services, linker: Linker, synthetic: Path
+) -> None:
+    ingest_feed(services, _feed(synthetic, NHS), NHS, linker)
+    created = len(_versions(services))
+
+    report = ingest_feed(services, _feed(synthetic, "child_benefit"), "child_benefit", linker)
+
+    assert report.outcomes["linked"] > 0.9 * report.read
+    assert len(_versions(services)) - created <= 0.05 * report.read
+    with services.unit_of_work() as uow:
+        linked = dict(uow.feeds.links("child_benefit"))
+    cp_id = next(iter(linked.values()))
+    record = services.unit_of_work().__enter__().children.get(ContactPointId(cp_id)).record
+    assert any(i.scheme.value == "child_benefit_reference" for i in record.identifiers)
+
+
+def test_twins_in_one_feed_become_two_children(
+    services: Services, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    first = factory.child()
+    second = replace(first, names=first.names.__class__(PersonName("Zebedee", first.names.current.family)))
+    feed = write_child_benefit(
+        tmp_path / "twins.csv", [child_benefit_row("CBT1", first), child_benefit_row("CBT2", second)]
+    )
+
+    report = ingest_feed(services, feed, "child_benefit", any_place_linker)
+
+    assert report.outcomes["new"] == 2
+
+
+def test_a_row_about_a_known_child_is_applied_to_their_record(
+    services: Services, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    child = factory.child(la_code="201")
+    register_children(services, [child], lambda record, cp_id: replace(record, cp_id=cp_id))
+    (cp_id,) = _versions(services)
+    feed = write_child_benefit(
+        tmp_path / "cb.csv", [{**child_benefit_row("CB1", child), "CHILD_REF": "CHB0001A"}]
+    )
+
+    report = ingest_feed(services, feed, "child_benefit", any_place_linker)
+
+    assert report.outcomes["linked"] == 1
+    assert _versions(services) == {cp_id: 2}
+    with services.unit_of_work() as uow:
+        record = uow.children.get(ContactPointId(cp_id)).record
+    assert {i.value for i in record.identifiers} >= {"CHB0001A"}
+
+
+def _run_cli(settings: Settings, *arguments: str) -> subprocess.Popen[bytes]:
+    environment = {
+        **os.environ,  # noqa: TID251  # the child process runs in the test's own environment
+        "CONTACTPOINT_HOME": str(settings.home),
+        "CONTACTPOINT_DATABASE_URL": settings.resolved_database_url(),
+    }
+    return subprocess.Popen(  # noqa: S603  # our own CLI with fixed arguments
+        [sys.executable, "-c", "from contactpoint.cli.main import app; app()", *arguments],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_a_run_killed_midway_resumes_with_no_duplicate_and_no_half_batch(
+    services: Services, settings: Settings, synthetic: Path
+) -> None:
+    feed = _feed(synthetic, NHS)
+    engine = create_engine(settings.resolved_database_url())
+    process = _run_cli(settings, "ingest", str(feed), "--source", NHS, "--batch-size", "20")
+    try:
+        deadline = time.monotonic() + 120
+        recorded = 0
+        while recorded == 0 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+            with engine.connect() as connection:
+                recorded = connection.execute(select(func.count()).select_from(FeedRowOutcome)).scalar_one()
+        assert process.poll() is None, "the run finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with engine.connect() as connection:
+            ledger = connection.execute(select(func.count()).select_from(FeedRowOutcome)).scalar_one()
+            children = connection.execute(select(func.count()).select_from(ChildRow)).scalar_one()
+            new = connection.execute(
+                text("select count(*) from feed_rows where outcome = 'new'")
+            ).scalar_one()
+        assert 0 < ledger < 290
+        assert children == new  # whole batches only: every record has its ledger row and vice versa
+
+        resumed = _run_cli(settings, "ingest", str(feed), "--source", NHS, "--batch-size", "20")
+        assert resumed.wait(timeout=300) == 0
+
+        with engine.connect() as connection:
+            keys = connection.execute(text("select row_key from feed_rows")).scalars().all()
+            children = connection.execute(select(func.count()).select_from(ChildRow)).scalar_one()
+            new = connection.execute(
+                text("select count(*) from feed_rows where outcome = 'new'")
+            ).scalar_one()
+            distinct_ids = connection.execute(
+                text("select count(distinct cp_id) from feed_rows where outcome = 'new'")
+            ).scalar_one()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        engine.dispose()
+    with feed.open(encoding="utf-8") as handle:
+        keyed_rows = sum(1 for row in csv.DictReader(handle) if row["record_id"])
+    assert len(keys) == len(set(keys)) == keyed_rows
+    assert children == new == distinct_ids
+
+
+def test_rejects_are_reported_by_line_and_reason_without_row_values(
+    services: Services, settings: Settings, synthetic: Path, tmp_path: Path
+) -> None:
+    source = "child_benefit"
+    with (synthetic / "truth" / "rows" / source / "gen0.csv").open(encoding="utf-8") as handle:
+        truth = list(csv.DictReader(handle))
+    malformed = {str(n + 2) for n, row in enumerate(truth) if row["malformed"]}
+    with _feed(synthetic, source).open(encoding="utf-8", errors="replace") as handle:
+        surnames = {row["CHILD_SURNAME"] for row in csv.DictReader(handle) if row["CHILD_SURNAME"]}
+    rejects = tmp_path / "rejects.csv"
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "--data-dir",
+            str(settings.home),
+            "ingest",
+            str(_feed(synthetic, source)),
+            "--source",
+            source,
+            "--rejects",
+            str(rejects),
+        ],
+        env={"CONTACTPOINT_DATABASE_URL": settings.resolved_database_url()},
+    )
+
+    assert result.exit_code == 0, result.output
+    with rejects.open(encoding="utf-8") as handle:
+        reported = list(csv.DictReader(handle))
+    assert {row["line"] for row in reported} == malformed
+    assert all(row["reason"] for row in reported)
+    text_of_report = rejects.read_text(encoding="utf-8")
+    assert not any(surname in text_of_report for surname in surnames if len(surname) > 3)
+
+
+def test_after_a_key_rotation_the_same_feed_still_changes_nothing(
+    services: Services, linker: Linker, synthetic: Path
+) -> None:
+    first = ingest_feed(services, _feed(synthetic, "child_benefit"), "child_benefit", linker)
+    rotate_keys(services)
+    before = _versions(services)
+
+    second = ingest_feed(services, _feed(synthetic, "child_benefit"), "child_benefit", linker)
+
+    assert sum(second.outcomes.values()) == 0
+    assert second.skipped == first.read - sum(1 for reject in first.rejects if reject.row_key is None)
+    assert _versions(services) == before

@@ -1,0 +1,165 @@
+"""Decisions and their guards: thresholds, twins never merged, shielded and sealed never surfaced."""
+
+from __future__ import annotations
+
+from contactpoint.domain.vocabulary import RecordStatus
+from contactpoint.linkage.decisions import (
+    Candidate,
+    Outcome,
+    Reason,
+    Thresholds,
+    TwinCheck,
+    decide,
+    twin_check,
+)
+from contactpoint.linkage.scoring import FieldAgreement, ScoredPair
+
+THRESHOLDS = Thresholds(upper=10.0, lower=2.0)
+SAME_HOUSEHOLD_BIRTH = {
+    "dob": "Exact match on dob",
+    "family_name": "Exact match on family_name",
+    "postcode": "Exact match on full postcode",
+    "gender": "Exact match on gender",
+}
+
+
+def _pair(weight: float, **levels: str) -> ScoredPair:
+    fields = tuple(FieldAgreement(name, level, 0.0) for name, level in levels.items())
+    return ScoredPair("left", "0", weight, fields)
+
+
+def _candidate(
+    weight: float,
+    status: RecordStatus = RecordStatus.ACTIVE,
+    cp_id: str = "111",
+    levels: dict[str, str] | None = None,
+) -> Candidate:
+    return Candidate(cp_id, status, "201", _pair(weight, **(levels or {})))
+
+
+def test_a_row_above_the_upper_threshold_links() -> None:
+    decision = decide([_candidate(15.0)], THRESHOLDS)
+
+    assert decision.outcome is Outcome.LINKED
+    assert decision.candidate is not None
+    assert decision.candidate.cp_id == "111"
+
+
+def test_a_row_in_the_band_goes_to_review_and_below_it_is_a_new_child() -> None:
+    assert decide([_candidate(5.0)], THRESHOLDS).outcome is Outcome.REVIEW
+    assert decide([_candidate(1.0)], THRESHOLDS).outcome is Outcome.NEW
+    assert decide([], THRESHOLDS).outcome is Outcome.NEW
+
+
+def test_two_different_records_above_the_upper_threshold_are_ambiguous_and_reviewed() -> None:
+    decision = decide([_candidate(15.0), _candidate(14.0, cp_id="222")], THRESHOLDS)
+
+    assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.AMBIGUOUS)
+
+
+def test_twins_with_different_given_names_are_never_merged_whatever_the_weight() -> None:
+    twin = _candidate(30.0, levels={**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"})
+
+    assert twin_check(twin.pair) is TwinCheck.VETO
+    assert decide([twin], THRESHOLDS).outcome is Outcome.NEW
+
+
+def test_twins_of_different_gender_with_similar_names_are_never_merged() -> None:
+    levels = {
+        **SAME_HOUSEHOLD_BIRTH,
+        "gender": "All other comparisons",
+        "given_name": "Jaro-Winkler distance of given_name >= 0.8",
+    }
+    twin = _candidate(25.0, levels=levels)
+
+    assert decide([twin], THRESHOLDS).outcome is Outcome.NEW
+
+
+def test_a_possible_twin_with_a_close_given_name_goes_to_review_not_to_a_link() -> None:
+    twin = _candidate(
+        25.0, levels={**SAME_HOUSEHOLD_BIRTH, "given_name": "Jaro-Winkler distance of given_name >= 0.8"}
+    )
+
+    decision = decide([twin], THRESHOLDS)
+
+    assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.POSSIBLE_TWIN)
+
+
+def test_a_shared_identifier_clears_the_twins_rule() -> None:
+    same_child = _candidate(
+        40.0,
+        levels={
+            **SAME_HOUSEHOLD_BIRTH,
+            "given_name": "All other comparisons",
+            "nhs_number": "Exact match on nhs_number",
+        },
+    )
+
+    assert twin_check(same_child.pair) is TwinCheck.CLEAR
+    assert decide([same_child], THRESHOLDS).outcome is Outcome.LINKED
+
+
+def test_a_row_linking_to_a_shielded_record_is_applied_to_it_and_marked_private() -> None:
+    decision = decide([_candidate(15.0, RecordStatus.SHIELDED)], THRESHOLDS)
+
+    assert decision.outcome is Outcome.LINKED
+    assert decision.private
+
+
+def test_a_row_that_could_link_to_a_shielded_or_sealed_record_is_held_privately() -> None:
+    for status in (RecordStatus.SHIELDED, RecordStatus.SEALED):
+        decision = decide([_candidate(5.0, status)], THRESHOLDS)
+
+        assert (decision.outcome, decision.private) == (Outcome.REVIEW, True)
+
+
+def test_a_row_just_below_the_band_near_a_shielded_record_never_becomes_a_new_child() -> None:
+    decision = decide([_candidate(-3.0, RecordStatus.SHIELDED)], THRESHOLDS)
+
+    assert (decision.outcome, decision.reason, decision.private) == (
+        Outcome.REVIEW,
+        Reason.NEAR_PROTECTED,
+        True,
+    )
+
+
+def test_even_far_below_the_band_a_shielded_candidate_found_by_blocking_holds_the_row_privately() -> None:
+    decision = decide([_candidate(-20.0, RecordStatus.SHIELDED)], THRESHOLDS)
+
+    assert (decision.outcome, decision.private) == (Outcome.REVIEW, True)
+
+
+def test_a_twin_like_row_near_a_sealed_record_is_held_privately_not_made_a_new_child() -> None:
+    twin = _candidate(
+        30.0, RecordStatus.SEALED, levels={**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"}
+    )
+
+    decision = decide([twin], THRESHOLDS)
+
+    assert (decision.outcome, decision.reason, decision.private) == (
+        Outcome.REVIEW,
+        Reason.POSSIBLE_TWIN,
+        True,
+    )
+
+
+def test_a_clear_link_to_an_ordinary_record_wins_over_a_weak_shielded_lookalike() -> None:
+    decision = decide([_candidate(20.0), _candidate(-15.0, RecordStatus.SHIELDED, cp_id="222")], THRESHOLDS)
+
+    assert decision.outcome is Outcome.LINKED
+    assert not decision.private
+
+
+def test_twins_are_recognised_when_one_row_lacks_the_postcode_or_misspells_the_surname() -> None:
+    for changes in (
+        {"postcode": "missing on one side"},
+        {"postcode": "Exact match on sector"},
+        {"family_name": "Jaro-Winkler distance of family_name >= 0.92"},
+    ):
+        levels = {
+            **SAME_HOUSEHOLD_BIRTH,
+            **changes,
+            "given_name": "Jaro-Winkler distance of given_name >= 0.8",
+        }
+
+        assert twin_check(_pair(20.0, **levels)) is TwinCheck.REVIEW
