@@ -26,12 +26,12 @@ from pathlib import Path
 
 import httpx
 import pyotp
-from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.factories import ChildFactory
 
+from bench.common import fresh_database_url, percentile
 from contactpoint.access.roles import Role
 from contactpoint.app.accounts import provision_account
 from contactpoint.app.children import register_children
@@ -43,26 +43,9 @@ from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.settings import Settings
 
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TEMPLATES = 5_000
 PASSWORD = "bench password that is long enough"  # noqa: S105  # a throwaway bench account
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105  # likewise
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-def _database_url(backend: str, folder: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'contactpoint.db'}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS cp_bench_search WITH (FORCE)"))
-        connection.execute(text("CREATE DATABASE cp_bench_search"))
-    admin.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + "/cp_bench_search"
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -178,8 +161,8 @@ def drive(
         "failures": failures[0],
         "per_s": len(latencies) / wall,
         "p50": statistics.median(latencies) * 1000,
-        "p95": _percentile(latencies, 0.95) * 1000,
-        "p99": _percentile(latencies, 0.99) * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
     }
 
 
@@ -203,7 +186,7 @@ def main() -> None:
           f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}", flush=True)  # fmt: skip
     for size in options.sizes:
         with tempfile.TemporaryDirectory() as folder:
-            url = _database_url(options.backend, Path(folder))
+            url = fresh_database_url(options.backend, Path(folder), "cp_bench_search")
             wanted = load(Settings(home=Path(folder), database_url=url), size, templates)
             port = 18_000 + random.randrange(1000)
             servers = [

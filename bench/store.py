@@ -23,12 +23,13 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.factories import ChildFactory
 
+from bench.common import fresh_database_url, percentile
 from contactpoint.app.children import read_child, register_children
 from contactpoint.app.initialise import initialise_store
 from contactpoint.app.services import build_services
@@ -40,25 +41,8 @@ from contactpoint.settings import Settings
 from contactpoint.store import codec
 from contactpoint.store.repository import CHILD_COLUMNS, INDEX_COLUMNS
 
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TEMPLATES = 5_000
 READS = 5_000
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-def _database_url(backend: str, folder: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'contactpoint.db'}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS cp_bench WITH (FORCE)"))
-        connection.execute(text("CREATE DATABASE cp_bench"))
-    admin.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + "/cp_bench"
 
 
 def _shape(templates: list[ChildRecord]) -> tuple[int, float]:
@@ -73,7 +57,9 @@ def ceiling(backend: str, size: int, templates: list[ChildRecord], batch: int = 
     payload_bytes, entries = _shape(templates)
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(home=Path(folder), database_url=_database_url(backend, Path(folder)))
+        settings = Settings(
+            home=Path(folder), database_url=fresh_database_url(backend, Path(folder), "cp_bench")
+        )
         initialise_store(settings, SystemClock())
         services = build_services(settings)
         marker = "?" if services.engine.dialect.paramstyle == "qmark" else "%s"
@@ -116,7 +102,9 @@ def ceiling(backend: str, size: int, templates: list[ChildRecord], batch: int = 
 def run(backend: str, size: int, templates: list[ChildRecord]) -> dict[str, float]:
     """Load `size` children into an empty store, then time reads by ID."""
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(home=Path(folder), database_url=_database_url(backend, Path(folder)))
+        settings = Settings(
+            home=Path(folder), database_url=fresh_database_url(backend, Path(folder), "cp_bench")
+        )
         initialise_store(settings, SystemClock())
         services = build_services(settings)
         ids: list[ContactPointId] = []
@@ -143,7 +131,7 @@ def run(backend: str, size: int, templates: list[ChildRecord]) -> dict[str, floa
         "insert_per_s": size / insert_seconds,
         "insert_s": insert_seconds,
         "read_p50_ms": statistics.median(latencies) * 1000,
-        "read_p95_ms": _percentile(latencies, 0.95) * 1000,
+        "read_p95_ms": percentile(latencies, 0.95) * 1000,
         "ceiling_per_s": ceiling(backend, size, templates),
     }
 

@@ -8,25 +8,9 @@ from pathlib import Path
 
 from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import Gender
+from contactpoint.synth.sources import child_benefit
 
-CHILD_BENEFIT_HEADER = (
-    "RECORD_ID",
-    "CHANGE_TYPE",
-    "EFFECTIVE_DATE",
-    "CHILD_REF",
-    "CHILD_FORENAMES",
-    "CHILD_SURNAME",
-    "CHILD_DOB",
-    "CHILD_SEX",
-    "CLAIMANT_FORENAMES",
-    "CLAIMANT_SURNAME",
-    "CLAIMANT_PHONE",
-    "ADDRESS_LINE_1",
-    "ADDRESS_LINE_2",
-    "ADDRESS_LINE_3",
-    "TOWN",
-    "POSTCODE",
-)
+CHILD_BENEFIT_HEADER = ("RECORD_ID", *child_benefit.COLUMNS)  # the key column, then the source's own
 _SEX = {Gender.MALE: "M", Gender.FEMALE: "F", Gender.NOT_SPECIFIED: "U"}
 
 
