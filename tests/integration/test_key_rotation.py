@@ -4,11 +4,13 @@ from dataclasses import replace
 
 import pytest
 
+from contactpoint.access.roles import Role
 from contactpoint.app.children import read_child, register_children
 from contactpoint.app.keys import pending_rotation, retire_key, rotate_keys
 from contactpoint.app.services import build_services
 from contactpoint.domain.errors import KeyringError
 from contactpoint.linkage.blocking import IndexKind, search_terms_for_names
+from tests.websupport import make_account
 
 
 def test_an_interrupted_rotation_resumes_and_completes(services, factory, clock):
@@ -57,3 +59,21 @@ def test_a_key_still_in_use_cannot_be_retired(services, factory):
     rotate_keys(services, batch_size=1, max_batches=1)
     with pytest.raises(KeyringError, match="still protects 2 records"):
         retire_key(services, 1)
+
+
+def test_a_version_the_audit_log_or_an_account_still_needs_is_kept(services, factory):
+    register_children(services, range(2), lambda _i, cp_id: factory.child(cp_id))
+    make_account(services, Role.PRACTITIONER)  # its TOTP secret is sealed under version 1
+    read_child(services, next(iter(_ids(services))))  # an audit entry under version 1
+    rotate_keys(services)
+    assert pending_rotation(services) == 0
+    with pytest.raises(KeyringError) as refused:
+        retire_key(services, 1)
+    assert "second-factor secrets" in str(refused.value)
+    assert "audit entries" in str(refused.value)
+    assert 1 in services.key_store.load().versions
+
+
+def _ids(services):
+    with services.unit_of_work() as uow:
+        return uow.children.ids_after("", 10)

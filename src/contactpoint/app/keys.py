@@ -67,12 +67,17 @@ def rotate_keys(
 
 
 def retire_key(services: Services, version: int) -> None:
-    """Destroy a key version's secret, refusing while any record still depends on it."""
+    """Destroy a key version's secret, refusing while anything still depends on it.
+
+    Rotation re-seals records only; review items, merge snapshots, second-factor secrets and the
+    audit log (whose entries are chained and never rewritten) keep their version, so a version
+    they use is kept.
+    """
     with services.unit_of_work() as uow:
-        in_use = uow.children.counts_by_key_version().get(version, 0)
-    if in_use:
-        raise KeyringError(
-            f"key version {version} still protects {in_use} records: finish `keys rotate` first"
-        )
+        usage = uow.key_usage(version)
+    if usage:
+        held = ", ".join(f"{count} {kind}" for kind, count in usage.items())
+        advice = ": finish `keys rotate` first" if set(usage) == {"records"} else ""
+        raise KeyringError(f"key version {version} still protects {held}{advice}")
     services.key_store.save(services.keyring.without(version))
     services.use_keyring(services.key_store.load())

@@ -15,6 +15,7 @@ from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
 from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.feed_repository import FeedRepository
+from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.repository import ChildRepository
 from contactpoint.store.shielding_repository import ContactRequestRepository, ShieldingRepository
 
@@ -80,6 +81,10 @@ class UnitOfWork:
             self._release_write_lock()
         if isinstance(error, DBAPIError) and error.connection_invalidated:
             raise StoreUnavailable("the database connection was lost") from error
+
+    def key_usage(self, version: int) -> dict[str, int]:
+        """What still depends on a key version, by kind (see store/key_usage.py)."""
+        return key_version_usage(self._session, version)
 
     def commit(self) -> None:
         """Make everything done in this unit permanent, or nothing of it."""

@@ -1,0 +1,40 @@
+"""What still depends on a key version, across every table that holds something sealed under one.
+
+Retiring a version destroys its secret; anything still sealed or signed under it would be lost:
+records, review items and merge snapshots (personal data), TOTP secrets (accounts locked out), and
+audit entries and checkpoints (the log could no longer be verified).
+"""
+
+from __future__ import annotations
+
+import struct
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from contactpoint.store.access_models import AuditCheckpointRow, AuditEntryRow, UserRow
+from contactpoint.store.feed_models import Merge, ReviewItem
+from contactpoint.store.models import RecordKey
+
+_VERSIONED: dict[str, InstrumentedAttribute[int]] = {
+    "records": RecordKey.key_version,
+    "review items": ReviewItem.key_version,
+    "merge snapshots": Merge.key_version,
+    "audit entries": AuditEntryRow.key_version,
+    "audit checkpoints": AuditCheckpointRow.key_version,
+}
+
+
+def key_version_usage(session: Session, version: int) -> dict[str, int]:
+    """How many of each kind of thing still need `version`; kinds with none are left out."""
+    usage = {
+        kind: count
+        for kind, column in _VERSIONED.items()
+        if (count := session.scalar(select(func.count()).where(column == version)) or 0)
+    }
+    # A TOTP secret carries its key version in its first four bytes (access/secret_box.py).
+    secrets = session.scalars(select(UserRow.totp_secret))
+    totp = sum(1 for sealed in secrets if len(sealed) >= 4 and struct.unpack(">I", sealed[:4])[0] == version)
+    if totp:
+        usage["second-factor secrets"] = totp
+    return usage
