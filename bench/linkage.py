@@ -25,22 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from contactpoint.app.demo_data import feed_links, shield_as_the_las_would
+from contactpoint.app.demo_data import FEED_ORDER, feed_links, shield_as_the_las_would
 from contactpoint.app.feeds import DEFAULT_BATCH, Linker, RunReport, build_linker, ingest_feed
 from contactpoint.app.initialise import initialise_store
 from contactpoint.app.services import Services, build_services
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
 from contactpoint.synth.truth import Truth
-
-SOURCES = (
-    "nhs_registrations",
-    "child_benefit",
-    "school_census",
-    "la_social_care",
-    "community_health",
-    "youth_offending",
-)
 
 
 def _generate(children: int, generations: int, folder: Path) -> Path:
@@ -137,7 +128,7 @@ def _ingest_all(
     shielded: set[str] = set()
     started = time.perf_counter()
     for generation in range(generations + 1):
-        for source in SOURCES:
+        for source in FEED_ORDER:
             path = truth.feed_path(source, generation, "csv")
             if not path.is_file():
                 continue
@@ -190,7 +181,7 @@ def main() -> None:
         totals, reasons, elapsed, shielded = _ingest_all(
             services, linker, truth, generations, args.batch_size
         )
-        links = feed_links(services, SOURCES)
+        links = feed_links(services)
         services.close()
     records_of: dict[str, set[str]] = defaultdict(set)
     for (_source, key), cp_id in links.items():

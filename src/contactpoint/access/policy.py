@@ -148,24 +148,26 @@ def audit_scope(principal: Principal) -> str | None:
     return None if principal.role.is_national else principal.la_code
 
 
-def require_shielding_decision(principal: Principal, la_code: str) -> None:
-    """Shielding is requested and approved by the owning LA's data administrators only."""
-    require(principal, Permission.DECIDE_SHIELDING)
+def require_in_own_la(principal: Principal, permission: Permission, la_code: str) -> None:
+    """The role holds the permission and the child (or request) is of the user's own LA: shielding is
+    decided, and contact brokered, by the owning LA's data administrators only."""
+    require(principal, permission)
     if principal.la_code != la_code:
         raise PermissionDenied("children of another local authority are out of scope")
+
+
+def own_la(principal: Principal, permission: Permission) -> str:
+    """The user's LA, whose queue they work; the role must hold the permission."""
+    require(principal, permission)
+    if principal.la_code is None:
+        raise PermissionDenied("this needs an account of a local authority")
+    return principal.la_code
 
 
 def require_second_pair_of_eyes(principal: Principal, requester_id: int) -> None:
     """Four eyes: whoever asked for a change may not approve or reject it."""
     if principal.user_id == requester_id:
         raise PermissionDenied("a second administrator must decide on your own request")
-
-
-def require_brokering(principal: Principal, la_code: str) -> None:
-    """Contact about a shielded child or a sensitive service is brokered by the owning LA's team."""
-    require(principal, Permission.BROKER_CONTACT)
-    if principal.la_code != la_code:
-        raise PermissionDenied("children of another local authority are out of scope")
 
 
 def may_ask_for_brokered_contact(principal: Principal, record: ChildRecord, level: ViewLevel) -> bool:

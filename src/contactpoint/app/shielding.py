@@ -35,7 +35,7 @@ def request_shielding_change(
     details.check(today_in_england(services.clock))
     with services.unit_of_work() as uow:
         stored = uow.children.get(cp_id)
-        policy.require_shielding_decision(principal, stored.record.la_code)
+        policy.require_in_own_la(principal, Permission.DECIDE_SHIELDING, stored.record.la_code)
         if stored.record.status is not details.change.from_status:
             raise ValidationError(
                 "status",
@@ -69,7 +69,7 @@ def decide_shielding_change(
     """A second administrator approves (the record's status changes now) or rejects a request."""
     with services.unit_of_work() as uow:
         request = uow.shielding.get(request_id)
-        policy.require_shielding_decision(principal, request.la_code)
+        policy.require_in_own_la(principal, Permission.DECIDE_SHIELDING, request.la_code)
         policy.require_second_pair_of_eyes(principal, request.requester_id)
         state = RequestState.APPROVED if approve else RequestState.REJECTED
         uow.shielding.decide(request_id, state, principal.user_id, services.clock.now())
@@ -89,16 +89,14 @@ def decide_shielding_change(
 
 def pending_shielding_requests(services: Services, principal: Principal) -> list[StoredShieldingRequest]:
     """The administrator's LA queue of requests awaiting a second administrator."""
-    la_code = principal.la_code or ""
-    policy.require_shielding_decision(principal, la_code)
+    la_code = policy.own_la(principal, Permission.DECIDE_SHIELDING)
     with services.unit_of_work() as uow:
         return uow.shielding.pending_in(la_code)
 
 
 def shielding_reviews_due(services: Services, principal: Principal) -> list[StoredShieldingRequest]:
     """Shielded children of the LA whose review date has come (the reminder list)."""
-    la_code = principal.la_code or ""
-    policy.require_shielding_decision(principal, la_code)
+    la_code = policy.own_la(principal, Permission.DECIDE_SHIELDING)
     today = today_in_england(services.clock)
     with services.unit_of_work() as uow:
         current = uow.shielding.current_shieldings(la_code)
@@ -139,8 +137,7 @@ def ask_for_brokered_contact(
 
 def open_contact_requests(services: Services, principal: Principal) -> list[StoredContactRequest]:
     """The LA team's brokering queue, oldest first."""
-    la_code = principal.la_code or ""
-    policy.require_brokering(principal, la_code)
+    la_code = policy.own_la(principal, Permission.BROKER_CONTACT)
     with services.unit_of_work() as uow:
         return uow.contact_requests.open_in(la_code)
 
@@ -153,7 +150,7 @@ def close_contact_request(
         raise ValidationError("outcome", "must be brokered or declined")
     with services.unit_of_work() as uow:
         request = uow.contact_requests.get(request_id)
-        policy.require_brokering(principal, request.la_code)
+        policy.require_in_own_la(principal, Permission.BROKER_CONTACT, request.la_code)
         uow.contact_requests.close(request_id, outcome, principal.user_id, services.clock.now())
         audit_log(services, uow).append(
             AuditEvent(
