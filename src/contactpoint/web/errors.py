@@ -21,7 +21,7 @@ from contactpoint.domain.errors import (
     StoreUnavailable,
     ValidationError,
 )
-from contactpoint.web.ui import error_page
+from contactpoint.web.pages import error_page
 
 STATUS: dict[type[ContactPointError], tuple[int, str]] = {
     ValidationError: (422, "invalid"),

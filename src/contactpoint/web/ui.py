@@ -2,21 +2,20 @@
 
 IDs and names never appear in URLs: records are opened, and involvements changed, by POSTed forms.
 Every form carries the session's CSRF token (the sign-in form a pre-session double-submit token).
+What pages share is in `pages.py`; admin screens live in their own modules and are included here.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import RedirectResponse, Response
 
-from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, Throttled
-from contactpoint.access.roles import ROLE_PERMISSIONS, Permission, Role
+from contactpoint.access.errors import AuthenticationFailed, Throttled
+from contactpoint.access.roles import Permission, Role
 from contactpoint.access.tokens import new_token, same_token
 from contactpoint.app import accounts, alerts, auditing, involvements, search, view
 from contactpoint.app.accounts import Authenticated
@@ -27,23 +26,17 @@ from contactpoint.domain.vocabulary import SensitiveBasis, ServiceType
 from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
 from contactpoint.web.deps import ServicesDep, UiNeed, client_address
 from contactpoint.web.forms import checked, optional, parse_date
+from contactpoint.web.pages import (
+    FormCsrf,
+    FormText,
+    check_csrf,
+    form_errors,
+    render,
+    set_session_cookie,
+)
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
 
-SERVICE_LABELS = {
-    ServiceType.EDUCATION.value: "Education",
-    ServiceType.GP.value: "GP practice",
-    ServiceType.HEALTH_VISITING.value: "Health visiting",
-    ServiceType.SCHOOL_NURSING.value: "School nursing",
-    ServiceType.SOCIAL_CARE.value: "Social care",
-    ServiceType.YOUTH_OFFENDING.value: "Youth offending",
-    ServiceType.CAREERS.value: "Careers (Connexions)",
-    ServiceType.CAMHS.value: "CAMHS",
-    ServiceType.SEXUAL_HEALTH.value: "Sexual health",
-    ServiceType.SUBSTANCE_MISUSE.value: "Substance misuse",
-    ServiceType.OTHER.value: "Other service",
-}
 Searcher = Annotated[Authenticated, Depends(UiNeed(Permission.SEARCH_CHILDREN))]
 Viewer = Annotated[Authenticated, Depends(UiNeed(Permission.VIEW_CHILD))]
 Recorder = Annotated[Authenticated, Depends(UiNeed(Permission.WRITE_INVOLVEMENT))]
@@ -51,65 +44,6 @@ UserAdmin = Annotated[Authenticated, Depends(UiNeed(Permission.MANAGE_USERS))]
 Auditor = Annotated[Authenticated, Depends(UiNeed(Permission.READ_AUDIT))]
 AlertReader = Annotated[Authenticated, Depends(UiNeed(Permission.READ_ALERTS))]
 Anyone = Annotated[Authenticated, Depends(UiNeed(Permission.READ_OWN_ACCOUNT))]
-FormText = Annotated[str | None, Form()]
-FormCsrf = Annotated[str, Form()]
-
-
-def render(
-    request: Request,
-    template: str,
-    context: dict[str, Any],
-    *,
-    session: Authenticated | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    """A page; `session` supplies the header's account and every form's CSRF token."""
-    base = {
-        "session": session,
-        "principal": session.principal if session else None,
-        "csrf_token": session.csrf_token if session else context.get("csrf_token", ""),
-        "reasons": list(AccessReason),
-        "permissions": ROLE_PERMISSIONS[session.principal.role] if session else frozenset(),
-        "Permission": Permission,
-        "service_labels": SERVICE_LABELS,
-    }
-    return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
-
-
-def error_page(request: Request, status_code: int, message: str, headers: dict[str, str] | None) -> Response:
-    """The HTML error page (errors.py sends non-API errors here)."""
-    if status_code == 401:
-        redirect = RedirectResponse("/sign-in", status_code=303)
-        redirect.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
-        return redirect
-    response = TEMPLATES.TemplateResponse(
-        request,
-        "error.html",
-        {
-            "status_code": status_code,
-            "message": message,
-            "session": None,
-            "principal": None,
-            "csrf_token": "",
-        },
-        status_code=status_code,
-    )
-    if headers:
-        response.headers.update(headers)
-    return response
-
-
-def _check_csrf(session: Authenticated, given: str) -> None:
-    if not same_token(session.csrf_token, given):
-        raise PermissionDenied("the form has expired; go back, reload the page and try again")
-
-
-def _set_session_cookie(response: Response, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, secure=True, httponly=True, samesite="strict", path="/")
-
-
-def _errors(error: ValidationError) -> list[dict[str, str]]:
-    return [{"field": error.field, "text": f"{error.field.replace('_', ' ').capitalize()}: {error.rule}"}]
 
 
 # Sign-in ---------------------------------------------------------------------------------------
@@ -152,7 +86,7 @@ def sign_in(
     onward = RedirectResponse(
         "/sign-in/enrol" if grant.stage == "enrol" else "/sign-in/code", status_code=303
     )
-    _set_session_cookie(onward, grant.token)
+    set_session_cookie(onward, grant.token)
     onward.delete_cookie(PRE_SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return onward
 
@@ -204,14 +138,14 @@ def code_submit(
             status_code=status_code,
         )
     response = RedirectResponse("/", status_code=303)
-    _set_session_cookie(response, grant.token)
+    set_session_cookie(response, grant.token)
     return response
 
 
 @router.post("/sign-out")
 def sign_out(request: Request, services: ServicesDep, session: Anyone, csrf_token: FormCsrf) -> Response:
     """End the session."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     accounts.sign_out(services, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
@@ -248,7 +182,7 @@ def search_submit(
     reason: FormText = None,
 ) -> Response:
     """Run the search; errors come back as an error summary above the form."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     form = {
         "family_name": family_name or "",
         "given_name": given_name or "",
@@ -273,7 +207,7 @@ def search_submit(
         return render(
             request,
             "search.html",
-            {"errors": _errors(error), "form": form, "results": None},
+            {"errors": form_errors(error), "form": form, "results": None},
             session=session,
             status_code=422,
         )
@@ -296,7 +230,7 @@ def open_record(
     override: FormText = None,
 ) -> Response:
     """Open a record with a reason (audited first; the page is never cached)."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     if reason not in {r.value for r in AccessReason}:
         return render(
             request,
@@ -327,7 +261,7 @@ def involvement_form(
     index: Annotated[int | None, Form(ge=0, le=63)] = None,
 ) -> Response:
     """The add (or update) form for your own service's involvement."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     context = {
         "cp_id": cp_id,
         "version": version,
@@ -360,7 +294,7 @@ def involvement_save(
     sensitive_basis: FormText = None,
 ) -> Response:
     """Add or update the involvement; a new record version, audited."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     form = {
         "practitioner_given": practitioner_given or "",
         "practitioner_family": practitioner_family or "",
@@ -408,7 +342,7 @@ def involvement_save(
             "cp_id": cp_id,
             "version": version,
             "index": index,
-            "errors": _errors(error),
+            "errors": form_errors(error),
             "form": form,
             "bases": list(SensitiveBasis),
         }
@@ -432,7 +366,7 @@ def involvement_end(
     index: Annotated[int, Form(ge=0, le=63)],
 ) -> Response:
     """End your own service's involvement today."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     new_version = involvements.end_involvement(
         services,
         session.principal,
@@ -491,7 +425,7 @@ def users_create(
     service: FormText = None,
 ) -> Response:
     """Create an account; its one-time password is shown once."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     try:
         if role not in {r.value for r in Role}:
             raise ValidationError("role", "choose a role")
@@ -509,7 +443,7 @@ def users_create(
             service=ServiceType(service) if service and chosen.needs_service else None,
         )
     except ValidationError as error:
-        return _users_page(request, services, session, _errors(error), 422)
+        return _users_page(request, services, session, form_errors(error), 422)
     return render(request, "user_created.html", {"created": created}, session=session)
 
 
@@ -522,7 +456,7 @@ def users_suspend(
     action: Annotated[str, Form(max_length=16)],
 ) -> Response:
     """Suspend (sessions end at once) or reinstate."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     accounts.set_suspended(services, session.principal, user_id, suspended=action == "suspend")
     return RedirectResponse("/users", status_code=303)
 
@@ -548,7 +482,7 @@ def audit_query(
     until: FormText = None,
 ) -> Response:
     """Entries by user, child and period."""
-    _check_csrf(session, csrf_token)
+    check_csrf(session, csrf_token)
     form = {"user_id": user_id or "", "cp_id": cp_id or "", "since": since or "", "until": until or ""}
     try:
         user = optional(user_id)
@@ -571,7 +505,7 @@ def audit_query(
         return render(
             request,
             "audit.html",
-            {"entries": None, "errors": _errors(error), "form": form},
+            {"entries": None, "errors": form_errors(error), "form": form},
             session=session,
             status_code=422,
         )
