@@ -41,6 +41,10 @@ class Permission(StrEnum):
     DECIDE_SHIELDING = "la:shielding:decide"
     REQUEST_CONTACT = "la:contact:request"
     BROKER_CONTACT = "la:contact:broker"
+    WORK_REVIEW_QUEUE = "la:review:work"
+    DECIDE_ADOPTION = "la:adoptions:decide"
+    MANAGE_CONSENT = "la:consent:manage"
+    PRODUCE_SUBJECT_ACCESS = "la:subject-access:produce"
     WRITE_INVOLVEMENT = "la:involvements:write"
     MANAGE_USERS = "la:users:manage"
     READ_AUDIT = "la:audit:read"
@@ -68,9 +72,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.VIEW_CHILD,
         Permission.DECIDE_SHIELDING,
         Permission.BROKER_CONTACT,
+        Permission.WORK_REVIEW_QUEUE,
+        Permission.DECIDE_ADOPTION,
+        Permission.MANAGE_CONSENT,
     },
     Role.LA_USER_ADMIN: _EVERYONE | {Permission.MANAGE_USERS, Permission.READ_ALERTS},
-    Role.AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
+    Role.AUDITOR: _EVERYONE
+    | {Permission.READ_AUDIT, Permission.READ_ALERTS, Permission.PRODUCE_SUBJECT_ACCESS},
     Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
     Role.NATIONAL_ADMIN: _EVERYONE
     | {Permission.MANAGE_USERS, Permission.MANAGE_ADMINS, Permission.READ_ALERTS},

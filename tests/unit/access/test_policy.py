@@ -46,9 +46,12 @@ EXPECTED_PERMISSIONS = {
         "la:children:view",
         "la:shielding:decide",
         "la:contact:broker",
+        "la:review:work",
+        "la:adoptions:decide",
+        "la:consent:manage",
     },
     Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read"},
-    Role.AUDITOR: {"la:audit:read", "la:alerts:read"},
+    Role.AUDITOR: {"la:audit:read", "la:alerts:read", "la:subject-access:produce"},
     Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read"},
     Role.NATIONAL_ADMIN: {"la:users:manage", "national:users:manage", "la:alerts:read"},
 }
