@@ -15,8 +15,9 @@ import httpx
 import uvicorn
 
 from contactpoint.access import totp
+from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts import provision_account
+from contactpoint.app.accounts import principal_of, provision_account
 from contactpoint.app.children import register_children
 from contactpoint.app.services import Services
 from contactpoint.domain.clock import FixedClock
@@ -105,6 +106,20 @@ def make_account(
         )
         uow.commit()
     return Account(user_id, name, PASSWORD, secret, role, la)
+
+
+def make_principal(
+    services: Services,
+    role: Role,
+    *,
+    la_code: str | None = HOME_LA,
+    service: ServiceType = ServiceType.EDUCATION,
+    org_code: str = ORG_CODE,
+) -> Principal:
+    """A new account of a role, as the policy sees it (for calling use cases directly)."""
+    account = make_account(services, role, la_code=la_code, service=service, org_code=org_code)
+    with services.unit_of_work() as uow:
+        return principal_of(uow.users.get(account.user_id))
 
 
 def next_code(clock: FixedClock, account: Account) -> str:

@@ -1,9 +1,19 @@
-"""Recording an adoption on SQLite and PostgreSQL: sealed, re-issued, and joined by nothing (invariant 4)."""
+"""Recording an adoption on SQLite and PostgreSQL: asked by one LA data administrator, approved by a
+second, sealed, re-issued, and joined by nothing: no index value, column, request or audit entry
+(invariant 4)."""
 
 import pytest
 from sqlalchemy import select
 
-from contactpoint.app.adoption import AdoptiveIdentity, record_adoption
+from contactpoint.access.errors import PermissionDenied
+from contactpoint.access.roles import Role
+from contactpoint.app.adoption import (
+    AdoptiveIdentity,
+    decide_adoption,
+    pending_adoptions,
+    request_adoption,
+)
+from contactpoint.app.auditing import query_audit
 from contactpoint.app.children import register_children
 from contactpoint.app.keys import rotate_keys
 from contactpoint.domain.errors import ValidationError
@@ -11,7 +21,10 @@ from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.blocking import blocking_terms
 from contactpoint.store import codec
+from contactpoint.store.access_models import AuditEntryRow, AuditSubjectRow
 from contactpoint.store.models import BlindIndexEntry
+from contactpoint.store.safeguard_models import AdoptionRequestRow
+from tests.websupport import make_principal
 
 
 @pytest.fixture
@@ -24,6 +37,23 @@ def birth(services, factory):
 
     register_children(services, range(30), build)
     return made[0]
+
+
+def admins(services, la_code):
+    """Two data administrators of the LA: one asks, the other decides."""
+    return (
+        make_principal(services, Role.LA_DATA_ADMIN, la_code=la_code),
+        make_principal(services, Role.LA_DATA_ADMIN, la_code=la_code),
+    )
+
+
+def record_adoption(services, birth_id, adoptive):
+    """The whole four-eyes path: requested, then approved by a second administrator."""
+    with services.unit_of_work() as uow:
+        la_code = uow.children.get(birth_id).record.la_code
+    first, second = admins(services, la_code)
+    request_id = request_adoption(services, first, birth_id, adoptive)
+    return decide_adoption(services, second, request_id, approve=True)
 
 
 def _adoptive(birth, factory, *, same_address=False):
@@ -109,3 +139,92 @@ def test_a_sealed_record_cannot_be_adopted_again(services, factory, birth):
     record_adoption(services, birth.cp_id, _adoptive(birth, factory))
     with pytest.raises(ValidationError):
         record_adoption(services, birth.cp_id, _adoptive(birth, factory))
+
+
+def test_an_adoption_waits_for_a_second_administrator_and_the_first_cannot_approve_it(
+    services, factory, birth
+):
+    first, second = admins(services, birth.la_code)
+    adoptive = _adoptive(birth, factory)
+    request_id = request_adoption(services, first, birth.cp_id, adoptive)
+    with services.unit_of_work() as uow:
+        assert uow.children.get(birth.cp_id).record.status is RecordStatus.ACTIVE
+    (pending,) = pending_adoptions(services, second)
+    assert (pending.request_id, pending.birth_id, pending.identity) == (request_id, birth.cp_id, adoptive)
+    with pytest.raises(PermissionDenied):
+        decide_adoption(services, first, request_id, approve=True)
+    new_id = decide_adoption(services, second, request_id, approve=True)
+    assert new_id is not None
+    assert pending_adoptions(services, second) == []
+    with pytest.raises(ValidationError):
+        decide_adoption(services, second, request_id, approve=False)
+
+
+@pytest.mark.parametrize(
+    "role", [Role.PRACTITIONER, Role.CHILD_PROTECTION, Role.AUDITOR, Role.NATIONAL_ADMIN]
+)
+def test_only_data_administrators_record_adoptions(services, factory, birth, role):
+    with pytest.raises(PermissionDenied):
+        request_adoption(services, make_principal(services, role), birth.cp_id, _adoptive(birth, factory))
+
+
+def test_another_las_administrators_can_neither_ask_nor_decide(services, factory, birth):
+    other_la = "999" if birth.la_code != "999" else "998"
+    stranger = make_principal(services, Role.LA_DATA_ADMIN, la_code=other_la)
+    with pytest.raises(PermissionDenied):
+        request_adoption(services, stranger, birth.cp_id, _adoptive(birth, factory))
+    first, _ = admins(services, birth.la_code)
+    request_id = request_adoption(services, first, birth.cp_id, _adoptive(birth, factory))
+    with pytest.raises(PermissionDenied):
+        decide_adoption(services, stranger, request_id, approve=True)
+
+
+def test_a_rejected_adoption_changes_nothing_and_forgets_the_adoptive_identity(services, factory, birth):
+    first, second = admins(services, birth.la_code)
+    request_id = request_adoption(services, first, birth.cp_id, _adoptive(birth, factory))
+    assert decide_adoption(services, second, request_id, approve=False) is None
+    with services.unit_of_work() as uow:
+        assert uow.children.get(birth.cp_id).record == birth
+    with services.engine.connect() as connection:
+        row = connection.execute(select(AdoptionRequestRow)).one()
+    assert (row.state, row.payload, row.wrapped_key, row.key_version) == ("rejected", None, None, None)
+
+
+def test_the_request_holds_the_identity_sealed_and_drops_it_once_approved(services, factory, birth):
+    first, second = admins(services, birth.la_code)
+    adoptive = _adoptive(birth, factory)
+    request_id = request_adoption(services, first, birth.cp_id, adoptive)
+    with services.engine.connect() as connection:
+        waiting = connection.execute(select(AdoptionRequestRow)).one()
+    assert waiting.payload is not None
+    assert b"Zanzibarova" not in waiting.payload
+    new_id = decide_adoption(services, second, request_id, approve=True)
+    assert new_id is not None
+    with services.engine.connect() as connection:
+        decided = connection.execute(select(AdoptionRequestRow)).one()
+    assert (decided.payload, decided.wrapped_key, decided.key_version) == (None, None, None)
+    assert new_id.value not in {str(value) for value in decided}
+
+
+def test_the_audit_log_names_the_birth_record_only_and_hides_adoptions_from_la_auditors(
+    services, factory, birth
+):
+    new_id = record_adoption(services, birth.cp_id, _adoptive(birth, factory))
+    keys = services.audit_keys
+    new_subjects = {keys.subject(new_id.value, v) for v in keys.held_versions()}
+    with services.engine.connect() as connection:
+        subjects = set(connection.execute(select(AuditSubjectRow.subject)).scalars())
+        kinds = list(connection.execute(select(AuditEntryRow.kind)).scalars())
+    assert not subjects & new_subjects
+    assert {"adoptions:request", "adoptions:approve"} <= set(kinds)
+    la_auditor = make_principal(services, Role.AUDITOR, la_code=birth.la_code)
+    seen_locally = query_audit(services, la_auditor, child=birth.cp_id)
+    assert not [e for e in seen_locally if e.kind.startswith("adoptions:")]
+    national = make_principal(services, Role.NATIONAL_AUDITOR)
+    seen_nationally = query_audit(services, national, child=birth.cp_id)
+    adoption_entries = [e for e in seen_nationally if e.kind.startswith("adoptions:")]
+    assert {e.kind for e in adoption_entries} >= {"adoptions:request", "adoptions:approve"}
+    for entry in adoption_entries:
+        assert new_id.value not in entry.children
+        assert new_id.value not in str(entry.details)
+    assert query_audit(services, national, child=new_id) == []

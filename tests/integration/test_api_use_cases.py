@@ -12,7 +12,6 @@ from sqlalchemy import text
 from contactpoint.access.errors import AuthenticationFailed, PermissionDenied
 from contactpoint.access.policy import ViewLevel
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts import principal_of
 from contactpoint.app.alerts import list_alerts
 from contactpoint.app.auditing import query_audit, verify_audit
 from contactpoint.app.involvements import (
@@ -36,15 +35,12 @@ from contactpoint.domain.records import (
     Whereabouts,
 )
 from contactpoint.domain.vocabulary import AddressState, RecordStatus, SensitiveBasis, ServiceType
-from tests.websupport import HOME_LA, OTHER_LA, make_account, store_children
+from tests.websupport import HOME_LA, OTHER_LA, make_principal, store_children
 
 REASON = AccessReason.ASSESSMENT
 
 
-def principal(services, role, **kwargs):
-    account = make_account(services, role, **kwargs)
-    with services.unit_of_work() as uow:
-        return principal_of(uow.users.get(account.user_id))
+principal = make_principal
 
 
 def child(

@@ -7,18 +7,15 @@ import pytest
 
 from contactpoint.access.policy import ViewLevel
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts import principal_of
 from contactpoint.app.reasons import AccessReason
 from contactpoint.app.retention import run_retention
 from contactpoint.app.view import view_child
 from contactpoint.domain.errors import NotFound
-from tests.websupport import HOME_LA, make_account, store_children
+from tests.websupport import HOME_LA, make_principal, store_children
 
 
 def principal(services, role):
-    account = make_account(services, role, la_code=HOME_LA)
-    with services.unit_of_work() as uow:
-        return principal_of(uow.users.get(account.user_id))
+    return make_principal(services, role, la_code=HOME_LA)
 
 
 def test_an_archived_record_is_seen_by_its_la_team_for_its_first_year_only(services, factory):

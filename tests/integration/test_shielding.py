@@ -11,7 +11,6 @@ import pytest
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.policy import ViewLevel
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts import principal_of
 from contactpoint.app.reasons import AccessReason
 from contactpoint.app.search import SearchCriteria, search_children
 from contactpoint.app.shielding import (
@@ -38,7 +37,7 @@ from contactpoint.domain.shielding import (
 )
 from contactpoint.domain.vocabulary import AddressState, RecordStatus
 from contactpoint.store.models import Base
-from tests.websupport import HOME_LA, OTHER_LA, make_account, store_children
+from tests.websupport import HOME_LA, OTHER_LA, make_principal, store_children
 
 TODAY = date(2026, 11, 23)  # the clock fixture's date
 SHIELD = ShieldingRequestDetails(
@@ -50,9 +49,7 @@ UNSHIELD = ShieldingRequestDetails(
 
 
 def principal(services, role, la=HOME_LA):
-    account = make_account(services, role, la_code=la)
-    with services.unit_of_work() as uow:
-        return principal_of(uow.users.get(account.user_id))
+    return make_principal(services, role, la_code=la)
 
 
 @pytest.fixture

@@ -1,21 +1,35 @@
 """Recording an adoption (DESIGN invariant 4): the birth identity is sealed and a new one is issued.
 
-No link between the two is kept anywhere: not in a column, not in an index value, not in either
-record. The new record takes the date of birth and gender (they do not change) and nothing else
-of the birth identity: no identifiers (sources issue new ones), no involvements, no former names.
-The second administrator's approval and the audit event arrive with access control (issue 6.1).
+One LA data administrator records the adoption; a second approves it (four eyes), and only then is
+the birth record sealed and the adoptive record created, in one transaction. No link between the
+two is kept anywhere: not in a column, not in an index value, not in either record, not in the
+request (its sealed adoptive identity is erased when it is decided) and not in the audit log (its
+entries name the birth record only, the new record's creation is not journalled beside them, and
+only national auditors see adoption entries at all). The new ID is returned once, to the approver.
+The new record takes the date of birth and gender (they do not change) and nothing else of the
+birth identity: no identifiers (sources issue new ones), no involvements, no former names.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
+import msgspec
+
+from contactpoint.access import policy
+from contactpoint.access.policy import Principal
+from contactpoint.access.roles import Permission
+from contactpoint.app.auditing import audit_log
 from contactpoint.app.services import Services
+from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import Carer, ChildNames, ChildRecord, Whereabouts
+from contactpoint.domain.shielding import RequestState
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.normalise import family_name_keys
+from contactpoint.store.unit_of_work import UnitOfWork
 
 _ADOPTABLE = frozenset({RecordStatus.ACTIVE, RecordStatus.SHIELDED})
 
@@ -59,15 +73,103 @@ def adoption_records(
     return sealed, new
 
 
-def record_adoption(
-    services: Services, birth_id: ContactPointId, adoptive: AdoptiveIdentity
-) -> ContactPointId:
-    """Seal the birth record and create the adoptive one in one transaction; returns the new ID."""
+_IDENTITY_ENCODER = msgspec.msgpack.Encoder()
+_IDENTITY_DECODER = msgspec.msgpack.Decoder(AdoptiveIdentity)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAdoption:
+    """A request awaiting the second administrator, with the adoptive identity to check."""
+
+    request_id: int
+    birth_id: ContactPointId
+    requester_id: int
+    requested_at: datetime
+    identity: AdoptiveIdentity
+
+
+def request_adoption(
+    services: Services, principal: Principal, birth_id: ContactPointId, adoptive: AdoptiveIdentity
+) -> int:
+    """Record an adoption of a child of the administrator's LA for a second administrator to approve."""
     with services.unit_of_work() as uow:
         stored = uow.children.get(birth_id)
-        new_id = uow.children.reserve_ids(1)[0]
-        sealed, new = adoption_records(stored.record, adoptive, new_id)
-        uow.children.replace(sealed, stored.version)
-        uow.children.add_many([new])
+        policy.require_in_own_la(principal, Permission.DECIDE_ADOPTION, stored.record.la_code)
+        adoption_records(stored.record, adoptive, birth_id)  # refuse now what approval would refuse
+        if uow.adoptions.pending_for_child(birth_id):
+            raise ValidationError("request", "an adoption of this child is already waiting for a decision")
+        request_id = uow.adoptions.add(
+            birth_id,
+            stored.record.la_code,
+            _IDENTITY_ENCODER.encode(adoptive),
+            principal.user_id,
+            services.clock.now(),
+        )
+        audit_log(services, uow).append(
+            AuditEvent(
+                AuditKind.ADOPTION_REQUESTED, principal.user_id, (birth_id.value,), {"request": request_id}
+            )
+        )
         uow.commit()
+    return request_id
+
+
+def pending_adoptions(services: Services, principal: Principal) -> list[PendingAdoption]:
+    """The LA's adoptions awaiting a second administrator (reading their identities is audited)."""
+    la_code = policy.own_la(principal, Permission.DECIDE_ADOPTION)
+    with services.unit_of_work() as uow:
+        pending = [
+            PendingAdoption(
+                request.id,
+                request.birth_cp_id,
+                request.requester_id,
+                request.requested_at,
+                _IDENTITY_DECODER.decode(uow.adoptions.identity(request.id)),
+            )
+            for request in uow.adoptions.pending_in(la_code)
+        ]
+        if pending:
+            audit_log(services, uow).append(
+                AuditEvent(
+                    AuditKind.ADOPTION_READ,
+                    principal.user_id,
+                    tuple(p.birth_id.value for p in pending),
+                    {"requests": [str(p.request_id) for p in pending]},
+                )
+            )
+            uow.commit()
+    return pending
+
+
+def decide_adoption(
+    services: Services, principal: Principal, request_id: int, *, approve: bool
+) -> ContactPointId | None:
+    """A second administrator approves (seal and re-issue now; the new ID is returned this once) or
+    rejects; either way the request's adoptive identity is erased."""
+    with services.unit_of_work() as uow:
+        request = uow.adoptions.get(request_id)
+        policy.require_in_own_la(principal, Permission.DECIDE_ADOPTION, request.la_code)
+        policy.require_second_pair_of_eyes(principal, request.requester_id)
+        if request.state is not RequestState.PENDING:
+            raise ValidationError("request", "has already been decided")
+        new_id = None
+        if approve:
+            identity = _IDENTITY_DECODER.decode(uow.adoptions.identity(request_id))
+            new_id = _seal_and_issue(uow, request.birth_cp_id, identity)
+        state = RequestState.APPROVED if approve else RequestState.REJECTED
+        uow.adoptions.decide(request_id, state, principal.user_id, services.clock.now())
+        kind = AuditKind.ADOPTION_APPROVED if approve else AuditKind.ADOPTION_REJECTED
+        audit_log(services, uow).append(
+            AuditEvent(kind, principal.user_id, (request.birth_cp_id.value,), {"request": request_id})
+        )
+        uow.commit()
+    return new_id
+
+
+def _seal_and_issue(uow: UnitOfWork, birth_id: ContactPointId, adoptive: AdoptiveIdentity) -> ContactPointId:
+    stored = uow.children.get(birth_id)
+    new_id = uow.children.reserve_ids(1)[0]
+    sealed, new = adoption_records(stored.record, adoptive, new_id)
+    uow.children.replace(sealed, stored.version)
+    uow.children.add_many([new])
     return new_id

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from contactpoint.access.policy import Principal, audit_scope
 from contactpoint.app.services import Services
-from contactpoint.audit.events import AuditEvent, AuditKind, Detail
+from contactpoint.audit.events import RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
 from contactpoint.audit.log import AuditLog
 from contactpoint.audit.verify import VerifyReport, verify_log
 from contactpoint.domain.identifiers import ContactPointId
@@ -80,6 +80,7 @@ def query_audit(
             until=until,
             exclude_actor=principal.user_id,
             limit=MAX_ENTRIES,
+            exclude_kinds=RESTRICTED_KINDS if la_code is not None else (),
         )
         audit_log(services, uow).append(
             AuditEvent(

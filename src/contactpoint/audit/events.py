@@ -33,6 +33,22 @@ class AuditKind(StrEnum):
     SHIELDING_REJECTED = "shielding:reject"
     CONTACT_REQUESTED = "contact:request"
     CONTACT_CLOSED = "contact:close"
+    ADOPTION_REQUESTED = "adoptions:request"
+    ADOPTION_READ = "adoptions:read"
+    ADOPTION_APPROVED = "adoptions:approve"
+    ADOPTION_REJECTED = "adoptions:reject"
+
+
+# Entries that tell that a child was adopted: national auditors only (DESIGN invariant 4 and section 1;
+# an LA auditor querying a sealed birth record's ID learns nothing of its adoption).
+RESTRICTED_KINDS = frozenset(
+    {
+        AuditKind.ADOPTION_REQUESTED,
+        AuditKind.ADOPTION_READ,
+        AuditKind.ADOPTION_APPROVED,
+        AuditKind.ADOPTION_REJECTED,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ read, so two requests can never chain onto the same predecessor.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -200,6 +200,7 @@ class AuditRepository:
         until: datetime | None,
         exclude_actor: int | None,
         limit: int,
+        exclude_kinds: Collection[str] = (),
     ) -> list[StoredEntry]:
         """Entries matching every given filter, newest first."""
         query = select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(limit)
@@ -217,6 +218,8 @@ class AuditRepository:
             query = query.where(AuditEntryRow.at < until)
         if exclude_actor is not None:
             query = query.where(AuditEntryRow.actor_id != exclude_actor)
+        if exclude_kinds:
+            query = query.where(AuditEntryRow.kind.not_in(list(exclude_kinds)))
         return self._with_subjects(list(self._session.scalars(query)))
 
     def count_by_actor(self, actor_id: int, kind: str, since: datetime) -> int:

@@ -1,8 +1,8 @@
 """What still depends on a key version, across every table that holds something sealed under one.
 
 Retiring a version destroys its secret; anything still sealed or signed under it would be lost:
-records, review items and merge snapshots (personal data), TOTP secrets (accounts locked out), and
-audit entries and checkpoints (the log could no longer be verified).
+records, review items, merge snapshots and pending adoptions (personal data), TOTP secrets
+(accounts locked out), and audit entries and checkpoints (the log could no longer be verified).
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from contactpoint.store.access_models import AuditCheckpointRow, AuditEntryRow, UserRow
 from contactpoint.store.feed_models import Merge, ReviewItem
 from contactpoint.store.models import RecordKey
+from contactpoint.store.safeguard_models import AdoptionRequestRow
 
-_VERSIONED: dict[str, InstrumentedAttribute[int]] = {
+_VERSIONED: dict[str, InstrumentedAttribute[int] | InstrumentedAttribute[int | None]] = {
     "records": RecordKey.key_version,
     "review items": ReviewItem.key_version,
     "merge snapshots": Merge.key_version,
+    "pending adoptions": AdoptionRequestRow.key_version,
     "audit entries": AuditEntryRow.key_version,
     "audit checkpoints": AuditCheckpointRow.key_version,
 }

@@ -13,6 +13,7 @@ from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
+from contactpoint.store.adoption_repository import AdoptionRepository
 from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.feed_repository import FeedRepository
 from contactpoint.store.key_usage import key_version_usage
@@ -29,6 +30,7 @@ class UnitOfWork:
     throttle: ThrottleRepository
     audit: AuditRepository
     shielding: ShieldingRepository
+    adoptions: AdoptionRepository
     contact_requests: ContactRequestRepository
     feeds: FeedRepository
 
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.throttle = ThrottleRepository(self._session)
         self.audit = AuditRepository(self._session, self._hold_write_lock)
         self.shielding = ShieldingRepository(self._session)
+        self.adoptions = AdoptionRepository(self._session, self._cipher)
         self.contact_requests = ContactRequestRepository(self._session)
         self.feeds = FeedRepository(self._session, self._cipher, self._clock)
         return self
