@@ -37,6 +37,9 @@ class AuditKind(StrEnum):
     ADOPTION_READ = "adoptions:read"
     ADOPTION_APPROVED = "adoptions:approve"
     ADOPTION_REJECTED = "adoptions:reject"
+    CONSENT_READ = "consent:read"
+    CONSENT_RECORDED = "consent:record"
+    CONSENT_WITHDRAWN = "consent:withdraw"
 
 
 # Entries that tell that a child was adopted: national auditors only (DESIGN invariant 4 and section 1;

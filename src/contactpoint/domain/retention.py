@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from contactpoint.domain.records import Archival, ChildRecord
-from contactpoint.domain.vocabulary import ArchiveReason, RecordStatus
+from contactpoint.domain.errors import ValidationError
+from contactpoint.domain.records import Archival, ChildRecord, RetentionExtension
+from contactpoint.domain.vocabulary import ArchiveReason, ExtensionBasis, RecordStatus
 
 ARCHIVE_AGE = 18
 EXTENDED_AGE = 25
@@ -102,3 +103,41 @@ def visible_to_administrators(record: ChildRecord, today: date) -> bool:
     if record.status is not RecordStatus.ARCHIVED:
         return True
     return today < anniversary(archived_on(record), ADMINISTRATOR_VIEW_YEARS)
+
+
+def with_extension_consent(
+    record: ChildRecord, basis: ExtensionBasis, consented_on: date, today: date
+) -> ChildRecord:
+    """The record kept to 25 with the young person's consent.
+
+    A record archived at 18 in the past year (still with its LA team) comes back with the status
+    it had: consent is often recorded in the weeks after the birthday.
+    """
+    if consented_on > today:
+        raise ValidationError("consented_on", "must not be in the future")
+    if record.status in (RecordStatus.SEALED, RecordStatus.DECEASED):
+        raise ValidationError("status", "consent to keep a record applies to a living, unsealed record")
+    if today >= anniversary(record.date_of_birth, EXTENDED_AGE):
+        raise ValidationError("date_of_birth", "a record is kept to 25 at most")
+    current = record.retention_extension
+    if current is not None and (current.withdrawn_on is None or current.withdrawn_on > today):
+        raise ValidationError("consent", "consent to keep this record is already recorded")
+    extension = RetentionExtension(basis, consented_on)
+    if record.status is not RecordStatus.ARCHIVED:
+        return replace(record, retention_extension=extension)
+    archival = record.archival
+    if archival is None or archival.reason is not ArchiveReason.TURNED_18:
+        raise ValidationError("status", "only a record archived at 18 can be kept to 25")
+    if not visible_to_administrators(record, today):
+        raise ValidationError("status", "the record was archived more than a year ago")
+    return replace(record, status=archival.previous_status, archival=None, retention_extension=extension)
+
+
+def with_extension_withdrawn(record: ChildRecord, withdrawn_on: date, today: date) -> ChildRecord:
+    """The young person withdrew consent: the next retention run archives the record."""
+    current = record.retention_extension
+    if current is None or current.withdrawn_on is not None:
+        raise ValidationError("consent", "there is no consent to withdraw")
+    if withdrawn_on > today:
+        raise ValidationError("withdrawn_on", "must not be in the future")
+    return replace(record, retention_extension=replace(current, withdrawn_on=withdrawn_on))
