@@ -6,13 +6,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from contactpoint.access import totp
 from contactpoint.access.policy import Principal
@@ -150,3 +152,16 @@ def store_children(services: Services, records: list[ChildRecord]) -> list[Child
 
     register_children(services, records, with_id)
     return stored
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every route of the app, inside included routers too (FastAPI keeps those as wrappers)."""
+
+    def walk(routes: Iterable[object]) -> Iterator[APIRoute]:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                yield route
+            elif (inner := getattr(route, "original_router", None)) is not None:
+                yield from walk(inner.routes)
+
+    return list(walk(app.routes))

@@ -25,9 +25,20 @@ from contactpoint.app.services import Services
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import Carer, ChildNames, ChildRecord, Whereabouts
+from contactpoint.domain.postcodes import Postcode
+from contactpoint.domain.records import (
+    Carer,
+    ChildNames,
+    ChildRecord,
+    ContactDetails,
+    PersonName,
+    PostalAddress,
+    Whereabouts,
+    check_la_code,
+    clean_text,
+)
 from contactpoint.domain.shielding import RequestState
-from contactpoint.domain.vocabulary import RecordStatus
+from contactpoint.domain.vocabulary import AddressState, RecordStatus, Relationship
 from contactpoint.linkage.normalise import family_name_keys
 from contactpoint.store.unit_of_work import UnitOfWork
 
@@ -42,6 +53,49 @@ class AdoptiveIdentity:
     whereabouts: Whereabouts
     la_code: str
     carers: tuple[Carer, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptiveParent:
+    """An adoptive parent as the form or API gives them."""
+
+    given: str
+    family: str
+    phone: str | None = None
+    email: str | None = None
+
+
+def adoptive_identity(
+    *,
+    given: str,
+    family: str,
+    address_lines: list[str],
+    town: str | None,
+    postcode: str,
+    la_code: str,
+    parents: list[AdoptiveParent],
+) -> AdoptiveIdentity:
+    """Build and validate the new identity from plain fields (shared by the API and the UI)."""
+    if not 1 <= len(parents) <= 2:
+        raise ValidationError("carers", "give one or two adoptive parents")
+    lines = tuple(clean_text(line) for line in address_lines if line.strip())
+    return AdoptiveIdentity(
+        names=ChildNames(PersonName.of(given, family)),
+        whereabouts=Whereabouts(
+            AddressState.KNOWN,
+            PostalAddress(lines, Postcode.parse(postcode), clean_text(town) if town else None),
+        ),
+        la_code=check_la_code(la_code),
+        carers=tuple(
+            Carer(
+                PersonName.of(parent.given, parent.family),
+                Relationship.PARENT,
+                True,
+                ContactDetails(phone=parent.phone or None, email=parent.email or None),
+            )
+            for parent in parents
+        ),
+    )
 
 
 def _family_keys(names: ChildNames) -> frozenset[str]:
