@@ -79,6 +79,14 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/audit"): AUDITORS,
     ("POST", "/audit"): AUDITORS,
     ("GET", "/alerts"): AUDITORS | USER_ADMINS,
+    ("GET", "/adoptions"): DATA_ADMINS,
+    ("POST", "/adoptions"): DATA_ADMINS,
+    ("POST", "/adoptions/decision"): DATA_ADMINS,
+    ("GET", "/consent"): DATA_ADMINS,
+    ("POST", "/consent"): DATA_ADMINS,
+    ("POST", "/consent/retention"): DATA_ADMINS,
+    ("POST", "/consent/retention/withdrawal"): DATA_ADMINS,
+    ("POST", "/consent/sensitive/withdrawal"): DATA_ADMINS,
 }
 # Commands are run by the operator on the server, holding the key file: the national operator's
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.

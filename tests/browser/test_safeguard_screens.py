@@ -1,0 +1,95 @@
+"""The LA team's adoption and consent screens in a real browser: one administrator records an
+adoption and a second approves it and is shown the new ID once; consent to stay to 25 is recorded
+and a sensitive service is removed when its consent is withdrawn."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from playwright.sync_api import Browser, Page, expect
+
+from contactpoint.access.roles import Role
+from contactpoint.domain.vocabulary import RecordStatus, ServiceType
+from tests.websupport import HOME_LA, OTHER_LA, Account, live_server, make_account, next_code, store_children
+
+
+def sign_in(page: Page, base: str, clock, account: Account) -> None:
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app").fill(next_code(clock, account))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="ContactPoint", exact=True)).to_be_visible()
+
+
+def test_an_adoption_is_recorded_by_one_administrator_and_approved_by_another(
+    services, clock, factory, browser: Browser
+):
+    (child,) = store_children(services, [factory.child(la_code=HOME_LA)])
+    first, second = make_account(services, Role.LA_DATA_ADMIN), make_account(services, Role.LA_DATA_ADMIN)
+    with live_server(services) as base:
+        page = browser.new_context().new_page()
+        sign_in(page, base, clock, first)
+        page.get_by_role("link", name="Adoptions").first.click()
+        expect(page.get_by_text("No adoption is waiting for approval.")).to_be_visible()
+        page.get_by_label("ContactPoint ID of the birth record").fill(child.cp_id.value)
+        page.get_by_label("Given names after adoption").fill("Robin")
+        page.get_by_label("Family name after adoption").fill("Quillfeather")
+        page.get_by_label("Address line 1").fill("4 Orchard Row")
+        page.get_by_label("Postcode").fill("LS1 4QR")
+        page.get_by_label("Local authority of the adoptive family").fill(OTHER_LA)
+        page.get_by_label("Adoptive parent: given name").fill("Sam")
+        page.get_by_label("Adoptive parent: family name").fill("Quillfeather")
+        page.get_by_role("button", name="Record adoption").click()
+        expect(page.get_by_role("heading", name="The adoption has been recorded")).to_be_visible()
+        page.get_by_role("link", name="Back to adoptions").click()
+        expect(page.get_by_text("You recorded this adoption")).to_be_visible()
+        expect(page.get_by_role("button", name="Approve adoption 1")).to_have_count(0)
+        assert child.cp_id.value not in page.url
+
+        other = browser.new_context().new_page()
+        sign_in(other, base, clock, second)
+        other.goto(f"{base}/adoptions")
+        expect(other.get_by_text("Robin Quillfeather")).to_be_visible()
+        other.get_by_role("button", name="Approve adoption 1").click()
+        expect(other.get_by_role("heading", name="The adoption has been approved")).to_be_visible()
+        new_id = other.locator("#new-cp-id").inner_text().strip()
+        assert len(new_id) == 12
+        assert new_id != child.cp_id.value
+        other.get_by_role("link", name="Back to adoptions").click()
+        expect(other.get_by_text("No adoption is waiting for approval.")).to_be_visible()
+    with services.unit_of_work() as uow:
+        assert uow.children.get(child.cp_id).record.status is RecordStatus.SEALED
+
+
+def test_the_la_team_records_consent_to_stay_to_25_and_removes_a_withdrawn_sensitive_service(
+    services, clock, factory, browser: Browser
+):
+    young = replace(factory.child(la_code=HOME_LA), date_of_birth=date(2009, 3, 1))
+    young = replace(young, involvements=(*young.involvements, factory.involvement(ServiceType.SEXUAL_HEALTH)))
+    (child,) = store_children(services, [young])
+    admin = make_account(services, Role.LA_DATA_ADMIN)
+    with live_server(services) as base:
+        page = browser.new_context().new_page()
+        sign_in(page, base, clock, admin)
+        page.get_by_role("link", name="Consent").first.click()
+        page.get_by_label("ContactPoint ID").fill(child.cp_id.value)
+        page.get_by_role("button", name="Show consent").click()
+        expect(page.locator("#extension")).to_contain_text("None")
+        page.get_by_role("button", name="Record consent").click()
+        expect(page.locator(".error-summary")).to_contain_text("choose why the record is kept to 25")
+        page.get_by_label("Why the young person stays to 25").select_option("care_leaver")
+        page.get_by_label("Day").fill("20")
+        page.get_by_label("Month").fill("11")
+        page.get_by_label("Year").fill("2026")
+        page.get_by_role("button", name="Record consent").click()
+        expect(page.locator("#consent-message")).to_have_text("Consent to keep the record is recorded")
+        expect(page.locator("#extension")).to_contain_text("care leaver, given 20 November 2026")
+        expect(page.get_by_text("1 March 2034")).to_be_visible()
+
+        page.get_by_role("button", name="Consent withdrawn: remove Sexual health").click()
+        expect(page.locator("#consent-message")).to_have_text("The sensitive service has been removed")
+        expect(page.get_by_text("No sensitive service is recorded.")).to_be_visible()
+        assert child.cp_id.value not in page.url
