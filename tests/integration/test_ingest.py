@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from contactpoint.app.keys import rotate_keys
 from contactpoint.app.services import Services
 from contactpoint.cli.main import app
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import PersonName
+from contactpoint.domain.records import PersonName, RetentionExtension
+from contactpoint.domain.vocabulary import ExtensionBasis
 from contactpoint.linkage.decisions import Thresholds
 from contactpoint.linkage.model import load
 from contactpoint.linkage.scoring import SplinkScorer
@@ -244,3 +246,36 @@ def test_after_a_key_rotation_the_same_feed_still_changes_nothing(
     assert sum(second.outcomes.values()) == 0
     assert second.skipped == first.read - sum(1 for reject in first.rejects if reject.row_key is None)
     assert _versions(services) == before
+
+
+def test_a_row_about_an_adult_creates_no_record_but_is_recorded_once(
+    services: Services, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    adult = replace(factory.child(la_code="201"), date_of_birth=date(2000, 1, 1))  # 26 on the clock's today
+    feed = write_child_benefit(tmp_path / "cb.csv", [child_benefit_row("CB9", adult)])
+
+    report = ingest_feed(services, feed, "child_benefit", any_place_linker)
+
+    assert (report.outcomes["new"], report.outcomes["rejected"], report.reasons["adult"]) == (0, 1, 1)
+    assert _versions(services) == {}
+    again = ingest_feed(services, feed, "child_benefit", any_place_linker)
+    assert (again.skipped, again.outcomes["rejected"]) == (1, 0)
+
+
+def test_a_row_about_a_young_adult_kept_to_25_still_reaches_their_record(
+    services: Services, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    kept = replace(
+        factory.child(la_code="201"),
+        date_of_birth=date(2006, 5, 1),
+        retention_extension=RetentionExtension(ExtensionBasis.CARE_LEAVER, date(2024, 4, 1)),
+    )
+    register_children(services, [kept], lambda record, cp_id: replace(record, cp_id=cp_id))
+    feed = write_child_benefit(
+        tmp_path / "cb.csv", [{**child_benefit_row("CB7", kept), "CHILD_REF": "CHB0007A"}]
+    )
+
+    report = ingest_feed(services, feed, "child_benefit", any_place_linker)
+
+    assert report.outcomes["linked"] == 1
+    assert list(_versions(services).values()) == [2]

@@ -19,6 +19,7 @@ from contactpoint.app.services import Services
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Whereabouts
+from contactpoint.domain.retention import ARCHIVE_AGE, KEPT_ARCHIVED_YEARS, anniversary
 from contactpoint.domain.vocabulary import AddressState, RecordStatus
 from contactpoint.ingest.codec import encode_row
 from contactpoint.ingest.feed_row import FeedRow, Rejected
@@ -348,6 +349,10 @@ class _BatchRun:
         clusters = self._clusters_of_new(rows, decisions)
         placed: list[tuple[list[int], str]] = []
         for members in clusters:
+            if self._about_an_adult(rows[members[0]]):
+                for i in members:
+                    self._done(rows[i], Outcome.REJECTED, Reason.ADULT, None)
+                continue
             la_code = next((rows[i].la_code for i in members if rows[i].la_code), None)
             if la_code is None:
                 la_code = next(
@@ -381,6 +386,15 @@ class _BatchRun:
             records.append(replace(record, status=RecordStatus.ACTIVE))
             changed_provenance[cp_id.value] = held
         self._uow.children.add_many(records)
+
+    def _about_an_adult(self, row: FeedRow) -> bool:
+        """An adult when the source said it, or old enough today that a record archived at 18 would
+        have been purged: such a row creates nothing, so a purged record is never created again."""
+        born = row.date_of_birth
+        return (
+            anniversary(born, ARCHIVE_AGE) <= self._as_of(row)
+            or anniversary(born, ARCHIVE_AGE + KEPT_ARCHIVED_YEARS) <= self._today
+        )
 
     def _done(self, row: FeedRow, outcome: Outcome, reason: Reason, cp_id: str | None) -> None:
         self._report.outcomes[outcome] += 1

@@ -45,6 +45,7 @@ class Reason(StrEnum):
     BELOW_LOWER = "below_lower"
     SAME_BATCH = "same_batch"
     NO_LOCAL_AUTHORITY = "no_local_authority"
+    ADULT = "adult"  # an adult matching no record: no record is created (see app/feeds.py)
 
 
 @dataclass(frozen=True, slots=True)
