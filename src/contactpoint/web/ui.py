@@ -23,6 +23,7 @@ from contactpoint.app.reasons import AccessReason
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.vocabulary import SensitiveBasis, ServiceType
+from contactpoint.web import ui_subject_access
 from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
 from contactpoint.web.deps import ServicesDep, UiNeed, client_address
 from contactpoint.web.forms import checked, optional, parse_date
@@ -517,3 +518,6 @@ def alerts_page(request: Request, services: ServicesDep, session: AlertReader) -
     """Misuse alerts, worst first."""
     found = [asdict(a) for a in alerts.list_alerts(services, session.principal)]
     return render(request, "alerts.html", {"alerts": found}, session=session)
+
+
+router.include_router(ui_subject_access.router)
