@@ -6,10 +6,12 @@ and exercised end to end in test_api_use_cases.py."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import httpx
 import pytest
 import typer
+from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from contactpoint.access.roles import Role
@@ -114,10 +116,20 @@ def _routes(services):
     return [
         (method, route.path, route)
         for router in (api.router, ui.router)
-        for route in router.routes
-        if isinstance(route, APIRoute)
+        for route in _walk(router)
         for method in route.methods or ()
     ]
+
+
+def _walk(router: APIRouter) -> Iterator[APIRoute]:
+    """Routes of a router and of the routers included in it (the admin screens' modules), which
+    FastAPI keeps as wrappers holding the original router."""
+    for route in router.routes:
+        inner = getattr(route, "original_router", None)
+        if isinstance(inner, APIRouter):
+            yield from _walk(inner)
+        elif isinstance(route, APIRoute):
+            yield route
 
 
 def test_every_route_is_in_the_matrix_and_declares_one_permission(services):
