@@ -61,7 +61,7 @@ def _address(report: SubjectAccessReport) -> Section | None:
     where = report.whereabouts
     if where is None:
         return None
-    rows = [("Address", _code(where.state))]
+    rows = [("Whereabouts", _code(where.state))]
     if where.lines:
         rows.append(("Lines", ", ".join(where.lines)))
     if where.postcode:
