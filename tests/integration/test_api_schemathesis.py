@@ -20,6 +20,7 @@ ROLE_FOR_PATH = (
     ("/api/v1/users", Role.LA_USER_ADMIN),
     ("/api/v1/audit", Role.AUDITOR),
     ("/api/v1/alerts", Role.AUDITOR),
+    ("/api/v1/subject-access-reports", Role.AUDITOR),
 )
 
 

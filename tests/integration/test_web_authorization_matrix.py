@@ -24,6 +24,7 @@ RECORDERS = {Role.PRACTITIONER, Role.CHILD_PROTECTION}
 USER_ADMINS = {Role.LA_USER_ADMIN, Role.NATIONAL_ADMIN}
 AUDITORS = {Role.AUDITOR, Role.NATIONAL_AUDITOR}
 DATA_ADMINS = {Role.LA_DATA_ADMIN}
+LA_AUDITORS = {Role.AUDITOR}
 EVERYONE = set(Role)
 PUBLIC = None
 
@@ -58,6 +59,8 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/children/{cp_id}/retention-consent"): DATA_ADMINS,
     ("POST", "/api/v1/children/{cp_id}/retention-consent/withdrawal"): DATA_ADMINS,
     ("POST", "/api/v1/children/{cp_id}/involvements/{index}/consent-withdrawal"): DATA_ADMINS,
+    ("POST", "/api/v1/subject-access-reports"): LA_AUDITORS,
+    ("POST", "/api/v1/subject-access-reports/pdf"): LA_AUDITORS,
 }
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
@@ -87,6 +90,9 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/consent/retention"): DATA_ADMINS,
     ("POST", "/consent/retention/withdrawal"): DATA_ADMINS,
     ("POST", "/consent/sensitive/withdrawal"): DATA_ADMINS,
+    ("GET", "/subject-access"): LA_AUDITORS,
+    ("POST", "/subject-access"): LA_AUDITORS,
+    ("POST", "/subject-access/pdf"): LA_AUDITORS,
 }
 # Commands are run by the operator on the server, holding the key file: the national operator's
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.

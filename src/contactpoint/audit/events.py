@@ -33,6 +33,7 @@ class AuditKind(StrEnum):
     SHIELDING_REJECTED = "shielding:reject"
     CONTACT_REQUESTED = "contact:request"
     CONTACT_CLOSED = "contact:close"
+    SUBJECT_ACCESS = "children:subject-access"
     ADOPTION_REQUESTED = "adoptions:request"
     ADOPTION_READ = "adoptions:read"
     ADOPTION_APPROVED = "adoptions:approve"

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
-from contactpoint.app import accounts, alerts, auditing, involvements, search, shielding, view
+from contactpoint.app import accounts, alerts, auditing, involvements, search, shielding, subject_access, view
 from contactpoint.app.accounts import Authenticated
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import ShieldingRequestDetails
@@ -35,12 +35,15 @@ from contactpoint.web.schemas import (
     ShieldingRequestCreate,
     ShieldingRequestCreated,
     ShieldingRequestRead,
+    SubjectAccessCreate,
+    SubjectAccessRead,
     UserCreate,
     UserCreated,
     UserRead,
     VersionRead,
     ViewCreate,
 )
+from contactpoint.web.subject_access_render import render_pdf
 
 ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorRead} for code in (400, 401, 403, 404, 409, 422, 429, 503)
@@ -56,6 +59,7 @@ AlertReader = Annotated[Authenticated, Depends(Need(Permission.READ_ALERTS))]
 Shielder = Annotated[Authenticated, Depends(Need(Permission.DECIDE_SHIELDING))]
 ContactAsker = Annotated[Authenticated, Depends(Need(Permission.REQUEST_CONTACT))]
 Broker = Annotated[Authenticated, Depends(Need(Permission.BROKER_CONTACT))]
+SubjectAccess = Annotated[Authenticated, Depends(Need(Permission.PRODUCE_SUBJECT_ACCESS))]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ChildId = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="A ContactPoint ID")]
 InvolvementIndex = Annotated[int, Path(ge=0, le=63)]
@@ -328,3 +332,39 @@ def close_contact_request(
     """Record that contact was brokered, or declined."""
     shielding.close_contact_request(services, session.principal, request_id, body.outcome)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/subject-access-reports", tags=["subject access"])
+def create_subject_access_report(
+    body: SubjectAccessCreate, services: ServicesDep, session: SubjectAccess
+) -> SubjectAccessRead:
+    """Everything held about a child of your LA, its sources and every access, as this requester may
+    receive it. Audited before it is returned; a sealed or out-of-scope record is not found."""
+    report = subject_access.produce_subject_access_report(
+        services, session.principal, ContactPointId(body.cp_id), body.requester
+    )
+    return SubjectAccessRead.model_validate(asdict(report))
+
+
+@router.post(
+    "/subject-access-reports/pdf",
+    tags=["subject access"],
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The report as a PDF"}},
+)
+def create_subject_access_pdf(
+    body: SubjectAccessCreate, services: ServicesDep, session: SubjectAccess
+) -> Response:
+    """The same report as a PDF download (built in memory, never written to disk)."""
+    report = subject_access.produce_subject_access_report(
+        services,
+        session.principal,
+        ContactPointId(body.cp_id),
+        body.requester,
+        output=subject_access.ReportFormat.PDF,
+    )
+    return Response(
+        render_pdf(report),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="subject-access-report.pdf"'},
+    )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contactpoint.access.roles import Role
 from contactpoint.app.reasons import AccessReason
+from contactpoint.app.subject_access import Requester
 from contactpoint.domain.shielding import (
     ContactOutcome,
     ContactPurpose,
@@ -300,3 +301,110 @@ class ErrorRead(BaseModel):
     error: str
     message: str
     field: str | None = None
+
+
+class SubjectAccessCreate(Input):
+    """A subject access request: the child (in the body, never the URL) and who asked."""
+
+    cp_id: str = Field(pattern=r"^[0-9]{12}$")
+    requester: Requester
+
+
+class SubjectAccessNameRead(BaseModel):
+    """A name held: current, former or known as."""
+
+    kind: str
+    given: str
+    family: str
+
+
+class SubjectAccessWhereaboutsRead(BaseModel):
+    """The address state and address."""
+
+    state: str
+    lines: list[str]
+    postcode: str | None
+    intent_to_return: str | None
+
+
+class SubjectAccessCarerRead(BaseModel):
+    """A parent or carer as the requester may see them."""
+
+    given: str
+    family: str
+    relationship: str
+    parental_responsibility: bool
+    phone: str | None
+    email: str | None
+    address: list[str]
+
+
+class SubjectAccessInvolvementRead(BaseModel):
+    """A service working with the child, and who recorded it."""
+
+    service: str
+    organisation_code: str
+    organisation_name: str
+    practitioner: str | None
+    phone: str | None
+    email: str | None
+    start: date
+    end: date | None
+    lead_professional: bool
+    caf_exists: bool
+    sensitive_basis: str | None
+    recorded_by: str
+    recorded_on: date | None
+
+
+class SubjectAccessProvenanceRead(BaseModel):
+    """Which source gave a field its value."""
+
+    field: str
+    source: str
+    row_key: str | None
+    as_of: date
+
+
+class SubjectAccessSourceRead(BaseModel):
+    """A source whose rows were applied to the record."""
+
+    source: str
+    rows: int
+
+
+class SubjectAccessEntryRead(BaseModel):
+    """One access: when, what, organisation and role (never a person), why."""
+
+    at: datetime
+    action: str
+    organisation: str | None
+    role: str
+    service: str | None
+    reason: str
+
+
+class SubjectAccessRead(BaseModel):
+    """Everything held about the child that this requester may receive; `withheld` is for the LA team."""
+
+    cp_id: str
+    requester: Requester
+    produced_at: datetime
+    status: str | None
+    la_code: str | None
+    names: list[SubjectAccessNameRead]
+    date_of_birth: date
+    gender: str
+    whereabouts: SubjectAccessWhereaboutsRead | None
+    carers: list[SubjectAccessCarerRead]
+    involvements: list[SubjectAccessInvolvementRead]
+    identifiers: list[str]
+    date_of_death: date | None
+    retention_extension: str | None
+    archived_on: date | None
+    provenance: list[SubjectAccessProvenanceRead]
+    sources: list[SubjectAccessSourceRead]
+    accesses: list[SubjectAccessEntryRead]
+    accesses_complete: bool
+    withheld: list[str]
+    notice: str | None

@@ -1,0 +1,92 @@
+"""An LA auditor produces a subject access report in a real browser, reads it as a page and downloads
+it as a PDF; a parent's report on a shielded child shows no address and says what was withheld."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+
+from contactpoint.access.roles import Role
+from contactpoint.app.reasons import AccessReason
+from contactpoint.app.view import view_child
+from contactpoint.domain.vocabulary import RecordStatus, ServiceType
+from tests.integration.test_subject_access import ADDRESS, CLINIC, SCHOOL, a_child, account, store
+from tests.websupport import Account, live_server, make_account, next_code
+
+
+def _sign_in(page: Page, base: str, clock, user: Account) -> None:
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app").fill(next_code(clock, user))
+    page.get_by_role("button", name="Sign in").click()
+
+
+def _ask(page: Page, cp_id: str, requester: str) -> None:
+    page.get_by_role("link", name="Produce a subject access report").click()
+    page.get_by_label("Child's ContactPoint ID").fill(cp_id)
+    page.get_by_label("Who asked for the report").select_option(requester)
+    page.get_by_role("button", name="Produce the report").click()
+
+
+def test_an_auditor_produces_a_report_and_downloads_it_as_a_pdf(services, clock, factory, browser: Browser):
+    child = store(services, a_child(factory))
+    teacher = account(services, Role.PRACTITIONER, service=ServiceType.EDUCATION, org=SCHOOL)
+    view_child(services, teacher, child.cp_id, AccessReason.SERVICE_DELIVERY)
+    auditor = make_account(services, Role.AUDITOR)
+
+    with live_server(services) as base:
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        _sign_in(page, base, clock, auditor)
+
+        page.get_by_role("link", name="Produce a subject access report").click()
+        page.get_by_role("button", name="Produce the report").click()
+        expect(page.get_by_role("alert")).to_contain_text("ContactPoint ID")
+
+        page.goto(base)
+        _ask(page, child.cp_id.value, "young_person")
+        expect(page.get_by_role("heading", name="Subject access report")).to_be_visible()
+        assert child.cp_id.value not in page.url
+        expect(page.get_by_text("Tamsin Wrenfield")).to_be_visible()
+        expect(page.get_by_text(CLINIC.name)).to_be_visible()
+        accesses = page.locator("#accesses")
+        expect(accesses).to_contain_text(SCHOOL.name)
+        expect(accesses).to_contain_text("viewed the record")
+        expect(accesses).to_contain_text(AccessReason.SERVICE_DELIVERY.label)
+        expect(accesses).to_contain_text("produced a subject access report")
+
+        with page.expect_download() as pending:
+            page.get_by_role("button", name="Download as PDF").click()
+        download = pending.value
+        assert download.suggested_filename == "subject-access-report.pdf"
+        content = Path(download.path()).read_bytes()
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+        assert "Wrenfield" in text
+        assert CLINIC.name in text
+        assert SCHOOL.name in text
+        context.close()
+
+
+def test_a_parents_report_on_a_shielded_child_hides_the_address(services, clock, factory, browser: Browser):
+    child = store(services, replace(a_child(factory), status=RecordStatus.SHIELDED))
+    auditor = make_account(services, Role.AUDITOR)
+
+    with live_server(services) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        _sign_in(page, base, clock, auditor)
+        _ask(page, child.cp_id.value, "parent_carer")
+        expect(page.get_by_role("heading", name="Subject access report")).to_be_visible()
+        expect(page.locator("#withheld")).to_contain_text("locating details")
+        body = page.content()
+        assert ADDRESS.lines[0] not in body
+        assert ADDRESS.postcode.value not in body
+        assert SCHOOL.name not in body
+        assert CLINIC.name not in body
+        context.close()
