@@ -7,21 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from contactpoint.access.roles import Role
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
-from tests.websupport import HOME_LA, OTHER_LA, Account, live_server, make_account, next_code, store_children
-
-
-def sign_in(page: Page, base: str, clock, account: Account) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Username").fill(account.username)
-    page.get_by_label("Password").fill(account.password)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(next_code(clock, account))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="ContactPoint", exact=True)).to_be_visible()
+from tests.browser.signing import sign_in
+from tests.websupport import HOME_LA, OTHER_LA, live_server, make_account, store_children
 
 
 def test_an_adoption_is_recorded_by_one_administrator_and_approved_by_another(

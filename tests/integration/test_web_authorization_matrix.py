@@ -79,6 +79,7 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/users"): USER_ADMINS,
     ("POST", "/users"): USER_ADMINS,
     ("POST", "/users/suspension"): USER_ADMINS,
+    ("POST", "/users/reset"): USER_ADMINS,
     ("GET", "/audit"): AUDITORS,
     ("POST", "/audit"): AUDITORS,
     ("GET", "/alerts"): AUDITORS | USER_ADMINS,

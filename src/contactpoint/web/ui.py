@@ -462,6 +462,21 @@ def users_suspend(
     return RedirectResponse("/users", status_code=303)
 
 
+@router.post("/users/reset")
+def users_reset(
+    request: Request,
+    services: ServicesDep,
+    session: UserAdmin,
+    csrf_token: FormCsrf,
+    user_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+) -> Response:
+    """A forgotten password or a lost authenticator: a new one-time password, shown once; the
+    holder enrols a new second factor at their next sign-in, and their sessions end now."""
+    check_csrf(session, csrf_token)
+    reset = accounts.reset_account(services, session.principal, user_id)
+    return render(request, "user_created.html", {"created": reset, "reset": True}, session=session)
+
+
 # Audit -----------------------------------------------------------------------------------------
 
 
