@@ -1,13 +1,17 @@
-"""An LA user administrator resets a practitioner's sign-in in a real browser: a new one-time
-password shown once, the holder's session ended, a new second factor to enrol."""
+"""Account oversight in a real browser: an LA user administrator resets a practitioner's sign-in
+(a new one-time password shown once, the holder's session ended, a new second factor to enrol); an
+auditor follows a misuse alert to the account's audit trail."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
 from contactpoint.access.roles import Role
+from contactpoint.app.reasons import AccessReason
+from contactpoint.app.view import view_child
+from contactpoint.domain.vocabulary import RecordStatus
 from tests.browser.signing import sign_in
-from tests.websupport import live_server, make_account
+from tests.websupport import HOME_LA, live_server, make_account, make_principal, store_children
 
 
 def test_an_la_user_administrator_resets_a_practitioners_sign_in_in_the_ui(services, clock, browser: Browser):
@@ -30,3 +34,22 @@ def test_an_la_user_administrator_resets_a_practitioners_sign_in_in_the_ui(servi
         held.get_by_label("Password").fill(password)
         held.get_by_role("button", name="Continue").click()
         expect(held.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+
+
+def test_an_auditor_sees_an_override_alert_and_opens_the_accounts_activity(
+    services, clock, factory, browser: Browser
+):
+    (child,) = store_children(services, [factory.child(la_code=HOME_LA, status=RecordStatus.SHIELDED)])
+    user = make_principal(services, Role.CHILD_PROTECTION)
+    view_child(services, user, child.cp_id, AccessReason.ASSESSMENT, override=True)
+    auditor = make_account(services, Role.AUDITOR)
+    with live_server(services) as base:
+        page = browser.new_context().new_page()
+        sign_in(page, base, clock, auditor)
+        page.get_by_role("link", name="Misuse alerts").click()
+        expect(page.locator("#alerts")).to_contain_text("override")
+        page.get_by_role("button", name=f"Account {user.user_id}'s activity").first.click()
+        entries = page.locator("#audit-entries")
+        expect(entries).to_contain_text("children:override")
+        expect(entries).to_contain_text(child.cp_id.value)
+        expect(page.get_by_label("Account number")).to_have_value(str(user.user_id))

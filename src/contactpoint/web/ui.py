@@ -8,7 +8,7 @@ What pages share is in `pages.py`; admin screens live in their own modules and a
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -532,7 +532,7 @@ def audit_query(
 def alerts_page(request: Request, services: ServicesDep, session: AlertReader) -> Response:
     """Misuse alerts, worst first."""
     found = [asdict(a) for a in alerts.list_alerts(services, session.principal)]
-    return render(request, "alerts.html", {"alerts": found}, session=session)
+    return render(request, "alerts.html", {"alerts": found, "week": timedelta(days=7)}, session=session)
 
 
 router.include_router(ui_safeguards.router)
