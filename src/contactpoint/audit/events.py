@@ -33,6 +33,8 @@ class AuditKind(StrEnum):
     SHIELDING_REJECTED = "shielding:reject"
     CONTACT_REQUESTED = "contact:request"
     CONTACT_CLOSED = "contact:close"
+    REVIEW_OPENED = "review:open"
+    REVIEW_DECIDED = "review:decide"
 
 
 @dataclass(frozen=True, slots=True)
