@@ -14,7 +14,7 @@ from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Role
 from contactpoint.app.accounts import principal_of
-from contactpoint.app.feeds import Linker, ingest_feed
+from contactpoint.app.feeds import Linker
 from contactpoint.app.review import (
     ReviewAction,
     decide_review,
@@ -28,30 +28,20 @@ from contactpoint.audit.events import Detail
 from contactpoint.cli.main import app
 from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import ChildRecord, PersonName, Whereabouts
+from contactpoint.domain.records import ChildRecord, Whereabouts
 from contactpoint.domain.vocabulary import AddressState, RecordStatus
-from contactpoint.linkage.decisions import Thresholds
-from contactpoint.linkage.model import load
-from contactpoint.linkage.scoring import SplinkScorer
 from contactpoint.settings import Settings
 from contactpoint.store.models import Base
 from tests.factories import ChildFactory
-from tests.linkage_support import child_benefit_row, write_child_benefit
+from tests.linkage_support import child_benefit_row
+from tests.review_support import close_variant, hold_rows, make_linker
 from tests.websupport import HOME_LA, OTHER_LA, make_account, store_children
 
 
-@pytest.fixture(scope="module")
-def scorer() -> SplinkScorer:
-    """The shipped model."""
-    return SplinkScorer(load())
-
-
 @pytest.fixture
-def linker(scorer: SplinkScorer, settings: Settings) -> Linker:
+def linker(settings: Settings) -> Linker:
     """Thresholds from the settings; factory postcodes all placed in LA 201."""
-    return Linker(
-        scorer, Thresholds(settings.link_upper_weight, settings.link_lower_weight), la_for=lambda _p: HOME_LA
-    )
+    return make_linker(settings)
 
 
 def principal(services: Services, role: Role, la: str | None = HOME_LA) -> Principal:
@@ -69,29 +59,13 @@ def _store(services: Services, record: ChildRecord) -> ChildRecord:
     return store_children(services, [record])[0]
 
 
-def _close_variant(record: ChildRecord, key: str = "CBR1") -> dict[str, str]:
-    """A row whose given name is one letter off: a possible twin, so it is held for review."""
-    given = record.names.current.given
-    altered = given[:-1] + ("a" if given[-1] != "a" else "e")
-    return child_benefit_row(
-        key,
-        replace(
-            record, names=replace(record.names, current=PersonName(altered, record.names.current.family))
-        ),
-    )
-
-
 def _hold(services: Services, linker: Linker, rows: list[dict[str, str]], tmp_path: Path) -> int:
-    feed = write_child_benefit(tmp_path / "feed.csv", rows)
-    report = ingest_feed(services, feed, "child_benefit", linker)
-    assert report.outcomes["review"] == 1
-    with services.unit_of_work() as uow:
-        (item,) = uow.feeds.all_open()
-    return item.item_id
+    (item_id,) = hold_rows(services, linker, rows, tmp_path)
+    return item_id
 
 
 def _hold_one(services: Services, linker: Linker, record: ChildRecord, tmp_path: Path) -> int:
-    return _hold(services, linker, [_close_variant(record)], tmp_path)
+    return _hold(services, linker, [close_variant(record)], tmp_path)
 
 
 def _audit(services: Services) -> list[tuple[str, int | None, dict[str, Detail]]]:

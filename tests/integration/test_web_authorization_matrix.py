@@ -52,6 +52,9 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/children/{cp_id}/contact-requests"): RECORDERS,
     ("GET", "/api/v1/contact-requests"): DATA_ADMINS,
     ("POST", "/api/v1/contact-requests/{request_id}/outcome"): DATA_ADMINS,
+    ("GET", "/api/v1/review-items"): DATA_ADMINS,
+    ("GET", "/api/v1/review-items/{item_id}"): DATA_ADMINS,
+    ("POST", "/api/v1/review-items/{item_id}/decision"): DATA_ADMINS,
 }
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
@@ -81,8 +84,8 @@ OPERATOR_COMMANDS = {
     "users create-admin", "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources",
     "ingest", "feeds export-links", "linkage train", "linkage relink",
-    # The review queue belongs to LA data administrators; until its API and screens exist (issue 6)
-    # it is worked from the operator's command line.
+    # LA data administrators work their own LA's review queue in the web application; the operator
+    # works the national queue (rows no LA could be found for) and merges from here.
     "review list", "review link", "review new", "review reject", "review merge", "review unmerge",
 }  # fmt: skip
 
@@ -147,6 +150,7 @@ def _fill(path: str) -> str:
         "user_id": "999999",
         "cp_id": "100000000009",
         "request_id": "999999",
+        "item_id": "999999",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
