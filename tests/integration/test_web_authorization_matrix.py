@@ -76,6 +76,17 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/audit"): AUDITORS,
     ("POST", "/audit"): AUDITORS,
     ("GET", "/alerts"): AUDITORS | USER_ADMINS,
+    ("GET", "/review"): DATA_ADMINS,
+    ("POST", "/review/item"): DATA_ADMINS,
+    ("POST", "/review/decision"): DATA_ADMINS,
+    ("GET", "/shielding"): DATA_ADMINS,
+    ("GET", "/shielding/request"): DATA_ADMINS,
+    ("POST", "/shielding/request"): DATA_ADMINS,
+    ("POST", "/shielding/decision"): DATA_ADMINS,
+    ("GET", "/contact-requests"): DATA_ADMINS,
+    ("POST", "/contact-requests/outcome"): DATA_ADMINS,
+    ("POST", "/contact/form"): RECORDERS,
+    ("POST", "/contact"): RECORDERS,
 }
 # Commands are run by the operator on the server, holding the key file: the national operator's
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.
@@ -111,10 +122,18 @@ def _routes(services):
     return [
         (method, route.path, route)
         for router in (api.router, ui.router)
-        for route in router.routes
-        if isinstance(route, APIRoute)
+        for route in _walk(router.routes)
         for method in route.methods or ()
     ]
+
+
+def _walk(routes):
+    """Routes, and those of routers included without a prefix (`ui.py` includes the admin screens')."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif (included := getattr(route, "original_router", None)) is not None:
+            yield from _walk(included.routes)
 
 
 def test_every_route_is_in_the_matrix_and_declares_one_permission(services):

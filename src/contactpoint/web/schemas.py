@@ -143,6 +143,7 @@ class ChildRead(BaseModel):
     contact_note: str | None
     warning: str | None
     may_record_involvement: bool
+    may_ask_for_contact: bool
 
 
 class InvolvementCreate(Input):

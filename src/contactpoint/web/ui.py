@@ -517,3 +517,8 @@ def alerts_page(request: Request, services: ServicesDep, session: AlertReader) -
     """Misuse alerts, worst first."""
     found = [asdict(a) for a in alerts.list_alerts(services, session.principal)]
     return render(request, "alerts.html", {"alerts": found}, session=session)
+
+
+from contactpoint.web import ui_admin  # noqa: E402  # the admin screens' router, included last
+
+router.include_router(ui_admin.router)
