@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 from dataclasses import replace
 from datetime import date, timedelta
-from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -41,10 +40,10 @@ def _named(factory, given: str, family: str, born: date, status=RecordStatus.ACT
 
 
 def test_an_la_data_administrator_works_a_review_item_from_its_chart_to_a_decision(
-    services, settings, clock, factory, browser: Browser, tmp_path: Path
+    services, settings, clock, factory, browser: Browser
 ):
     (child,) = store_children(services, [_named(factory, "Rosalind", "Featherstone", date(2015, 6, 14))])
-    item_id = hold_for_review(services, settings, child, tmp_path)
+    item_id = hold_for_review(services, settings, child, settings.home.parent)
     admin = make_account(services, Role.LA_DATA_ADMIN)
     with live_server(services) as base:
         context, page = _signed_in(browser, base, clock, admin)
