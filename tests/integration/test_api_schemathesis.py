@@ -21,6 +21,7 @@ ROLE_FOR_PATH = (
     ("/api/v1/audit", Role.AUDITOR),
     ("/api/v1/alerts", Role.AUDITOR),
     ("/api/v1/subject-access-reports", Role.AUDITOR),
+    ("/api/v1/review-items", Role.LA_DATA_ADMIN),
 )
 
 
@@ -44,7 +45,8 @@ class Sessions:
 def test_the_api_never_answers_with_a_server_error(services, clock, factory):
     store_children(services, [factory.child(la_code="201") for _ in range(3)])
     accounts = {
-        role: make_account(services, role) for role in (Role.PRACTITIONER, Role.LA_USER_ADMIN, Role.AUDITOR)
+        role: make_account(services, role)
+        for role in (Role.PRACTITIONER, Role.LA_USER_ADMIN, Role.AUDITOR, Role.LA_DATA_ADMIN)
     }
     with live_server(services) as base:
         schema = schemathesis.openapi.from_url(f"{base}/api/v1/openapi.json")

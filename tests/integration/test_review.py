@@ -1,4 +1,6 @@
-"""The review queue on SQLite and PostgreSQL: private items stay private; link, new child and reject."""
+"""The review queue on SQLite and PostgreSQL: each LA's data administrators work their own queue,
+private items included and nobody else's; opening and deciding are audited; the national queue is the
+operator's."""
 
 from __future__ import annotations
 
@@ -8,103 +10,236 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from contactpoint.app.children import register_children
-from contactpoint.app.feeds import Linker, ingest_feed
-from contactpoint.app.review import ReviewAction, decide_review, list_reviews
+from contactpoint.access.errors import PermissionDenied
+from contactpoint.access.policy import Principal
+from contactpoint.access.roles import Role
+from contactpoint.app.accounts import principal_of
+from contactpoint.app.feeds import Linker
+from contactpoint.app.review import (
+    ReviewAction,
+    decide_review,
+    decide_review_as_operator,
+    list_reviews,
+    list_reviews_as_operator,
+    open_review,
+)
 from contactpoint.app.services import Services
+from contactpoint.audit.events import Detail
 from contactpoint.cli.main import app
+from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import ChildRecord, PersonName
-from contactpoint.domain.vocabulary import RecordStatus
-from contactpoint.linkage.decisions import Thresholds
-from contactpoint.linkage.model import load
-from contactpoint.linkage.scoring import SplinkScorer
+from contactpoint.domain.records import ChildRecord, Whereabouts
+from contactpoint.domain.vocabulary import AddressState, RecordStatus
 from contactpoint.settings import Settings
+from contactpoint.store.models import Base
 from tests.factories import ChildFactory
-from tests.linkage_support import child_benefit_row, write_child_benefit
-
-
-@pytest.fixture(scope="module")
-def scorer() -> SplinkScorer:
-    """The shipped model."""
-    return SplinkScorer(load())
+from tests.linkage_support import child_benefit_row
+from tests.review_support import close_variant, hold_rows, make_linker
+from tests.websupport import HOME_LA, OTHER_LA, make_account, store_children
 
 
 @pytest.fixture
-def linker(scorer: SplinkScorer, settings: Settings) -> Linker:
+def linker(settings: Settings) -> Linker:
     """Thresholds from the settings; factory postcodes all placed in LA 201."""
-    return Linker(
-        scorer, Thresholds(settings.link_upper_weight, settings.link_lower_weight), la_for=lambda _p: "201"
-    )
+    return make_linker(settings)
+
+
+def principal(services: Services, role: Role, la: str | None = HOME_LA) -> Principal:
+    account = make_account(services, role, la_code=la)
+    with services.unit_of_work() as uow:
+        return principal_of(uow.users.get(account.user_id))
+
+
+@pytest.fixture
+def admin(services: Services) -> Principal:
+    return principal(services, Role.LA_DATA_ADMIN)
 
 
 def _store(services: Services, record: ChildRecord) -> ChildRecord:
-    kept: list[ChildRecord] = []
-
-    def keep(item: ChildRecord, cp_id: ContactPointId) -> ChildRecord:
-        kept.append(replace(item, cp_id=cp_id))
-        return kept[-1]
-
-    register_children(services, [record], keep)
-    return kept[0]
+    return store_children(services, [record])[0]
 
 
-def _close_variant(record: ChildRecord) -> dict[str, str]:
-    """A row whose given name is one letter off: a possible twin, so it is held for review."""
-    given = record.names.current.given
-    altered = given[:-1] + ("a" if given[-1] != "a" else "e")
-    return child_benefit_row(
-        "CBR1",
-        replace(
-            record, names=replace(record.names, current=PersonName(altered, record.names.current.family))
-        ),
-    )
+def _hold(services: Services, linker: Linker, rows: list[dict[str, str]], tmp_path: Path) -> int:
+    (item_id,) = hold_rows(services, linker, rows, tmp_path)
+    return item_id
 
 
 def _hold_one(services: Services, linker: Linker, record: ChildRecord, tmp_path: Path) -> int:
-    feed = write_child_benefit(tmp_path / "feed.csv", [_close_variant(record)])
-    report = ingest_feed(services, feed, "child_benefit", linker)
-    assert report.outcomes["review"] == 1
-    with services.unit_of_work() as uow:
-        (item,) = uow.feeds.all_open()
-    return item.item_id
+    return _hold(services, linker, [close_variant(record)], tmp_path)
 
 
-def test_an_item_about_a_shielded_child_is_listed_only_in_the_private_queue(
-    services: Services, linker: Linker, factory: ChildFactory, tmp_path: Path
+def _audit(services: Services) -> list[tuple[str, int | None, dict[str, Detail]]]:
+    keys = services.audit_keys
+    table = Base.metadata.tables["audit_entries"]
+    with services.engine.connect() as connection:
+        rows = connection.execute(table.select().order_by(table.c.seq)).mappings().all()
+    return [
+        (row["kind"], row["actor_id"], keys.open(row["seq"], row["kind"], row["key_version"], row["payload"]))
+        for row in rows
+    ]
+
+
+def _review_entries(services: Services) -> list[tuple[str, int | None, dict[str, Detail]]]:
+    return [entry for entry in _audit(services) if entry[0].startswith("review:")]
+
+
+def test_an_la_team_sees_its_own_queue_with_private_items_and_never_another_las(
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    shielded = _store(services, factory.child(status=RecordStatus.SHIELDED, la_code="201"))
+    shielded = _store(services, factory.child(status=RecordStatus.SHIELDED, la_code=HOME_LA))
     _hold_one(services, linker, shielded, tmp_path)
 
-    assert list_reviews(services, "201") == []
-    (item,) = list_reviews(services, "201", private=True)
+    (item,) = list_reviews(services, admin)
     assert item.private
     assert item.candidate_cp_id == shielded.cp_id.value
     assert {entry["field"] for entry in item.explanation} >= {"given_name", "dob", "postcode"}
+    assert list_reviews(services, principal(services, Role.LA_DATA_ADMIN, OTHER_LA)) == []
+    assert list_reviews_as_operator(services, HOME_LA) == []  # the operator's default hides private items
 
 
-def test_linking_an_item_applies_the_row_to_the_candidate(
-    services: Services, linker: Linker, factory: ChildFactory, tmp_path: Path
+@pytest.mark.parametrize(
+    "outsider",
+    [
+        (Role.LA_DATA_ADMIN, OTHER_LA),
+        (Role.PRACTITIONER, HOME_LA),
+        (Role.CHILD_PROTECTION, HOME_LA),
+        (Role.LA_USER_ADMIN, HOME_LA),
+        (Role.AUDITOR, HOME_LA),
+        (Role.NATIONAL_ADMIN, None),
+        (Role.NATIONAL_AUDITOR, None),
+    ],
+)
+def test_nobody_but_the_owning_las_data_administrators_opens_or_decides_an_item(
+    services: Services,
+    linker: Linker,
+    factory: ChildFactory,
+    tmp_path: Path,
+    outsider: tuple[Role, str | None],
 ) -> None:
-    child = _store(services, factory.child(la_code="201"))
+    child = _store(services, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(services, linker, child, tmp_path)
+    role, la = outsider
+    who = principal(services, role, la)
+
+    if role is not Role.LA_DATA_ADMIN:
+        with pytest.raises(PermissionDenied):
+            list_reviews(services, who)
+    with pytest.raises(PermissionDenied):
+        open_review(services, who, item_id)
+    for action in ReviewAction:
+        with pytest.raises(PermissionDenied):
+            decide_review(services, who, item_id, action)
+
+    with services.unit_of_work() as uow:
+        assert [i.item_id for i in uow.feeds.all_open()] == [item_id]
+        assert uow.children.get(child.cp_id).version == 1
+    assert _review_entries(services) == []
+
+
+def test_opening_an_item_shows_the_row_beside_its_candidate_and_is_audited_first(
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+) -> None:
+    child = _store(services, factory.child(la_code=HOME_LA))
     item_id = _hold_one(services, linker, child, tmp_path)
 
-    cp_id = decide_review(services, item_id, ReviewAction.LINK)
+    opened = open_review(services, admin, item_id)
+
+    fields = {f.label: f for f in opened.fields}
+    family = child.names.current.family
+    assert fields["Name"].record_value == f"{child.names.current.given} {family}"
+    assert fields["Name"].row_value != fields["Name"].record_value
+    assert family in fields["Name"].row_value
+    assert fields["Date of birth"].row_value == fields["Date of birth"].record_value
+    assert opened.candidate_shown
+    assert opened.candidate_cp_id == child.cp_id.value
+    assert {f.field for f in opened.explanation} >= {"given_name", "dob"}
+    assert all(isinstance(f.weight, float) for f in opened.explanation)
+    ((kind, actor, payload),) = _review_entries(services)
+    assert (kind, actor) == ("review:open", admin.user_id)
+    assert payload["children"] == [child.cp_id.value]
+    assert payload["item"] == item_id
+    assert payload["level"] == "admin"
+    assert family not in repr(payload)
+
+
+def test_a_sealed_candidate_is_withheld_yet_the_row_can_be_absorbed_by_it(
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+) -> None:
+    sealed = _store(services, factory.child(status=RecordStatus.SEALED, la_code=HOME_LA))
+    item_id = _hold_one(services, linker, sealed, tmp_path)
+
+    opened = open_review(services, admin, item_id)
+    assert opened.private
+    assert not opened.candidate_shown
+    assert all(f.record_value is None for f in opened.fields)
+    assert sealed.names.current.family not in repr(opened.fields[0].record_value)
+
+    assert decide_review(services, admin, item_id, ReviewAction.LINK) == sealed.cp_id.value
+    with services.unit_of_work() as uow:
+        stored = uow.children.get(sealed.cp_id)
+        assert stored.version == 2
+        assert stored.record.status is RecordStatus.SEALED
+
+
+def test_linking_an_item_applies_the_row_to_the_candidate_and_is_audited(
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+) -> None:
+    child = _store(services, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(services, linker, child, tmp_path)
+
+    cp_id = decide_review(services, admin, item_id, ReviewAction.LINK)
 
     assert cp_id == child.cp_id.value
     with services.unit_of_work() as uow:
         assert uow.children.get(child.cp_id).version == 2
         assert uow.feeds.all_open() == []
         assert dict(uow.feeds.links("child_benefit")) == {"CBR1": cp_id}
+    ((kind, actor, payload),) = _review_entries(services)
+    assert (kind, actor) == ("review:decide", admin.user_id)
+    assert payload["action"] == "link"
+    assert payload["children"] == [cp_id]
+
+
+def test_an_item_is_decided_once(
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+) -> None:
+    child = _store(services, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(services, linker, child, tmp_path)
+    second = principal(services, Role.LA_DATA_ADMIN)
+
+    decide_review(services, admin, item_id, ReviewAction.REJECT)
+
+    with pytest.raises(ValidationError):
+        decide_review(services, second, item_id, ReviewAction.NEW_CHILD)
+    with pytest.raises(ValidationError):
+        open_review(services, second, item_id)
+    assert list_reviews(services, second) == []
+
+
+def test_linking_elsewhere_needs_a_record_of_the_teams_own_la(
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+) -> None:
+    child = _store(services, factory.child(la_code=HOME_LA))
+    elsewhere = _store(services, factory.child(la_code=OTHER_LA))
+    sealed = _store(services, factory.child(la_code=HOME_LA, status=RecordStatus.SEALED))
+    item_id = _hold_one(services, linker, child, tmp_path)
+
+    with pytest.raises(PermissionDenied):
+        decide_review(services, admin, item_id, ReviewAction.LINK, link_to=elsewhere.cp_id)
+    with pytest.raises(NotFound):
+        decide_review(services, admin, item_id, ReviewAction.LINK, link_to=sealed.cp_id)
+    with services.unit_of_work() as uow:
+        assert uow.children.get(elsewhere.cp_id).version == 1
+        assert len(uow.feeds.all_open()) == 1
 
 
 def test_a_new_child_decision_creates_a_record_and_a_reject_creates_none(
-    services: Services, linker: Linker, factory: ChildFactory, tmp_path: Path
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code="201"))
+    child = _store(services, factory.child(la_code=HOME_LA))
     item_id = _hold_one(services, linker, child, tmp_path)
 
-    cp_id = decide_review(services, item_id, ReviewAction.NEW_CHILD)
+    cp_id = decide_review(services, admin, item_id, ReviewAction.NEW_CHILD)
 
     with services.unit_of_work() as uow:
         assert uow.children.count() == 2
@@ -113,12 +248,12 @@ def test_a_new_child_decision_creates_a_record_and_a_reject_creates_none(
 
 
 def test_a_rejected_item_changes_no_record(
-    services: Services, linker: Linker, factory: ChildFactory, tmp_path: Path
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code="201"))
+    child = _store(services, factory.child(la_code=HOME_LA))
     item_id = _hold_one(services, linker, child, tmp_path)
 
-    assert decide_review(services, item_id, ReviewAction.REJECT) is None
+    assert decide_review(services, admin, item_id, ReviewAction.REJECT) is None
 
     with services.unit_of_work() as uow:
         assert uow.children.count() == 1
@@ -126,22 +261,50 @@ def test_a_rejected_item_changes_no_record(
         assert uow.feeds.outcome_counts().get("rejected") == 1
 
 
+def test_the_national_queue_is_worked_by_the_operator_who_places_the_child(
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+) -> None:
+    homeless = replace(factory.child(), whereabouts=Whereabouts(AddressState.NO_KNOWN_ADDRESS))
+    item_id = _hold(services, linker, [child_benefit_row("CBR9", homeless)], tmp_path)
+
+    (item,) = list_reviews_as_operator(services, None)
+    assert item.la_code is None
+    assert item.reason == "no_local_authority"
+    assert list_reviews(services, admin) == []
+    with pytest.raises(PermissionDenied):
+        open_review(services, admin, item_id)
+    with pytest.raises(PermissionDenied):
+        decide_review(services, admin, item_id, ReviewAction.NEW_CHILD)
+    with pytest.raises(ValidationError):
+        decide_review_as_operator(services, item_id, ReviewAction.NEW_CHILD)
+
+    cp_id = decide_review_as_operator(services, item_id, ReviewAction.NEW_CHILD, la_code=OTHER_LA)
+
+    assert cp_id is not None
+    with services.unit_of_work() as uow:
+        assert uow.children.get(ContactPointId(cp_id)).record.la_code == OTHER_LA
+    ((kind, actor, payload),) = _review_entries(services)
+    assert (kind, actor) == ("review:decide", None)
+    assert payload["children"] == [cp_id]
+
+
 def test_the_review_and_feeds_commands_show_ids_codes_and_levels_but_no_personal_values(
     services: Services, linker: Linker, settings: Settings, factory: ChildFactory, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code="201"))
-    _hold_one(services, linker, child, tmp_path)
+    child = _store(services, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(services, linker, child, tmp_path)
     runner = CliRunner()
     environment = {"CONTACTPOINT_DATABASE_URL": settings.resolved_database_url(), "COLUMNS": "200"}
     base = ["--data-dir", str(settings.home)]
 
-    listed = runner.invoke(app, [*base, "review", "list", "--la", "201"], env=environment)
+    listed = runner.invoke(app, [*base, "review", "list", "--la", HOME_LA], env=environment)
     links = tmp_path / "links.csv"
     exported = runner.invoke(
         app,
         [*base, "feeds", "export-links", "--source", "child_benefit", "--out", str(links)],
         env=environment,
     )
+    rejected = runner.invoke(app, [*base, "review", "reject", str(item_id)], env=environment)
 
     assert listed.exit_code == 0, listed.output
     assert "possible_twin" in listed.output
@@ -152,3 +315,5 @@ def test_the_review_and_feeds_commands_show_ids_codes_and_levels_but_no_personal
     assert links.read_text(encoding="utf-8").splitlines() == [
         "row_key,contactpoint_id"
     ]  # held rows have no ID
+    assert rejected.exit_code == 0, rejected.output
+    assert [(kind, actor) for kind, actor, _ in _review_entries(services)] == [("review:decide", None)]

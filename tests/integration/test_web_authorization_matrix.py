@@ -61,6 +61,9 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/children/{cp_id}/involvements/{index}/consent-withdrawal"): DATA_ADMINS,
     ("POST", "/api/v1/subject-access-reports"): LA_AUDITORS,
     ("POST", "/api/v1/subject-access-reports/pdf"): LA_AUDITORS,
+    ("GET", "/api/v1/review-items"): DATA_ADMINS,
+    ("GET", "/api/v1/review-items/{item_id}"): DATA_ADMINS,
+    ("POST", "/api/v1/review-items/{item_id}/decision"): DATA_ADMINS,
 }
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
@@ -94,6 +97,17 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/subject-access"): LA_AUDITORS,
     ("POST", "/subject-access"): LA_AUDITORS,
     ("POST", "/subject-access/pdf"): LA_AUDITORS,
+    ("GET", "/review"): DATA_ADMINS,
+    ("POST", "/review/item"): DATA_ADMINS,
+    ("POST", "/review/decision"): DATA_ADMINS,
+    ("GET", "/shielding"): DATA_ADMINS,
+    ("GET", "/shielding/request"): DATA_ADMINS,
+    ("POST", "/shielding/request"): DATA_ADMINS,
+    ("POST", "/shielding/decision"): DATA_ADMINS,
+    ("GET", "/contact-requests"): DATA_ADMINS,
+    ("POST", "/contact-requests/outcome"): DATA_ADMINS,
+    ("POST", "/contact/form"): RECORDERS,
+    ("POST", "/contact"): RECORDERS,
 }
 # Commands are run by the operator on the server, holding the key file: the national operator's
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.
@@ -102,8 +116,8 @@ OPERATOR_COMMANDS = {
     "users create-admin", "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources",
     "ingest", "feeds export-links", "linkage train", "linkage relink",
-    # The review queue belongs to LA data administrators; until its API and screens exist (issue 6)
-    # it is worked from the operator's command line.
+    # LA data administrators work their own LA's review queue in the web application; the operator
+    # works the national queue (rows no LA could be found for) and merges from here.
     "review list", "review link", "review new", "review reject", "review merge", "review unmerge",
 }  # fmt: skip
 
@@ -160,6 +174,7 @@ def _fill(path: str) -> str:
         "user_id": "999999",
         "cp_id": "100000000009",
         "request_id": "999999",
+        "item_id": "999999",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from contactpoint.access import policy
 from contactpoint.access.policy import Principal, ViewLevel
-from contactpoint.access.roles import Permission
+from contactpoint.access.roles import Permission, has_permission
 from contactpoint.app import misuse
 from contactpoint.app.auditing import audit_log
 from contactpoint.app.reasons import AccessReason
@@ -86,6 +86,7 @@ class ChildView:
     contact_note: str | None
     warning: str | None
     may_record_involvement: bool
+    may_ask_for_contact: bool = False  # the LA team brokers contact this user cannot see
 
 
 def _involvement(principal: Principal, index: int, item: Involvement, level: ViewLevel) -> InvolvementView:
@@ -151,6 +152,8 @@ def build_view(principal: Principal, record: ChildRecord, version: int, level: V
         contact_note=LA_TEAM_CONTACT.format(la=record.la_code) if level is ViewLevel.LIMITED else None,
         warning=OVERRIDE_WARNING if level is ViewLevel.OVERRIDE else None,
         may_record_involvement=policy.may_record_involvement(principal, record.status, record.la_code),
+        may_ask_for_contact=has_permission(principal.role, Permission.REQUEST_CONTACT)
+        and policy.may_ask_for_brokered_contact(principal, record, level),
     )
 
 

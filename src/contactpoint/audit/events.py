@@ -41,6 +41,8 @@ class AuditKind(StrEnum):
     CONSENT_READ = "consent:read"
     CONSENT_RECORDED = "consent:record"
     CONSENT_WITHDRAWN = "consent:withdraw"
+    REVIEW_OPENED = "review:open"
+    REVIEW_DECIDED = "review:decide"
 
 
 # Entries that tell that a child was adopted: national auditors only (DESIGN invariant 4 and section 1;

@@ -1,4 +1,10 @@
-"""`contactpoint review`: the match-review queue for LA data administrators (CLI until the web UI)."""
+"""`contactpoint review`: the operator's tools for the match-review queue.
+
+LA data administrators work their own LA's queue in the web application (API and screens). These
+commands are the operator's, run on the server with the key file like every other command: chiefly
+the national queue (rows no LA could be found for), and merges. They are system actions, audited
+without a user, as `read_child` is.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contactpoint.app.merges import merge_records, unmerge_records
-from contactpoint.app.review import ReviewAction, decide_review, list_reviews
+from contactpoint.app.review import ReviewAction, decide_review_as_operator, list_reviews_as_operator
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.domain.identifiers import ContactPointId
@@ -34,7 +40,7 @@ def list_command(
     """Each held row with its candidate, match weight and which fields agreed, and how strongly."""
     services = state(ctx).services()
     try:
-        items = list_reviews(services, la, private=private)
+        items = list_reviews_as_operator(services, la, private=private)
     finally:
         services.close()
     console.print(f"[bold]Review queue {la or 'national'}[/]: {len(items)} open item(s)")
@@ -54,11 +60,21 @@ def list_command(
         console.print(table)
 
 
-def _decide(ctx: typer.Context, item: int, action: ReviewAction, link_to: str | None = None) -> None:
+def _decide(
+    ctx: typer.Context,
+    item: int,
+    action: ReviewAction,
+    link_to: str | None = None,
+    la_code: str | None = None,
+) -> None:
     services = state(ctx).services()
     try:
-        cp_id = decide_review(
-            services, item, action, link_to=ContactPointId(link_to) if link_to is not None else None
+        cp_id = decide_review_as_operator(
+            services,
+            item,
+            action,
+            link_to=ContactPointId(link_to) if link_to is not None else None,
+            la_code=la_code,
         )
     finally:
         services.close()
@@ -78,9 +94,16 @@ def link_command(
 
 @review_app.command("new")
 @handles_errors
-def new_command(ctx: typer.Context, item: Annotated[int, typer.Argument(help="The review item.")]) -> None:
+def new_command(
+    ctx: typer.Context,
+    item: Annotated[int, typer.Argument(help="The review item.")],
+    la: Annotated[
+        str | None,
+        typer.Option(help="The LA to place the child in, when the row names none the index can find."),
+    ] = None,
+) -> None:
     """The row is about a child not yet in the index: create their record."""
-    _decide(ctx, item, ReviewAction.NEW_CHILD)
+    _decide(ctx, item, ReviewAction.NEW_CHILD, la_code=la)
 
 
 @review_app.command("reject")

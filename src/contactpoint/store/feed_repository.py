@@ -249,13 +249,15 @@ class FeedRepository:
         )
         return self._open(item), plaintext
 
-    def resolve(self, item_id: int, status: str, cp_id: str | None) -> None:
-        """Close an item with the administrator's decision."""
-        self._session.execute(
+    def resolve(self, item_id: int, status: str, cp_id: str | None) -> bool:
+        """Close an open item with the administrator's decision; False if it was no longer open
+        (another administrator decided it first)."""
+        result = self._session.execute(
             update(ReviewItem)
-            .where(ReviewItem.item_id == item_id)
+            .where(ReviewItem.item_id == item_id, ReviewItem.status == "open")
             .values(status=status, resolved_cp_id=cp_id, resolved_at=self._clock.now())
         )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
 
     # Provenance ---------------------------------------------------------------------------------
 

@@ -8,10 +8,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
-from contactpoint.app import accounts, alerts, auditing, involvements, search, shielding, subject_access, view
+from contactpoint.app import (
+    accounts,
+    alerts,
+    auditing,
+    involvements,
+    review,
+    search,
+    shielding,
+    subject_access,
+    view,
+)
 from contactpoint.app.accounts import Authenticated
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import ShieldingRequestDetails
+from contactpoint.store.feed_repository import OpenReview
 from contactpoint.store.shielding_repository import StoredShieldingRequest
 from contactpoint.web.deps import Need, ServicesDep, client_address
 from contactpoint.web.schemas import (
@@ -25,7 +36,12 @@ from contactpoint.web.schemas import (
     ErrorRead,
     InvolvementCreate,
     InvolvementEnd,
+    MatchFactorRead,
     MeRead,
+    ReviewDecisionCreate,
+    ReviewDecisionRead,
+    ReviewItemOpenedRead,
+    ReviewItemRead,
     SearchCreate,
     SearchHitRead,
     SearchRead,
@@ -60,7 +76,9 @@ Shielder = Annotated[Authenticated, Depends(Need(Permission.DECIDE_SHIELDING))]
 ContactAsker = Annotated[Authenticated, Depends(Need(Permission.REQUEST_CONTACT))]
 Broker = Annotated[Authenticated, Depends(Need(Permission.BROKER_CONTACT))]
 SubjectAccess = Annotated[Authenticated, Depends(Need(Permission.PRODUCE_SUBJECT_ACCESS))]
+Reviewer = Annotated[Authenticated, Depends(Need(Permission.WORK_REVIEW_QUEUE))]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ChildId = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="A ContactPoint ID")]
 InvolvementIndex = Annotated[int, Path(ge=0, le=63)]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -368,3 +386,48 @@ def create_subject_access_pdf(
         media_type="application/pdf",
         headers={"Content-Disposition": 'attachment; filename="subject-access-report.pdf"'},
     )
+
+
+# The match-review queue ------------------------------------------------------------------------
+
+
+def _review_read(item: OpenReview) -> ReviewItemRead:
+    return ReviewItemRead(
+        id=item.item_id,
+        source=item.source,
+        row_key=item.row_key,
+        reason=item.reason,
+        private=item.private,
+        la_code=item.la_code,
+        candidate_cp_id=item.candidate_cp_id,
+        match_weight=item.match_weight,
+        explanation=[MatchFactorRead.model_validate(asdict(f)) for f in review.factors(item)],
+    )
+
+
+@router.get("/review-items", tags=["review"])
+def list_review_items(services: ServicesDep, session: Reviewer) -> list[ReviewItemRead]:
+    """Your LA's open review items, private ones included."""
+    return [_review_read(item) for item in review.list_reviews(services, session.principal)]
+
+
+@router.get("/review-items/{item_id}", tags=["review"])
+def open_review_item(item_id: ItemId, services: ServicesDep, session: Reviewer) -> ReviewItemOpenedRead:
+    """Open an item: the held row beside its candidate, and the per-field explanation (audited)."""
+    opened = review.open_review(services, session.principal, item_id)
+    return ReviewItemOpenedRead.model_validate({**asdict(opened), "id": opened.item_id})
+
+
+@router.post("/review-items/{item_id}/decision", tags=["review"])
+def decide_review_item(
+    item_id: ItemId, body: ReviewDecisionCreate, services: ServicesDep, session: Reviewer
+) -> ReviewDecisionRead:
+    """Link the row, make it a new child, or reject it (audited)."""
+    cp_id = review.decide_review(
+        services,
+        session.principal,
+        item_id,
+        body.action,
+        link_to=ContactPointId(body.link_to) if body.link_to else None,
+    )
+    return ReviewDecisionRead(cp_id=cp_id)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contactpoint.access.roles import Role
 from contactpoint.app.reasons import AccessReason
+from contactpoint.app.review import ReviewAction
 from contactpoint.app.subject_access import Requester
 from contactpoint.domain.shielding import (
     ContactOutcome,
@@ -143,6 +144,7 @@ class ChildRead(BaseModel):
     contact_note: str | None
     warning: str | None
     may_record_involvement: bool
+    may_ask_for_contact: bool
 
 
 class InvolvementCreate(Input):
@@ -229,6 +231,56 @@ class ContactRequestRead(BaseModel):
     outcome: ContactOutcome
     requester_id: int
     requested_at: datetime
+
+
+class MatchFactorRead(BaseModel):
+    """One field's part in the match weight: how it compared and its partial weight (no values)."""
+
+    field: str
+    level: str
+    weight: float
+
+
+class ReviewItemRead(BaseModel):
+    """An item of the LA's review queue: IDs, codes and weights only."""
+
+    id: int
+    source: str
+    row_key: str
+    reason: str
+    private: bool
+    la_code: str | None
+    candidate_cp_id: str | None
+    match_weight: float | None
+    explanation: list[MatchFactorRead]
+
+
+class ComparedFieldRead(BaseModel):
+    """The held row's value beside the candidate's (null where there is none or it is withheld)."""
+
+    label: str
+    row_value: str
+    record_value: str | None
+
+
+class ReviewItemOpenedRead(ReviewItemRead):
+    """An opened item: the row and its candidate side by side (the opening is audited)."""
+
+    candidate_shown: bool
+    fields: list[ComparedFieldRead]
+
+
+class ReviewDecisionCreate(Input):
+    """Link the row to the candidate (or to `link_to`), make it a new child, or reject it."""
+
+    action: ReviewAction
+    link_to: str | None = Field(default=None, pattern=r"^[0-9]{12}$")
+
+
+class ReviewDecisionRead(BaseModel):
+    """The record the row now belongs to, if any."""
+
+    cp_id: str | None
 
 
 class UserCreate(Input):

@@ -23,7 +23,7 @@ from contactpoint.app.reasons import AccessReason
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.vocabulary import SensitiveBasis, ServiceType
-from contactpoint.web import ui_safeguards, ui_subject_access
+from contactpoint.web import ui_admin, ui_safeguards, ui_subject_access
 from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
 from contactpoint.web.deps import ServicesDep, UiNeed, client_address
 from contactpoint.web.forms import checked, optional, parse_date
@@ -537,3 +537,4 @@ def alerts_page(request: Request, services: ServicesDep, session: AlertReader) -
 
 router.include_router(ui_safeguards.router)
 router.include_router(ui_subject_access.router)
+router.include_router(ui_admin.router)
