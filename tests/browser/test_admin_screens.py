@@ -12,8 +12,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from contactpoint.access.roles import Role
 from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
+from tests.browser.signing import sign_in
 from tests.review_support import hold_for_review
-from tests.websupport import HOME_LA, Account, live_server, make_account, next_code, store_children
+from tests.websupport import HOME_LA, Account, live_server, make_account, store_children
 
 DATA_URI = "data:image/svg+xml;base64,"
 
@@ -21,13 +22,7 @@ DATA_URI = "data:image/svg+xml;base64,"
 def _signed_in(browser: Browser, base: str, clock, account: Account) -> tuple[BrowserContext, Page]:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Username").fill(account.username)
-    page.get_by_label("Password").fill(account.password)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(next_code(clock, account))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="ContactPoint", exact=True)).to_be_visible()
+    sign_in(page, base, clock, account)
     return context, page
 
 

@@ -14,17 +14,9 @@ from contactpoint.access.roles import Role
 from contactpoint.app.reasons import AccessReason
 from contactpoint.app.view import view_child
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
+from tests.browser.signing import sign_in
 from tests.integration.test_subject_access import ADDRESS, CLINIC, SCHOOL, a_child, account, store
-from tests.websupport import Account, live_server, make_account, next_code
-
-
-def _sign_in(page: Page, base: str, clock, user: Account) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(user.password)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(next_code(clock, user))
-    page.get_by_role("button", name="Sign in").click()
+from tests.websupport import live_server, make_account
 
 
 def _ask(page: Page, cp_id: str, requester: str) -> None:
@@ -43,7 +35,7 @@ def test_an_auditor_produces_a_report_and_downloads_it_as_a_pdf(services, clock,
     with live_server(services) as base:
         context = browser.new_context(accept_downloads=True)
         page = context.new_page()
-        _sign_in(page, base, clock, auditor)
+        sign_in(page, base, clock, auditor)
 
         page.get_by_role("link", name="Produce a subject access report").click()
         page.get_by_role("button", name="Produce the report").click()
@@ -80,7 +72,7 @@ def test_a_parents_report_on_a_shielded_child_hides_the_address(services, clock,
     with live_server(services) as base:
         context = browser.new_context()
         page = context.new_page()
-        _sign_in(page, base, clock, auditor)
+        sign_in(page, base, clock, auditor)
         _ask(page, child.cp_id.value, "parent_carer")
         expect(page.get_by_role("heading", name="Subject access report")).to_be_visible()
         expect(page.locator("#withheld")).to_contain_text("locating details")
