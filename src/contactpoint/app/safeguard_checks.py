@@ -219,6 +219,7 @@ class SafeguardCounts:
     birth_rows_unlinked: int  # of those, neither linked nor held (rejected as malformed)
     shielded_rows_held_private: int
     shielded_rows_held_ordinary: int
+    ordinary_items_on_protected: int  # open ordinary-queue items whose candidate is now shielded or sealed
     adoptions_recorded: int
     adoptions_missed: Counter[str]
 
@@ -233,14 +234,22 @@ def count_safeguards(services: Services, replay: Replay) -> SafeguardCounts:
     truth = replay.truth
     links = feed_links(services)
     with services.unit_of_work() as uow:
+        items = uow.feeds.all_open()
+        wanted = set(links.values()) | {i.candidate_cp_id for i in items if i.candidate_cp_id}
         statuses = {
             cp_id.value: stored.record.status
-            for cp_id, stored in uow.children.get_many(ContactPointId(c) for c in set(links.values())).items()
+            for cp_id, stored in uow.children.get_many(ContactPointId(c) for c in wanted).items()
         }
         counts_by_status: Counter[str] = Counter()
         for entry in uow.children.counts_by_la_and_status():
             counts_by_status[entry.status.value] += entry.count
-        held = {(item.source, item.row_key): item.private for item in uow.feeds.all_open()}
+    held = {(item.source, item.row_key): item.private for item in items}
+    protected = (RecordStatus.SHIELDED, RecordStatus.SEALED)
+    stale = sum(
+        1
+        for item in items
+        if not item.private and item.candidate_cp_id and statuses.get(item.candidate_cp_id) in protected
+    )
     shielded_people = {p.person_id for p in truth.shielded()}
     adopted_at = {
         p.person_id: p.adopted_generation
@@ -300,6 +309,7 @@ def count_safeguards(services: Services, replay: Replay) -> SafeguardCounts:
         birth_rows_unlinked=after["unlinked"],
         shielded_rows_held_private=shielded_held["private"],
         shielded_rows_held_ordinary=shielded_held["ordinary"],
+        ordinary_items_on_protected=stale,
         adoptions_recorded=len(replay.adoptions),
         adoptions_missed=replay.adoptions_missed,
     )
