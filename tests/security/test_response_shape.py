@@ -10,7 +10,8 @@ every role except the owning LA's data administrator, whose view is the control:
 - A's and B's responses are equal but for the ID: nothing, not even a list's length, depends on
   what is hidden;
 - A's responses have C's status codes, JSON keys and nesting (null stands for anything);
-- a search on a hidden field (postcode district) does not find A.
+- a search on a hidden field (postcode district) does not find A;
+- the audit trail an auditor reads of A holds none of it and is as long as B's.
 """
 
 from __future__ import annotations
@@ -277,6 +278,10 @@ def _view(api: Api, who: dict[str, str], cp_id: str) -> httpx.Response:
     return api.client.post(f"/api/v1/children/{cp_id}/views", json={"reason": "assessment"}, headers=who)
 
 
+def _audit_trail(api: Api, who: dict[str, str], cp_id: str) -> httpx.Response:
+    return api.client.post("/api/v1/audit/queries", json={"cp_id": cp_id}, headers=who)
+
+
 def _hit(response: httpx.Response, cp_id: str) -> dict[str, Any] | None:
     if response.status_code != 200:
         return None
@@ -339,3 +344,10 @@ def test_no_role_without_rights_sees_a_shielded_childs_hidden_fields_or_a_differ
                 "postcode_district": address.postcode.value.split(" ")[0],
             }
             assert _hit(_search(api, who, by_district), ids[0]) is None, (role, la)
+
+        trails = [_audit_trail(api, who, cp_id) for cp_id in ids[:2]]
+        assert trails[0].status_code == trails[1].status_code, (role, la)
+        for trail in trails:
+            assert not [needle for needle in needles if needle in trail.text], (role, la)
+        if trails[0].status_code == 200:
+            assert len(trails[0].json()) == len(trails[1].json()), (role, la)
