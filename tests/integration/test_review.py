@@ -5,6 +5,7 @@ operator's."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts import principal_of
+from contactpoint.app.adoption import AdoptiveIdentity, decide_adoption, request_adoption
 from contactpoint.app.feeds import Linker
 from contactpoint.app.review import (
     ReviewAction,
@@ -24,18 +25,25 @@ from contactpoint.app.review import (
     open_review,
 )
 from contactpoint.app.services import Services
+from contactpoint.app.shielding import decide_shielding_change, request_shielding_change
 from contactpoint.audit.events import Detail
 from contactpoint.cli.main import app
 from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import ChildRecord, Whereabouts
+from contactpoint.domain.records import ChildNames, ChildRecord, PersonName, Whereabouts
+from contactpoint.domain.shielding import (
+    RequestedBy,
+    ShieldingChange,
+    ShieldingReason,
+    ShieldingRequestDetails,
+)
 from contactpoint.domain.vocabulary import AddressState, RecordStatus
 from contactpoint.settings import Settings
 from contactpoint.store.models import Base
 from tests.factories import ChildFactory
 from tests.linkage_support import child_benefit_row
 from tests.review_support import close_variant, hold_rows, make_linker
-from tests.websupport import HOME_LA, OTHER_LA, make_account, store_children
+from tests.websupport import HOME_LA, OTHER_LA, make_principal, store_children
 
 
 @pytest.fixture
@@ -45,9 +53,7 @@ def linker(settings: Settings) -> Linker:
 
 
 def principal(services: Services, role: Role, la: str | None = HOME_LA) -> Principal:
-    account = make_account(services, role, la_code=la)
-    with services.unit_of_work() as uow:
-        return principal_of(uow.users.get(account.user_id))
+    return make_principal(services, role, la_code=la)
 
 
 @pytest.fixture
@@ -317,3 +323,27 @@ def test_the_review_and_feeds_commands_show_ids_codes_and_levels_but_no_personal
     ]  # held rows have no ID
     assert rejected.exit_code == 0, rejected.output
     assert [(kind, actor) for kind, actor, _ in _review_entries(services)] == [("review:decide", None)]
+
+
+@pytest.mark.parametrize("protect", ["shield", "adopt"])
+def test_items_held_before_a_record_is_shielded_or_sealed_move_to_its_las_private_queue(
+    services: Services, linker: Linker, factory: ChildFactory, tmp_path: Path, protect: str
+) -> None:
+    child = _store(services, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(services, linker, child, tmp_path)
+    first, second = principal(services, Role.LA_DATA_ADMIN), principal(services, Role.LA_DATA_ADMIN)
+    if protect == "shield":
+        details = ShieldingRequestDetails(
+            ShieldingChange.SHIELD, ShieldingReason.DOMESTIC_ABUSE, RequestedBy.POLICE, date(2027, 3, 1)
+        )
+        request = request_shielding_change(services, first, child.cp_id, details)
+        decide_shielding_change(services, second, request, approve=True)
+    else:
+        adoptive = AdoptiveIdentity(
+            ChildNames(PersonName("Robin", "Quillfeather")), factory.child().whereabouts, OTHER_LA
+        )
+        request = request_adoption(services, first, child.cp_id, adoptive)
+        decide_adoption(services, second, request, approve=True)
+    with services.unit_of_work() as uow:
+        (item,) = [i for i in uow.feeds.all_open() if i.item_id == item_id]
+    assert (item.private, item.la_code) == (True, child.la_code)

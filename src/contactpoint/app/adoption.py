@@ -225,5 +225,6 @@ def _seal_and_issue(uow: UnitOfWork, birth_id: ContactPointId, adoptive: Adoptiv
     new_id = uow.children.reserve_ids(1)[0]
     sealed, new = adoption_records(stored.record, adoptive, new_id)
     uow.children.replace(sealed, stored.version)
+    uow.feeds.make_private(birth_id, sealed.la_code)
     uow.children.add_many([new])
     return new_id

@@ -8,12 +8,13 @@ says are shielded, once the extracts are in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from contactpoint.app.feeds import RunReport, build_linker, ingest_feed
 from contactpoint.app.services import Services
+from contactpoint.app.shielding import change_status
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.synth.feeds import generate
@@ -48,6 +49,20 @@ def feed_links(services: Services, sources: tuple[str, ...] = FEED_ORDER) -> dic
     return links
 
 
+def shield_records(services: Services, cp_ids: Iterable[str]) -> set[str]:
+    """Shield these records if active (standing in for the LA's four-eyes decision, which no feed
+    carries); returns those shielded now."""
+    shielded: set[str] = set()
+    with services.unit_of_work() as uow:
+        for cp_id in sorted(cp_ids):
+            stored = uow.children.get(ContactPointId(cp_id))
+            if stored.record.status is RecordStatus.ACTIVE:
+                change_status(uow, stored, RecordStatus.SHIELDED)
+                shielded.add(cp_id)
+        uow.commit()
+    return shielded
+
+
 def shield_as_the_las_would(services: Services, truth: Truth) -> set[str]:
     """Shield the records of children the truth says are shielded (standing in for the LA's decision)."""
     shielded_people = {p.person_id for p in truth.shielded()}
@@ -56,12 +71,7 @@ def shield_as_the_las_would(services: Services, truth: Truth) -> set[str]:
         for (_s, key), cp_id in feed_links(services).items()
         if truth.row(key).person_id in shielded_people
     }
-    with services.unit_of_work() as uow:
-        for cp_id in sorted(targets):
-            stored = uow.children.get(ContactPointId(cp_id))
-            if stored.record.status is RecordStatus.ACTIVE:
-                uow.children.replace(replace(stored.record, status=RecordStatus.SHIELDED), stored.version)
-        uow.commit()
+    shield_records(services, targets)
     return targets
 
 

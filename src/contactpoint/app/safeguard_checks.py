@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from contactpoint.app.adoption import AdoptiveIdentity, record_adoption
-from contactpoint.app.demo_data import FEED_ORDER, feed_links
+from contactpoint.access.passwords import generate_password
+from contactpoint.access.policy import Principal
+from contactpoint.access.roles import Role
+from contactpoint.app.accounts import principal_of, provision_account
+from contactpoint.app.adoption import AdoptiveIdentity, decide_adoption, request_adoption
+from contactpoint.app.demo_data import FEED_ORDER, feed_links, shield_records
 from contactpoint.app.feeds import DEFAULT_BATCH, Linker, RunReport, ingest_feed
 from contactpoint.app.services import Services
 from contactpoint.domain.errors import ValidationError
@@ -34,7 +38,6 @@ from contactpoint.synth.truth import Truth
 
 BIRTH = "birth"
 ADOPTIVE = "adoptive"
-_SHIELDABLE = frozenset({RecordStatus.ACTIVE})
 FeedDone = Callable[[str, int, RunReport, float], None]
 
 
@@ -62,29 +65,43 @@ def adoptive_identities(truth: Truth) -> dict[str, AdoptiveIdentity]:
     return found
 
 
+def _la_team(services: Services, la_code: str) -> tuple[Principal, Principal]:
+    """Two data administrators of the LA (made once per replay store): one records, one approves."""
+    team = []
+    with services.unit_of_work() as uow:
+        for seat in ("records", "approves"):
+            username = f"replay-{la_code}-{seat}"
+            user = uow.users.by_username(username)
+            if user is None:
+                user_id = provision_account(
+                    services,
+                    uow,
+                    username=username,
+                    role=Role.LA_DATA_ADMIN,
+                    la_code=la_code,
+                    password=generate_password(),
+                    enrolled=True,
+                )
+                user = uow.users.get(user_id)
+            team.append(principal_of(user))
+        uow.commit()
+    return team[0], team[1]
+
+
 def record_adoption_as_the_la_would(
     services: Services, birth_id: ContactPointId, identity: AdoptiveIdentity, *, shielded: bool
 ) -> ContactPointId:
-    """The LA team records the adoption; a shielded child's new identity is shielded at once.
-
-    The one place the replay calls the adoption use case (to follow its workflow as it changes).
-    """
-    new_id = record_adoption(services, birth_id, identity)
-    if shielded:
-        _shield(services, {new_id.value})
-    return new_id
-
-
-def _shield(services: Services, cp_ids: Iterable[str]) -> set[str]:
-    shielded: set[str] = set()
+    """The LA team records the adoption through its four-eyes workflow; a shielded child's new
+    identity is shielded at once. The one place the replay calls the adoption use cases."""
     with services.unit_of_work() as uow:
-        for cp_id in sorted(cp_ids):
-            stored = uow.children.get(ContactPointId(cp_id))
-            if stored.record.status in _SHIELDABLE:
-                uow.children.replace(replace(stored.record, status=RecordStatus.SHIELDED), stored.version)
-                shielded.add(cp_id)
-        uow.commit()
-    return shielded
+        la_code = uow.children.get(birth_id).record.la_code
+    first, second = _la_team(services, la_code)
+    request_id = request_adoption(services, first, birth_id, identity)
+    new_id = decide_adoption(services, second, request_id, approve=True)
+    assert new_id is not None  # noqa: S101  # an approval always issues one
+    if shielded:
+        shield_records(services, {new_id.value})
+    return new_id
 
 
 @dataclass
@@ -113,7 +130,7 @@ class Replay:
                 newly.add(identity)
                 targets.add(cp_id)
         self.known_shielded |= newly
-        done = _shield(services, targets)
+        done = shield_records(services, targets)
         self.shielded_records |= done
         return done
 

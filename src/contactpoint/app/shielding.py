@@ -25,7 +25,10 @@ from contactpoint.domain.shielding import (
     RequestState,
     ShieldingRequestDetails,
 )
+from contactpoint.domain.vocabulary import RecordStatus
+from contactpoint.store.repository import StoredChild
 from contactpoint.store.shielding_repository import StoredContactRequest, StoredShieldingRequest
+from contactpoint.store.unit_of_work import UnitOfWork
 
 
 def request_shielding_change(
@@ -77,14 +80,20 @@ def decide_shielding_change(
             stored = uow.children.get(request.cp_id)
             if stored.record.status is not request.details.change.from_status:
                 raise ValidationError("status", "the record's status changed since the request was made")
-            uow.children.replace(
-                replace(stored.record, status=request.details.change.to_status), stored.version
-            )
+            change_status(uow, stored, request.details.change.to_status)
         kind = AuditKind.SHIELDING_APPROVED if approve else AuditKind.SHIELDING_REJECTED
         audit_log(services, uow).append(
             AuditEvent(kind, principal.user_id, (request.cp_id.value,), {"request": request_id})
         )
         uow.commit()
+
+
+def change_status(uow: UnitOfWork, stored: StoredChild, status: RecordStatus) -> None:
+    """Give a record a new status; a record becoming shielded or sealed takes its open review items
+    into its LA's private queue, so rows held before the change stay out of ordinary queues."""
+    uow.children.replace(replace(stored.record, status=status), stored.version)
+    if status in (RecordStatus.SHIELDED, RecordStatus.SEALED):
+        uow.feeds.make_private(stored.record.cp_id, stored.record.la_code)
 
 
 def pending_shielding_requests(services: Services, principal: Principal) -> list[StoredShieldingRequest]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import NotFound
+from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.store.feed_models import FeedRowOutcome, FeedRun, FieldProvenance, Merge, ReviewItem
 
 REVIEW_TABLE = ReviewItem.__tablename__
@@ -248,6 +249,17 @@ class FeedRepository:
             self._context(item.source, item.row_key, item.content_hash),
         )
         return self._open(item), plaintext
+
+    def make_private(self, cp_id: ContactPointId, la_code: str) -> int:
+        """A record became shielded or sealed: its open review items move to its LA's private queue
+        (invariant 3 holds for rows held before the change too). Returns how many moved."""
+        result = self._session.execute(
+            update(ReviewItem)
+            .where(ReviewItem.candidate_cp_id == cp_id.value, ReviewItem.status == "open")
+            .values(private=True, la_code=la_code)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
 
     def resolve(self, item_id: int, status: str, cp_id: str | None) -> bool:
         """Close an open item with the administrator's decision; False if it was no longer open
