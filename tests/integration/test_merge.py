@@ -22,6 +22,7 @@ from contactpoint.linkage.scoring import SplinkScorer
 from contactpoint.settings import Settings
 from tests.factories import ChildFactory
 from tests.linkage_support import child_benefit_row, write_child_benefit
+from tests.review_support import hold_for_review
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +134,20 @@ def test_relinking_the_index_proposes_duplicates_but_never_a_sealed_record(
 
     assert [(p.first, p.second) for p in pairs] == [tuple(sorted((first.cp_id.value, copy.cp_id.value)))]
     assert all(sealed_copy.cp_id.value not in (p.first, p.second) for p in pairs)
+
+
+def test_items_held_about_the_absorbed_record_follow_the_merge_into_the_private_queue(
+    services: Services, factory: ChildFactory, settings: Settings, tmp_path: Path
+) -> None:
+    absorbed, survivor = _store(services, [factory.child(la_code="201"), factory.child(la_code="201")])
+    item_id = hold_for_review(services, settings, absorbed, tmp_path)
+    with services.unit_of_work() as uow:
+        stored = uow.children.get(survivor.cp_id)
+        uow.children.replace(replace(stored.record, status=RecordStatus.SHIELDED), stored.version)
+        uow.commit()
+
+    merge_records(services, survivor.cp_id, absorbed.cp_id)
+
+    with services.unit_of_work() as uow:
+        (item,) = [i for i in uow.feeds.all_open() if i.item_id == item_id]
+    assert (item.candidate_cp_id, item.private) == (survivor.cp_id.value, True)

@@ -88,6 +88,9 @@ def merge_records(services: Services, survivor_id: ContactPointId, absorbed_id: 
         uow.children.replace(merged, survivor.version)
         uow.children.remove(absorbed_id)
         uow.feeds.move_rows(rows, survivor_id.value)
+        uow.feeds.retarget_reviews(absorbed_id, survivor_id)
+        if merged.status is RecordStatus.SHIELDED:
+            uow.feeds.make_private(survivor_id, merged.la_code)
         uow.feeds.forget_provenance(absorbed_id.value)
         uow.commit()
     return merge_id

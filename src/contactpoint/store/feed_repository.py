@@ -250,6 +250,15 @@ class FeedRepository:
         )
         return self._open(item), plaintext
 
+    def retarget_reviews(self, absorbed: ContactPointId, survivor: ContactPointId) -> None:
+        """A merge folded `absorbed` into `survivor`: open items about it now name the survivor."""
+        self._session.execute(
+            update(ReviewItem)
+            .where(ReviewItem.candidate_cp_id == absorbed.value, ReviewItem.status == "open")
+            .values(candidate_cp_id=survivor.value)
+            .execution_options(synchronize_session=False)
+        )
+
     def make_private(self, cp_id: ContactPointId, la_code: str) -> int:
         """A record became shielded or sealed: its open review items move to its LA's private queue
         (invariant 3 holds for rows held before the change too). Returns how many moved."""
