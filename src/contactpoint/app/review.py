@@ -102,10 +102,17 @@ def _require_in_scope(principal: Principal, item: OpenReview) -> str:
 
 
 def list_reviews(services: Services, principal: Principal) -> list[OpenReview]:
-    """The open items of the administrator's LA, private ones included (IDs, codes and weights only)."""
+    """The oldest open items of the administrator's LA, private ones included (IDs, codes, weights)."""
     la_code = policy.own_la(principal, Permission.WORK_REVIEW_QUEUE)
     with services.unit_of_work() as uow:
         return uow.feeds.open_reviews(la_code, include_private=True)
+
+
+def count_reviews(services: Services, principal: Principal) -> int:
+    """How many items wait in the administrator's LA queue, so a capped list says what it leaves out."""
+    la_code = policy.own_la(principal, Permission.WORK_REVIEW_QUEUE)
+    with services.unit_of_work() as uow:
+        return uow.feeds.count_open(la_code, include_private=True)
 
 
 def open_review(services: Services, principal: Principal, item_id: int) -> ReviewItemView:

@@ -219,6 +219,14 @@ class FeedRepository:
         items = self._session.scalars(query.order_by(ReviewItem.item_id).limit(limit))
         return [self._open(item) for item in items]
 
+    def count_open(self, la_code: str | None, *, include_private: bool) -> int:
+        """How many items wait in one LA's queue (the lists show the oldest 100)."""
+        query = select(func.count()).select_from(ReviewItem).where(ReviewItem.status == "open")
+        query = query.where(ReviewItem.la_code == la_code if la_code else ReviewItem.la_code.is_(None))
+        if not include_private:
+            query = query.where(ReviewItem.private.is_(False))
+        return self._session.scalar(query) or 0
+
     def all_open(self) -> list[OpenReview]:
         """Every open item (for counts and tests; the CLI asks per LA)."""
         items = self._session.scalars(select(ReviewItem).where(ReviewItem.status == "open"))

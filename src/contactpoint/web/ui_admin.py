@@ -72,7 +72,8 @@ def _child_id(text: str | None) -> ContactPointId:
 def review_queue(request: Request, services: ServicesDep, session: Reviewer) -> Response:
     """The LA's open items, private ones included: IDs, codes and weights only."""
     items = review.list_reviews(services, session.principal)
-    return render(request, "review_queue.html", {"items": items}, session=session)
+    total = review.count_reviews(services, session.principal)
+    return render(request, "review_queue.html", {"items": items, "total": total}, session=session)
 
 
 @router.post("/review/item")
