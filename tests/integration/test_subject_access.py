@@ -13,6 +13,7 @@ from contactpoint.access import totp
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import Role
 from contactpoint.app.accounts import principal_of, provision_account
+from contactpoint.app.adoption import AdoptiveIdentity, request_adoption
 from contactpoint.app.auditing import query_audit
 from contactpoint.app.reasons import AccessReason
 from contactpoint.app.search import SearchCriteria, search_children
@@ -358,3 +359,16 @@ def test_producing_a_report_is_audited_with_requester_and_format_and_refusals_to
             {"requester": "parent_carer", "format": "pdf", "found": True},
         ),
     ]
+
+
+def test_an_adoption_in_progress_never_shows_in_a_report(services, factory, people):
+    child = store(services, a_child(factory))
+    adoptive = AdoptiveIdentity(
+        ChildNames(PersonName("Tamsin", "Quillfeather")), factory.child().whereabouts, HOME_LA
+    )
+    request_adoption(services, account(services, Role.LA_DATA_ADMIN), child.cp_id, adoptive)
+
+    report = produce_subject_access_report(services, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
+
+    assert [a.action for a in report.accesses] == ["produced a subject access report"]
+    assert "dopt" not in text_of(report)

@@ -21,7 +21,7 @@ from contactpoint.access.roles import Permission
 from contactpoint.app.auditing import audit_log
 from contactpoint.app.reasons import AccessReason
 from contactpoint.app.services import Services
-from contactpoint.audit.events import AuditEvent, AuditKind, Detail
+from contactpoint.audit.events import RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Involvement
@@ -502,6 +502,8 @@ def produce_subject_access_report(
             until=None,
             exclude_actor=None,
             limit=MAX_ACCESSES,
+            # An adoption in progress is for the LA, the court and national auditors, not a report.
+            exclude_kinds=RESTRICTED_KINDS,
         )
         entries = _entries(services, rows)
         users = _users(uow, entries)
