@@ -104,7 +104,7 @@ def load(settings: Settings, size: int, templates: list[ChildRecord]) -> None:
     services.close()
 
 
-def serve(home: str, database_url: str, port: int) -> None:
+def serve(home: str, database_url: str, port: int, stack: str) -> None:
     """The server process: the real app, with the hourly hard limit lifted for the bench account."""
     import uvicorn  # noqa: PLC0415  # only the server process needs it
 
@@ -118,7 +118,8 @@ def serve(home: str, database_url: str, port: int) -> None:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind(("127.0.0.1", port))
-    config = uvicorn.Config(create_app(services), log_level="warning", access_log=False)
+    plain = {"loop": "asyncio", "http": "h11"} if stack == "h11" else {}
+    config = uvicorn.Config(create_app(services), log_level="warning", access_log=False, **plain)  # type: ignore[arg-type]
     uvicorn.Server(config).run(sockets=[listener])
 
 
@@ -288,10 +289,16 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2, help="load-generator processes")
     parser.add_argument("--store", type=Path, help="keep loaded stores in this folder and reuse them")
     parser.add_argument("--load-only", action="store_true", help="load the stores (with --store) and stop")
-    parser.add_argument("--serve", nargs=3, metavar=("HOME", "URL", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--stack",
+        choices=["auto", "h11"],
+        default="auto",
+        help="h11: asyncio and h11 (the pure-Python stack)",
+    )
+    parser.add_argument("--serve", nargs=4, metavar=("HOME", "URL", "PORT", "STACK"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
-        serve(options.serve[0], options.serve[1], int(options.serve[2]))
+        serve(options.serve[0], options.serve[1], int(options.serve[2]), options.serve[3])
         return
     factory = ChildFactory(seed=42)
     templates = [factory.child() for _ in range(TEMPLATES)]
@@ -311,7 +318,7 @@ def main() -> None:
             port = 18_000 + random.randrange(1000)
             servers = [
                 subprocess.Popen(  # noqa: S603  # our own interpreter and script
-                    [sys.executable, __file__, "--serve", str(home), url, str(port)]
+                    [sys.executable, __file__, "--serve", str(home), url, str(port), options.stack]
                 )
                 for _ in range(options.workers)
             ]
