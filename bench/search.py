@@ -1,13 +1,16 @@
 """Search benchmark over HTTP: latency (p50, p95, p99) and throughput with 1, 8 and 32 clients.
 
-Run: .venv/bin/python bench/search.py --sizes 100000 1000000 --clients 1 8 32 --seconds 10
-The store is loaded with varied copies of synthetic templates (as bench/store.py does); the app is
-served by uvicorn in a separate process on 127.0.0.1; each client thread keeps one HTTP connection
-and searches for a random loaded child by family name (with a one-letter typo in a third of the
-searches) and date of birth. Every search is real: blind-index candidates, decryption, scoring, the
-audit entry and misuse checks, committed before the response. The per-account hourly hard limit is
-lifted in the server process only, since one bench account searches far faster than any person.
-"""
+Run: .venv/bin/python bench/search.py --sizes 100000 1000000 --clients 1 8 32 --store /tmp/stores
+The store is loaded with varied copies of synthetic templates (as bench/store.py does) and, with
+--store, kept for the next run; the app is served by uvicorn in separate processes on 127.0.0.1.
+Each client is its own practitioner account on one keep-alive connection (stdlib http.client,
+threads spread over a few load-generator processes) and searches for a random loaded child by
+family name (with a one-letter typo in a third of the searches) and date of birth; latency is
+timed from sending the request to reading the last byte of the body. Every search is real:
+blind-index candidates, decryption, scoring, the audit entry and misuse checks, committed before
+the response. The per-account hourly hard limit is lifted in the server process only, since a
+bench account searches far faster than any person. Also printed: CPU time per search of the
+server processes and of the load generator, to read the figures against the machine's cores."""
 
 from __future__ import annotations
 
