@@ -1,18 +1,27 @@
 """Search benchmark over HTTP: latency (p50, p95, p99) and throughput with 1, 8 and 32 clients.
 
-Run: .venv/bin/python bench/search.py --sizes 100000 1000000 --clients 1 8 32 --seconds 10
-The store is loaded with varied copies of synthetic templates (as bench/store.py does); the app is
-served by uvicorn in a separate process on 127.0.0.1; each client thread keeps one HTTP connection
-and searches for a random loaded child by family name (with a one-letter typo in a third of the
-searches) and date of birth. Every search is real: blind-index candidates, decryption, scoring, the
-audit entry and misuse checks, committed before the response. The per-account hourly hard limit is
-lifted in the server process only, since one bench account searches far faster than any person.
-"""
+Run: .venv/bin/python bench/search.py --sizes 100000 1000000 --clients 1 8 32 --store /tmp/stores
+The store is loaded with varied copies of synthetic templates (as bench/store.py does) and, with
+--store, kept for the next run; the app is served by uvicorn in separate processes on 127.0.0.1.
+Each client is its own practitioner account on one keep-alive connection (stdlib http.client,
+threads spread over a few load-generator processes) and searches for a random loaded child by
+family name (with a one-letter typo in a third of the searches) and date of birth; latency is
+timed from sending the request to reading the last byte of the body. Every search is real:
+blind-index candidates, decryption, scoring, the audit entry and misuse checks, committed before
+the response. The per-account hourly hard limit is lifted in the server process only, since a
+bench account searches far faster than any person. Also printed: CPU time per search of the
+server processes and of the load generator, to read the figures against the machine's cores."""
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
+import multiprocessing
+import os
 import random
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -22,6 +31,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 import httpx
@@ -31,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.factories import ChildFactory
 
-from bench.common import fresh_database_url, percentile
+from bench.common import PG_ADMIN, fresh_database_url, percentile
 from contactpoint.access.roles import Role
 from contactpoint.app.accounts import provision_account
 from contactpoint.app.children import register_children
@@ -44,6 +54,7 @@ from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.settings import Settings
 
 TEMPLATES = 5_000
+ACCOUNTS = 32  # one practitioner per client, as many people searching at once would be
 PASSWORD = "bench password that is long enough"  # noqa: S105  # a throwaway bench account
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105  # likewise
 
@@ -55,41 +66,48 @@ def _typo(name: str, rng: random.Random) -> str:
     return name[:at] + ("e" if name[at] != "e" else "a") + name[at + 1 :]
 
 
-def load(settings: Settings, size: int, templates: list[ChildRecord]) -> list[tuple[str, date]]:
-    """Fill the store; returns (family name, date of birth) of every child, for the clients."""
+def wanted_for(size: int, templates: list[ChildRecord]) -> list[tuple[str, date]]:
+    """(family name, date of birth) of every loaded child, for the clients (deterministic)."""
+    return [
+        (templates[i % len(templates)].names.current.family,
+         templates[i % len(templates)].date_of_birth - timedelta(days=i % 97))
+        for i in range(size)
+    ]  # fmt: skip
+
+
+def load(settings: Settings, size: int, templates: list[ChildRecord]) -> None:
+    """Fill the store with `size` children and the bench accounts."""
     initialise_store(settings, SystemClock())
     services = build_services(settings)
-    wanted: list[tuple[str, date]] = []
 
     def build(index: int, cp_id: ContactPointId) -> ChildRecord:
         template = templates[index % len(templates)]
         born = template.date_of_birth - timedelta(days=index % 97)
-        wanted.append((template.names.current.family, born))
         return replace(template, cp_id=cp_id, date_of_birth=born)
 
     started = time.perf_counter()
     register_children(services, iter(range(size)), build, batch_size=5_000)
     print(f"  loaded {size} children in {time.perf_counter() - started:.0f} s", flush=True)
     with services.unit_of_work() as uow:
-        provision_account(
-            services,
-            uow,
-            username="bench-practitioner",
-            role=Role.PRACTITIONER,
-            la_code="201",
-            org_code="URN100001",
-            org_name="Bench School",
-            service=ServiceType.EDUCATION,
-            password=PASSWORD,
-            totp_secret=TOTP_SECRET,
-            enrolled=True,
-        )
+        for n in range(ACCOUNTS):
+            provision_account(
+                services,
+                uow,
+                username=f"bench-practitioner-{n}",
+                role=Role.PRACTITIONER,
+                la_code="201",
+                org_code="URN100001",
+                org_name="Bench School",
+                service=ServiceType.EDUCATION,
+                password=PASSWORD,
+                totp_secret=TOTP_SECRET,
+                enrolled=True,
+            )
         uow.commit()
     services.close()
-    return wanted
 
 
-def serve(home: str, database_url: str, port: int) -> None:
+def serve(home: str, database_url: str, port: int, stack: str) -> None:
     """The server process: the real app, with the hourly hard limit lifted for the bench account."""
     import uvicorn  # noqa: PLC0415  # only the server process needs it
 
@@ -103,67 +121,164 @@ def serve(home: str, database_url: str, port: int) -> None:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind(("127.0.0.1", port))
-    config = uvicorn.Config(create_app(services), log_level="warning", access_log=False)
+    plain = {"loop": "asyncio", "http": "h11"} if stack == "h11" else {}
+    config = uvicorn.Config(create_app(services), log_level="warning", access_log=False, **plain)  # type: ignore[arg-type]
     uvicorn.Server(config).run(sockets=[listener])
 
 
-def _token(base: str) -> str:
+def _sign_in(base: str, account: int) -> str:
+    """A full session for one bench account (a code is single-use per 30 s step: wait for the next)."""
     with httpx.Client(base_url=base) as client:
-        code = pyotp.TOTP(TOTP_SECRET).now()
-        response = client.post(
-            "/api/v1/sessions", json={"username": "bench-practitioner", "password": PASSWORD, "code": code}
-        )
+        for _ in range(3):
+            response = client.post(
+                "/api/v1/sessions",
+                json={
+                    "username": f"bench-practitioner-{account}",
+                    "password": PASSWORD,
+                    "code": pyotp.TOTP(TOTP_SECRET).now(),
+                },
+            )
+            if response.status_code == 201:
+                token: str = response.json()["token"]
+                return token
+            time.sleep(31 - time.time() % 30)
         response.raise_for_status()
-        token: str = response.json()["token"]
-        return token
+        raise RuntimeError("sign-in failed")
 
 
-def drive(
-    base: str, token: str, wanted: list[tuple[str, date]], clients: int, seconds: float
-) -> dict[str, float]:
-    """`clients` threads searching for `seconds`; latencies of successful searches."""
+def _client_process(  # noqa: PLR0917  # a process target takes positional arguments
+    port: int,
+    tokens: list[str],
+    wanted: list[tuple[str, date]],
+    seed: int,
+    stop_at: float,
+    results: Queue[tuple[list[float], int, float]],
+) -> None:
+    """One load-generator process: a thread per client, each one keep-alive connection (stdlib
+    http.client, far leaner than httpx); latency is send to last byte of the body read."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
-    stop = time.perf_counter() + seconds
 
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
+    def client(index: int, token: str) -> None:
+        rng = random.Random(seed * 1000 + index)
         mine: list[float] = []
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
-            while time.perf_counter() < stop:
-                family, born = rng.choice(wanted)
-                body = {
+        failed = 0
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.time() < stop_at:
+            family, born = rng.choice(wanted)
+            body = json.dumps(
+                {
                     "family_name": _typo(family, rng) if rng.random() < 1 / 3 else family,
                     "date_of_birth": born.isoformat(),
                     "reason": "assessment",
                 }
-                begun = time.perf_counter()
-                response = http.post("/api/v1/searches", json=body)
-                elapsed = time.perf_counter() - begun
-                if response.status_code == 200:
-                    mine.append(elapsed)
-                else:
-                    with lock:
-                        failures[0] += 1
+            ).encode()
+            begun = time.perf_counter()
+            connection.request("POST", "/api/v1/searches", body, headers)
+            response = connection.getresponse()
+            payload = response.read()
+            elapsed = time.perf_counter() - begun
+            if response.status == 200 and payload.startswith(b'{"results":'):
+                mine.append(elapsed)
+            else:
+                failed += 1
+        connection.close()
         with lock:
             latencies.extend(mine)
+            failures[0] += failed
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(i, t)) for i, t in enumerate(tokens)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    results.put((latencies, failures[0], usage.ru_utime + usage.ru_stime))
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def drive(
+    port: int,
+    tokens: list[str],
+    wanted: list[tuple[str, date]],
+    seconds: float,
+    *,
+    server_pids: list[int],
+    processes: int,
+) -> dict[str, float]:
+    """One client per token, spread over `processes` load-generator processes, for `seconds`."""
+    context = multiprocessing.get_context("fork")
+    results: Queue[tuple[list[float], int, float]] = context.Queue()
+    shares = [tokens[i::processes] for i in range(processes) if tokens[i::processes]]
+    stop_at = time.time() + seconds + 0.5
+    server_before = _cpu_seconds(server_pids)
+    started = time.perf_counter()
+    workers = [
+        context.Process(target=_client_process, args=(port, share, wanted, n, stop_at, results))
+        for n, share in enumerate(shares)
+    ]
+    for worker in workers:
+        worker.start()
+    gathered = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
     wall = time.perf_counter() - started
+    server_cpu = _cpu_seconds(server_pids) - server_before
+    latencies = [x for got in gathered for x in got[0]]
+    count = max(len(latencies), 1)
     return {
         "searches": len(latencies),
-        "failures": failures[0],
+        "failures": sum(got[1] for got in gathered),
         "per_s": len(latencies) / wall,
         "p50": statistics.median(latencies) * 1000,
         "p95": percentile(latencies, 0.95) * 1000,
         "p99": percentile(latencies, 0.99) * 1000,
+        "server_ms": server_cpu * 1000 / count,
+        "client_ms": sum(got[2] for got in gathered) * 1000 / count,
     }
+
+
+def _store(backend: str, root: Path | None, size: int, folder: str) -> tuple[Path, str, bool]:
+    """Where a size's store lives and whether it must be loaded: kept under --store for reuse."""
+    if root is None:
+        return Path(folder), fresh_database_url(backend, Path(folder), "cp_bench_search"), True
+    home = root / f"{backend}-{size}"
+    ready = (home / "loaded").exists()
+    if backend == "sqlite":
+        url = f"sqlite:///{home / 'contactpoint.db'}"
+        if not ready:
+            shutil.rmtree(home, ignore_errors=True)
+    else:
+        name = f"cp_bench_search_{size}"
+        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        if not ready:
+            shutil.rmtree(home, ignore_errors=True)
+            url = fresh_database_url(backend, root, name)
+    home.mkdir(parents=True, exist_ok=True)
+    return home, url, not ready
+
+
+def _wait_until_up(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{base}/api/v1/openapi.json").raise_for_status()
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+        else:
+            return
 
 
 def main() -> None:
@@ -174,45 +289,61 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, default=1, help="server processes (2 suits PostgreSQL here)")
-    parser.add_argument("--serve", nargs=3, metavar=("HOME", "URL", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--client-processes", type=int, default=2, help="load-generator processes")
+    parser.add_argument("--store", type=Path, help="keep loaded stores in this folder and reuse them")
+    parser.add_argument("--load-only", action="store_true", help="load the stores (with --store) and stop")
+    parser.add_argument(
+        "--stack",
+        choices=["auto", "h11"],
+        default="auto",
+        help="h11: asyncio and h11 (the pure-Python stack)",
+    )
+    parser.add_argument("--serve", nargs=4, metavar=("HOME", "URL", "PORT", "STACK"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
-        serve(options.serve[0], options.serve[1], int(options.serve[2]))
+        serve(options.serve[0], options.serve[1], int(options.serve[2]), options.serve[3])
         return
     factory = ChildFactory(seed=42)
     templates = [factory.child() for _ in range(TEMPLATES)]
-    print(f"server processes: {options.workers}")
+    print(f"server processes: {options.workers}, load-generator processes: {options.client_processes}")
     print(f"{'backend':<11}{'children':>10}{'clients':>8}{'searches':>10}{'per s':>8}"
-          f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}", flush=True)  # fmt: skip
+          f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'srv cpu ms':>11}{'gen cpu ms':>11}", flush=True)  # fmt: skip
     for size in options.sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            url = fresh_database_url(options.backend, Path(folder), "cp_bench_search")
-            wanted = load(Settings(home=Path(folder), database_url=url), size, templates)
+        with tempfile.TemporaryDirectory(dir=options.store) as folder:
+            home, url, needs_load = _store(options.backend, options.store, size, folder)
+            if needs_load:
+                load(Settings(home=home, database_url=url), size, templates)
+                (home / "loaded").touch()
+            if options.load_only:
+                continue
+            wanted = wanted_for(size, templates)
             port = 18_000 + random.randrange(1000)
             servers = [
                 subprocess.Popen(  # noqa: S603  # our own interpreter and script
-                    [sys.executable, __file__, "--serve", folder, url, str(port)]
+                    [sys.executable, __file__, "--serve", str(home), url, str(port), options.stack]
                 )
                 for _ in range(options.workers)
             ]
             base = f"http://127.0.0.1:{port}"
             try:
-                deadline = time.monotonic() + 30
-                while True:
-                    try:
-                        httpx.get(f"{base}/api/v1/openapi.json").raise_for_status()
-                        break
-                    except httpx.HTTPError:
-                        if time.monotonic() > deadline:
-                            raise
-                        time.sleep(0.2)
-                token = _token(base)
-                drive(base, token, wanted, 4, 2.0)  # warm the caches
+                _wait_until_up(base)
+                tokens = [_sign_in(base, n) for n in range(max(options.clients))]
+                pids = [server.pid for server in servers]
+                drive(port, tokens[:4], wanted, 2.0, server_pids=pids, processes=1)  # warm the caches
                 for clients in options.clients:
-                    f = drive(base, token, wanted, clients, options.seconds)
+                    f = drive(
+                        port,
+                        tokens[:clients],
+                        wanted,
+                        options.seconds,
+                        server_pids=pids,
+                        processes=options.client_processes,
+                    )
                     print(
                         f"{options.backend:<11}{size:>10}{clients:>8}{f['searches']:>10.0f}{f['per_s']:>8.0f}"
-                        f"{f['p50']:>9.1f}{f['p95']:>9.1f}{f['p99']:>9.1f}{f['failures']:>8.0f}",
+                        f"{f['p50']:>9.1f}{f['p95']:>9.1f}{f['p99']:>9.1f}{f['failures']:>8.0f}"
+                        f"{f['server_ms']:>11.2f}{f['client_ms']:>11.2f}",
                         flush=True,
                     )
             finally:

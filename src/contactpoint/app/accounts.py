@@ -19,7 +19,7 @@ from contactpoint.access.tokens import new_token, token_hash
 from contactpoint.app.auditing import audit_log
 from contactpoint.app.services import Services
 from contactpoint.audit.events import AuditEvent, AuditKind
-from contactpoint.domain.errors import NotFound, ValidationError
+from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.records import Organisation, check_la_code
 from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.store.access_repository import StoredUser
@@ -381,14 +381,11 @@ def authenticate(services: Services, token: str) -> Authenticated:
     now = services.clock.now()
     digest = token_hash(token)
     with services.unit_of_work() as uow:
-        held = uow.sessions.get(digest)
-        if held is None or held.stage != "full":
+        found = uow.sessions.get_with_user(digest)
+        if found is None or found[0].stage != "full":
             raise AuthenticationFailed("not signed in")
+        held, user = found
         expired = now - held.last_seen_at >= IDLE_LIMIT or now - held.created_at >= ABSOLUTE_LIMIT
-        try:
-            user = uow.users.get(held.user_id)
-        except NotFound:
-            user = None
         if expired or user is None or user.suspended:
             uow.sessions.delete(digest)
             uow.commit()

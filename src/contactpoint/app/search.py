@@ -189,8 +189,9 @@ def search_children(services: Services, principal: Principal, criteria: SearchCr
             if terms:
                 found |= uow.children.candidates(kind, terms, for_search=True)
         scored: list[tuple[float, ChildRecord]] = []
-        for cp_id in sorted(found, key=lambda i: i.value)[:MAX_CANDIDATES]:
-            record = uow.children.get(cp_id).record
+        opened = uow.children.get_many(sorted(found, key=lambda i: i.value)[:MAX_CANDIDATES])
+        for stored in opened.values():
+            record = stored.record
             if not search_may_return(principal, record.status, record.la_code):
                 continue
             value = score(record, criteria)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.domain.errors import NotFound
@@ -60,6 +60,36 @@ def _user(row: UserRow) -> StoredUser:
         row.suspended,
         as_utc(row.created_at),
     )
+
+
+_SESSIONS = SessionRow.__table__
+_USERS = UserRow.__table__
+# Authentication runs on every request: one prebuilt Core statement for the session and its account.
+_SESSION_WITH_USER = (
+    select(
+        _SESSIONS.c.token_hash,
+        _SESSIONS.c.user_id,
+        _SESSIONS.c.stage,
+        _SESSIONS.c.csrf_token,
+        _SESSIONS.c.created_at.label("session_created_at"),
+        _SESSIONS.c.last_seen_at,
+        _USERS.c.id,
+        _USERS.c.username,
+        _USERS.c.role,
+        _USERS.c.la_code,
+        _USERS.c.org_code,
+        _USERS.c.org_name,
+        _USERS.c.service,
+        _USERS.c.password_hash,
+        _USERS.c.totp_secret,
+        _USERS.c.totp_enrolled,
+        _USERS.c.totp_last_step,
+        _USERS.c.suspended,
+        _USERS.c.created_at,
+    )
+    .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
+    .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
+)
 
 
 class UserRepository:
@@ -187,6 +217,38 @@ class SessionRepository:
             as_utc(row.created_at),
             as_utc(row.last_seen_at),
         )
+
+    def get_with_user(self, token_hash: bytes) -> tuple[StoredSession, StoredUser | None] | None:
+        """The session for a token hash and its account (None if the account is gone), in one query."""
+        row = self._session.connection().execute(_SESSION_WITH_USER, {"token_hash": token_hash}).one_or_none()
+        if row is None:
+            return None
+        held = StoredSession(
+            row.token_hash,
+            row.user_id,
+            row.stage,
+            row.csrf_token,
+            as_utc(row.session_created_at),
+            as_utc(row.last_seen_at),
+        )
+        if row.id is None:
+            return held, None
+        user = StoredUser(
+            row.id,
+            row.username,
+            row.role,
+            row.la_code,
+            row.org_code,
+            row.org_name,
+            row.service,
+            row.password_hash,
+            row.totp_secret,
+            row.totp_enrolled,
+            row.totp_last_step,
+            row.suspended,
+            as_utc(row.created_at),
+        )
+        return held, user
 
     def touch(self, token_hash: bytes, now: datetime) -> None:
         """Record activity (the idle limit counts from here)."""

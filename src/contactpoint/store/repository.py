@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, delete, func, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.crypto.blind_index import BlindIndexer
@@ -57,6 +57,14 @@ _STORED = select(
     RecordKey.wrapped_key,
 ).join(RecordKey, RecordKey.cp_id == ChildRow.cp_id)
 _StoredRow = Row[str, str, str, int, bytes, datetime, datetime, int, bytes]
+# Prebuilt statements for the search path, run on the connection (the ORM's per-statement cost was
+# larger than the queries; the repository never leaves ORM objects pending, so nothing is missed).
+_STORED_ONE = _STORED.where(ChildRow.cp_id == bindparam("cp_id"))
+_STORED_MANY = _STORED.where(ChildRow.cp_id.in_(bindparam("cp_ids", expanding=True)))
+_CANDIDATES = select(BlindIndexEntry.cp_id).where(
+    BlindIndexEntry.kind == bindparam("kind"), BlindIndexEntry.value.in_(bindparam("values", expanding=True))
+)
+_SEARCH_CANDIDATES = _CANDIDATES.where(BlindIndexEntry.searchable.is_(True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +272,7 @@ class ChildRepository:
 
     def get(self, cp_id: ContactPointId) -> StoredChild:
         """Decrypt one record; raises NotFound if there is none and IntegrityFailure if tampered with."""
-        row = self._session.execute(_STORED.where(ChildRow.cp_id == cp_id.value)).one_or_none()
+        row = self._session.connection().execute(_STORED_ONE, {"cp_id": cp_id.value}).one_or_none()
         if row is None:
             raise NotFound("no such record")
         return self._open(row)
@@ -287,7 +295,7 @@ class ChildRepository:
         wanted = sorted({i.value for i in cp_ids})
         found: dict[ContactPointId, StoredChild] = {}
         for chunk in _chunks(wanted):
-            for row in self._session.execute(_STORED.where(ChildRow.cp_id.in_(chunk))):
+            for row in self._session.connection().execute(_STORED_MANY, {"cp_ids": list(chunk)}):
                 stored = self._open(row)
                 found[stored.record.cp_id] = stored
         return found
@@ -298,14 +306,14 @@ class ChildRepository:
             raise ValueError(f"{kind.value} is not a search index")
         values = sorted(self._indexer.query_values(kind, terms))
         found: set[ContactPointId] = set()
+        query = _SEARCH_CANDIDATES if for_search else _CANDIDATES
+        connection = self._session.connection()
         for start in range(0, len(values), _IN_CHUNK):
-            query = select(BlindIndexEntry.cp_id).where(
-                BlindIndexEntry.kind == KIND_CODES[kind],
-                BlindIndexEntry.value.in_(values[start : start + _IN_CHUNK]),
+            chunk = values[start : start + _IN_CHUNK]
+            found.update(
+                ContactPointId(i)
+                for i in connection.execute(query, {"kind": KIND_CODES[kind], "values": chunk}).scalars()
             )
-            if for_search:
-                query = query.where(BlindIndexEntry.searchable.is_(True))
-            found.update(ContactPointId(i) for i in self._session.scalars(query))
         return found
 
     # Counting and maintenance --------------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -18,7 +21,14 @@ STATIC = Path(__file__).parent / "static"
 def create_app(services: Services, config: WebConfig | None = None) -> FastAPI:
     """Build the app around already-built services (nothing connects at import time)."""
     settings = config or WebConfig()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ContactPoint",
         version="1",
         description="Who else works with this child, and how to reach them. Practitioners' JSON API.",

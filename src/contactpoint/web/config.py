@@ -13,3 +13,6 @@ class WebConfig:
     """`hsts` is on by default; the demo serves plain HTTP on 127.0.0.1, which browsers treat as secure."""
 
     hsts: bool = True
+    # Requests running blocking work at once (anyio's default is 40). One process runs Python on one
+    # core; beyond a few threads they only contend for the GIL (docs/ARCHITECTURE.md, Search performance).
+    worker_threads: int = 4
