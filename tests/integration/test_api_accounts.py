@@ -33,9 +33,17 @@ def test_an_la_user_administrator_creates_a_practitioner_who_must_enrol_first(se
             "org_code": "URN123456",
             "org_name": "Hilltop Primary School",
             "service": "education",
+            "family_name": "Hilltop",
+            "home_postcode": "LS6 2QT",
         },
     )
     assert created.status_code == 201, created.text
+    with services.unit_of_work() as uow:
+        holder = uow.users.by_username("new.teacher")
+    assert holder is not None
+    assert holder.affinity is not None
+    assert holder.affinity.surname_key is not None
+    assert holder.affinity.postcode_key is not None
     grant = begin_sign_in(services, "new.teacher", created.json()["initial_password"], "127.0.0.1")
     assert grant.stage == "enrol"
     listed = client.get("/api/v1/users", headers=admin).json()

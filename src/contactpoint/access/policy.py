@@ -28,6 +28,10 @@ class Principal:
     la_code: str | None
     org_code: str | None = None
     service: ServiceType | None = None
+    # Keyed hashes of the holder's family name and home postcode, for a misuse signal (app/affinity.py).
+    surname_key: bytes | None = None
+    postcode_key: bytes | None = None
+    affinity_version: int | None = None
 
 
 class ViewLevel(StrEnum):

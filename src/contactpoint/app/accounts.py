@@ -16,6 +16,7 @@ from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, T
 from contactpoint.access.policy import Principal, require, require_manage_account
 from contactpoint.access.roles import Permission, Role
 from contactpoint.access.tokens import new_token, token_hash
+from contactpoint.app.affinity import account_affinity
 from contactpoint.app.auditing import audit_log
 from contactpoint.app.services import Services
 from contactpoint.audit.events import AuditEvent, AuditKind
@@ -82,6 +83,9 @@ def principal_of(user: StoredUser) -> Principal:
         user.la_code,
         user.org_code,
         ServiceType(user.service) if user.service else None,
+        user.affinity.surname_key if user.affinity else None,
+        user.affinity.postcode_key if user.affinity else None,
+        user.affinity.version if user.affinity else None,
     )
 
 
@@ -138,8 +142,13 @@ def provision_account(
     totp_secret: str | None = None,
     enrolled: bool = False,
     actor_id: int | None = None,
+    family_name: str | None = None,
+    home_postcode: str | None = None,
 ) -> int:
-    """Store an account in the caller's unit of work and audit it; the caller checked the policy."""
+    """Store an account in the caller's unit of work and audit it; the caller checked the policy.
+
+    The holder's family name and home postcode, if given, are kept only as keyed hashes.
+    """
     _check_account_fields(
         username=username, role=role, la_code=la_code, org_code=org_code, org_name=org_name, service=service
     )
@@ -156,6 +165,7 @@ def provision_account(
         password_hash=passwords.hash_password(password),
         totp_secret=services.secret_box.seal(secret, username),
         created_at=services.clock.now(),
+        affinity=account_affinity(services.keyring, family_name, home_postcode),
     )
     if enrolled:
         uow.users.set_totp(user_id, enrolled=True, last_step=0)
@@ -188,8 +198,14 @@ def create_account(
     org_code: str | None = None,
     org_name: str | None = None,
     service: ServiceType | None = None,
+    family_name: str | None = None,
+    home_postcode: str | None = None,
 ) -> NewAccount:
-    """A user administrator creates an account in their scope; TOTP is enrolled at first sign-in."""
+    """A user administrator creates an account in their scope; TOTP is enrolled at first sign-in.
+
+    A practitioner's family name and home postcode, if given, arm the misuse signal for children
+    who share them; only keyed hashes are kept.
+    """
     require_manage_account(principal, role, la_code)
     password = passwords.generate_password()
     with services.unit_of_work() as uow:
@@ -204,6 +220,8 @@ def create_account(
             service=service,
             password=password,
             actor_id=principal.user_id,
+            family_name=family_name,
+            home_postcode=home_postcode,
         )
         uow.commit()
     return NewAccount(user_id, username, password)

@@ -32,6 +32,8 @@ class Signal(StrEnum):
     PROBING = "probing"
     VOLUME = "volume_above_peers"
     HARD_LIMIT = "hard_limit_suspended"
+    SHARES_SURNAME = "shares_surname"
+    SHARES_POSTCODE = "shares_postcode"
 
 
 SCORES: dict[Signal, int] = {
@@ -40,6 +42,8 @@ SCORES: dict[Signal, int] = {
     Signal.PROBING: 40,
     Signal.SHIELDED_HIT: 30,
     Signal.VOLUME: 25,
+    Signal.SHARES_POSTCODE: 35,  # a neighbour or the household: personal interest, not work
+    Signal.SHARES_SURNAME: 20,  # phonetic keys: a common name will share by chance
     Signal.OUTSIDE_LA: 5,
     Signal.OUT_OF_HOURS: 5,
 }
@@ -106,8 +110,10 @@ def after_view(
     shielded: bool,
     override: bool,
     la_code: str,
+    shares: tuple[bool, bool] = (False, False),
 ) -> None:
-    """Signals of opening a record."""
+    """Signals of opening a record; `shares` says whether the child shares the user's family name
+    and home postcode (app/affinity.py)."""
     if override:
         raise_alert(uow, principal, Signal.OVERRIDE, now, seq)
     elif shielded:
@@ -116,3 +122,8 @@ def after_view(
         raise_alert(uow, principal, Signal.OUTSIDE_LA, now, seq)
     if out_of_hours(now):
         raise_alert(uow, principal, Signal.OUT_OF_HOURS, now, seq)
+    shares_surname, shares_postcode = shares
+    if shares_surname:
+        raise_alert(uow, principal, Signal.SHARES_SURNAME, now, seq)
+    if shares_postcode:
+        raise_alert(uow, principal, Signal.SHARES_POSTCODE, now, seq)

@@ -13,6 +13,7 @@ from contactpoint.access import policy
 from contactpoint.access.policy import Principal, ViewLevel
 from contactpoint.access.roles import Permission, has_permission
 from contactpoint.app import misuse
+from contactpoint.app.affinity import shared_with
 from contactpoint.app.auditing import audit_log
 from contactpoint.app.reasons import AccessReason
 from contactpoint.app.retention import today_in_england
@@ -209,6 +210,7 @@ def view_child(
             shielded=record.status is RecordStatus.SHIELDED,
             override=level is ViewLevel.OVERRIDE,
             la_code=record.la_code,
+            shares=shared_with(services.keyring, principal, record),
         )
         uow.commit()
     return build_view(principal, record, stored.version, level)

@@ -33,6 +33,11 @@ class UserRow(Base):
     totp_last_step: Mapped[int] = mapped_column(BigInteger)
     suspended: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Keyed hashes of the holder's family name and home postcode (never the values), so a view of a
+    # child who shares either raises a misuse alert (app/affinity.py); with the keyring version.
+    surname_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    postcode_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    affinity_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class SessionRow(Base):

@@ -14,6 +14,15 @@ from contactpoint.store.timestamps import as_utc
 
 
 @dataclass(frozen=True, slots=True)
+class Affinity:
+    """Keyed hashes of an account holder's family name and home postcode, and their key version."""
+
+    surname_key: bytes | None
+    postcode_key: bytes | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class StoredUser:
     """An account as stored (the TOTP secret still sealed)."""
 
@@ -30,6 +39,7 @@ class StoredUser:
     totp_last_step: int
     suspended: bool
     created_at: datetime
+    affinity: Affinity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +69,12 @@ def _user(row: UserRow) -> StoredUser:
         row.totp_last_step,
         row.suspended,
         as_utc(row.created_at),
+        _affinity(row.surname_key, row.postcode_key, row.affinity_version),
     )
+
+
+def _affinity(surname: bytes | None, postcode: bytes | None, version: int | None) -> Affinity | None:
+    return Affinity(surname, postcode, version) if version is not None else None
 
 
 _SESSIONS = SessionRow.__table__
@@ -86,6 +101,9 @@ _SESSION_WITH_USER = (
         _USERS.c.totp_last_step,
         _USERS.c.suspended,
         _USERS.c.created_at,
+        _USERS.c.surname_key,
+        _USERS.c.postcode_key,
+        _USERS.c.affinity_version,
     )
     .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
@@ -110,6 +128,7 @@ class UserRepository:
         password_hash: str,
         totp_secret: bytes,
         created_at: datetime,
+        affinity: Affinity | None = None,
     ) -> int:
         """Store a new account; returns its id."""
         row = UserRow(
@@ -125,6 +144,9 @@ class UserRepository:
             totp_last_step=0,
             suspended=False,
             created_at=created_at,
+            surname_key=affinity.surname_key if affinity else None,
+            postcode_key=affinity.postcode_key if affinity else None,
+            affinity_version=affinity.version if affinity else None,
         )
         self._session.add(row)
         self._session.flush()
@@ -247,6 +269,7 @@ class SessionRepository:
             row.totp_last_step,
             row.suspended,
             as_utc(row.created_at),
+            _affinity(row.surname_key, row.postcode_key, row.affinity_version),
         )
         return held, user
 

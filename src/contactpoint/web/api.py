@@ -220,6 +220,8 @@ def create_user(body: UserCreate, services: ServicesDep, session: UserAdmin) -> 
         org_code=body.org_code,
         org_name=body.org_name,
         service=body.service,
+        family_name=body.family_name,
+        home_postcode=body.home_postcode,
     )
     return UserCreated(id=created.user_id, username=created.username, initial_password=created.password)
 

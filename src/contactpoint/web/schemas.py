@@ -292,6 +292,16 @@ class UserCreate(Input):
     org_code: str | None = Field(default=None, max_length=12)
     org_name: str | None = Field(default=None, max_length=120)
     service: ServiceType | None = None
+    family_name: str | None = Field(
+        default=None,
+        max_length=70,
+        description="The holder's family name: kept only as a keyed hash, for a misuse signal",
+    )
+    home_postcode: str | None = Field(
+        default=None,
+        max_length=8,
+        description="The holder's home postcode: kept only as a keyed hash, for a misuse signal",
+    )
 
 
 class UserCreated(BaseModel):

@@ -424,6 +424,8 @@ def users_create(
     org_code: FormText = None,
     org_name: FormText = None,
     service: FormText = None,
+    family_name: FormText = None,
+    home_postcode: FormText = None,
 ) -> Response:
     """Create an account; its one-time password is shown once."""
     check_csrf(session, csrf_token)
@@ -442,6 +444,8 @@ def users_create(
             org_code=optional(org_code) if chosen.needs_service else None,
             org_name=optional(org_name) if chosen.needs_service else None,
             service=ServiceType(service) if service and chosen.needs_service else None,
+            family_name=optional(family_name),
+            home_postcode=optional(home_postcode),
         )
     except ValidationError as error:
         return _users_page(request, services, session, form_errors(error), 422)
