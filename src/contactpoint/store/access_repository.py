@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Row, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.domain.errors import NotFound
@@ -54,7 +55,8 @@ class StoredSession:
     last_seen_at: datetime
 
 
-def _user(row: UserRow) -> StoredUser:
+def _user(row: UserRow | Row[Any, *tuple[Any, ...]]) -> StoredUser:
+    """From an ORM row or the session query's row (the account's columns under their own names)."""
     return StoredUser(
         row.id,
         row.username,
@@ -255,22 +257,7 @@ class SessionRepository:
         )
         if row.id is None:
             return held, None
-        user = StoredUser(
-            row.id,
-            row.username,
-            row.role,
-            row.la_code,
-            row.org_code,
-            row.org_name,
-            row.service,
-            row.password_hash,
-            row.totp_secret,
-            row.totp_enrolled,
-            row.totp_last_step,
-            row.suspended,
-            as_utc(row.created_at),
-            _affinity(row.surname_key, row.postcode_key, row.affinity_version),
-        )
+        user = _user(row)
         return held, user
 
     def touch(self, token_hash: bytes, now: datetime) -> None:
