@@ -31,14 +31,14 @@ from contactpoint.audit.events import Detail
 from contactpoint.cli.main import app
 from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import ChildNames, ChildRecord, PersonName, Whereabouts
+from contactpoint.domain.records import ChildNames, ChildRecord, PersonName, RetentionExtension, Whereabouts
 from contactpoint.domain.shielding import (
     RequestedBy,
     ShieldingChange,
     ShieldingReason,
     ShieldingRequestDetails,
 )
-from contactpoint.domain.vocabulary import AddressState, RecordStatus
+from contactpoint.domain.vocabulary import AddressState, ExtensionBasis, RecordStatus
 from contactpoint.settings import Settings
 from contactpoint.store.models import Base
 from tests.factories import ChildFactory
@@ -350,3 +350,23 @@ def test_items_held_before_a_record_is_shielded_or_sealed_move_to_its_las_privat
     with services.unit_of_work() as uow:
         (item,) = [i for i in uow.feeds.all_open() if i.item_id == item_id]
     assert (item.private, item.la_code) == (True, child.la_code)
+
+
+def test_a_new_child_is_not_made_from_a_row_about_an_adult(
+    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+) -> None:
+    kept = replace(
+        factory.child(la_code=HOME_LA),
+        date_of_birth=date(2006, 5, 1),  # 19 on the row's date: kept to 25 with consent
+        retention_extension=RetentionExtension(ExtensionBasis.CARE_LEAVER, date(2024, 4, 1)),
+    )
+    child = _store(services, kept)
+    item_id = _hold_one(services, linker, child, tmp_path)
+
+    with pytest.raises(ValidationError) as refused:
+        decide_review(services, admin, item_id, ReviewAction.NEW_CHILD)
+
+    assert refused.value.field == "date_of_birth"
+    with services.unit_of_work() as uow:
+        assert uow.children.count() == 1
+    assert decide_review(services, admin, item_id, ReviewAction.LINK) == child.cp_id.value

@@ -19,7 +19,7 @@ from contactpoint.app.services import Services
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Whereabouts
-from contactpoint.domain.retention import ARCHIVE_AGE, KEPT_ARCHIVED_YEARS, anniversary
+from contactpoint.domain.retention import too_old_for_a_new_record
 from contactpoint.domain.vocabulary import AddressState, RecordStatus
 from contactpoint.ingest.codec import encode_row
 from contactpoint.ingest.feed_row import FeedRow, Rejected
@@ -388,13 +388,7 @@ class _BatchRun:
         self._uow.children.add_many(records)
 
     def _about_an_adult(self, row: FeedRow) -> bool:
-        """An adult when the source said it, or old enough today that a record archived at 18 would
-        have been purged: such a row creates nothing, so a purged record is never created again."""
-        born = row.date_of_birth
-        return (
-            anniversary(born, ARCHIVE_AGE) <= self._as_of(row)
-            or anniversary(born, ARCHIVE_AGE + KEPT_ARCHIVED_YEARS) <= self._today
-        )
+        return too_old_for_a_new_record(row.date_of_birth, self._as_of(row), self._today)
 
     def _done(self, row: FeedRow, outcome: Outcome, reason: Reason, cp_id: str | None) -> None:
         self._report.outcomes[outcome] += 1

@@ -32,6 +32,7 @@ from contactpoint.domain.records import (
     SourceIdentifier,
     Whereabouts,
 )
+from contactpoint.domain.retention import too_old_for_a_new_record
 from contactpoint.ingest.codec import decode_row
 from contactpoint.ingest.feed_row import FeedRow
 from contactpoint.ingest.survivorship import apply_row, new_record
@@ -249,6 +250,8 @@ def _apply(
         cp_id = target.value
         outcome = Outcome.LINKED
     elif action is ReviewAction.NEW_CHILD:
+        if too_old_for_a_new_record(row.date_of_birth, as_of, today_in_england(services.clock)):
+            raise ValidationError("date_of_birth", "the row is about an adult: link it or reject it")
         postcode = row.whereabouts.postcode if row.whereabouts else None
         placed = la_code or row.la_code or (la_for(postcode.value) if postcode else None) or item.la_code
         if placed is None:

@@ -141,3 +141,12 @@ def with_extension_withdrawn(record: ChildRecord, withdrawn_on: date, today: dat
     if withdrawn_on > today:
         raise ValidationError("withdrawn_on", "must not be in the future")
     return replace(record, retention_extension=replace(current, withdrawn_on=withdrawn_on))
+
+
+def too_old_for_a_new_record(born: date, as_of: date, today: date) -> bool:
+    """An adult when the source said it, or old enough today that a record archived at 18 would have
+    been purged: a feed row about them creates nothing, so a purged record is never created again."""
+    return (
+        anniversary(born, ARCHIVE_AGE) <= as_of
+        or anniversary(born, ARCHIVE_AGE + KEPT_ARCHIVED_YEARS) <= today
+    )
