@@ -40,8 +40,8 @@ def test_the_demo_prints_working_credentials_for_every_role_and_serves_nothing_w
     home = tmp_path / "demo"
     result = invoke(home, "demo", "--children", "200", "--seed", "3", "--no-serve")
     assert result.exit_code == 0, result.output
-    found = re.findall(r"(demo-[a-z-]+)\s+password (\S+)\s+TOTP secret (\S+)", result.output)
-    assert len(found) == 7
+    found = re.findall(r"(demo-[a-z0-9-]+)\s+password (\S+)\s+TOTP secret (\S+)", result.output)
+    assert len(found) == 8  # every role, and a second LA data administrator for four-eyes decisions
     services = build_services(Settings(home=home))
     try:
         for username, password, secret in found:

@@ -29,12 +29,17 @@ class DemoAccount:
     totp_secret: str
 
 
+def _seats() -> list[tuple[Role, str]]:
+    """One account per role, and a second LA data administrator: shielding and adoptions need two."""
+    seats = [(role, f"demo-{role.value.replace('_', '-')}") for role in Role]
+    return [*seats, (Role.LA_DATA_ADMIN, "demo-la-data-admin-2")]
+
+
 def provision_demo_accounts(services: Services, la_code: str) -> list[DemoAccount]:
-    """One account per role in `la_code` (national roles without), enrolled, with fresh credentials."""
+    """The demo's accounts in `la_code` (national roles without), enrolled, with fresh credentials."""
     made: list[DemoAccount] = []
     with services.unit_of_work() as uow:
-        for role in Role:
-            username = f"demo-{role.value.replace('_', '-')}"
+        for role, username in _seats():
             la = None if role.is_national else la_code
             org = DEMO_CP_ORG if role is Role.CHILD_PROTECTION else DEMO_ORG
             password, secret = passwords.generate_password(), totp.new_secret()
