@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
 from contactpoint.domain.clock import Clock
@@ -77,6 +78,17 @@ class Provenance:
     source: str
     row_key: str
     as_of: date
+
+
+def _queue(la_code: str | None, *, include_private: bool) -> list[ColumnElement[bool]]:
+    """The open items of one LA's queue (the national queue when `la_code` is None)."""
+    conditions = [
+        ReviewItem.status == "open",
+        ReviewItem.la_code == la_code if la_code else ReviewItem.la_code.is_(None),
+    ]
+    if not include_private:
+        conditions.append(ReviewItem.private.is_(False))
+    return conditions
 
 
 class FeedRepository:
@@ -212,20 +224,14 @@ class FeedRepository:
         self, la_code: str | None, *, include_private: bool, limit: int = 100
     ) -> list[OpenReview]:
         """Open items of one LA's queue (or the national queue when `la_code` is None)."""
-        query = select(ReviewItem).where(ReviewItem.status == "open")
-        query = query.where(ReviewItem.la_code == la_code if la_code else ReviewItem.la_code.is_(None))
-        if not include_private:
-            query = query.where(ReviewItem.private.is_(False))
+        query = select(ReviewItem).where(*_queue(la_code, include_private=include_private))
         items = self._session.scalars(query.order_by(ReviewItem.item_id).limit(limit))
         return [self._open(item) for item in items]
 
     def count_open(self, la_code: str | None, *, include_private: bool) -> int:
         """How many items wait in one LA's queue (the lists show the oldest 100)."""
-        query = select(func.count()).select_from(ReviewItem).where(ReviewItem.status == "open")
-        query = query.where(ReviewItem.la_code == la_code if la_code else ReviewItem.la_code.is_(None))
-        if not include_private:
-            query = query.where(ReviewItem.private.is_(False))
-        return self._session.scalar(query) or 0
+        query = select(func.count()).select_from(ReviewItem)
+        return self._session.scalar(query.where(*_queue(la_code, include_private=include_private))) or 0
 
     def all_open(self) -> list[OpenReview]:
         """Every open item (for counts and tests; the CLI asks per LA)."""
