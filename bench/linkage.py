@@ -113,11 +113,23 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--upper", type=float, default=None, help="Upper threshold (default: Settings).")
     parser.add_argument("--lower", type=float, default=None, help="Lower threshold (default: Settings).")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+    parser.add_argument(
+        "--sources",
+        nargs="+",
+        choices=FEED_ORDER,
+        default=list(FEED_ORDER),
+        help="Only these sources' files (nhs_registrations child_benefit: a feed into an index its size).",
+    )
     return parser.parse_args()
 
 
-def _ingest_all(
-    services: Services, linker: Linker, truth: Truth, generations: int, batch_size: int
+def _ingest_all(  # noqa: PLR0917  # the benchmark's knobs, passed through
+    services: Services,
+    linker: Linker,
+    truth: Truth,
+    generations: int,
+    batch_size: int,
+    sources: list[str],
 ) -> tuple[Counter[str], Counter[str], float, set[str]]:
     """Every feed file in order; prints a line per file; returns totals, reasons and seconds."""
     print(
@@ -128,7 +140,7 @@ def _ingest_all(
     shielded: set[str] = set()
     started = time.perf_counter()
     for generation in range(generations + 1):
-        for source in FEED_ORDER:
+        for source in (name for name in FEED_ORDER if name in sources):
             path = truth.feed_path(source, generation, "csv")
             if not path.is_file():
                 continue
@@ -179,7 +191,7 @@ def main() -> None:
             f"upper={settings.link_upper_weight} lower={settings.link_lower_weight}"
         )
         totals, reasons, elapsed, shielded = _ingest_all(
-            services, linker, truth, generations, args.batch_size
+            services, linker, truth, generations, args.batch_size, args.sources
         )
         links = feed_links(services)
         services.close()

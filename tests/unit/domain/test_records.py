@@ -80,10 +80,14 @@ def test_an_involvement_cannot_end_before_it_starts():
         Involvement(ServiceType.GP, SCHOOL, date(2025, 1, 2), end=date(2025, 1, 1))
 
 
-def test_nhs_numbers_need_a_valid_check_digit():
+@pytest.mark.parametrize(
+    "written",
+    ["9434765918", "943 476 5919", "943-476-5919", "943476591", "94347659190", "\u0669434765919", ""],
+)
+def test_nhs_numbers_are_ten_plain_digits_with_a_valid_check_digit(written):
     assert SourceIdentifier(IdentifierScheme.NHS_NUMBER, "9434765919")
     with pytest.raises(ValidationError, match="nhs_number"):
-        SourceIdentifier(IdentifierScheme.NHS_NUMBER, "9434765918")
+        SourceIdentifier(IdentifierScheme.NHS_NUMBER, written)
 
 
 def test_contact_details_are_validated():
