@@ -32,6 +32,8 @@ class Principal:
     surname_key: bytes | None = None
     postcode_key: bytes | None = None
     affinity_version: int | None = None
+    # A data source's one feed (machine accounts only).
+    source: str | None = None
 
 
 class ViewLevel(StrEnum):
@@ -166,6 +168,13 @@ def own_la(principal: Principal, permission: Permission) -> str:
     if principal.la_code is None:
         raise PermissionDenied("this needs an account of a local authority")
     return principal.la_code
+
+
+def require_own_feed(principal: Principal, source: str) -> None:
+    """A data source submits its own feed only: a key leaked from one source cannot write another's."""
+    require(principal, Permission.SUBMIT_FEED)
+    if principal.source is None or principal.source != source:
+        raise PermissionDenied("this key is not bound to that source")
 
 
 def require_second_pair_of_eyes(principal: Principal, requester_id: int) -> None:

@@ -20,11 +20,17 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     NATIONAL_AUDITOR = "national_auditor"
     NATIONAL_ADMIN = "national_admin"
+    DATA_SOURCE = "data_source"
 
     @property
     def is_national(self) -> bool:
-        """National roles have no LA scope."""
-        return self in {Role.NATIONAL_ADMIN, Role.NATIONAL_AUDITOR}
+        """National roles have no LA scope (a data source is bound to a feed, not to an LA)."""
+        return self in {Role.NATIONAL_ADMIN, Role.NATIONAL_AUDITOR, Role.DATA_SOURCE}
+
+    @property
+    def is_machine(self) -> bool:
+        """A machine holds an API key and never signs in with a password or a second factor."""
+        return self is Role.DATA_SOURCE
 
     @property
     def needs_service(self) -> bool:
@@ -51,6 +57,7 @@ class Permission(StrEnum):
     READ_ALERTS = "la:alerts:read"
     MANAGE_ADMINS = "national:users:manage"
     READ_OWN_ACCOUNT = "self:account:read"
+    SUBMIT_FEED = "source:feeds:submit"
 
 
 _PRACTICE = frozenset(
@@ -82,6 +89,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
     Role.NATIONAL_ADMIN: _EVERYONE
     | {Permission.MANAGE_USERS, Permission.MANAGE_ADMINS, Permission.READ_ALERTS},
+    # A machine: its one feed's submissions and nothing else, not even its own account's details.
+    Role.DATA_SOURCE: frozenset({Permission.SUBMIT_FEED}),
 }
 
 # Which roles an account holder of each role may create (least privilege: user admins never make

@@ -31,7 +31,7 @@ class DemoAccount:
 
 def _seats() -> list[tuple[Role, str]]:
     """One account per role, and a second LA data administrator: shielding and adoptions need two."""
-    seats = [(role, f"demo-{role.value.replace('_', '-')}") for role in Role]
+    seats = [(role, f"demo-{role.value.replace('_', '-')}") for role in Role if not role.is_machine]
     return [*seats, (Role.LA_DATA_ADMIN, "demo-la-data-admin-2")]
 
 

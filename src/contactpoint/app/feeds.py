@@ -24,7 +24,7 @@ from contactpoint.domain.vocabulary import AddressState, RecordStatus
 from contactpoint.ingest.codec import encode_row
 from contactpoint.ingest.feed_row import FeedRow, Rejected
 from contactpoint.ingest.mapping import SourceMapping, load_mapping
-from contactpoint.ingest.readers import RawRow, read_feed
+from contactpoint.ingest.readers import RawRow, ReadItem, read_feed
 from contactpoint.ingest.row_hash import RowHasher
 from contactpoint.ingest.survivorship import apply_row, new_record
 from contactpoint.linkage.blocking import IndexKind, blocking_terms
@@ -118,8 +118,8 @@ def build_linker(services: Services) -> Linker:
     )
 
 
-def _items(mapping: SourceMapping, path: Path, hasher: RowHasher) -> Iterator[_Item]:
-    for item in read_feed(path):
+def _items(mapping: SourceMapping, read: Iterable[ReadItem], hasher: RowHasher) -> Iterator[_Item]:
+    for item in read:
         if not isinstance(item, RawRow):
             yield _Item(None, Rejected(item.line, None, "row", item.reason), ())
             continue
@@ -153,13 +153,33 @@ def ingest_feed(
     on_batch: Callable[[int], None] | None = None,
 ) -> RunReport:
     """Take one feed file into the index; returns the run's report."""
+    return ingest_rows(
+        services, read_feed(path), source, linker, batch_size=batch_size, mapping=mapping, on_batch=on_batch
+    )
+
+
+def ingest_rows(
+    services: Services,
+    read: Iterable[ReadItem],
+    source: str,
+    linker: Linker,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    mapping: SourceMapping | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    report: RunReport | None = None,
+) -> RunReport:
+    """Take a feed's rows, as a reader yields them (from a file or a streamed upload), into the index.
+
+    Pass `report` to keep what was done if the rows stop coming midway (committed batches stay).
+    """
     mapping = mapping or load_mapping(source)
-    report = RunReport(source)
+    report = report if report is not None else RunReport(source)
     with services.unit_of_work() as uow:
         report.run_id = uow.feeds.start_run(source)
         uow.commit()
     hasher = RowHasher(services.keyring)
-    for batch in _batches(_items(mapping, path, hasher), batch_size):
+    for batch in _batches(_items(mapping, read, hasher), batch_size):
         with services.unit_of_work() as uow:
             _BatchRun(uow, linker, report, services.clock.now().date()).run(batch)
             uow.commit()

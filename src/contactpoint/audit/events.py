@@ -43,6 +43,8 @@ class AuditKind(StrEnum):
     CONSENT_WITHDRAWN = "consent:withdraw"
     REVIEW_OPENED = "review:open"
     REVIEW_DECIDED = "review:decide"
+    FEED_SUBMITTED = "feeds:submit"  # a data source's upload: source, run and counts
+    SOURCE_REVOKED = "sources:revoke"  # a data source's API key revoked
 
 
 # Entries that tell that a child was adopted: national auditors only (DESIGN invariant 4 and section 1;

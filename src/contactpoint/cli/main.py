@@ -23,6 +23,7 @@ from contactpoint.cli.linkage import linkage_app
 from contactpoint.cli.retention import retention_app
 from contactpoint.cli.review import review_app
 from contactpoint.cli.serve import serve
+from contactpoint.cli.sources import sources_app
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
 from contactpoint.synth.cli import synth_app
@@ -46,6 +47,7 @@ app.command()(ingest)
 app.add_typer(linkage_app, name="linkage")
 app.add_typer(review_app, name="review")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(sources_app, name="sources")
 console = Console()
 
 

@@ -2,7 +2,8 @@
 
 Each yields `RawRow`s (line number and values) or `Unreadable`s (line number and why), so one
 malformed line becomes a reject and the rest of the feed proceeds. Files are read as bytes and
-decoded line by line, so bad encoding fails that line only.
+decoded line by line, so bad encoding fails that line only. The same readers take any iterable of
+byte lines (`parse_feed`): the upload API streams a request body through them, never via a file.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -37,22 +39,61 @@ class Unreadable:
 ReadItem = RawRow | Unreadable
 
 
+class FeedFormat(StrEnum):
+    """The three shapes a feed comes in."""
+
+    CSV = "csv"
+    JSON_LINES = "jsonl"
+    FHIR_BUNDLE = "fhir"
+
+
+MAX_LINE_BYTES = 1 << 20  # no source's row comes near this; a longer "line" is not a feed
+
+
+def lines_of(chunks: Iterable[bytes], max_line: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """Byte chunks (a request body as it arrives) split into lines as iterating a file would: each
+    with its newline, the last without one if the stream ends without one. Hand-written because the
+    standard library splits only files; only one partial line is ever held."""
+    pending = b""
+    for chunk in chunks:
+        pending += chunk
+        start = 0
+        while (end := pending.find(b"\n", start)) != -1:
+            yield pending[start : end + 1]
+            start = end + 1
+        pending = pending[start:]
+        if len(pending) > max_line:
+            raise ValidationError("feed", f"has a line longer than {max_line} bytes")
+    if pending:
+        yield pending
+
+
+def _decoded(raw_lines: Iterable[bytes]) -> Iterator[tuple[int, str | None]]:
+    for number, raw in enumerate(raw_lines, start=1):
+        try:
+            yield number, raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            yield number, None
+
+
 def _decoded_lines(path: Path) -> Iterator[tuple[int, str | None]]:
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                yield number, raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError:
-                yield number, None
+        yield from _decoded(handle)
 
 
 def read_csv(path: Path) -> Iterator[ReadItem]:
-    """Rows of a CSV file with a header line; the line number is the file's (header is line 1).
+    """Rows of a CSV file with a header line; the line number is the file's (header is line 1)."""
+    return _csv_rows(_decoded_lines(path))
 
-    Rows are parsed one physical line at a time: the sources never put line breaks inside values,
-    so a broken quote fails one row instead of swallowing the rest of the file.
-    """
-    lines = _decoded_lines(path)
+
+def parse_csv(raw_lines: Iterable[bytes]) -> Iterator[ReadItem]:
+    """`read_csv` over byte lines from anywhere (a streamed upload)."""
+    return _csv_rows(_decoded(raw_lines))
+
+
+def _csv_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[ReadItem]:
+    """Rows are parsed one physical line at a time: the sources never put line breaks inside values,
+    so a broken quote fails one row instead of swallowing the rest of the file."""
     first = next(lines, None)
     if first is None or first[1] is None:
         raise ValidationError("feed", "the file has no readable header line")
@@ -79,7 +120,16 @@ def read_csv(path: Path) -> Iterator[ReadItem]:
 
 def read_jsonl(path: Path) -> Iterator[ReadItem]:
     """Rows of a JSON Lines file: one flat object per line, values strings or null."""
-    for number, text in _decoded_lines(path):
+    return _jsonl_rows(_decoded_lines(path))
+
+
+def parse_jsonl(raw_lines: Iterable[bytes]) -> Iterator[ReadItem]:
+    """`read_jsonl` over byte lines from anywhere (a streamed upload)."""
+    return _jsonl_rows(_decoded(raw_lines))
+
+
+def _jsonl_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[ReadItem]:
+    for number, text in lines:
         if text is None:
             yield Unreadable(number, "not valid UTF-8")
             continue
@@ -132,8 +182,13 @@ def _patient_values(patient: dict[str, Any]) -> dict[str, str | None]:
 
 def read_fhir_bundle(path: Path) -> Iterator[ReadItem]:
     """Patient resources of a FHIR R4 Bundle; the 'line' is the entry's position (1-based)."""
+    return parse_fhir_bundle(path.read_bytes())
+
+
+def parse_fhir_bundle(document: bytes) -> Iterator[ReadItem]:
+    """`read_fhir_bundle` over the document's bytes (one JSON document: it is parsed whole)."""
     try:
-        bundle = json.loads(path.read_bytes().decode("utf-8"))
+        bundle = json.loads(document.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValidationError("feed", "not a readable FHIR Bundle") from error
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
@@ -156,3 +211,19 @@ def read_feed(path: Path) -> Iterator[ReadItem]:
     if suffix == ".json":
         return read_fhir_bundle(path)
     raise ValidationError("feed", "must be a .csv, .jsonl or .json (FHIR Bundle) file")
+
+
+def parse_feed(feed_format: FeedFormat, chunks: Iterable[bytes]) -> Iterator[ReadItem]:
+    """Rows of a feed arriving as byte chunks in any sizes (a request body): CSV and JSON Lines split
+    into lines as they come; a FHIR Bundle, one JSON document, is joined and parsed whole (the
+    caller bounds its size)."""
+    if feed_format is FeedFormat.CSV:
+        return parse_csv(lines_of(chunks))
+    if feed_format is FeedFormat.JSON_LINES:
+        return parse_jsonl(lines_of(chunks))
+    return _fhir_rows_when_read(chunks)
+
+
+def _fhir_rows_when_read(chunks: Iterable[bytes]) -> Iterator[ReadItem]:
+    # A generator, so the body is read when the pipeline starts pulling rows, as with the others.
+    yield from parse_fhir_bundle(b"".join(chunks))

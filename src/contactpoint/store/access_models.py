@@ -124,3 +124,20 @@ class AlertRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(Integer)
     audit_seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SourceAccountRow(Base):
+    """A data source's machine account: the `users` row it extends, its one feed, and its API key's hash.
+
+    The key itself is never stored (SHA-256 of 256 random bits, like session tokens); revoking clears
+    the hash, so nothing that was once a key opens anything again.
+    """
+
+    __tablename__ = "source_accounts"
+
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(64))
+    key_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -16,9 +16,12 @@ from contactpoint.access.policy import Principal, require
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts import Authenticated, authenticate
 from contactpoint.app.services import Services
+from contactpoint.app.sources import authenticate_source, is_source_key
 from contactpoint.web.config import SESSION_COOKIE
 
-_bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/sessions")
+_bearer = HTTPBearer(
+    auto_error=False, description="The token from POST /api/v1/sessions, or a data source's API key"
+)
 
 
 async def get_services(request: Request) -> Services:
@@ -42,6 +45,8 @@ def api_session(
     """API callers authenticate with a bearer token (never a cookie, so no CSRF is possible)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("not signed in")
+    if is_source_key(credentials.credentials):  # a data source's API key (app/sources.py)
+        return authenticate_source(services, credentials.credentials)
     return authenticate(services, credentials.credentials)
 
 

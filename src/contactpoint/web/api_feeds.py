@@ -1,0 +1,210 @@
+"""The feed-upload API for data sources (included under /api/v1 by api.py).
+
+The body is the feed itself, streamed into the pipeline as it arrives and never spooled: Starlette's
+UploadFile and multipart forms write to a temporary file, which would hold plaintext (invariant 1).
+The event loop reads `request.stream()` into a small buffer; a worker thread splits the chunks into
+lines and runs the (synchronous, CPU-bound) pipeline on them, so memory is bounded by a batch and
+the socket is read only as fast as rows are ingested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from pydantic import BaseModel
+from starlette.requests import ClientDisconnect
+
+from contactpoint.access.roles import Permission
+from contactpoint.app import sources
+from contactpoint.app.accounts import Authenticated
+from contactpoint.app.feeds import Linker, RunReport, build_linker
+from contactpoint.domain.errors import ContactPointError
+from contactpoint.ingest.readers import FeedFormat
+from contactpoint.web.deps import Need, ServicesDep
+from contactpoint.web.schemas import ErrorRead
+
+MEDIA_TYPES = {
+    "text/csv": FeedFormat.CSV,
+    "application/x-ndjson": FeedFormat.JSON_LINES,
+    "application/fhir+json": FeedFormat.FHIR_BUNDLE,
+}
+MAX_BODY_BYTES = 8 << 30  # the largest national extract (11m rows) is about 3 GiB of CSV
+MAX_FHIR_BYTES = 64 << 20  # a Bundle is one JSON document, parsed whole in memory
+MAX_LISTED_REJECTS = 10_000
+_BUFFERED_CHUNKS = 16  # up to about 1 MiB of body waiting for the pipeline
+
+router = APIRouter(tags=["feeds"])
+Submitter = Annotated[Authenticated, Depends(Need(Permission.SUBMIT_FEED))]
+SourceName = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="The source's name")]
+
+
+class FeedRejectRead(BaseModel):
+    """A row not taken: where it was and why; never a value."""
+
+    line: int
+    row_key: str | None
+    field: str
+    rule: str
+
+
+class FeedRunRead(BaseModel):
+    """The run report: counts by outcome and reason, and the rejects."""
+
+    source: str
+    run_id: int
+    read: int
+    skipped: int
+    rejected: int
+    private_holds: int
+    outcomes: dict[str, int]
+    reasons: dict[str, int]
+    rejects: list[FeedRejectRead]
+    rejects_total: int
+
+
+class UploadInterrupted(ContactPointError):
+    """The body stopped before its end (the client went, or it was too large): the pipeline stops
+    before its last, incomplete batch; committed batches stay, and a resubmission completes them."""
+
+
+@dataclass
+class _Intake:
+    """Per app: one submission runs at a time, on its own thread (the default pool serves searches),
+    with the linkage model loaded once."""
+
+    limiter: anyio.CapacityLimiter
+    linker: Linker | None = None
+
+
+def _intake(request: Request) -> _Intake:
+    intake: _Intake | None = getattr(request.app.state, "feed_intake", None)
+    if intake is None:  # made on the event loop, where a limiter must be made
+        intake = _Intake(anyio.CapacityLimiter(1))
+        request.app.state.feed_intake = intake
+    return intake
+
+
+class _Body:
+    """The request body handed chunk by chunk from the event loop to the pipeline's thread."""
+
+    def __init__(self, limit: int) -> None:
+        self._send, self._receive = anyio.create_memory_object_stream[bytes](_BUFFERED_CHUNKS)
+        self._limit = limit
+        self.failure: HTTPException | None = None
+
+    async def pump(self, request: Request) -> None:
+        """Read the socket into the buffer (waiting while it is full); note why it stopped early."""
+        received = 0
+        try:
+            async for chunk in request.stream():
+                received += len(chunk)
+                if received > self._limit:
+                    self.failure = HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "the feed is too large")
+                    return
+                if chunk:
+                    await self._send.send(chunk)
+        except ClientDisconnect:
+            self.failure = HTTPException(status.HTTP_400_BAD_REQUEST, "the upload was interrupted")
+        except anyio.BrokenResourceError:
+            return  # the pipeline stopped reading because it failed; its error is the answer
+        finally:
+            self._send.close()
+
+    def chunks(self) -> Iterator[bytes]:
+        """The body, in the worker thread; raises if it ended early, so no partial line is taken."""
+        while True:
+            try:
+                chunk = anyio.from_thread.run(self._receive.receive)
+            except anyio.EndOfStream:
+                if self.failure is not None:
+                    raise UploadInterrupted(str(self.failure.detail)) from None
+                return
+            yield chunk
+
+    def stop(self) -> None:
+        """From the worker thread, when the pipeline is done: the pump stops at its next chunk."""
+        anyio.from_thread.run_sync(self._receive.close)
+
+
+def _format(request: Request) -> FeedFormat:
+    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media not in MEDIA_TYPES:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "send CSV, JSON Lines or a FHIR Bundle")
+    return MEDIA_TYPES[media]
+
+
+def _report(report: RunReport) -> FeedRunRead:
+    listed = sorted(report.rejects, key=lambda r: r.line)[:MAX_LISTED_REJECTS]
+    return FeedRunRead(
+        source=report.source,
+        run_id=report.run_id,
+        read=report.read,
+        skipped=report.skipped,
+        rejected=report.rejected,
+        private_holds=report.private_holds,
+        outcomes=dict(report.outcomes),
+        reasons=dict(report.reasons),
+        rejects=[
+            FeedRejectRead(line=r.line, row_key=r.row_key, field=r.field, rule=r.reason) for r in listed
+        ],
+        rejects_total=len(report.rejects),
+    )
+
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "description": "The feed file itself, streamed (not a multipart form).",
+        "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in MEDIA_TYPES},
+    }
+}
+
+
+@router.post(
+    "/feeds/{source}/submissions",
+    openapi_extra=_BODY_DOC,
+    responses={
+        413: {"model": ErrorRead, "description": "Larger than the limit (64 MiB for a FHIR Bundle)"},
+        415: {"model": ErrorRead, "description": "Not CSV, JSON Lines or a FHIR Bundle"},
+    },
+)
+async def submit_feed(
+    source: SourceName, request: Request, services: ServicesDep, session: Submitter
+) -> FeedRunRead:
+    """Submit your source's feed (bearer: its API key). Rows already taken are skipped, so a broken
+    upload is completed by sending the same file again. Returns the run report."""
+    sources.check_submission(session.principal, source)
+    feed_format = _format(request)
+    limit = MAX_FHIR_BYTES if feed_format is FeedFormat.FHIR_BUNDLE else MAX_BODY_BYTES
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "the feed is too large")
+    body, intake = _Body(limit), _intake(request)
+
+    def work() -> RunReport | ContactPointError:
+        try:
+            if intake.linker is None:
+                intake.linker = build_linker(services)
+            return sources.submit_feed(
+                services, session.principal, source, feed_format, body.chunks(), linker=intake.linker
+            )
+        except ContactPointError as error:
+            return error  # raised below, on the event loop: a task group would wrap it in a group
+        finally:
+            body.stop()
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(body.pump, request)
+        outcome = await anyio.to_thread.run_sync(work, limiter=intake.limiter)
+        tasks.cancel_scope.cancel()
+    if body.failure is not None:
+        raise body.failure
+    if isinstance(outcome, ContactPointError):
+        raise outcome
+    return _report(outcome)
