@@ -24,7 +24,6 @@ from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import ShieldingRequestDetails
 from contactpoint.store.feed_repository import OpenReview
 from contactpoint.store.shielding_repository import StoredShieldingRequest
-from contactpoint.web import api_feeds
 from contactpoint.web.deps import Need, ServicesDep, client_address
 from contactpoint.web.schemas import (
     AlertRead,
@@ -66,7 +65,6 @@ ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorRead} for code in (400, 401, 403, 404, 409, 422, 429, 503)
 }
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
-router.include_router(api_feeds.router)  # data sources' feed uploads
 
 Practice = Annotated[Authenticated, Depends(Need(Permission.SEARCH_CHILDREN))]
 Viewer = Annotated[Authenticated, Depends(Need(Permission.VIEW_CHILD))]

@@ -1,4 +1,4 @@
-"""The feed-upload API for data sources (included under /api/v1 by api.py).
+"""The feed-upload API for data sources, under /api/v1 beside api.py's routes.
 
 The body is the feed itself, streamed into the pipeline as it arrives and never spooled: Starlette's
 UploadFile and multipart forms write to a temporary file, which would hold plaintext (invariant 1).
@@ -23,9 +23,10 @@ from starlette.requests import ClientDisconnect
 from contactpoint.access.roles import Permission
 from contactpoint.app import sources
 from contactpoint.app.accounts import Authenticated
-from contactpoint.app.feeds import Linker, RunReport, build_linker
+from contactpoint.app.feeds import DEFAULT_BATCH, Linker, RunReport, build_linker
 from contactpoint.domain.errors import ContactPointError
 from contactpoint.ingest.readers import FeedFormat
+from contactpoint.web.api import ERRORS
 from contactpoint.web.deps import Need, ServicesDep
 from contactpoint.web.schemas import ErrorRead
 
@@ -37,9 +38,10 @@ MEDIA_TYPES = {
 MAX_BODY_BYTES = 8 << 30  # the largest national extract (11m rows) is about 3 GiB of CSV
 MAX_FHIR_BYTES = 64 << 20  # a Bundle is one JSON document, parsed whole in memory
 MAX_LISTED_REJECTS = 10_000
+BATCH_ROWS = DEFAULT_BATCH  # rows per transaction, as for the CLI
 _BUFFERED_CHUNKS = 16  # up to about 1 MiB of body waiting for the pipeline
 
-router = APIRouter(tags=["feeds"])
+router = APIRouter(prefix="/api/v1", tags=["feeds"], responses=ERRORS)
 Submitter = Annotated[Authenticated, Depends(Need(Permission.SUBMIT_FEED))]
 SourceName = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="The source's name")]
 
@@ -192,7 +194,13 @@ async def submit_feed(
             if intake.linker is None:
                 intake.linker = build_linker(services)
             return sources.submit_feed(
-                services, session.principal, source, feed_format, body.chunks(), linker=intake.linker
+                services,
+                session.principal,
+                source,
+                feed_format,
+                body.chunks(),
+                linker=intake.linker,
+                batch_size=BATCH_ROWS,
             )
         except ContactPointError as error:
             return error  # raised below, on the event loop: a task group would wrap it in a group

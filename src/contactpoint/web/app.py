@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from contactpoint.app.services import Services
-from contactpoint.web import api, api_safeguards, errors, ui
+from contactpoint.web import api, api_feeds, api_safeguards, errors, ui
 from contactpoint.web.config import WebConfig
 from contactpoint.web.headers import SecurityHeaders
 
@@ -39,6 +39,7 @@ def create_app(services: Services, config: WebConfig | None = None) -> FastAPI:
     app.state.services = services
     app.include_router(api.router)
     app.include_router(api_safeguards.router)
+    app.include_router(api_feeds.router)
     app.include_router(ui.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
