@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import token_hash
+from contactpoint.app.sources import add_source_account
 from contactpoint.cli.main import app as cli_app
 from contactpoint.web.app import create_app
 from contactpoint.web.deps import Need, UiNeed
@@ -25,7 +26,8 @@ USER_ADMINS = {Role.LA_USER_ADMIN, Role.NATIONAL_ADMIN}
 AUDITORS = {Role.AUDITOR, Role.NATIONAL_AUDITOR}
 DATA_ADMINS = {Role.LA_DATA_ADMIN}
 LA_AUDITORS = {Role.AUDITOR}
-EVERYONE = set(Role)
+EVERYONE = {role for role in Role if not role.is_machine}  # people; a machine has no session
+SOURCES = {Role.DATA_SOURCE}
 PUBLIC = None
 
 # DESIGN section 1 as a table: (method, path) -> the roles allowed; PUBLIC routes need no session.
@@ -64,6 +66,7 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/api/v1/review-items"): DATA_ADMINS,
     ("GET", "/api/v1/review-items/{item_id}"): DATA_ADMINS,
     ("POST", "/api/v1/review-items/{item_id}/decision"): DATA_ADMINS,
+    ("POST", "/api/v1/feeds/{source}/submissions"): SOURCES,
 }
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
@@ -116,6 +119,8 @@ OPERATOR_COMMANDS = {
     "users create-admin", "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources",
     "ingest", "feeds export-links", "linkage train", "linkage relink",
+    # The national operator gives each data source its machine account and API key (and revokes it).
+    "sources add-account", "sources revoke", "sources list",
     # LA data administrators work their own LA's review queue in the web application; the operator
     # works the national queue (rows no LA could be found for) and merges from here.
     "review list", "review link", "review new", "review reject", "review merge", "review unmerge",
@@ -175,11 +180,12 @@ def _fill(path: str) -> str:
         "cp_id": "100000000009",
         "request_id": "999999",
         "item_id": "999999",
+        "source": "child_benefit",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
-@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("role", [role for role in Role if not role.is_machine])
 def test_each_role_reaches_exactly_the_routes_the_matrix_allows(services, clock, role):
     account = make_account(services, role)
     with live_server(services) as base, httpx.Client(base_url=base) as client:
@@ -206,6 +212,27 @@ def test_each_role_reaches_exactly_the_routes_the_matrix_allows(services, clock,
             refused = response.status_code == 403
             assert refused == (role not in allowed), f"{role} {method} {path}: {response.status_code}"
             assert response.status_code < 500, f"{role} {method} {path}: {response.status_code}"
+
+
+def test_a_data_source_key_reaches_its_feed_submissions_and_nothing_else(services):
+    key = add_source_account(services, "child-benefit-feed", "child_benefit").key
+    with live_server(services) as base, httpx.Client(base_url=base) as client:
+        for (method, path), allowed in API_MATRIX.items():
+            if allowed is PUBLIC:
+                continue
+            body = {} if method in ("POST", "PUT") else None
+            response = client.request(
+                method, _fill(path), headers={"Authorization": f"Bearer {key}"}, json=body
+            )
+            refused = response.status_code == 403
+            assert refused == (Role.DATA_SOURCE not in allowed), f"{method} {path}: {response.status_code}"
+            assert response.status_code < 500, f"{method} {path}: {response.status_code}"
+        for (method, path), allowed in UI_MATRIX.items():
+            if allowed is not PUBLIC:  # a key is no session: the UI sends it to sign in
+                response = client.request(method, _fill(path), headers={"Cookie": f"__Host-cp_session={key}"})
+                assert response.status_code == 303, path
+                assert response.headers["location"] == "/sign-in"
+        assert client.get("/api/v1/me", headers={"Cookie": f"__Host-cp_session={key}"}).status_code == 401
 
 
 def test_without_a_session_every_protected_route_refuses(services):

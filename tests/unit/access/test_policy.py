@@ -54,12 +54,26 @@ EXPECTED_PERMISSIONS = {
     Role.AUDITOR: {"la:audit:read", "la:alerts:read", "la:subject-access:produce"},
     Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read"},
     Role.NATIONAL_ADMIN: {"la:users:manage", "national:users:manage", "la:alerts:read"},
+    Role.DATA_SOURCE: {"source:feeds:submit"},
 }
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_holds_exactly_the_permissions_design_gives_it(role):
     assert {p.value for p in ROLE_PERMISSIONS[role]} - {"self:account:read"} == EXPECTED_PERMISSIONS[role]
+    assert (Permission.READ_OWN_ACCOUNT in ROLE_PERMISSIONS[role]) == (not role.is_machine)
+
+
+def test_a_data_source_submits_only_the_feed_its_key_is_bound_to():
+    bound = Principal(9, "cb-feed", Role.DATA_SOURCE, None, source="child_benefit")
+    policy.require_own_feed(bound, "child_benefit")
+    for principal, source in (
+        (bound, "school_census"),
+        (Principal(9, "unbound", Role.DATA_SOURCE, None), "child_benefit"),
+        (Principal(1, "admin", Role.NATIONAL_ADMIN, None, source="child_benefit"), "child_benefit"),
+    ):
+        with pytest.raises(PermissionDenied):
+            policy.require_own_feed(principal, source)
 
 
 def test_nobody_holds_child_data_and_user_administration_together():
@@ -68,7 +82,13 @@ def test_nobody_holds_child_data_and_user_administration_together():
 
 
 def expected_level(role: Role, status: RecordStatus, same_la: bool, override: bool) -> ViewLevel:
-    if role in (Role.LA_USER_ADMIN, Role.AUDITOR, Role.NATIONAL_AUDITOR, Role.NATIONAL_ADMIN):
+    if role in (
+        Role.LA_USER_ADMIN,
+        Role.AUDITOR,
+        Role.NATIONAL_AUDITOR,
+        Role.NATIONAL_ADMIN,
+        Role.DATA_SOURCE,
+    ):
         return ViewLevel.NONE
     if role is Role.LA_DATA_ADMIN:
         return ViewLevel.ADMIN if same_la and status is not RecordStatus.SEALED else ViewLevel.NONE
@@ -123,7 +143,11 @@ def test_only_the_involved_service_may_change_its_involvement():
 def test_account_management_by_role_and_scope(actor, target, same_la):
     allowed = (
         actor is Role.LA_USER_ADMIN and target in {Role.PRACTITIONER, Role.CHILD_PROTECTION} and same_la
-    ) or (actor is Role.NATIONAL_ADMIN and target not in {Role.PRACTITIONER, Role.CHILD_PROTECTION})
+    ) or (
+        # Data sources' machine accounts are the operator's (CLI), not any web user's, to manage.
+        actor is Role.NATIONAL_ADMIN
+        and target not in {Role.PRACTITIONER, Role.CHILD_PROTECTION, Role.DATA_SOURCE}
+    )
     la = None if target.is_national else (OWN if same_la else OTHER)
     if allowed:
         policy.require_manage_account(principal(actor), target, la)
