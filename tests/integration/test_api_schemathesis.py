@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from contactpoint.access.roles import Role
+from contactpoint.app.sources import add_source_account
 from contactpoint.domain.clock import FixedClock
 from tests.websupport import Account, api_token, live_server, make_account, store_children
 
@@ -22,7 +23,9 @@ ROLE_FOR_PATH = (
     ("/api/v1/alerts", Role.AUDITOR),
     ("/api/v1/subject-access-reports", Role.AUDITOR),
     ("/api/v1/review-items", Role.LA_DATA_ADMIN),
+    ("/api/v1/feeds", Role.DATA_SOURCE),
 )
+FEED_SOURCE = "child_benefit"  # the data source's key is bound to it; generated bodies reach the pipeline
 
 
 class Sessions:
@@ -51,6 +54,7 @@ def test_the_api_never_answers_with_a_server_error(services, clock, factory):
     with live_server(services) as base:
         schema = schemathesis.openapi.from_url(f"{base}/api/v1/openapi.json")
         sessions = Sessions(base, clock, accounts)
+        sessions.tokens[Role.DATA_SOURCE] = add_source_account(services, "feed-fuzzer", FEED_SOURCE).key
         operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]  # an invalid operation fails the test here
         assert len(operations) >= 14
 
@@ -61,6 +65,8 @@ def test_the_api_never_answers_with_a_server_error(services, clock, factory):
             def call(case: Any) -> None:
                 clock.advance(timedelta(seconds=61))  # keeps generated searches under the hourly hard limit
                 role = sessions.role_for(case.path)
+                if role is Role.DATA_SOURCE:
+                    case.path_parameters = {"source": FEED_SOURCE}
                 case.call_and_validate(
                     base_url=base, headers=sessions.headers(role), checks=[not_a_server_error]
                 )
@@ -68,3 +74,6 @@ def test_the_api_never_answers_with_a_server_error(services, clock, factory):
                     sessions.tokens.pop(role, None)
 
             call()
+    with services.unit_of_work() as uow:
+        submitted = [e for e in uow.audit.iter_entries() if e.kind == "feeds:submit"]
+    assert submitted, "no generated feed reached the pipeline"
