@@ -220,7 +220,7 @@ def test_a_data_source_key_reaches_its_feed_submissions_and_nothing_else(service
         for (method, path), allowed in API_MATRIX.items():
             if allowed is PUBLIC:
                 continue
-            body = {} if method in ("POST", "PUT") else None
+            body: dict[str, str] | None = {} if method in ("POST", "PUT") else None
             response = client.request(
                 method, _fill(path), headers={"Authorization": f"Bearer {key}"}, json=body
             )

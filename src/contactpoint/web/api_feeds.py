@@ -101,8 +101,12 @@ class _Body:
         self.failure: HTTPException | None = None
 
     async def pump(self, request: Request) -> None:
-        """Read the socket into the buffer (waiting while it is full); note why it stopped early."""
-        received = 0
+        """Read the socket into the buffer (waiting while it is full); note why it stopped early.
+
+        Only a body read to its end is complete: a disconnect, the size limit or a cancellation
+        (server shutdown) leaves a failure, so the pipeline never takes a line cut short as a row.
+        """
+        received, complete = 0, False
         try:
             async for chunk in request.stream():
                 received += len(chunk)
@@ -111,11 +115,14 @@ class _Body:
                     return
                 if chunk:
                     await self._send.send(chunk)
+            complete = True
         except ClientDisconnect:
-            self.failure = HTTPException(status.HTTP_400_BAD_REQUEST, "the upload was interrupted")
+            pass
         except anyio.BrokenResourceError:
-            return  # the pipeline stopped reading because it failed; its error is the answer
+            complete = True  # the pipeline stopped reading because it failed; its error is the answer
         finally:
+            if not complete and self.failure is None:
+                self.failure = HTTPException(status.HTTP_400_BAD_REQUEST, "the upload was interrupted")
             self._send.close()
 
     def chunks(self) -> Iterator[bytes]:
@@ -211,8 +218,8 @@ async def submit_feed(
         tasks.start_soon(body.pump, request)
         outcome = await anyio.to_thread.run_sync(work, limiter=intake.limiter)
         tasks.cancel_scope.cancel()
-    if body.failure is not None:
-        raise body.failure
+    if isinstance(outcome, UploadInterrupted) and body.failure is not None:
+        raise body.failure  # 413, or 400 for a client that is gone
     if isinstance(outcome, ContactPointError):
         raise outcome
     return _report(outcome)
