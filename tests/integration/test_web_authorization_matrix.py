@@ -115,7 +115,7 @@ OPERATOR_COMMANDS = {
     "init", "db upgrade", "stats", "keys status", "keys rotate", "keys retire", "demo", "serve",
     "users create-admin", "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources",
-    "ingest", "feeds export-links", "linkage train", "linkage relink",
+    "ingest", "feeds export-links", "linkage train", "linkage relink", "linkage term-frequencies",
     # LA data administrators work their own LA's review queue in the web application; the operator
     # works the national queue (rows no LA could be found for) and merges from here.
     "review list", "review link", "review new", "review reject", "review merge", "review unmerge",

@@ -19,6 +19,7 @@ from contactpoint.store.feed_repository import FeedRepository
 from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.repository import ChildRepository
 from contactpoint.store.shielding_repository import ContactRequestRepository, ShieldingRepository
+from contactpoint.store.term_frequency_repository import TermFrequencyRepository
 
 
 class UnitOfWork:
@@ -33,6 +34,7 @@ class UnitOfWork:
     adoptions: AdoptionRepository
     contact_requests: ContactRequestRepository
     feeds: FeedRepository
+    term_frequencies: TermFrequencyRepository
 
     def __init__(
         self,
@@ -60,6 +62,7 @@ class UnitOfWork:
         self.adoptions = AdoptionRepository(self._session, self._cipher)
         self.contact_requests = ContactRequestRepository(self._session)
         self.feeds = FeedRepository(self._session, self._cipher, self._clock)
+        self.term_frequencies = TermFrequencyRepository(self._session, self._cipher)
         return self
 
     def _hold_write_lock(self) -> None:
