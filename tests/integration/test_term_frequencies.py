@@ -8,21 +8,26 @@ import pytest
 from contactpoint.app.children import register_children
 from contactpoint.app.feeds import build_linker
 from contactpoint.app.keys import retire_key, rotate_keys
+from contactpoint.app.services import Services
 from contactpoint.app.term_frequencies import build_term_frequencies
 from contactpoint.domain.errors import KeyringError
+from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildNames, ChildRecord, PersonName
 from contactpoint.domain.retention import archive
 from contactpoint.domain.vocabulary import ArchiveReason, Gender, RecordStatus
 from contactpoint.linkage.features import features
 from contactpoint.linkage.scoring import ScoredPair
+from tests.factories import ChildFactory
 
 SHIPPED = "family_name: shipped, given_name: shipped"
 
 
-def _register(services, factory, people: list[tuple[ChildNames, RecordStatus]]) -> list[ChildRecord]:
+def _register(
+    services: Services, factory: ChildFactory, people: list[tuple[ChildNames, RecordStatus]]
+) -> list[ChildRecord]:
     made: list[ChildRecord] = []
 
-    def build(index: int, cp_id) -> ChildRecord:
+    def build(index: int, cp_id: ContactPointId) -> ChildRecord:
         names, status = people[index]
         record = replace(factory.child(cp_id), names=names)
         if status is RecordStatus.ARCHIVED:
