@@ -42,7 +42,7 @@ class TermFrequencyReport:
 def _names(
     services: Services, batch_size: int, report: TermFrequencyReport, on_batch: Callable[[int], None] | None
 ) -> Iterator[dict[str, Any]]:
-    """The TF columns of every name of every record, one page (one unit of work) at a time."""
+    """The linkage feature row of every name of every record, one page (one unit of work) at a time."""
     after: ContactPointId | None = None
     while True:
         with services.unit_of_work() as uow:
