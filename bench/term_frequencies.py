@@ -31,7 +31,7 @@ from tests.factories import ChildFactory
 
 from bench.linkage import _generate, _ingest_all, evaluate
 from contactpoint.app.children import register_children
-from contactpoint.app.demo_data import feed_links
+from contactpoint.app.demo_data import FEED_ORDER, feed_links
 from contactpoint.app.feeds import Linker, build_linker
 from contactpoint.app.initialise import initialise_store
 from contactpoint.app.services import build_services
@@ -110,7 +110,9 @@ def _run_feeds(
         linker = Linker(
             SplinkScorer(model), Thresholds(settings.link_upper_weight, settings.link_lower_weight)
         )
-    totals, _reasons, _seconds, _shielded = _ingest_all(services, linker, truth, generations, 10_000)
+    totals, _reasons, _seconds, _shielded = _ingest_all(
+        services, linker, truth, generations, 10_000, list(FEED_ORDER)
+    )
     links = feed_links(services)
     figures = evaluate(truth, links)
     label = "index-built" if tables is not None else "shipped"
