@@ -203,13 +203,21 @@ def test_the_route_reads_the_raw_stream_and_documents_a_body_that_is_not_a_form(
     assert set(body["content"]) == {"text/csv", "application/x-ndjson", "application/fhir+json"}
 
 
-def _send_part_then_hang_up(base: str, headers: dict[str, str], body: bytes, part: int) -> None:
+def _send_part_then_hang_up(
+    base: str, headers: dict[str, str], body: bytes, part: int, services: Services
+) -> None:
+    """Send the head and `part` bytes, wait until the server has committed a batch of them (however
+    slow the machine), then close the socket mid-body."""
     host, port = base.removeprefix("http://").split(":")
     lines = [f"POST {SUBMIT} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(body)}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     with socket.create_connection((host, int(port))) as connection:
         connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body[:part])
-        time.sleep(0.5)
+        deadline = time.monotonic() + 60
+        while _count(services, FeedRowOutcome) == 0:
+            assert time.monotonic() < deadline, "the server never committed a batch of the part sent"
+            time.sleep(0.1)
+        time.sleep(0.3)  # let it take any further whole batches it has the lines for
 
 
 def _wait_for_submissions(services: Services, count: int) -> list[dict[str, Detail]]:
@@ -228,7 +236,7 @@ def test_a_broken_upload_keeps_its_committed_batches_and_a_resubmission_complete
     data = _feed(synthetic).read_bytes()
     cut = data.index(b"\n", len(data) * 3 // 5) + 20  # in the middle of a row
     with live_server(services) as base, httpx.Client(base_url=base, timeout=120) as client:
-        _send_part_then_hang_up(base, headers, data, cut)
+        _send_part_then_hang_up(base, headers, data, cut, services)
         (broken,) = _wait_for_submissions(services, 1)
         committed = _count(services, FeedRowOutcome)
         children = _count(services, ChildRow)

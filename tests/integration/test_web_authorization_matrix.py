@@ -118,7 +118,7 @@ OPERATOR_COMMANDS = {
     "init", "db upgrade", "stats", "keys status", "keys rotate", "keys retire", "demo", "serve",
     "users create-admin", "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources",
-    "ingest", "feeds export-links", "linkage train", "linkage relink",
+    "ingest", "feeds export-links", "linkage train", "linkage relink", "linkage term-frequencies",
     # The national operator gives each data source its machine account and API key (and revokes it).
     "sources add-account", "sources revoke", "sources list",
     # LA data administrators work their own LA's review queue in the web application; the operator

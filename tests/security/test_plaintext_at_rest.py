@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from contactpoint.app.children import register_children
+from contactpoint.app.term_frequencies import build_term_frequencies
 from contactpoint.domain.records import ChildRecord
 from contactpoint.store import codec
 from tests.conftest import _require
@@ -29,6 +30,15 @@ def stored_records(services, factory):
     return made
 
 
+@pytest.fixture
+def name_tables(services, stored_records):
+    """The term-frequency tables built from the index: real names, so they are scanned too."""
+    report, tables = build_term_frequencies(services)
+    assert report.stored
+    assert sum(report.entries.values()) > 50
+    return tables
+
+
 def test_the_scanner_finds_values_that_are_there(stored_records):
     """Control: the same values in plaintext are found, so zero hits below means something."""
     values = personal_values(stored_records, other_spellings=False)
@@ -45,18 +55,19 @@ def test_the_scanner_finds_values_that_are_there(stored_records):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_no_personal_value_in_the_raw_store_files(services, stored_records):
+def test_no_personal_value_in_the_raw_store_files(services, stored_records, name_tables):
+    values = personal_values(stored_records)
+    assert found_in(msgspec.msgpack.encode(name_tables), values)  # the scan would see a table in the clear
     url = make_url(services.settings.resolved_database_url())
     services.close()  # leave the WAL as it is, un-checkpointed, and scan it too
     files = [p for p in Path(str(url.database)).parent.iterdir() if p.is_file()]
     assert any(p.name.endswith("-wal") for p in files) or len(files) >= 2
-    values = personal_values(stored_records)
     for path in files:
         assert found_in(path.read_bytes(), values) == set(), f"plaintext in {path.name}"
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_no_personal_value_in_a_pg_dump(services, stored_records):
+def test_no_personal_value_in_a_pg_dump(services, stored_records, name_tables):
     url = make_url(services.settings.resolved_database_url())
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
@@ -65,6 +76,7 @@ def test_no_personal_value_in_a_pg_dump(services, stored_records):
     arguments += ["--username", str(url.username), "--no-password", str(url.database)]
     dump = subprocess.run(arguments, check=True, capture_output=True, timeout=120).stdout  # noqa: S603  # test database
     assert b"COPY public.children" in dump
+    assert b"COPY public.term_frequency_tables" in dump
     decoded = decode_bytea(dump)
     assert len(decoded) < len(dump) * 0.7  # the payloads were really turned back into bytes
     assert found_in(decoded, personal_values(stored_records)) == set()

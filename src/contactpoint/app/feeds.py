@@ -16,6 +16,7 @@ from typing import Any
 
 from contactpoint.app.geography import LaLookup, synthetic_la_lookup
 from contactpoint.app.services import Services
+from contactpoint.app.term_frequencies import with_index_term_frequencies
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Whereabouts
@@ -106,15 +107,18 @@ class Linker:
     scorer: Scorer
     thresholds: Thresholds
     la_for: LaLookup = synthetic_la_lookup
+    term_frequencies: str = "shipped"  # which name tables the scorer uses, for the run's output
 
 
 def build_linker(services: Services) -> Linker:
-    """The Splink model shipped in the package (or in settings' folder) with thresholds from settings."""
+    """The Splink model shipped in the package (or in settings' folder) with thresholds from settings,
+    scoring names with the index's term-frequency tables once `linkage term-frequencies` built them."""
     settings = services.settings
-    model = load_model(settings.linkage_model_dir)
+    model, tables = with_index_term_frequencies(services, load_model(settings.linkage_model_dir))
     return Linker(
         SplinkScorer(model),
         Thresholds(settings.link_upper_weight, settings.link_lower_weight),
+        term_frequencies=tables.describe(),
     )
 
 

@@ -2,7 +2,9 @@
 
 Rotation adds a key version and re-encrypts every record under it in batches, each batch its own
 transaction, so an interrupted run resumes where it stopped: records already moved are not
-touched again. A version can be retired (its secret destroyed) only when no record uses it.
+touched again. The term-frequency tables (a few sealed rows) are re-sealed first, in one
+transaction, on every run. A version can be retired (its secret destroyed) only when nothing
+sealed under it is left.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from contactpoint.app.services import Services
 from contactpoint.domain.errors import KeyringError
 
 DEFAULT_ROTATION_BATCH = 1_000
+_ROTATED = {"records", "term-frequency tables"}  # what `keys rotate` moves to the new version
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,9 @@ def rotate_keys(
         services.key_store.save(services.keyring.rotated(services.clock.now()))
         services.use_keyring(services.key_store.load())
         created = True
+    with services.unit_of_work() as uow:
+        uow.term_frequencies.reseal_not_under(services.keyring.current)
+        uow.commit()
     remaining = pending_rotation(services)
     if on_start is not None:
         on_start(remaining)
@@ -69,15 +75,15 @@ def rotate_keys(
 def retire_key(services: Services, version: int) -> None:
     """Destroy a key version's secret, refusing while anything still depends on it.
 
-    Rotation re-seals records only; review items, merge snapshots, second-factor secrets and the
-    audit log (whose entries are chained and never rewritten) keep their version, so a version
-    they use is kept.
+    Rotation re-seals records and the term-frequency tables only; review items, merge snapshots,
+    second-factor secrets and the audit log (whose entries are chained and never rewritten) keep
+    their version, so a version they use is kept.
     """
     with services.unit_of_work() as uow:
         usage = uow.key_usage(version)
     if usage:
         held = ", ".join(f"{count} {kind}" for kind, count in usage.items())
-        advice = ": finish `keys rotate` first" if set(usage) == {"records"} else ""
+        advice = ": finish `keys rotate` first" if set(usage) <= _ROTATED else ""
         raise KeyringError(f"key version {version} still protects {held}{advice}")
     services.key_store.save(services.keyring.without(version))
     services.use_keyring(services.key_store.load())

@@ -125,6 +125,7 @@ def ingest(
     finally:
         services.close()
     console.print(report_table(report))
+    console.print(f"Name term-frequency tables: {linker.term_frequencies}")
     if rejects is not None:
         write_rejects(rejects, report.rejects)
         console.print(f"Rejects report: [bold]{rejects}[/] ({len(report.rejects)} rows)")

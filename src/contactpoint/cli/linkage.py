@@ -1,4 +1,4 @@
-"""`contactpoint linkage`: train the Splink model on synthetic feeds and ship it in the package."""
+"""`contactpoint linkage`: train the Splink model, build its name tables from the index, re-link the index."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from contactpoint.app.feeds import build_linker
 from contactpoint.app.relink import relink_index
+from contactpoint.app.term_frequencies import DEFAULT_TF_BATCH, build_term_frequencies
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import progress_bar
-from contactpoint.linkage.model import save, shipped_model_folder, train
+from contactpoint.linkage.model import MIN_TF_COUNT, save, shipped_model_folder, train
 from contactpoint.linkage.training_data import training_datasets
 
 linkage_app = typer.Typer(help="The record-linkage model.", no_args_is_help=True)
@@ -64,8 +66,48 @@ def relink_command(
             )
     finally:
         services.close()
+    console.print(f"Name term-frequency tables: {linker.term_frequencies}")
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(("first", "second", "match_weight", "la_code", "private"))
         writer.writerows((p.first, p.second, p.match_weight, p.la_code, int(p.private)) for p in pairs)
     console.print(f"{len(pairs)} proposed merges in [bold]{out}[/] (merge with `review merge`)")
+
+
+@linkage_app.command("term-frequencies")
+@handles_errors
+def term_frequencies_command(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count and report; store nothing.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Records decrypted per page.")] = DEFAULT_TF_BATCH,
+) -> None:
+    """Build the name term-frequency tables from the whole index and store them sealed; linkage uses them."""
+    services = state(ctx).services()
+    try:
+        with progress_bar("Counting names", console) as progress:
+            task = progress.add_task("records", total=None)
+            report, _tables = build_term_frequencies(
+                services,
+                dry_run=dry_run,
+                batch_size=batch_size,
+                on_start=lambda total: progress.update(task, total=total),
+                on_batch=lambda n: progress.advance(task, n),
+            )
+    finally:
+        services.close()
+    table = Table(title=f"Term-frequency tables (values seen at least {MIN_TF_COUNT} times)")
+    table.add_column("column")
+    table.add_column("values", justify="right")
+    for column, entries in sorted(report.entries.items()):
+        table.add_row(column, str(entries))
+    table.add_row("names counted", str(report.names), style="dim")
+    table.add_row("records", str(report.records), style="dim")
+    console.print(table)
+    if report.stored:
+        console.print(
+            f"Stored, sealed; linkage uses them from now on (built {report.built_at:%Y-%m-%d %H:%M} UTC)"
+        )
+    elif dry_run:
+        console.print("Dry run: nothing stored")
+    else:
+        console.print("The index is empty: nothing stored; linkage keeps the shipped tables")

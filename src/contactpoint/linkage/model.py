@@ -31,7 +31,7 @@ MODEL_FILE = "splink_model.json"
 CHART_FILE = "match_weights.png"
 TERM_FREQUENCY_FILE = "term_frequencies.json"
 TF_COLUMNS = ("given_name", "family_name")
-MIN_TF_COUNT = 5  # rarer names are left out of the shipped table so it cannot single anyone out
+MIN_TF_COUNT = 5  # rarer names are left out of every table (shipped or index-built): none singles anyone out
 
 
 def _given_name() -> ComparisonCreator:

@@ -2,7 +2,8 @@
 
 `predict_between` scores candidates (decrypted records found through the blind indexes) against a
 batch of feed rows; `predict_within` scores the batch's rows against each other, so one feed does
-not create two records for one child. Term-frequency tables are registered from the model folder.
+not create two records for one child. The model's term-frequency tables are registered: the
+shipped ones, or those built from the index when `app/feeds.build_linker` found them.
 DuckDB runs in memory and never spills to disk (`duck.py`).
 """
 

@@ -1,8 +1,9 @@
 """What still depends on a key version, across every table that holds something sealed under one.
 
 Retiring a version destroys its secret; anything still sealed or signed under it would be lost:
-records, review items, merge snapshots and pending adoptions (personal data), TOTP secrets
-(accounts locked out), and audit entries and checkpoints (the log could no longer be verified).
+records, review items, merge snapshots, pending adoptions and the term-frequency tables built from
+the index (personal data), TOTP secrets (accounts locked out), and audit entries and checkpoints
+(the log could no longer be verified).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from contactpoint.store.access_models import AuditCheckpointRow, AuditEntryRow, UserRow
 from contactpoint.store.feed_models import Merge, ReviewItem
+from contactpoint.store.linkage_models import TermFrequencyTableRow
 from contactpoint.store.models import RecordKey
 from contactpoint.store.safeguard_models import AdoptionRequestRow
 
@@ -22,6 +24,7 @@ _VERSIONED: dict[str, InstrumentedAttribute[int] | InstrumentedAttribute[int | N
     "review items": ReviewItem.key_version,
     "merge snapshots": Merge.key_version,
     "pending adoptions": AdoptionRequestRow.key_version,
+    "term-frequency tables": TermFrequencyTableRow.key_version,
     "audit entries": AuditEntryRow.key_version,
     "audit checkpoints": AuditCheckpointRow.key_version,
 }

@@ -93,7 +93,7 @@ class BlindIndexEntry(Base):
 
 
 # Later layers' tables share this metadata; importing them here lets Alembic and the migration test see them.
-from contactpoint.store import access_models, feed_models, safeguard_models  # noqa: E402  (they need Base defined above)
+from contactpoint.store import access_models, feed_models, linkage_models, safeguard_models  # noqa: E402  (they need Base defined above)
 
 __all__ = [
     "Base",
@@ -103,5 +103,6 @@ __all__ = [
     "RecordKey",
     "access_models",
     "feed_models",
+    "linkage_models",
     "safeguard_models",
 ]

@@ -20,6 +20,7 @@ from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.repository import ChildRepository
 from contactpoint.store.shielding_repository import ContactRequestRepository, ShieldingRepository
 from contactpoint.store.source_repository import SourceAccountRepository
+from contactpoint.store.term_frequency_repository import TermFrequencyRepository
 
 
 class UnitOfWork:
@@ -35,6 +36,7 @@ class UnitOfWork:
     contact_requests: ContactRequestRepository
     feeds: FeedRepository
     sources: SourceAccountRepository
+    term_frequencies: TermFrequencyRepository
 
     def __init__(
         self,
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.contact_requests = ContactRequestRepository(self._session)
         self.feeds = FeedRepository(self._session, self._cipher, self._clock)
         self.sources = SourceAccountRepository(self._session)
+        self.term_frequencies = TermFrequencyRepository(self._session, self._cipher)
         return self
 
     def _hold_write_lock(self) -> None:
