@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -117,17 +117,23 @@ class FeedRepository:
         )
 
     def known(self, source: str, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which (row key, content hash) pairs of `source` are already in the ledger."""
+        """Which (row key, content hash) pairs of `source` are already in the ledger.
+
+        Looked up by row key and matched on the hash here: SQLite plans a `(row_key, content_hash) IN
+        (...)` list as a scan of the source's whole ledger, which made every batch slower as a feed
+        grew (a fifth of the time of a 1m-row feed), where `row_key IN (...)` seeks the primary key.
+        """
+        wanted = set(keys)
+        row_keys = sorted({row_key for row_key, _ in wanted})
         found: set[tuple[str, str]] = set()
-        for start in range(0, len(keys), _IN_CHUNK):
-            chunk = keys[start : start + _IN_CHUNK]
+        for start in range(0, len(row_keys), _IN_CHUNK):
             rows = self._session.execute(
                 select(FeedRowOutcome.row_key, FeedRowOutcome.content_hash).where(
                     FeedRowOutcome.source == source,
-                    tuple_(FeedRowOutcome.row_key, FeedRowOutcome.content_hash).in_(chunk),
+                    FeedRowOutcome.row_key.in_(row_keys[start : start + _IN_CHUNK]),
                 )
             )
-            found.update((r.row_key, r.content_hash) for r in rows)
+            found.update(pair for row in rows if (pair := (row.row_key, row.content_hash)) in wanted)
         return found
 
     def record(self, run_id: int, entries: Iterable[LedgerEntry]) -> None:
