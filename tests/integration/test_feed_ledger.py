@@ -6,6 +6,7 @@ A row-value `IN` list made SQLite scan a source's whole ledger for every chunk o
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import event
 
@@ -25,8 +26,8 @@ def _ledger(services: Services, source: str, pairs: list[tuple[str, str]]) -> No
 
 
 @contextmanager
-def _statements(services: Services) -> Iterator[list[tuple[str, object]]]:
-    seen: list[tuple[str, object]] = []
+def _statements(services: Services) -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
+    seen: list[tuple[str, tuple[Any, ...]]] = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:
         if "feed_rows" in statement and statement.lstrip().upper().startswith("SELECT"):
