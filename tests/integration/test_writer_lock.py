@@ -20,6 +20,7 @@ from contactpoint.app.services import Services, build_services
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.crypto.keyring import StaticKeyStore
 from contactpoint.domain.clock import FixedClock
+from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.settings import Settings
 
 APPENDS = 150
@@ -128,5 +129,22 @@ def test_an_in_memory_database_takes_only_the_thread_lock(
     try:
         assert services.write_lock is not None
         assert services.write_lock.path is None
+    finally:
+        services.close()
+
+
+def test_a_write_inside_another_units_write_on_one_thread_fails_as_busy_instead_of_hanging(
+    sqlite_settings: Settings, clock: FixedClock
+) -> None:
+    services = build_services(sqlite_settings, clock=clock)
+    try:
+        assert services.write_lock is not None
+        services.write_lock.wait_seconds = 0.2
+        with services.unit_of_work() as outer:
+            audit_log(services, outer).append(AuditEvent(AuditKind.SYSTEM_READ, None))
+            with services.unit_of_work() as inner, pytest.raises(StoreUnavailable):
+                audit_log(services, inner).append(AuditEvent(AuditKind.SYSTEM_READ, None))
+            outer.commit()
+        assert verify_audit(services).entries == 1
     finally:
         services.close()

@@ -25,6 +25,8 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from contactpoint.domain.errors import StoreUnavailable
+
 BEFORE_WRITE = "contactpoint.before_write"  # Session.info key: the unit of work's hook
 _READS = ("SELECT", "PRAGMA")  # anything else may write (a read the list misses only queues)
 # The hook of the unit of work whose transaction a connection runs; gone with the Connection.
@@ -42,15 +44,19 @@ def lock_file_for(url: URL) -> Path | None:
 class WriterLock:
     """The thread lock, then (for a database file) the file lock; released in the reverse order."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, wait_seconds: float = 30.0) -> None:
         self._thread = threading.Lock()
         self.path = path
+        # A bound, so a mistake (a unit of work writing inside another's, on one thread) fails as a
+        # busy store instead of hanging a server thread; longer than SQLite's own busy timeout (10 s).
+        self.wait_seconds = wait_seconds
         self._descriptor: int | None = None
         self._opened_by = 0
 
     def acquire(self) -> None:
         """Block until this caller is the only writer of the database."""
-        self._thread.acquire()
+        if not self._thread.acquire(timeout=self.wait_seconds):
+            raise StoreUnavailable("the database stayed busy")
         if self.path is None:
             return
         try:
