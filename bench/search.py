@@ -248,10 +248,12 @@ def drive(
     }
 
 
-def _store(backend: str, root: Path | None, size: int, folder: str) -> tuple[Path, str, bool]:
+def _store(
+    backend: str, root: Path | None, size: int, folder: str, prefix: str = "cp_bench_search"
+) -> tuple[Path, str, bool]:
     """Where a size's store lives and whether it must be loaded: kept under --store for reuse."""
     if root is None:
-        return Path(folder), fresh_database_url(backend, Path(folder), "cp_bench_search"), True
+        return Path(folder), fresh_database_url(backend, Path(folder), prefix), True
     home = root / f"{backend}-{size}"
     ready = (home / "loaded").exists()
     if backend == "sqlite":
@@ -259,7 +261,7 @@ def _store(backend: str, root: Path | None, size: int, folder: str) -> tuple[Pat
         if not ready:
             shutil.rmtree(home, ignore_errors=True)
     else:
-        name = f"cp_bench_search_{size}"
+        name = f"{prefix}_{size}"
         url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
         if not ready:
             shutil.rmtree(home, ignore_errors=True)
@@ -291,6 +293,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes (2 suits PostgreSQL here)")
     parser.add_argument("--client-processes", type=int, default=2, help="load-generator processes")
     parser.add_argument("--store", type=Path, help="keep loaded stores in this folder and reuse them")
+    parser.add_argument(
+        "--pg-prefix",
+        default="cp_bench_search",
+        help="PostgreSQL database name prefix (dropped and made anew): one per engineer sharing a server",
+    )
     parser.add_argument("--load-only", action="store_true", help="load the stores (with --store) and stop")
     parser.add_argument(
         "--stack",
@@ -311,7 +318,7 @@ def main() -> None:
           f"{'srv cpu ms':>11}{'gen cpu ms':>11}", flush=True)  # fmt: skip
     for size in options.sizes:
         with tempfile.TemporaryDirectory(dir=options.store) as folder:
-            home, url, needs_load = _store(options.backend, options.store, size, folder)
+            home, url, needs_load = _store(options.backend, options.store, size, folder, options.pg_prefix)
             if needs_load:
                 load(Settings(home=home, database_url=url), size, templates)
                 (home / "loaded").touch()

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
+import httpx
 import pyotp
+import pytest
 from typer.testing import CliRunner
 
 from contactpoint.app.accounts import begin_sign_in, complete_sign_in
 from contactpoint.app.services import build_services
 from contactpoint.cli.main import app
 from contactpoint.settings import Settings
+from tests.websupport import free_port
+
+CLI = [sys.executable, "-c", "from contactpoint.cli.main import app; app()"]
 
 
 def invoke(home, *args):
@@ -52,3 +63,68 @@ def test_the_demo_prints_working_credentials_for_every_role_and_serves_nothing_w
         services.close()
     verify = invoke(home, "audit", "verify")
     assert verify.exit_code == 0, verify.output
+
+
+def _worker_pids(parent: int) -> set[int]:
+    """The worker processes uvicorn's supervisor started (multiprocessing spawns them fresh)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if ppid == parent and b"spawn_main" in command:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker processes from /proc")
+def test_serve_with_two_workers_answers_from_two_processes_on_one_port_and_ctrl_c_stops_them(tmp_path):
+    home = tmp_path / "demo"
+    made = invoke(home, "demo", "--children", "100", "--seed", "5", "--no-serve")
+    assert made.exit_code == 0, made.output
+    found = re.search(r"demo-practitioner\s+password (\S+)\s+TOTP secret (\S+)", made.output)
+    assert found is not None
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603  # our own CLI with fixed arguments
+        [*CLI, "--data-dir", str(home), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, which Ctrl-C signals as a whole
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while len(_worker_pids(server.pid)) < 2 or not _answers(base):
+            assert server.poll() is None, "the server stopped"
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.2)
+        workers = _worker_pids(server.pid)
+        assert len(workers) == 2
+        signed_in = httpx.post(
+            f"{base}/api/v1/sessions",
+            json={"username": "demo-practitioner", "password": found[1], "code": pyotp.TOTP(found[2]).now()},
+        )
+        assert signed_in.status_code == 201, signed_in.text
+        bearer = {"Authorization": f"Bearer {signed_in.json()['token']}"}
+        search = {"family_name": "Nobody", "date_of_birth": "2015-01-01", "reason": "assessment"}
+        for _ in range(20):  # a fresh connection each time: either worker may take it, and audit it
+            response = httpx.post(f"{base}/api/v1/searches", json=search, headers=bearer, timeout=10)
+            assert response.status_code == 200, response.text
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        output = server.communicate(timeout=30)[0].decode()
+    assert server.returncode == 0, output
+    assert "from 2 processes" in output
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    verified = invoke(home, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+
+
+def _answers(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -5,7 +5,6 @@ Nothing connects or reads the environment at import time; entrypoints call `buil
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -20,6 +19,7 @@ from contactpoint.domain.clock import Clock, SystemClock
 from contactpoint.settings import Settings
 from contactpoint.store.engine import make_engine, make_session_factory
 from contactpoint.store.unit_of_work import UnitOfWork
+from contactpoint.store.writer_lock import WriterLock, guard_writes, lock_file_for
 
 
 def key_store_for(settings: Settings) -> KeyStore:
@@ -43,12 +43,16 @@ class Services:
     indexer: BlindIndexer = field(init=False)
     audit_keys: AuditKeys = field(init=False)
     secret_box: SecretBox = field(init=False)
-    write_lock: threading.Lock | None = field(init=False)
+    write_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.session_factory = make_session_factory(self.engine)
-        # SQLite has one writer at a time; in-process writers queue on this lock (see UnitOfWork).
-        self.write_lock = threading.Lock() if self.engine.dialect.name == "sqlite" else None
+        # SQLite has one writer at a time; writers of every thread and server process queue on this
+        # lock (store/writer_lock.py). PostgreSQL needs none: its row locks queue writers.
+        self.write_lock = None
+        if self.engine.dialect.name == "sqlite":
+            self.write_lock = WriterLock(lock_file_for(self.engine.url))
+            guard_writes(self.engine, self.session_factory)
         self.use_keyring(self.key_store.load())
 
     def use_keyring(self, keyring: Keyring) -> None:
@@ -64,8 +68,10 @@ class Services:
         return UnitOfWork(self.session_factory, self.cipher, self.indexer, self.clock, self.write_lock)
 
     def close(self) -> None:
-        """Release database connections."""
+        """Release database connections and the writer lock file."""
         self.engine.dispose()
+        if self.write_lock is not None:
+            self.write_lock.close()
 
 
 def build_services(

@@ -1,29 +1,53 @@
-"""`contactpoint serve`: the web UI and JSON API on 127.0.0.1 (uvicorn)."""
+"""`contactpoint serve`: the web UI and JSON API on 127.0.0.1 (uvicorn), in one or more processes."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 from rich.console import Console
 
-from contactpoint.app.services import Services
+from contactpoint.app.services import Services, build_services
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
+from contactpoint.settings import Settings
 from contactpoint.web.app import create_app
 from contactpoint.web.config import WebConfig
 
 console = Console()
 LOCALHOST = "127.0.0.1"
+_UVICORN = {"log_level": "warning", "server_header": False}
 
 
 def run_server(services: Services, port: int, *, workers_log: bool = False) -> None:
     """Serve until interrupted. Plain HTTP on 127.0.0.1 only: browsers treat it as a secure context,
     so the __Host- cookies (Secure) work; anywhere else, put TLS in front."""
     app = create_app(services, WebConfig(hsts=True))
+    uvicorn.run(app, host=LOCALHOST, port=port, access_log=workers_log, **_UVICORN)  # type: ignore[arg-type]
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `serve --workers N`: its own Services, built from the
+    `CONTACTPOINT_*` environment the parent set (uvicorn starts workers fresh and imports this)."""
+    return create_app(build_services(Settings()), WebConfig(hsts=True))
+
+
+def run_workers(settings: Settings, port: int, workers: int) -> None:
+    """Serve from `workers` processes sharing one listening socket: one process runs Python on one
+    core. uvicorn's supervisor starts them, replaces any that dies, and stops them all on Ctrl-C."""
+    # The workers read the environment they inherit; --data-dir is the one setting not already there.
+    os.environ["CONTACTPOINT_HOME"] = str(settings.home.resolve())  # noqa: TID251  # written, for them
     uvicorn.run(
-        app, host=LOCALHOST, port=port, log_level="warning", access_log=workers_log, server_header=False
+        f"{__name__}:{app_from_environment.__name__}",
+        factory=True,
+        workers=workers,
+        host=LOCALHOST,
+        port=port,
+        access_log=False,
+        **_UVICORN,  # type: ignore[arg-type]
     )
 
 
@@ -31,12 +55,27 @@ def run_server(services: Services, port: int, *, workers_log: bool = False) -> N
 def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(min=1024, max=65535, help="Port on 127.0.0.1.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes sharing the port (one per core suits searches; SQLite writers queue "
+            "on a lock file beside the database).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web UI and the JSON API on 127.0.0.1."""
-    services = state(ctx).services()
+    services = state(ctx).services()  # fails plainly here if the store is not initialised
     console.print(
-        f"Serving on [bold]http://{LOCALHOST}:{port}/[/] (API schema at /api/v1/openapi.json). Ctrl-C stops."
+        f"Serving on [bold]http://{LOCALHOST}:{port}/[/] (API schema at /api/v1/openapi.json)"
+        f"{f' from {workers} processes' if workers > 1 else ''}. Ctrl-C stops.",
+        soft_wrap=True,
     )
+    if workers > 1:
+        services.close()  # each worker builds its own
+        run_workers(state(ctx).settings, port, workers)
+        return
     try:
         run_server(services, port)
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from types import TracebackType
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -21,6 +20,7 @@ from contactpoint.store.repository import ChildRepository
 from contactpoint.store.shielding_repository import ContactRequestRepository, ShieldingRepository
 from contactpoint.store.source_repository import SourceAccountRepository
 from contactpoint.store.term_frequency_repository import TermFrequencyRepository
+from contactpoint.store.writer_lock import BEFORE_WRITE, WriterLock
 
 
 class UnitOfWork:
@@ -44,7 +44,7 @@ class UnitOfWork:
         cipher: RecordCipher,
         indexer: BlindIndexer,
         clock: Clock,
-        write_lock: threading.Lock | None = None,
+        write_lock: WriterLock | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._write_lock = write_lock
@@ -55,6 +55,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._session_factory()
+        if self._write_lock is not None:
+            self._session.info[BEFORE_WRITE] = self._hold_write_lock
         self.children = ChildRepository(self._session, self._cipher, self._indexer, self._clock)
         self.users = UserRepository(self._session)
         self.sessions = SessionRepository(self._session)
@@ -69,8 +71,9 @@ class UnitOfWork:
         return self
 
     def _hold_write_lock(self) -> None:
-        """Queue this process's writers on a lock rather than in SQLite's busy handler, which sleeps in
-        steps of up to 100 ms; taken before the first write of an audited read, released at the end."""
+        """Queue writers (threads and server processes) on a lock rather than in SQLite's busy handler,
+        which sleeps in steps of up to 100 ms; taken before the unit's first write statement (see
+        store/writer_lock.py), released at commit or at the end."""
         if self._write_lock is not None and not self._holding:
             self._write_lock.acquire()
             self._holding = True
