@@ -99,20 +99,26 @@ class TwinCheck(StrEnum):
 
 
 _SAME_PLACE = frozenset({"Exact match on full postcode", "Exact match on sector", MISSING})
+# A twin's row with its day and month swapped, or a one-character slip, is still the same birthday.
+_SAME_BIRTH = frozenset(
+    {"Exact match on dob", "Day and month swapped", "Damerau-Levenshtein distance of dob <= 1"}
+)
+_SAME_FAMILY = ("Exact match", "Jaro-Winkler", "Phonetic key equal", "Shares a part of a double-barrelled")
 
 
 def twin_check(pair: ScoredPair) -> TwinCheck:
     """Same date of birth, surname and home but not the same given name, with no shared identifier.
 
-    "Same home" is read widely (postcode equal, in the same sector, or missing on one side; or the
-    first address line equal) and "same surname" includes a near spelling, so a typo or a blank
-    in one twin's row does not let the pair through.
+    Each "same" is read widely, so that an error in one twin's row does not let the pair through:
+    the birthday with its day and month swapped or one character wrong; the surname spelt nearly
+    alike, phonetically alike or sharing a part of a double-barrelled name; the home with its
+    postcode equal, in the same sector or missing on one side, or its first address line equal.
+    (At 1m children each of those errors let a twin's row link to the other twin's record.)
     """
     levels = {f.field: f.level for f in pair.fields}
-    family = levels.get("family_name", "")
     same_household_birth = (
-        levels.get("dob") == "Exact match on dob"
-        and (family.startswith(("Exact match", "Jaro-Winkler")) or family == "Phonetic key equal")
+        levels.get("dob") in _SAME_BIRTH
+        and levels.get("family_name", "").startswith(_SAME_FAMILY)
         and (
             levels.get("postcode") in _SAME_PLACE
             or levels.get("address_line") == "Exact match on address_line"

@@ -163,3 +163,22 @@ def test_twins_are_recognised_when_one_row_lacks_the_postcode_or_misspells_the_s
         }
 
         assert twin_check(_pair(20.0, **levels)) is TwinCheck.REVIEW
+
+
+def test_twins_are_recognised_when_one_row_swaps_the_birthday_or_varies_a_double_barrelled_name() -> None:
+    for changes in (
+        {"dob": "Day and month swapped"},
+        {"dob": "Damerau-Levenshtein distance of dob <= 1"},
+        {"family_name": "Shares a part of a double-barrelled name"},
+        {"family_name": "Phonetic key equal"},
+    ):
+        levels = {**SAME_HOUSEHOLD_BIRTH, **changes, "given_name": "All other comparisons"}
+
+        assert twin_check(_pair(25.0, **levels)) is TwinCheck.VETO, changes
+        assert decide([_candidate(25.0, levels=levels)], THRESHOLDS).outcome is Outcome.NEW
+
+
+def test_another_birthday_in_the_same_year_is_not_read_as_the_same_birth() -> None:
+    levels = {**SAME_HOUSEHOLD_BIRTH, "dob": "Same year of birth", "given_name": "All other comparisons"}
+
+    assert twin_check(_pair(12.0, **levels)) is TwinCheck.CLEAR
