@@ -11,7 +11,7 @@ from rich.table import Table
 from contactpoint.app import keys
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
-from contactpoint.cli.progress import progress_bar
+from contactpoint.cli.progress import job_progress
 
 keys_app = typer.Typer(help="Key versions: rotate, retire, status.", no_args_is_help=True)
 console = Console()
@@ -52,14 +52,13 @@ def rotate(
     """Create a new key version and re-encrypt every record under it. Resumes an unfinished rotation."""
     services = state(ctx).services()
     try:
-        with progress_bar("Re-encrypting", console) as progress:
-            task = progress.add_task("rotate", total=None)
+        with job_progress("Re-encrypting", console) as tracked:
             report = keys.rotate_keys(
                 services,
                 batch_size=batch_size,
                 max_batches=max_batches,
-                on_start=lambda total: progress.update(task, total=total),
-                on_batch=lambda n: progress.advance(task, n),
+                on_start=tracked.on_start,
+                on_batch=tracked.on_batch,
             )
     finally:
         services.close()

@@ -15,7 +15,7 @@ from contactpoint.app.relink import relink_index
 from contactpoint.app.term_frequencies import DEFAULT_TF_BATCH, build_term_frequencies
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
-from contactpoint.cli.progress import progress_bar
+from contactpoint.cli.progress import job_progress, progress_bar
 from contactpoint.linkage.model import MIN_TF_COUNT, save, shipped_model_folder, train
 from contactpoint.linkage.training_data import training_datasets
 
@@ -84,14 +84,13 @@ def term_frequencies_command(
     """Build the name term-frequency tables from the whole index and store them sealed; linkage uses them."""
     services = state(ctx).services()
     try:
-        with progress_bar("Counting names", console) as progress:
-            task = progress.add_task("records", total=None)
+        with job_progress("Counting names", console) as tracked:
             report, _tables = build_term_frequencies(
                 services,
                 dry_run=dry_run,
                 batch_size=batch_size,
-                on_start=lambda total: progress.update(task, total=total),
-                on_batch=lambda n: progress.advance(task, n),
+                on_start=tracked.on_start,
+                on_batch=tracked.on_batch,
             )
     finally:
         services.close()

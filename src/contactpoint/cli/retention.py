@@ -11,7 +11,7 @@ from rich.table import Table
 from contactpoint.app.retention import DEFAULT_RETENTION_BATCH, run_retention
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
-from contactpoint.cli.progress import progress_bar
+from contactpoint.cli.progress import job_progress
 
 retention_app = typer.Typer(help="Archiving at 18 and purging after six years.", no_args_is_help=True)
 console = Console()
@@ -29,14 +29,13 @@ def run(
     """Archive every record due today and purge archived records past six years (crypto-shredding)."""
     services = state(ctx).services()
     try:
-        with progress_bar("Retention", console) as progress:
-            task = progress.add_task("retention", total=None)
+        with job_progress("Retention", console) as tracked:
             report = run_retention(
                 services,
                 dry_run=dry_run,
                 batch_size=batch_size,
-                on_start=lambda total: progress.update(task, total=total),
-                on_batch=lambda n: progress.advance(task, n),
+                on_start=tracked.on_start,
+                on_batch=tracked.on_batch,
             )
     finally:
         services.close()
