@@ -30,6 +30,7 @@ from contactpoint.ingest.row_hash import RowHasher
 from contactpoint.ingest.survivorship import apply_row, new_record
 from contactpoint.linkage.blocking import IndexKind, blocking_terms
 from contactpoint.linkage.decisions import (
+    PROTECTED,
     Candidate,
     Decision,
     Outcome,
@@ -292,8 +293,11 @@ class _BatchRun:
         feed_rows = [
             features for position, row in enumerate(rows) for features in self._row_features(position, row)
         ]
+        # Unprotected candidates under the lower threshold cannot change a decision; protected ones
+        # count at any weight (decisions.py), so they are always kept.
+        protected = [cp_id.value for cp_id, child in stored.items() if child.record.status in PROTECTED]
         by_row: dict[int, list[Candidate]] = {}
-        for pair in linker.scorer.between(index_rows, feed_rows, None):  # every blocked pair: see decisions
+        for pair in linker.scorer.between(index_rows, feed_rows, thresholds.lower, protected):
             child = stored[ContactPointId(pair.left)].record
             by_row.setdefault(int(pair.right), []).append(
                 Candidate(pair.left, child.status, child.la_code, pair)
