@@ -8,14 +8,16 @@ from sqlalchemy import text
 
 from contactpoint.app.children import read_child, register_children
 from contactpoint.app.initialise import initialise_store
+from contactpoint.app.keys import rotate_keys
 from contactpoint.app.services import build_services
 from contactpoint.crypto.keyring import Keyring
 from contactpoint.domain.errors import ConcurrentUpdate, IntegrityFailure, NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
-from contactpoint.linkage.blocking import IndexKind, search_terms_for_names
+from contactpoint.linkage.blocking import IndexKind, blocking_terms, search_terms_for_names
 from contactpoint.settings import Settings
+from contactpoint.store.repository import KIND_CODES
 
 
 def _register(services, factory, n, **kwargs):
@@ -161,3 +163,56 @@ def test_a_keyring_from_the_environment_needs_no_key_file(tmp_path, database_url
         assert read_child(services, child.cp_id).record == child
     finally:
         services.close()
+
+
+def _index_of(services, cp_id: ContactPointId) -> set[tuple[int, int, bool]]:
+    with services.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT kind, value, searchable FROM blind_index WHERE cp_id = :id"), {"id": cp_id.value}
+        )
+        return {(kind, value, bool(searchable)) for kind, value, searchable in rows}
+
+
+def _expected_index(services, record) -> set[tuple[int, int, bool]]:
+    entries: dict[tuple[int, int], bool] = {}
+    for term in blocking_terms(record):
+        key = (KIND_CODES[term.kind], services.indexer.value(term.kind, term.term))
+        entries[key] = entries.get(key, False) or term.searchable
+    return {(kind, value, searchable) for (kind, value), searchable in entries.items()}
+
+
+def _rewrite_in_bulk(services, changed):
+    with services.unit_of_work() as uow:
+        stored = uow.children.get_many([record.cp_id for record in changed])
+        uow.children.replace_many([(stored[record.cp_id], record) for record in changed])
+        uow.commit()
+
+
+def test_a_batch_rewrite_leaves_each_record_exactly_its_own_index_entries(services, factory):
+    renamed, shielded, moved, untouched = _register(services, factory, 4)
+    changed = [
+        replace(renamed, names=ChildNames(PersonName("Amelia", "Zythberg"), (renamed.names.current,))),
+        replace(shielded, status=RecordStatus.SHIELDED),  # same terms, no longer searchable
+        replace(moved, whereabouts=factory.child().whereabouts, gender=factory.child().gender),
+    ]
+
+    _rewrite_in_bulk(services, changed)
+
+    for record in changed:
+        assert _index_of(services, record.cp_id) == _expected_index(services, record)
+    assert _index_of(services, untouched.cp_id) == _expected_index(services, untouched)
+    with services.unit_of_work() as uow:
+        assert uow.children.get(renamed.cp_id).record == changed[0]
+        assert uow.children.get(renamed.cp_id).version == 2
+
+
+def test_a_batch_rewrite_mid_rotation_rewrites_every_entry_under_the_new_key(services, factory):
+    child = _register(services, factory, 1)[0]
+    under_old_key = _index_of(services, child.cp_id)
+    rotate_keys(services, max_batches=0)  # a new key version; no record resealed yet
+    changed = replace(child, names=ChildNames(child.names.current, (PersonName("Amelia", "Zythberg"),)))
+
+    _rewrite_in_bulk(services, [changed])
+
+    assert _index_of(services, child.cp_id) == _expected_index(services, changed)
+    assert not _index_of(services, child.cp_id) & under_old_key

@@ -354,19 +354,13 @@ class _BatchRun:
                 self._hold(row, decision)
         self._uow.children.replace_many(
             [
-                (record, stored[ContactPointId(cp_id)].version)
+                (stored[ContactPointId(cp_id)], record)
                 for cp_id, record in working.items()
                 if record != stored[ContactPointId(cp_id)].record
             ]
         )
         self._create_new(rows, decisions, changed_provenance)
-        feeds.set_provenance(
-            {
-                cp_id: {**provenance.get(cp_id, {}), **entries}.values()
-                for cp_id, entries in changed_provenance.items()
-                if entries
-            }
-        )
+        feeds.update_provenance({cp_id: entries.values() for cp_id, entries in changed_provenance.items()})
 
     def _create_new(
         self,

@@ -67,6 +67,11 @@ class RecordCipher:
             kek = self._kek[version] = AESGCM(self._keyring.key(_WRAP_PURPOSE, version))
         return kek
 
+    @property
+    def current_key_version(self) -> int:
+        """The key version new seals are wrapped under."""
+        return self._keyring.current
+
     def seal(self, plaintext: bytes, context: RecordContext) -> SealedRecord:
         """Encrypt under a fresh data key, wrapped with the current key version."""
         data_key = AESGCM.generate_key(bit_length=256)

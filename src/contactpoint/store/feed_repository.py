@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -19,9 +19,14 @@ from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, Seale
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.store import bulk
 from contactpoint.store.feed_models import FeedRowOutcome, FeedRun, FieldProvenance, Merge, ReviewItem
 
 REVIEW_TABLE = ReviewItem.__tablename__
+_LEDGER: Table = FeedRowOutcome.__table__  # type: ignore[assignment]  # a declarative model's Table
+_LEDGER_COLUMNS = ("source", "row_key", "content_hash", "run_id", "outcome", "reason", "cp_id", "recorded_at")
+_PROVENANCE: Table = FieldProvenance.__table__  # type: ignore[assignment]  # a declarative model's Table
+_PROVENANCE_COLUMNS = ("cp_id", "field", "source", "row_key", "as_of")
 MERGE_TABLE = Merge.__tablename__
 _IN_CHUNK = 300
 
@@ -138,22 +143,21 @@ class FeedRepository:
 
     def record(self, run_id: int, entries: Iterable[LedgerEntry]) -> None:
         """Add rows to the ledger (in the same transaction as their effects)."""
-        now = self._clock.now()
+        now = bulk.bound(self._session, _LEDGER, "recorded_at", self._clock.now())
         rows = [
-            {
-                "source": e.source,
-                "row_key": e.row_key,
-                "content_hash": e.content_hash,
-                "run_id": run_id,
-                "outcome": str(e.outcome),
-                "reason": None if e.reason is None else str(e.reason),
-                "cp_id": e.cp_id,
-                "recorded_at": now,
-            }
+            (
+                e.source,
+                e.row_key,
+                e.content_hash,
+                run_id,
+                str(e.outcome),
+                None if e.reason is None else str(e.reason),
+                e.cp_id,
+                now,
+            )
             for e in entries
         ]
-        if rows:
-            self._session.execute(insert(FeedRowOutcome), rows)
+        bulk.insert_rows(self._session, _LEDGER, _LEDGER_COLUMNS, rows)
 
     def relink(self, source: str, row_key: str, content_hash: str, outcome: str, cp_id: str | None) -> None:
         """Change a ledger row's outcome (a review decided, a merge undone)."""
@@ -334,6 +338,17 @@ class FeedRepository:
         ]
         if rows:
             self._session.execute(insert(FieldProvenance), rows)
+
+    def update_provenance(self, entries: dict[str, Iterable[Provenance]]) -> None:
+        """Set the provenance of the given fields of several records, leaving their other fields' as
+        they are (a feed row changes a few fields; rewriting every field's row cost more than the change)."""
+        as_of = bulk.binder(self._session, _PROVENANCE, "as_of")
+        rows = [
+            (cp_id, p.field, p.source, p.row_key, as_of(p.as_of))
+            for cp_id, provenance in entries.items()
+            for p in provenance
+        ]
+        bulk.upsert_rows(self._session, _PROVENANCE, _PROVENANCE_COLUMNS, ("cp_id", "field"), rows)
 
     def forget_provenance(self, cp_id: str) -> None:
         """Drop a record's provenance (its record is gone into another)."""

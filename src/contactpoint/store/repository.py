@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Row, Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -22,7 +21,7 @@ from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.blocking import IndexKind, blocking_terms
-from contactpoint.store import codec
+from contactpoint.store import bulk, codec
 from contactpoint.store.models import Base, BlindIndexEntry, ChildRow, IssuedId, RecordKey
 
 CHILDREN_TABLE = ChildRow.__tablename__
@@ -75,6 +74,7 @@ class StoredChild:
     version: int
     created_at: datetime
     updated_at: datetime
+    key_version: int  # the key version its data key (and so its index entries) were written under
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,44 +129,26 @@ class ChildRepository:
     def _context(record: ChildRecord, version: int) -> RecordContext:
         return RecordContext(CHILDREN_TABLE, record.cp_id.value, record.status.value, record.la_code, version)
 
-    def _index_rows(self, record: ChildRecord) -> list[tuple[int, int, str, bool]]:
-        rows: dict[tuple[int, int], bool] = {}
+    def _index_entries(self, record: ChildRecord) -> dict[tuple[int, int], bool]:
+        """(kind code, value) to searchable, for every index entry of a record under the current key."""
+        entries: dict[tuple[int, int], bool] = {}
         for term in blocking_terms(record):
             key = (KIND_CODES[term.kind], self._indexer.value(term.kind, term.term))
-            rows[key] = rows.get(key, False) or term.searchable
-        return [(kind, value, record.cp_id.value, searchable) for (kind, value), searchable in rows.items()]
+            entries[key] = entries.get(key, False) or term.searchable
+        return entries
+
+    def _index_rows(self, record: ChildRecord) -> list[tuple[int, int, str, bool]]:
+        cp_id = record.cp_id.value
+        return [
+            (kind, value, cp_id, searchable)
+            for (kind, value), searchable in self._index_entries(record).items()
+        ]
 
     def _insert_rows(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-        """Bulk insert straight through the driver: COPY on PostgreSQL, executemany on SQLite.
-
-        SQLAlchemy's per-row parameter processing cost more than encryption did at bulk-load sizes,
-        and PostgreSQL's row-at-a-time INSERTs made it slower than SQLite; every value here is a str,
-        int, bool, bytes or a timestamp the dialect binds as it is, which both drivers take directly.
-        """
-        if not rows:
-            return
-        connection = self._session.connection()
-        names = ", ".join(columns)
-        if connection.dialect.name == "postgresql":
-            driver_connection: Any = connection.connection.driver_connection  # psycopg 3 Connection
-            with (
-                driver_connection.cursor() as cursor,
-                cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-            return
-        statement = (
-            f"INSERT INTO {table.name} ({names}) "  # noqa: S608  # names come from our own models
-            f"VALUES ({', '.join(['?'] * len(columns))})"
-        )
-        connection.exec_driver_sql(statement, [tuple(row) for row in rows])
+        bulk.insert_rows(self._session, table, columns, rows)
 
     def _timestamp(self, table: Table, column: str) -> object:
-        """The clock's time as the column's type binds it on this dialect (SQLite stores text)."""
-        now = self._clock.now()
-        process = table.c[column].type.bind_processor(self._session.connection().dialect)
-        return process(now) if process else now
+        return bulk.bound(self._session, table, column, self._clock.now())
 
     def add_many(self, records: Sequence[ChildRecord]) -> None:
         """Store new records (their IDs reserved first) in bulk: one executemany per table."""
@@ -214,27 +196,52 @@ class ChildRepository:
         self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, self._index_rows(record))
         return new_version
 
-    def replace_many(self, records: Sequence[tuple[ChildRecord, int]]) -> None:
-        """Write new versions of several records in bulk (feed batches); each (record, version read).
+    def replace_many(self, changes: Sequence[tuple[StoredChild, ChildRecord]]) -> None:
+        """Write new versions of several records in bulk (feed batches); each (as read, as it is now).
 
+        Only the index entries that changed are written: a feed row adds an identifier or an address
+        to a record far more often than it changes a name, and rewriting all of a record's entries
+        was most of the cost of a linked row. A record still sealed under an older key version gets
+        all its entries rewritten under the current one, as a rotation would (its entries may be old).
         Raises ConcurrentUpdate, leaving the transaction to roll back, if any record changed since read.
         """
-        if not records:
+        if not changes:
             return
         connection = self._session.connection()
-        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        marker = bulk.marker(self._session)
         now = self._timestamp(_CHILDREN, "updated_at")
+        current_key = self._cipher.current_key_version
         children: list[tuple[object, ...]] = []
         keys: list[tuple[object, ...]] = []
+        rewrite_all: list[str] = []
+        stale: list[tuple[int, int, str]] = []
         index: list[tuple[int, int, str, bool]] = []
-        for record, version in records:
+        for before, record in changes:
+            version = before.version
             sealed = self._seal(record, version + 1)
             cp_id = record.cp_id.value
             children.append(
                 (record.status.value, record.la_code, version + 1, sealed.payload, now, cp_id, version)
             )
             keys.append((sealed.key_version, sealed.wrapped_key, cp_id))
-            index.extend(self._index_rows(record))
+            entries = self._index_entries(record)
+            if before.key_version != current_key:
+                rewrite_all.append(cp_id)
+                index.extend(
+                    (kind, value, cp_id, searchable) for (kind, value), searchable in entries.items()
+                )
+                continue
+            held = self._index_entries(before.record)
+            stale.extend(
+                (kind, value, cp_id)
+                for (kind, value), was in held.items()
+                if entries.get((kind, value)) != was
+            )
+            index.extend(
+                (kind, value, cp_id, searchable)
+                for (kind, value), searchable in entries.items()
+                if held.get((kind, value)) != searchable
+            )
         statement = (
             f"UPDATE {_CHILDREN.name} SET status = {marker}, la_code = {marker}, record_version = {marker}, "  # noqa: S608  # names from our own models
             f"payload = {marker}, updated_at = {marker} WHERE cp_id = {marker} AND record_version = {marker}"
@@ -247,9 +254,14 @@ class ChildRepository:
             f"WHERE cp_id = {marker}",
             keys,
         )
-        ids = [record.cp_id.value for record, _ in records]
-        for chunk in _chunks(ids):
+        for chunk in _chunks(rewrite_all):
             self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id.in_(chunk)))
+        if stale:
+            connection.exec_driver_sql(
+                f"DELETE FROM {_BLIND_INDEX.name} WHERE kind = {marker} AND value = {marker} "  # noqa: S608  # names from our own models
+                f"AND cp_id = {marker}",
+                stale,
+            )
         self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, index)
 
     def remove(self, cp_id: ContactPointId) -> None:
@@ -268,7 +280,7 @@ class ChildRepository:
         context = RecordContext(CHILDREN_TABLE, cp_id.value, status.value, row.la_code, row.record_version)
         plaintext = self._cipher.open(SealedRecord(row.payload, row.wrapped_key, row.key_version), context)
         record = codec.decode(plaintext, cp_id, status, row.la_code)
-        return StoredChild(record, row.record_version, row.created_at, row.updated_at)
+        return StoredChild(record, row.record_version, row.created_at, row.updated_at, row.key_version)
 
     def get(self, cp_id: ContactPointId) -> StoredChild:
         """Decrypt one record; raises NotFound if there is none and IntegrityFailure if tampered with."""
