@@ -1,6 +1,6 @@
 """Linkage benchmark: the synthetic feeds through the whole pipeline, scored against the ground truth.
 
-Run: .venv/bin/python bench/linkage.py --children 10000 --generations 3
+Run: .venv/bin/python bench/linkage.py --children 10000 --generations 3 [--workers 1]
      .venv/bin/python bench/linkage.py --synthetic /path/to/dataset --upper 10 --lower 2
 
 Every feed file (each source's extract, then each monthly delta) is ingested into an empty SQLite
@@ -26,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 from contactpoint.app.demo_data import FEED_ORDER, feed_links, shield_as_the_las_would
-from contactpoint.app.feeds import DEFAULT_BATCH, Linker, RunReport, build_linker, ingest_feed
+from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, ingest_feed
 from contactpoint.app.initialise import initialise_store
+from contactpoint.app.linker import Linker, build_linker
 from contactpoint.app.services import Services, build_services
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
@@ -114,6 +115,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--lower", type=float, default=None, help="Lower threshold (default: Settings).")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     parser.add_argument(
+        "--workers", type=int, default=0, help="Processes scoring ahead while the main one applies (0: none)."
+    )
+    parser.add_argument(
         "--sources",
         nargs="+",
         choices=FEED_ORDER,
@@ -123,13 +127,15 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _ingest_all(  # noqa: PLR0917  # the benchmark's knobs, passed through
+def _ingest_all(  # the benchmark's knobs, passed through
     services: Services,
     linker: Linker,
     truth: Truth,
     generations: int,
-    batch_size: int,
     sources: list[str],
+    *,
+    batch_size: int,
+    workers: int,
 ) -> tuple[Counter[str], Counter[str], float, set[str]]:
     """Every feed file in order; prints a line per file; returns totals, reasons and seconds."""
     print(
@@ -147,7 +153,9 @@ def _ingest_all(  # noqa: PLR0917  # the benchmark's knobs, passed through
             with services.unit_of_work() as uow:
                 index_size = uow.children.count()
             began = time.perf_counter()
-            report: RunReport = ingest_feed(services, path, source, linker, batch_size=batch_size)
+            report: RunReport = ingest_feed(
+                services, path, source, linker, batch_size=batch_size, workers=workers
+            )
             seconds = time.perf_counter() - began
             totals.update(report.outcomes)
             totals["read"] += report.read
@@ -191,7 +199,13 @@ def main() -> None:
             f"upper={settings.link_upper_weight} lower={settings.link_lower_weight}"
         )
         totals, reasons, elapsed, shielded = _ingest_all(
-            services, linker, truth, generations, args.batch_size, args.sources
+            services,
+            linker,
+            truth,
+            generations,
+            args.sources,
+            batch_size=args.batch_size,
+            workers=args.workers,
         )
         links = feed_links(services)
         services.close()
@@ -218,6 +232,10 @@ def main() -> None:
         f"throughput {read / elapsed:.0f} rows/s over {elapsed:.0f} s; peak RSS {_peak_rss_mib():.0f} MiB "
         f"({baseline:.0f} MiB of it the ground truth loaded before ingesting)"
     )
+    if args.workers:
+        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        source = "a worker's, or the data generator's" if args.synthetic is None else "a worker's"
+        print(f"workers {args.workers}; largest child process peak RSS {largest:.0f} MiB ({source})")
 
 
 if __name__ == "__main__":

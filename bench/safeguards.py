@@ -25,8 +25,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, build_linker
+from contactpoint.app.feeds import DEFAULT_BATCH, RunReport
 from contactpoint.app.initialise import initialise_store
+from contactpoint.app.linker import build_linker
 from contactpoint.app.safeguard_checks import Replay, SafeguardCounts, count_safeguards, replay_feeds
 from contactpoint.app.services import build_services
 from contactpoint.domain.clock import SystemClock

@@ -33,8 +33,8 @@ from bench.common import fresh_database_url
 from bench.linkage import _generate, _ingest_all, evaluate
 from contactpoint.app.children import register_children
 from contactpoint.app.demo_data import FEED_ORDER, feed_links
-from contactpoint.app.feeds import Linker, build_linker
 from contactpoint.app.initialise import initialise_store
+from contactpoint.app.linker import Linker, build_linker
 from contactpoint.app.services import build_services
 from contactpoint.app.term_frequencies import build_term_frequencies
 from contactpoint.domain.clock import SystemClock

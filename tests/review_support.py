@@ -6,7 +6,8 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from contactpoint.app.feeds import Linker, ingest_feed
+from contactpoint.app.feeds import ingest_feed
+from contactpoint.app.linker import Linker
 from contactpoint.app.services import Services
 from contactpoint.domain.records import ChildRecord, PersonName
 from contactpoint.linkage.decisions import Thresholds

@@ -5,7 +5,7 @@ from dataclasses import replace
 from typer.testing import CliRunner
 
 from contactpoint.app.children import register_children
-from contactpoint.app.feeds import build_linker
+from contactpoint.app.linker import build_linker
 from contactpoint.app.services import build_services
 from contactpoint.cli.main import app
 from contactpoint.domain.records import ChildNames, PersonName

@@ -17,8 +17,9 @@ from sqlalchemy import create_engine, func, select, text
 from typer.testing import CliRunner
 
 from contactpoint.app.children import register_children
-from contactpoint.app.feeds import Linker, ingest_feed
+from contactpoint.app.feeds import ingest_feed
 from contactpoint.app.keys import rotate_keys
+from contactpoint.app.linker import Linker
 from contactpoint.app.services import Services
 from contactpoint.cli.main import app
 from contactpoint.domain.identifiers import ContactPointId

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from contactpoint.app.children import register_children
-from contactpoint.app.feeds import Linker, export_links, ingest_feed
+from contactpoint.app.feeds import export_links, ingest_feed
+from contactpoint.app.linker import Linker
 from contactpoint.app.merges import merge_records, unmerge_records
 from contactpoint.app.relink import relink_index
 from contactpoint.app.services import Services

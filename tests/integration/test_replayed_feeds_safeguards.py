@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from contactpoint.app.feeds import build_linker
+from contactpoint.app.linker import build_linker
 from contactpoint.app.safeguard_checks import count_safeguards, replay_feeds
 from contactpoint.app.services import Services
 from contactpoint.synth.feeds import generate

@@ -15,7 +15,7 @@ from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Role
 from contactpoint.app.adoption import AdoptiveIdentity, decide_adoption, request_adoption
-from contactpoint.app.feeds import Linker
+from contactpoint.app.linker import Linker
 from contactpoint.app.review import (
     ReviewAction,
     count_reviews,

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from contactpoint.app.children import register_children
-from contactpoint.app.feeds import build_linker
 from contactpoint.app.keys import retire_key, rotate_keys
+from contactpoint.app.linker import build_linker
 from contactpoint.app.services import Services
 from contactpoint.app.term_frequencies import build_term_frequencies
 from contactpoint.domain.errors import KeyringError

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contactpoint.app.children import register_children
-from contactpoint.app.feeds import Linker, ingest_feed
+from contactpoint.app.feeds import ingest_feed
+from contactpoint.app.linker import Linker
 from contactpoint.app.services import Services
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from contactpoint.app.feeds import RunReport, build_linker, ingest_feed
+from contactpoint.app.feeds import RunReport, ingest_feed
+from contactpoint.app.linker import build_linker
 from contactpoint.app.services import Services
 from contactpoint.app.shielding import change_status
 from contactpoint.domain.identifiers import ContactPointId

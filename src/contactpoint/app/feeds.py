@@ -8,48 +8,41 @@ the same feed twice changes nothing and a run killed at any point resumes where 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from contactpoint.app.geography import LaLookup, synthetic_la_lookup
+from contactpoint.app.feed_items import FeedItem, batches, mapped_items
+from contactpoint.app.feed_scoring import ScoredBatch, Scores, revalidate, row_features, score_rows
+from contactpoint.app.feed_workers import scored_ahead
+from contactpoint.app.linker import Linker
 from contactpoint.app.services import Services
-from contactpoint.app.term_frequencies import with_index_term_frequencies
-from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import ChildRecord, Whereabouts
+from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.retention import too_old_for_a_new_record
-from contactpoint.domain.vocabulary import AddressState, RecordStatus
+from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.ingest.codec import encode_row
 from contactpoint.ingest.feed_row import FeedRow, Rejected
 from contactpoint.ingest.mapping import SourceMapping, load_mapping
-from contactpoint.ingest.readers import RawRow, ReadItem, read_feed
+from contactpoint.ingest.readers import ReadItem, read_feed
 from contactpoint.ingest.row_hash import RowHasher
 from contactpoint.ingest.survivorship import apply_row, new_record
-from contactpoint.linkage.blocking import IndexKind, blocking_terms
 from contactpoint.linkage.decisions import (
-    PROTECTED,
     Candidate,
     Decision,
     Outcome,
     Reason,
-    Thresholds,
     TwinCheck,
     decide,
     twin_check,
 )
-from contactpoint.linkage.features import name_rows
-from contactpoint.linkage.model import load as load_model
-from contactpoint.linkage.normalise import date_variants
-from contactpoint.linkage.scoring import ScoredPair, Scorer, SplinkScorer
+from contactpoint.linkage.scoring import ScoredPair
 from contactpoint.store.feed_repository import LedgerEntry, NewReview, Provenance
 from contactpoint.store.repository import StoredChild
 from contactpoint.store.unit_of_work import UnitOfWork
 
 DEFAULT_BATCH = 10_000  # 1.5x the throughput of 2,000 (per-call cost of Splink and SQL), +100 MiB
-_PROBE_ID = ContactPointId.generate()  # stands in for the ID a feed row does not have, to derive its terms
 
 
 @dataclass
@@ -78,75 +71,6 @@ class RunReport:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """A row of the file: mapped, or rejected (with its key and hash when it had a key)."""
-
-    row: FeedRow | None
-    rejected: Rejected | None
-    hashes: tuple[str, ...]  # the current content hash first, then those under older key versions
-
-    @property
-    def key(self) -> str | None:
-        """The row key, if the row had a readable one."""
-        return self.row.row_key if self.row is not None else self.rejected.row_key if self.rejected else None
-
-    @property
-    def identity(self) -> tuple[str, str] | None:
-        """(row key, current content hash), the ledger's key; None for a reject without a readable key."""
-        return (self.key, self.hashes[0]) if self.key is not None and self.hashes else None
-
-    def variants(self) -> list[tuple[str, str]]:
-        """The identity under every held key version (a row recorded before a rotation still counts)."""
-        return [(self.key, h) for h in self.hashes] if self.key is not None else []
-
-
-@dataclass
-class Linker:
-    """What a run needs to match: the scorer, the thresholds and the postcode-to-LA lookup."""
-
-    scorer: Scorer
-    thresholds: Thresholds
-    la_for: LaLookup = synthetic_la_lookup
-    term_frequencies: str = "shipped"  # which name tables the scorer uses, for the run's output
-
-
-def build_linker(services: Services) -> Linker:
-    """The Splink model shipped in the package (or in settings' folder) with thresholds from settings,
-    scoring names with the index's term-frequency tables once `linkage term-frequencies` built them."""
-    settings = services.settings
-    model, tables = with_index_term_frequencies(services, load_model(settings.linkage_model_dir))
-    return Linker(
-        SplinkScorer(model),
-        Thresholds(settings.link_upper_weight, settings.link_lower_weight),
-        term_frequencies=tables.describe(),
-    )
-
-
-def _items(mapping: SourceMapping, read: Iterable[ReadItem], hasher: RowHasher) -> Iterator[_Item]:
-    for item in read:
-        if not isinstance(item, RawRow):
-            yield _Item(None, Rejected(item.line, None, "row", item.reason), ())
-            continue
-        hashes = hasher.all(mapping.canonical(item.values))
-        try:
-            yield _Item(mapping.map_row(item.values, item.line, hashes[0]), None, hashes)
-        except ValidationError as error:
-            rejected = Rejected(item.line, mapping.row_key(item.values), error.field, error.rule)
-            yield _Item(None, rejected, hashes)
-
-
-def _batches(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
-    batch: list[_Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def ingest_feed(
     services: Services,
     path: Path,
@@ -156,10 +80,18 @@ def ingest_feed(
     batch_size: int = DEFAULT_BATCH,
     mapping: SourceMapping | None = None,
     on_batch: Callable[[int], None] | None = None,
+    workers: int = 0,
 ) -> RunReport:
     """Take one feed file into the index; returns the run's report."""
     return ingest_rows(
-        services, read_feed(path), source, linker, batch_size=batch_size, mapping=mapping, on_batch=on_batch
+        services,
+        read_feed(path),
+        source,
+        linker,
+        batch_size=batch_size,
+        mapping=mapping,
+        on_batch=on_batch,
+        workers=workers,
     )
 
 
@@ -173,27 +105,49 @@ def ingest_rows(
     mapping: SourceMapping | None = None,
     on_batch: Callable[[int], None] | None = None,
     report: RunReport | None = None,
+    workers: int = 0,
 ) -> RunReport:
     """Take a feed's rows, as a reader yields them (from a file or a streamed upload), into the index.
 
     Pass `report` to keep what was done if the rows stop coming midway (committed batches stay).
+    With `workers`, that many processes score the next batches while this one applies each batch
+    (`feed_workers.py`); they use the settings' model, so `linker` must be `build_linker`'s.
     """
     mapping = mapping or load_mapping(source)
     report = report if report is not None else RunReport(source)
     with services.unit_of_work() as uow:
         report.run_id = uow.feeds.start_run(source)
         uow.commit()
-    hasher = RowHasher(services.keyring)
-    for batch in _batches(_items(mapping, read, hasher), batch_size):
-        with services.unit_of_work() as uow:
-            _BatchRun(uow, linker, report, services.clock.now().date()).run(batch)
-            uow.commit()
-        if on_batch is not None:
-            on_batch(len(batch))
+    if workers:
+        batched = scored_ahead(
+            services, mapping, linker.thresholds, read, batch_size=batch_size, workers=workers
+        )
+        for ahead in batched:
+            _take(services, linker, report, ahead.items, ahead=ahead, on_batch=on_batch)
+    else:
+        hasher = RowHasher(services.keyring)
+        for batch in batches(mapped_items(mapping, read, hasher), batch_size):
+            _take(services, linker, report, batch, ahead=None, on_batch=on_batch)
     with services.unit_of_work() as uow:
         uow.feeds.finish_run(report.run_id, report.counts())
         uow.commit()
     return report
+
+
+def _take(
+    services: Services,
+    linker: Linker,
+    report: RunReport,
+    batch: list[FeedItem],
+    *,
+    ahead: ScoredBatch | None,
+    on_batch: Callable[[int], None] | None,
+) -> None:
+    with services.unit_of_work() as uow:
+        _BatchRun(uow, linker, report, services.clock.now().date()).run(batch, ahead)
+        uow.commit()
+    if on_batch is not None:
+        on_batch(len(batch))
 
 
 def _explanation(pair: ScoredPair | None) -> list[dict[str, object]]:
@@ -213,13 +167,17 @@ class _BatchRun:
         self._ledger: list[LedgerEntry] = []
         self._reviews: list[NewReview] = []
 
-    def run(self, batch: list[_Item]) -> None:
+    def run(self, batch: list[FeedItem], ahead: ScoredBatch | None = None) -> None:
+        """Take the batch; `ahead` is what a worker found and scored for it beforehand, if one did."""
         report, source = self._report, self._report.source
         report.read += len(batch)
         known = self._uow.feeds.known(source, [variant for item in batch for variant in item.variants()])
         seen: set[tuple[str, str]] = set()
         rows: list[FeedRow] = []
+        positions: list[int] = []  # each row's place among the batch's mapped rows (as scored ahead)
+        mapped = -1
         for item in batch:
+            mapped += item.row is not None
             if item.rejected is not None:
                 report.rejects.append(item.rejected)
             identity = item.identity
@@ -236,73 +194,30 @@ class _BatchRun:
                 self._ledger.append(LedgerEntry(source, *identity, Outcome.REJECTED, field, None))
                 continue
             rows.append(item.row)
+            positions.append(mapped)
         if rows:
-            self._match_and_apply(rows)
+            self._match_and_apply(rows, self._scores(rows, positions, ahead))
         self._uow.feeds.hold(self._reviews)
         self._uow.feeds.record(report.run_id, self._ledger)
 
     # Matching -----------------------------------------------------------------------------------
 
-    def _candidate_ids(self, rows: list[FeedRow]) -> set[ContactPointId]:
-        terms: dict[IndexKind, set[str]] = {}
-        for row in rows:
-            for born in date_variants(row.date_of_birth):
-                probe = ChildRecord(
-                    cp_id=_PROBE_ID,
-                    names=row.names,
-                    date_of_birth=born,
-                    gender=row.gender,
-                    whereabouts=row.whereabouts or Whereabouts(AddressState.NO_KNOWN_ADDRESS),
-                    la_code=row.la_code or "000",
-                    identifiers=row.identifiers,
-                )
-                for term in blocking_terms(probe):
-                    terms.setdefault(term.kind, set()).add(term.term)
-        found: set[ContactPointId] = set()
-        for kind, values in terms.items():
-            found |= self._uow.children.candidates(kind, values, for_search=False)
-        return found
+    def _scores(self, rows: list[FeedRow], positions: list[int], ahead: ScoredBatch | None) -> Scores:
+        if ahead is None:
+            return score_rows(self._uow.children, self._linker, rows)[0]
+        return revalidate(self._uow.children, self._linker, ahead, rows, positions)
 
-    @staticmethod
-    def _row_features(position: int, row: FeedRow) -> Iterator[dict[str, Any]]:
-        return name_rows(
-            str(position),
-            row.names.all(),
-            born=row.date_of_birth,
-            gender=row.gender,
-            whereabouts=row.whereabouts,
-            identifiers=row.identifiers,
-        )
-
-    def _match_and_apply(self, rows: list[FeedRow]) -> None:
-        linker = self._linker
-        thresholds = linker.thresholds
-        stored = self._uow.children.get_many(self._candidate_ids(rows))
-        index_rows = [
-            features
-            for cp_id, child in stored.items()
-            for features in name_rows(
-                cp_id.value,
-                child.record.names.all(),
-                born=child.record.date_of_birth,
-                gender=child.record.gender,
-                whereabouts=child.record.whereabouts,
-                identifiers=child.record.identifiers,
-            )
-        ]
-        feed_rows = [
-            features for position, row in enumerate(rows) for features in self._row_features(position, row)
-        ]
-        # Unprotected candidates under the lower threshold cannot change a decision; protected ones
-        # count at any weight (decisions.py), so they are always kept.
-        protected = [cp_id.value for cp_id, child in stored.items() if child.record.status in PROTECTED]
+    def _match_and_apply(self, rows: list[FeedRow], scores: Scores) -> None:
+        stored = scores.stored
         by_row: dict[int, list[Candidate]] = {}
-        for pair in linker.scorer.between(index_rows, feed_rows, thresholds.lower, protected):
+        for pair in scores.pairs:
             child = stored[ContactPointId(pair.left)].record
             by_row.setdefault(int(pair.right), []).append(
                 Candidate(pair.left, child.status, child.la_code, pair)
             )
-        decisions = [decide(by_row.get(position, []), thresholds) for position in range(len(rows))]
+        decisions = [
+            decide(by_row.get(position, []), self._linker.thresholds) for position in range(len(rows))
+        ]
         self._apply(rows, decisions, stored)
 
     def _clusters_of_new(self, rows: list[FeedRow], decisions: list[Decision]) -> list[list[int]]:
@@ -317,7 +232,7 @@ class _BatchRun:
             return i
 
         if len(new) > 1:
-            features = [f for i in new for f in self._row_features(i, rows[i])]
+            features = [f for i in new for f in row_features(i, rows[i])]
             for pair in self._linker.scorer.within(features, self._linker.thresholds.upper):
                 a, b = int(pair.left), int(pair.right)
                 if a in parent and b in parent and twin_check(pair) is TwinCheck.CLEAR:

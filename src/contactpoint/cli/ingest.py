@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, build_linker, ingest_feed
+from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, ingest_feed
+from contactpoint.app.linker import build_linker
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import progress_bar
@@ -99,6 +100,14 @@ def ingest(
     batch_size: Annotated[
         int, typer.Option(min=1, max=100_000, help="Rows per transaction.")
     ] = DEFAULT_BATCH,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=16,
+            help="Processes scoring the next batches while this one applies each (0: all in one process).",
+        ),
+    ] = 0,
 ) -> None:
     """Read, validate, match and apply a feed. Safe to re-run: rows already taken are skipped."""
     mapping = (
@@ -121,6 +130,7 @@ def ingest(
                 batch_size=batch_size,
                 mapping=mapping,
                 on_batch=lambda n: progress.advance(task, n),
+                workers=workers,
             )
     finally:
         services.close()

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.feeds import build_linker
+from contactpoint.app.linker import build_linker
 from contactpoint.app.relink import relink_index
 from contactpoint.app.term_frequencies import DEFAULT_TF_BATCH, build_term_frequencies
 from contactpoint.cli.context import state

@@ -64,6 +64,9 @@ _CANDIDATES = select(BlindIndexEntry.cp_id).where(
     BlindIndexEntry.kind == bindparam("kind"), BlindIndexEntry.value.in_(bindparam("values", expanding=True))
 )
 _SEARCH_CANDIDATES = _CANDIDATES.where(BlindIndexEntry.searchable.is_(True))
+_VERSIONS = select(ChildRow.cp_id, ChildRow.record_version).where(
+    ChildRow.cp_id.in_(bindparam("cp_ids", expanding=True))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,16 +319,36 @@ class ChildRepository:
         """IDs whose index entries match any of `terms`. For search, only searchable entries count."""
         if for_search and not kind.for_search:
             raise ValueError(f"{kind.value} is not a search index")
-        values = sorted(self._indexer.query_values(kind, terms))
+        return self.candidates_by_value(kind, self.lookup_values(kind, terms), for_search=for_search)
+
+    def lookup_values(self, kind: IndexKind, terms: Iterable[str]) -> set[int]:
+        """The index values that find `terms`, under every key version held (so mid-rotation too)."""
+        return self._indexer.query_values(kind, terms)
+
+    def candidates_by_value(
+        self, kind: IndexKind, values: Iterable[int], *, for_search: bool = False
+    ) -> set[ContactPointId]:
+        """IDs with an index entry of `kind` holding any of `values` (from `lookup_values`)."""
+        ordered = sorted(values)
         found: set[ContactPointId] = set()
         query = _SEARCH_CANDIDATES if for_search else _CANDIDATES
         connection = self._session.connection()
-        for start in range(0, len(values), _IN_CHUNK):
-            chunk = values[start : start + _IN_CHUNK]
+        for start in range(0, len(ordered), _IN_CHUNK):
+            chunk = ordered[start : start + _IN_CHUNK]
             found.update(
                 ContactPointId(i)
                 for i in connection.execute(query, {"kind": KIND_CODES[kind], "values": chunk}).scalars()
             )
+        return found
+
+    def versions(self, cp_ids: Iterable[ContactPointId]) -> dict[ContactPointId, int]:
+        """The current version of each of these records that exists, read without decrypting."""
+        wanted = sorted(i.value for i in cp_ids)
+        found: dict[ContactPointId, int] = {}
+        connection = self._session.connection()
+        for chunk in _chunks(wanted):
+            rows = connection.execute(_VERSIONS, {"cp_ids": list(chunk)})
+            found.update((ContactPointId(cp_id), version) for cp_id, version in rows)
         return found
 
     # Counting and maintenance --------------------------------------------------------------------
