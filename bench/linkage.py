@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 from contactpoint.app.demo_data import FEED_ORDER, feed_links, shield_as_the_las_would
-from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, ingest_feed
+from contactpoint.app.feed_batch import RunReport
+from contactpoint.app.feeds import DEFAULT_BATCH, ingest_feed
 from contactpoint.app.initialise import initialise_store
 from contactpoint.app.linker import Linker, build_linker
 from contactpoint.app.services import Services, build_services

@@ -25,7 +25,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from contactpoint.app.feeds import DEFAULT_BATCH, RunReport
+from contactpoint.app.feed_batch import RunReport
+from contactpoint.app.feeds import DEFAULT_BATCH
 from contactpoint.app.initialise import initialise_store
 from contactpoint.app.linker import build_linker
 from contactpoint.app.safeguard_checks import Replay, SafeguardCounts, count_safeguards, replay_feeds

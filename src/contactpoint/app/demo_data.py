@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from contactpoint.app.feeds import RunReport, ingest_feed
+from contactpoint.app.feed_batch import RunReport
+from contactpoint.app.feeds import ingest_feed
 from contactpoint.app.linker import build_linker
 from contactpoint.app.services import Services
 from contactpoint.app.shielding import change_status

@@ -1,22 +1,26 @@
-"""Feed batches scored ahead in worker processes while the main process applies the batch before.
+"""Feed batches taken by worker processes, two cores' worth of the pipeline at once.
 
-The main process reads the feed and applies its batches in order, one transaction each, as a
-single process would; up to `workers` processes map, hash, look up, decrypt and score the batches
-after it (`feed_scoring.score_rows`), each in a read-only session of its own. A batch scored ahead
-is revalidated inside its writing transaction (`feed_scoring.revalidate`), so it is decided on the
-store as it is then, whatever was written meanwhile. Python runs one thread at a time per process,
-so a second core can only be used by a second process. Rows and decrypted records cross between
-the processes pickled through pipes, in memory only, never through a file (invariant 1).
+The main process reads the feed and hands out its batches; each worker process maps a batch, finds
+and scores its candidates in a read-only session (`feed_scoring.score_rows`), then in a writing
+transaction becomes the only feed batch writing (`UnitOfWork.lock_for_feed_batch`), brings what it
+read up to date with the store as it is now (`feed_scoring.revalidate`: batches that committed
+meanwhile, by the other worker or anyone else) and applies the batch. So each batch decides as if
+it ran alone after the ones that committed before it, and the slow half of one batch (reading,
+decrypting, scoring) runs while another writes. Python runs one thread at a time per process, so a
+second core needs a second process. Only the raw rows go to a worker and only counts come back, in
+memory through pipes; nothing is written to a file (invariant 1).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import date
 
+from contactpoint.app.feed_batch import BatchRun, RunReport
 from contactpoint.app.feed_items import batches, mapped_items
 from contactpoint.app.feed_scoring import ScoredBatch, score_rows
 from contactpoint.app.linker import Linker, build_linker
@@ -37,52 +41,71 @@ class _Worker:
     linker: Linker
     mapping: SourceMapping
     hasher: RowHasher
+    run_id: int
 
 
 _worker: list[_Worker] = []  # the worker process's own state, set once by _start
 
 
-def _start(settings: Settings, keyring_json: str, mapping: SourceMapping, thresholds: Thresholds) -> None:
+def _start(
+    settings: Settings, keyring_json: str, mapping: SourceMapping, thresholds: Thresholds, run_id: int
+) -> None:
     """Worker set-up: the main process's keys (so hashes and index values agree) and thresholds."""
     services = build_services(settings, key_store=StaticKeyStore(Keyring.from_json(keyring_json)))
     linker = replace(build_linker(services), thresholds=thresholds)
-    _worker.append(_Worker(services, linker, mapping, RowHasher(services.keyring)))
+    _worker.append(_Worker(services, linker, mapping, RowHasher(services.keyring), run_id))
 
 
-def _score_ahead(read: list[ReadItem]) -> ScoredBatch:
+def _take_batch(read: list[ReadItem], today: date) -> RunReport:
     worker = _worker[0]
     items = list(mapped_items(worker.mapping, read, worker.hasher))
     rows = [item.row for item in items if item.row is not None]
-    with worker.services.unit_of_work() as uow:  # reads only; never committed
+    with worker.services.unit_of_work() as uow:  # reads only; other batches may commit meanwhile
         scores, lookups = score_rows(uow.children, worker.linker, rows)
-    return ScoredBatch(items, lookups, scores)
+    report = RunReport(worker.mapping.source, worker.run_id)
+    with worker.services.unit_of_work() as uow:
+        uow.lock_for_feed_batch()  # before revalidating: nothing can be written between it and the writes
+        BatchRun(uow, worker.linker, report, today).run(items, ScoredBatch(items, lookups, scores))
+        uow.commit()
+    return report
 
 
-def scored_ahead(
+def take_in_workers(  # the run's settings, passed through to the workers
     services: Services,
     mapping: SourceMapping,
     thresholds: Thresholds,
     read: Iterable[ReadItem],
+    report: RunReport,
     *,
     batch_size: int,
     workers: int,
-) -> Iterator[ScoredBatch]:
-    """The feed's batches in order, each scored by a worker; `workers` batches are scored while the
-    caller applies the one it was given. The workers use the model in the settings' folder (as
-    `build_linker` does) with the caller's thresholds."""
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Take the feed's batches in `workers` processes, adding what each did to `report`.
+
+    The workers use the model in the settings' folder (as `build_linker` does) with the caller's
+    thresholds. A batch that fails stops the run; the batches committed before it stay.
+    """
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),  # a forked copy would share the open connections
         initializer=_start,
-        initargs=(services.settings, services.keyring.to_json(), mapping, thresholds),
+        initargs=(services.settings, services.keyring.to_json(), mapping, thresholds, report.run_id),
     )
+    pending: deque[tuple[int, Future[RunReport]]] = deque()
+
+    def collect_oldest() -> None:
+        size, done = pending.popleft()
+        report.merge(done.result())
+        if on_batch is not None:
+            on_batch(size)
+
     try:
-        pending: deque[Future[ScoredBatch]] = deque()
         for batch in batches(read, batch_size):
-            pending.append(pool.submit(_score_ahead, batch))
-            if len(pending) > workers:
-                yield pending.popleft().result()
+            pending.append((len(batch), pool.submit(_take_batch, batch, services.clock.now().date())))
+            while len(pending) > 2 * workers:  # each worker one batch ahead, so none waits for work
+                collect_oldest()
         while pending:
-            yield pending.popleft().result()
+            collect_oldest()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

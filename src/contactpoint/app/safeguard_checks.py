@@ -26,7 +26,8 @@ from contactpoint.access.roles import Role
 from contactpoint.app.accounts import principal_of, provision_account
 from contactpoint.app.adoption import AdoptiveIdentity, decide_adoption, request_adoption
 from contactpoint.app.demo_data import FEED_ORDER, feed_links, shield_records
-from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, ingest_feed
+from contactpoint.app.feed_batch import RunReport
+from contactpoint.app.feeds import DEFAULT_BATCH, ingest_feed
 from contactpoint.app.linker import Linker
 from contactpoint.app.services import Services
 from contactpoint.domain.errors import ValidationError

@@ -21,7 +21,8 @@ from contactpoint.access.roles import Role
 from contactpoint.access.tokens import new_token, token_hash
 from contactpoint.app.accounts import Authenticated
 from contactpoint.app.auditing import audit_log
-from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, ingest_rows
+from contactpoint.app.feed_batch import RunReport
+from contactpoint.app.feeds import DEFAULT_BATCH, ingest_rows
 from contactpoint.app.linker import Linker
 from contactpoint.app.services import Services
 from contactpoint.audit.events import AuditEvent, AuditKind

@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.feeds import DEFAULT_BATCH, RunReport, ingest_feed
+from contactpoint.app.feed_batch import RunReport
+from contactpoint.app.feeds import DEFAULT_BATCH, ingest_feed
 from contactpoint.app.linker import build_linker
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +22,8 @@ from contactpoint.store.shielding_repository import ContactRequestRepository, Sh
 from contactpoint.store.source_repository import SourceAccountRepository
 from contactpoint.store.term_frequency_repository import TermFrequencyRepository
 from contactpoint.store.writer_lock import BEFORE_WRITE, WriterLock
+
+FEED_BATCH_LOCK = 0x6370_6665_6564  # PostgreSQL advisory lock key of feed batches ("cpfeed")
 
 
 class UnitOfWork:
@@ -77,6 +80,18 @@ class UnitOfWork:
         if self._write_lock is not None and not self._holding:
             self._write_lock.acquire()
             self._holding = True
+
+    def lock_for_feed_batch(self) -> None:
+        """Make this the only feed batch writing until it commits, before it reads what it will decide on.
+
+        On SQLite this is the store's writer lock, so nobody at all writes meanwhile; on PostgreSQL,
+        a transaction-level advisory lock that feed batches queue on (other writers are caught by the
+        records' version checks, as they are for a batch run alone).
+        """
+        if self._write_lock is not None:
+            self._hold_write_lock()
+        elif self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_BATCH_LOCK})
 
     def _release_write_lock(self) -> None:
         if self._holding and self._write_lock is not None:

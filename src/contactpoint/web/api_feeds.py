@@ -23,7 +23,8 @@ from starlette.requests import ClientDisconnect
 from contactpoint.access.roles import Permission
 from contactpoint.app import sources
 from contactpoint.app.accounts import Authenticated
-from contactpoint.app.feeds import DEFAULT_BATCH, RunReport
+from contactpoint.app.feed_batch import RunReport
+from contactpoint.app.feeds import DEFAULT_BATCH
 from contactpoint.app.linker import Linker, build_linker
 from contactpoint.domain.errors import ContactPointError
 from contactpoint.ingest.readers import FeedFormat
