@@ -153,12 +153,32 @@ def _run_cli(settings: Settings, *arguments: str) -> subprocess.Popen[bytes]:
     )
 
 
+def _descendants(pid: int) -> set[int]:
+    """The process's children and theirs (Linux /proc), e.g. feed workers."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = (task / "children").read_text().split() if (task / "children").exists() else []
+        for child in map(int, children):
+            found |= {child, *_descendants(child)}
+    return found
+
+
+def _wait_gone(pids: set[int], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while pids and time.monotonic() < deadline:
+        pids = {pid for pid in pids if Path(f"/proc/{pid}").exists()}
+        time.sleep(0.05)
+    assert not pids, "the killed run's worker processes outlived it"
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
 def test_a_run_killed_midway_resumes_with_no_duplicate_and_no_half_batch(
-    services: Services, settings: Settings, synthetic: Path
+    services: Services, settings: Settings, synthetic: Path, workers: str
 ) -> None:
     feed = _feed(synthetic, NHS)
     engine = create_engine(settings.resolved_database_url())
-    process = _run_cli(settings, "ingest", str(feed), "--source", NHS, "--batch-size", "20")
+    arguments = ("ingest", str(feed), "--source", NHS, "--batch-size", "20", "--workers", workers)
+    process = _run_cli(settings, *arguments)
     try:
         deadline = time.monotonic() + 120
         recorded = 0
@@ -167,8 +187,10 @@ def test_a_run_killed_midway_resumes_with_no_duplicate_and_no_half_batch(
             with engine.connect() as connection:
                 recorded = connection.execute(select(func.count()).select_from(FeedRowOutcome)).scalar_one()
         assert process.poll() is None, "the run finished before it could be killed"
+        workers_of_the_run = _descendants(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        _wait_gone(workers_of_the_run, seconds=10)  # they stop with it, a batch in hand rolled back
         with engine.connect() as connection:
             ledger = connection.execute(select(func.count()).select_from(FeedRowOutcome)).scalar_one()
             children = connection.execute(select(func.count()).select_from(ChildRow)).scalar_one()
@@ -178,7 +200,7 @@ def test_a_run_killed_midway_resumes_with_no_duplicate_and_no_half_batch(
         assert 0 < ledger < 290
         assert children == new  # whole batches only: every record has its ledger row and vice versa
 
-        resumed = _run_cli(settings, "ingest", str(feed), "--source", NHS, "--batch-size", "20")
+        resumed = _run_cli(settings, *arguments)
         assert resumed.wait(timeout=300) == 0
 
         with engine.connect() as connection:

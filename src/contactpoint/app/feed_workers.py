@@ -14,6 +14,9 @@ memory through pipes; nothing is written to a file (invariant 1).
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,9 +54,18 @@ def _start(
     settings: Settings, keyring_json: str, mapping: SourceMapping, thresholds: Thresholds, run_id: int
 ) -> None:
     """Worker set-up: the main process's keys (so hashes and index values agree) and thresholds."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     services = build_services(settings, key_store=StaticKeyStore(Keyring.from_json(keyring_json)))
     linker = replace(build_linker(services), thresholds=thresholds)
     _worker.append(_Worker(services, linker, mapping, RowHasher(services.keyring), run_id))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose run was killed stops too (the pool only stops workers it shuts down): a batch
+    it had not committed rolls back, as the killed run's own would, and the rerun resumes it."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _take_batch(read: list[ReadItem], today: date) -> RunReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,17 @@ def _row_count(path: Path) -> int | None:
     with path.open("rb") as handle:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
     return max(0, lines - 1) if path.suffix.lower() == ".csv" else lines
+
+
+MIN_ROWS_FOR_WORKERS = 50_000  # below this, starting the workers (about 3 s) costs more than they save
+MAX_AUTO_WORKERS = 4  # batches write one at a time, so more processes stop helping
+
+
+def default_workers(rows: int | None) -> int:
+    """Worker processes for a feed of `rows` rows (None: unknown, a FHIR Bundle): see `--workers`."""
+    if rows is None or rows < MIN_ROWS_FOR_WORKERS:
+        return 0
+    return min(os.cpu_count() or 1, MAX_AUTO_WORKERS)
 
 
 def write_rejects(path: Path, rejects: list[Rejected]) -> None:
@@ -102,13 +114,17 @@ def ingest(
         int, typer.Option(min=1, max=100_000, help="Rows per transaction.")
     ] = DEFAULT_BATCH,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             min=0,
             max=16,
-            help="Processes scoring the next batches while this one applies each (0: all in one process).",
+            help=(
+                "Processes taking the batches, one writing at a time (0: all in this process). "
+                f"Default: one per core, at most {MAX_AUTO_WORKERS}, for feeds of "
+                f"{MIN_ROWS_FOR_WORKERS:,} rows or more; 0 for smaller ones (workers take seconds to start)."
+            ),
         ),
-    ] = 0,
+    ] = None,
 ) -> None:
     """Read, validate, match and apply a feed. Safe to re-run: rows already taken are skipped."""
     mapping = (
@@ -121,8 +137,11 @@ def ingest(
     services = state(ctx).services()
     try:
         linker = build_linker(services)
+        rows = _row_count(feed)
+        if workers is None:
+            workers = default_workers(rows)
         with progress_bar(f"Ingesting {source}", console) as progress:
-            task = progress.add_task("rows", total=_row_count(feed))
+            task = progress.add_task("rows", total=rows)
             report = ingest_feed(
                 services,
                 feed,
