@@ -82,7 +82,7 @@ def _take_batch(read: list[ReadItem], today: date) -> RunReport:
     return report
 
 
-def take_in_workers(  # the run's settings, passed through to the workers
+def take_in_workers(
     services: Services,
     mapping: SourceMapping,
     thresholds: Thresholds,
