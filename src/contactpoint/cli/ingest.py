@@ -33,8 +33,7 @@ def _row_count(path: Path) -> int | None:
 
 
 MIN_ROWS_FOR_WORKERS = 50_000  # below this, starting the workers (about 3 s) costs more than they save
-# Batches write one at a time: a third worker would mostly wait, and a writer gives up after 30 s.
-MAX_AUTO_WORKERS = 2
+MAX_AUTO_WORKERS = 2  # batches write one at a time (about 40% of a batch): a third would mostly wait
 
 
 def default_workers(rows: int | None) -> int:
