@@ -115,7 +115,7 @@ def _run_feeds(
             SplinkScorer(model), Thresholds(settings.link_upper_weight, settings.link_lower_weight)
         )
     totals, _reasons, _seconds, _shielded = _ingest_all(
-        services, linker, truth, generations, 10_000, list(FEED_ORDER)
+        services, linker, truth, generations, list(FEED_ORDER), batch_size=10_000, workers=0
     )
     links = feed_links(services)
     figures = evaluate(truth, links)
