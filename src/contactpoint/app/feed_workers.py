@@ -4,9 +4,9 @@ The main process reads the feed and hands out its batches; each worker process m
 and scores its candidates in a read-only session (`feed_scoring.score_rows`), then in a writing
 transaction becomes the only feed batch writing (`UnitOfWork.lock_for_feed_batch`), brings what it
 read up to date with the store as it is now (`feed_scoring.revalidate`: batches that committed
-meanwhile, by the other worker or anyone else) and applies the batch. So each batch decides as if
-it ran alone after the ones that committed before it, and the slow half of one batch (reading,
-decrypting, scoring) runs while another writes. Python runs one thread at a time per process, so a
+meanwhile, by the other worker or anyone else) and applies the batch. Batches write in the order
+they were read, so a run decides exactly as one process would, and the slow half of one batch
+(reading, decrypting, scoring) runs while another writes. Python runs one thread at a time per process, so a
 second core needs a second process. Only the raw rows go to a worker and only counts come back, in
 memory through pipes; nothing is written to a file (invariant 1).
 """
@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Condition
 
 from contactpoint.app.feed_batch import BatchRun, RunReport
 from contactpoint.app.feed_items import batches, mapped_items
@@ -45,19 +47,26 @@ class _Worker:
     mapping: SourceMapping
     hasher: RowHasher
     run_id: int
+    turn: Condition  # batches write in the order they were read, so a run's outcome is one process's
+    next_to_write: Synchronized[int]
 
 
 _worker: list[_Worker] = []  # the worker process's own state, set once by _start
 
 
-def _start(
-    settings: Settings, keyring_json: str, mapping: SourceMapping, thresholds: Thresholds, run_id: int
+def _start(  # noqa: PLR0917  # the pool passes initargs by position
+    settings: Settings,
+    keyring_json: str,
+    mapping: SourceMapping,
+    thresholds: Thresholds,
+    run_id: int,
+    order: tuple[Condition, Synchronized[int]],
 ) -> None:
     """Worker set-up: the main process's keys (so hashes and index values agree) and thresholds."""
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     services = build_services(settings, key_store=StaticKeyStore(Keyring.from_json(keyring_json)))
     linker = replace(build_linker(services), thresholds=thresholds)
-    _worker.append(_Worker(services, linker, mapping, RowHasher(services.keyring), run_id))
+    _worker.append(_Worker(services, linker, mapping, RowHasher(services.keyring), run_id, *order))
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -68,17 +77,24 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _take_batch(read: list[ReadItem], today: date) -> RunReport:
+def _take_batch(read: list[ReadItem], today: date, sequence: int) -> RunReport:
     worker = _worker[0]
     items = list(mapped_items(worker.mapping, read, worker.hasher))
     rows = [item.row for item in items if item.row is not None]
     with worker.services.unit_of_work() as uow:  # reads only; other batches may commit meanwhile
         scores, lookups = score_rows(uow.children, worker.linker, rows)
     report = RunReport(worker.mapping.source, worker.run_id)
-    with worker.services.unit_of_work() as uow:
-        uow.lock_for_feed_batch()  # before revalidating: nothing can be written between it and the writes
-        BatchRun(uow, worker.linker, report, today).run(items, ScoredBatch(items, lookups, scores))
-        uow.commit()
+    with worker.turn:
+        worker.turn.wait_for(lambda: worker.next_to_write.value == sequence)
+    try:
+        with worker.services.unit_of_work() as uow:
+            uow.lock_for_feed_batch()  # before revalidating: nothing is written between it and the writes
+            BatchRun(uow, worker.linker, report, today).run(items, ScoredBatch(items, lookups, scores))
+            uow.commit()
+    finally:  # a failed batch stops the run; the batches after it must not wait for it forever
+        with worker.turn:
+            worker.next_to_write.value += 1
+            worker.turn.notify_all()
     return report
 
 
@@ -98,11 +114,13 @@ def take_in_workers(
     The workers use the model in the settings' folder (as `build_linker` does) with the caller's
     thresholds. A batch that fails stops the run; the batches committed before it stay.
     """
+    context = multiprocessing.get_context("spawn")  # a forked copy would share the open connections
+    order = (context.Condition(), context.Value("q", 0))
     pool = ProcessPoolExecutor(
         workers,
-        mp_context=multiprocessing.get_context("spawn"),  # a forked copy would share the open connections
+        mp_context=context,
         initializer=_start,
-        initargs=(services.settings, services.keyring.to_json(), mapping, thresholds, report.run_id),
+        initargs=(services.settings, services.keyring.to_json(), mapping, thresholds, report.run_id, order),
     )
     pending: deque[tuple[int, Future[RunReport]]] = deque()
 
@@ -113,8 +131,9 @@ def take_in_workers(
             on_batch(size)
 
     try:
-        for batch in batches(read, batch_size):
-            pending.append((len(batch), pool.submit(_take_batch, batch, services.clock.now().date())))
+        for sequence, batch in enumerate(batches(read, batch_size)):
+            today = services.clock.now().date()
+            pending.append((len(batch), pool.submit(_take_batch, batch, today, sequence)))
             while len(pending) > 2 * workers:  # each worker one batch ahead, so none waits for work
                 collect_oldest()
         while pending:
