@@ -136,7 +136,7 @@ def test_revalidating_scores_read_ahead_equals_scoring_now_after_any_write(
     rows = _rows(services, _feed(synthetic, BENEFIT), BENEFIT)[:120]
     with services.unit_of_work() as uow:
         scores, lookups = score_rows(uow.children, linker, rows)
-    ahead = ScoredBatch([], lookups, scores)
+    ahead = ScoredBatch(lookups, scores)
     linked = sorted({pair.left for pair in scores.pairs if pair.match_weight >= linker.thresholds.upper})
     shield, rename, remove, copy = (cp_id for cp_id in linked[:4])
 

@@ -1,7 +1,7 @@
 """The read-only half of a feed batch: find each row's candidate records, decrypt them, score the pairs.
 
-It writes nothing, so it can run ahead of the batch being applied, in another process
-(`app/feed_workers.py`); what it found is then checked against the store inside the writing
+It writes nothing, so a feed worker (`app/feed_workers.py`) runs it in a read-only session while
+another batch writes; what it found is then checked against the store inside the writing
 transaction (`revalidate`), so a batch always decides on the store as it is when it is applied.
 """
 
@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from contactpoint.app.feed_items import FeedItem
 from contactpoint.app.linker import Linker
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Whereabouts
@@ -39,10 +38,9 @@ class Scores:
 
 @dataclass(frozen=True, slots=True)
 class ScoredBatch:
-    """A batch read, mapped and scored ahead: its items, and its mapped rows' look-ups and scores."""
+    """A batch's mapped rows scored ahead of its writing transaction: their look-ups and scores."""
 
-    items: list[FeedItem]
-    lookups: list[Lookups]  # by position among the items that have a mapped row
+    lookups: list[Lookups]  # by position among the batch's items that have a mapped row
     scores: Scores
 
 

@@ -89,7 +89,7 @@ def _take_batch(read: list[ReadItem], today: date, sequence: int) -> RunReport:
     try:
         with worker.services.unit_of_work() as uow:
             uow.lock_for_feed_batch()  # before revalidating: nothing is written between it and the writes
-            BatchRun(uow, worker.linker, report, today).run(items, ScoredBatch(items, lookups, scores))
+            BatchRun(uow, worker.linker, report, today).run(items, ScoredBatch(lookups, scores))
             uow.commit()
     finally:  # a failed batch stops the run; the batches after it must not wait for it forever
         with worker.turn:
