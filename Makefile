@@ -8,7 +8,7 @@ DEMO_HOME ?= .contactpoint
 DEMO_CHILDREN ?= 5000
 DEMO_SEED ?= 2009
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test check lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,15 +19,18 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/contactpoint --data-dir $(DEMO_HOME) demo --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --serve
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+test: lint
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The fast loop: lint, types, layering and the unit tests (no database, no browser).
+check: lint
+	$(BIN)/pytest -n 2 tests/unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/store.py

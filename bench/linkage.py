@@ -25,13 +25,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from contactpoint.app.demo_data import FEED_ORDER, feed_links, shield_as_the_las_would
-from contactpoint.app.feed_batch import RunReport
-from contactpoint.app.feeds import DEFAULT_BATCH, ingest_feed
-from contactpoint.app.initialise import initialise_store
-from contactpoint.app.linker import Linker, build_linker
-from contactpoint.app.services import Services, build_services
+from contactpoint.app.feeds.batch import RunReport
+from contactpoint.app.feeds.ingest import DEFAULT_BATCH, ingest_feed
+from contactpoint.app.feeds.linker import Linker, build_linker
+from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.app.runtime import Runtime
+from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
+from contactpoint.evaluation.demo_data import FEED_ORDER, feed_links, shield_as_the_las_would
 from contactpoint.settings import Settings
 from contactpoint.synth.truth import Truth
 
@@ -129,7 +130,7 @@ def _arguments() -> argparse.Namespace:
 
 
 def _ingest_all(  # the benchmark's knobs, passed through
-    services: Services,
+    runtime: Runtime,
     linker: Linker,
     truth: Truth,
     generations: int,
@@ -151,11 +152,11 @@ def _ingest_all(  # the benchmark's knobs, passed through
             path = truth.feed_path(source, generation, "csv")
             if not path.is_file():
                 continue
-            with services.unit_of_work() as uow:
+            with runtime.unit_of_work() as uow:
                 index_size = uow.children.count()
             began = time.perf_counter()
             report: RunReport = ingest_feed(
-                services, path, source, linker, batch_size=batch_size, workers=workers
+                runtime, path, source, linker, batch_size=batch_size, workers=workers
             )
             seconds = time.perf_counter() - began
             totals.update(report.outcomes)
@@ -170,9 +171,9 @@ def _ingest_all(  # the benchmark's knobs, passed through
                 f"{outcomes['linked']:>7} {outcomes['new']:>6} {outcomes['review']:>6}"
             )
         if generation == 0:
-            with services.unit_of_work() as uow:
+            with runtime.unit_of_work() as uow:
                 before_shielding = uow.children.count()
-            shielded |= shield_as_the_las_would(services, truth)
+            shielded |= shield_as_the_las_would(runtime, truth)
             print(f"-- shielded {len(shielded)} records of shielded children (of {before_shielding})")
     return totals, reasons, time.perf_counter() - started, shielded
 
@@ -193,14 +194,14 @@ def main() -> None:
             overrides["link_lower_weight"] = args.lower
         settings = Settings(home=folder / "store").model_copy(update=overrides)
         initialise_store(settings, SystemClock())
-        services = build_services(settings)
-        linker = build_linker(services)
+        runtime = build_runtime(settings)
+        linker = build_linker(runtime)
         print(
             f"children={truth.manifest['children']} generations=0..{generations} "
             f"upper={settings.link_upper_weight} lower={settings.link_lower_weight}"
         )
         totals, reasons, elapsed, shielded = _ingest_all(
-            services,
+            runtime,
             linker,
             truth,
             generations,
@@ -208,8 +209,8 @@ def main() -> None:
             batch_size=args.batch_size,
             workers=args.workers,
         )
-        links = feed_links(services)
-        services.close()
+        links = feed_links(runtime)
+        runtime.close()
     records_of: dict[str, set[str]] = defaultdict(set)
     for (_source, key), cp_id in links.items():
         records_of[truth.row(key).person_id].add(cp_id)

@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/safeguards.py                      (3,000 children, 
 
 A synthetic population (extract plus monthly deltas) is replayed generation by generation through
 the real pipeline into an empty SQLite store, the LAs' decisions (shielding, adoptions) taken in
-time between generations (`contactpoint.app.safeguard_checks`). Printed from the ground truth and
+time between generations (`contactpoint.evaluation.safeguard_replay`). Printed from the ground truth and
 the ledger: visible records of shielded children, visible records of sealed (birth) identities,
 records linking a child's birth and adoptive identities (all three should be 0), and what the
 feeds did with the protected children's rows.
@@ -25,13 +25,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from contactpoint.app.feed_batch import RunReport
-from contactpoint.app.feeds import DEFAULT_BATCH
-from contactpoint.app.initialise import initialise_store
-from contactpoint.app.linker import build_linker
-from contactpoint.app.safeguard_checks import Replay, SafeguardCounts, count_safeguards, replay_feeds
-from contactpoint.app.services import build_services
+from contactpoint.app.feeds.batch import RunReport
+from contactpoint.app.feeds.ingest import DEFAULT_BATCH
+from contactpoint.app.feeds.linker import build_linker
+from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
+from contactpoint.evaluation.safeguard_replay import Replay, SafeguardCounts, count_safeguards, replay_feeds
 from contactpoint.settings import Settings
 from contactpoint.synth.feeds import generate
 from contactpoint.synth.truth import Truth
@@ -92,8 +92,8 @@ def main() -> None:
         )
         settings = Settings(home=folder / "store")
         initialise_store(settings, SystemClock())
-        services = build_services(settings)
-        linker = build_linker(services)
+        runtime = build_runtime(settings)
+        linker = build_linker(runtime)
         progress = Progress(
             TextColumn("{task.description:34}"),
             BarColumn(),
@@ -125,7 +125,7 @@ def main() -> None:
 
             started = time.perf_counter()
             replay = replay_feeds(
-                services,
+                runtime,
                 linker,
                 truth,
                 args.generations,
@@ -136,9 +136,9 @@ def main() -> None:
             )
             replayed = time.perf_counter() - started
         counted = time.perf_counter()
-        counts = count_safeguards(services, replay)
+        counts = count_safeguards(runtime, replay)
         counting = time.perf_counter() - counted
-        services.close()
+        runtime.close()
     totals = replay.totals
     console.print(_results(counts))
     console.print(

@@ -48,10 +48,10 @@ from tests.factories import ChildFactory
 
 from bench.common import PG_ADMIN, fresh_database_url, percentile
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts import provision_account
-from contactpoint.app.children import register_children
-from contactpoint.app.initialise import initialise_store
-from contactpoint.app.services import build_services
+from contactpoint.app.accounts.accounts import provision_account
+from contactpoint.app.children.records import register_children
+from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
@@ -84,7 +84,7 @@ def wanted_for(size: int, templates: list[ChildRecord]) -> list[tuple[str, date]
 def load(settings: Settings, size: int, templates: list[ChildRecord]) -> None:
     """Fill the store with `size` children."""
     initialise_store(settings, SystemClock())
-    services = build_services(settings)
+    runtime = build_runtime(settings)
 
     def build(index: int, cp_id: ContactPointId) -> ChildRecord:
         template = templates[index % len(templates)]
@@ -92,20 +92,20 @@ def load(settings: Settings, size: int, templates: list[ChildRecord]) -> None:
         return replace(template, cp_id=cp_id, date_of_birth=born)
 
     started = time.perf_counter()
-    register_children(services, iter(range(size)), build, batch_size=5_000)
+    register_children(runtime, iter(range(size)), build, batch_size=5_000)
     print(f"  loaded {size} children in {time.perf_counter() - started:.0f} s", flush=True)
-    services.close()
+    runtime.close()
 
 
 def ensure_accounts(settings: Settings, accounts: int) -> None:
     """The bench practitioners, added to a store that has fewer (stores made earlier had 32)."""
-    services = build_services(settings)
-    with services.unit_of_work() as uow:
+    runtime = build_runtime(settings)
+    with runtime.unit_of_work() as uow:
         for n in range(accounts):
             if uow.users.exists(f"bench-practitioner-{n}"):
                 continue
             provision_account(
-                services,
+                runtime,
                 uow,
                 username=f"bench-practitioner-{n}",
                 role=Role.PRACTITIONER,
@@ -118,25 +118,25 @@ def ensure_accounts(settings: Settings, accounts: int) -> None:
                 enrolled=True,
             )
         uow.commit()
-    services.close()
+    runtime.close()
 
 
 def serve(home: str, database_url: str, port: int, stack: str) -> None:
     """The server process: the real app, with the hourly hard limit lifted for the bench account."""
     import uvicorn  # noqa: PLC0415  # only the server process needs it
 
-    from contactpoint.app import misuse  # noqa: PLC0415
+    from contactpoint.app.oversight import misuse  # noqa: PLC0415
     from contactpoint.web.app import create_app  # noqa: PLC0415
 
     misuse.HOURLY_SEARCH_LIMIT = 10**9
-    services = build_services(Settings(home=Path(home), database_url=database_url))
+    runtime = build_runtime(Settings(home=Path(home), database_url=database_url))
     # Several server processes share the port (SO_REUSEPORT; the kernel spreads connections).
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind(("127.0.0.1", port))
     plain = {"loop": "asyncio", "http": "h11"} if stack == "h11" else {}
-    config = uvicorn.Config(create_app(services), log_level="warning", access_log=False, **plain)  # type: ignore[arg-type]
+    config = uvicorn.Config(create_app(runtime), log_level="warning", access_log=False, **plain)  # type: ignore[arg-type]
     uvicorn.Server(config).run(sockets=[listener])
 
 

@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.factories import ChildFactory
 
 from bench.common import fresh_database_url, percentile
-from contactpoint.app.children import read_child, register_children
-from contactpoint.app.initialise import initialise_store
-from contactpoint.app.services import build_services
+from contactpoint.app.children.records import read_child, register_children
+from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
@@ -61,8 +61,8 @@ def ceiling(backend: str, size: int, templates: list[ChildRecord], batch: int = 
             home=Path(folder), database_url=fresh_database_url(backend, Path(folder), "cp_bench")
         )
         initialise_store(settings, SystemClock())
-        services = build_services(settings)
-        marker = "?" if services.engine.dialect.paramstyle == "qmark" else "%s"
+        runtime = build_runtime(settings)
+        marker = "?" if runtime.engine.dialect.paramstyle == "qmark" else "%s"
 
         def insert(
             connection: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]
@@ -75,11 +75,11 @@ def ceiling(backend: str, size: int, templates: list[ChildRecord], batch: int = 
         for _ in range(0, size, batch):
             ids = sorted({f"{rng.randrange(10**12):012d}" for _ in range(batch)})
             index = {
-                (rng.randint(1, 5), rng.getrandbits(services.indexer.bits), cp_id, True)
+                (rng.randint(1, 5), rng.getrandbits(runtime.indexer.bits), cp_id, True)
                 for cp_id in ids
                 for _ in range(int(entries) + (rng.random() < entries % 1))
             }
-            with services.engine.begin() as connection:
+            with runtime.engine.begin() as connection:
                 insert(connection, "issued_ids", ("cp_id", "issued_at"), [(i, now) for i in ids])
                 insert(
                     connection,
@@ -95,7 +95,7 @@ def ceiling(backend: str, size: int, templates: list[ChildRecord], batch: int = 
                 )
                 insert(connection, "blind_index", INDEX_COLUMNS, list(index))
         seconds = time.perf_counter() - started
-        services.close()
+        runtime.close()
     return size / seconds
 
 
@@ -106,7 +106,7 @@ def run(backend: str, size: int, templates: list[ChildRecord]) -> dict[str, floa
             home=Path(folder), database_url=fresh_database_url(backend, Path(folder), "cp_bench")
         )
         initialise_store(settings, SystemClock())
-        services = build_services(settings)
+        runtime = build_runtime(settings)
         ids: list[ContactPointId] = []
 
         def build(index: int, cp_id: ContactPointId) -> ChildRecord:
@@ -117,16 +117,16 @@ def run(backend: str, size: int, templates: list[ChildRecord]) -> dict[str, floa
             )
 
         started = time.perf_counter()
-        register_children(services, iter(range(size)), build, batch_size=5_000)
+        register_children(runtime, iter(range(size)), build, batch_size=5_000)
         insert_seconds = time.perf_counter() - started
 
         sample = random.Random(1).sample(ids, min(READS, len(ids)))
         latencies: list[float] = []
         for cp_id in sample:
             begun = time.perf_counter()
-            read_child(services, cp_id)
+            read_child(runtime, cp_id)
             latencies.append(time.perf_counter() - begun)
-        services.close()
+        runtime.close()
     return {
         "insert_per_s": size / insert_seconds,
         "insert_s": insert_seconds,

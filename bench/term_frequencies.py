@@ -31,15 +31,15 @@ from tests.factories import ChildFactory
 
 from bench.common import fresh_database_url
 from bench.linkage import _generate, _ingest_all, evaluate
-from contactpoint.app.children import register_children
-from contactpoint.app.demo_data import FEED_ORDER, feed_links
-from contactpoint.app.initialise import initialise_store
-from contactpoint.app.linker import Linker, build_linker
-from contactpoint.app.services import build_services
-from contactpoint.app.term_frequencies import build_term_frequencies
+from contactpoint.app.children.records import register_children
+from contactpoint.app.feeds.linker import Linker, build_linker
+from contactpoint.app.feeds.term_frequencies import build_term_frequencies
+from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
+from contactpoint.evaluation.demo_data import FEED_ORDER, feed_links
 from contactpoint.linkage.decisions import Thresholds
 from contactpoint.linkage.model import load
 from contactpoint.linkage.scoring import SplinkScorer
@@ -62,7 +62,7 @@ def load_index(home: Path, database_url: str, children: int) -> float:
     """Fill an empty store with `children` records; returns seconds."""
     settings = Settings(home=home, database_url=database_url)
     initialise_store(settings, SystemClock())
-    services = build_services(settings)
+    runtime = build_runtime(settings)
     factory = ChildFactory(seed=42)
     templates = [factory.child() for _ in range(TEMPLATES)]
 
@@ -73,27 +73,27 @@ def load_index(home: Path, database_url: str, children: int) -> float:
         )
 
     started = time.perf_counter()
-    register_children(services, iter(range(children)), build, batch_size=5_000)
-    if services.engine.dialect.name == "postgresql":  # as autovacuum soon would after a bulk load
-        with services.engine.begin() as connection:
+    register_children(runtime, iter(range(children)), build, batch_size=5_000)
+    if runtime.engine.dialect.name == "postgresql":  # as autovacuum soon would after a bulk load
+        with runtime.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")
-    services.close()
+    runtime.close()
     return time.perf_counter() - started
 
 
 def time_build(home: Path, database_url: str) -> None:
     """Build the tables (stored) over the index at `home`; print seconds, counts and peak RSS."""
-    services = build_services(Settings(home=home, database_url=database_url))
+    runtime = build_runtime(Settings(home=home, database_url=database_url))
     before = _memory_mib("VmRSS")
     started = time.perf_counter()
-    report, _tables = build_term_frequencies(services)
+    report, _tables = build_term_frequencies(runtime)
     seconds = time.perf_counter() - started
     peak = _memory_mib("VmHWM")
     tracemalloc.start()  # a second, slower build: Python's own peak, apart from SQLite's page cache
-    build_term_frequencies(services)
+    build_term_frequencies(runtime)
     python_peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    services.close()
+    runtime.close()
     print(
         f"records {report.records}  names {report.names}  values kept {report.entries}  "
         f"build {seconds:.1f} s ({report.records / seconds:.0f} records/s)  "
@@ -107,17 +107,19 @@ def _run_feeds(
 ) -> None:
     settings = Settings(home=home)
     initialise_store(settings, SystemClock())
-    services = build_services(settings)
-    linker = build_linker(services)
+    runtime = build_runtime(settings)
+    linker = build_linker(runtime)
     if tables is not None:
         model = replace(load(settings.linkage_model_dir), term_frequencies=tables)
         linker = Linker(
-            SplinkScorer(model), Thresholds(settings.link_upper_weight, settings.link_lower_weight)
+            SplinkScorer(model),
+            Thresholds(settings.link_upper_weight, settings.link_lower_weight),
+            runtime.la_lookup,
         )
     totals, _reasons, _seconds, _shielded = _ingest_all(
-        services, linker, truth, generations, list(FEED_ORDER), batch_size=10_000, workers=0
+        runtime, linker, truth, generations, list(FEED_ORDER), batch_size=10_000, workers=0
     )
-    links = feed_links(services)
+    links = feed_links(runtime)
     figures = evaluate(truth, links)
     label = "index-built" if tables is not None else "shipped"
     print(
@@ -126,12 +128,12 @@ def _run_feeds(
         f"twins merged {figures['twins_merged']}  duplicate records {figures['duplicate_records']}"
     )
     if tables is None:
-        report, built = build_term_frequencies(services, dry_run=True)
+        report, built = build_term_frequencies(runtime, dry_run=True)
         print(
             f"   index for the tables: {report.records} records, {report.names} names, kept {report.entries}"
         )
         _run_feeds(home.parent / "second", truth, generations, built)
-    services.close()
+    runtime.close()
 
 
 def main() -> None:

@@ -16,10 +16,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from contactpoint.app.initialise import initialise_store
-from contactpoint.app.services import Services, build_services
+from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.app.runtime import Runtime
+from contactpoint.bootstrap import build_runtime
 from contactpoint.crypto.keyring import Keyring, StaticKeyStore
 from contactpoint.domain.clock import FixedClock
+from contactpoint.evaluation.synthetic_geography import write_synthetic_postcode_authorities
 from contactpoint.settings import Settings
 from tests.factories import ChildFactory
 
@@ -80,17 +82,29 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
-@pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
-    """Settings for a store in a temporary folder, with a file keyring."""
-    return Settings(home=tmp_path / "store", database_url=database_url)
+@pytest.fixture(scope="session")
+def postcode_authorities_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Synthetic England's postcode-to-LA table, where settings can name it."""
+    return write_synthetic_postcode_authorities(
+        tmp_path_factory.mktemp("geography") / "postcode-authorities.csv"
+    )
 
 
 @pytest.fixture
-def services(settings: Settings, clock: FixedClock) -> Iterator[Services]:
+def settings(tmp_path: Path, database_url: str, postcode_authorities_file: Path) -> Settings:
+    """Settings for a store in a temporary folder, with a file keyring and Synthetic England's geography."""
+    return Settings(
+        home=tmp_path / "store",
+        database_url=database_url,
+        postcode_authorities_file=postcode_authorities_file,
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
     """An initialised store (keys and schema) with real engine, crypto and repository."""
     initialise_store(settings, clock)
-    built = build_services(settings, clock=clock)
+    built = build_runtime(settings, clock=clock)
     yield built
     built.close()
 

@@ -6,9 +6,9 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from contactpoint.app.feeds import ingest_feed
-from contactpoint.app.linker import Linker
-from contactpoint.app.services import Services
+from contactpoint.app.feeds.ingest import ingest_feed
+from contactpoint.app.feeds.linker import Linker
+from contactpoint.app.runtime import Runtime
 from contactpoint.domain.records import ChildRecord, PersonName
 from contactpoint.linkage.decisions import Thresholds
 from contactpoint.linkage.model import load
@@ -41,20 +41,20 @@ def close_variant(record: ChildRecord, key: str = "CBR1") -> dict[str, str]:
     return child_benefit_row(key, replace(record, names=replace(record.names, current=current)))
 
 
-def hold_rows(services: Services, linker: Linker, rows: list[dict[str, str]], folder: Path) -> list[int]:
+def hold_rows(runtime: Runtime, linker: Linker, rows: list[dict[str, str]], folder: Path) -> list[int]:
     """Ingest rows as a child benefit feed; returns the open review items' numbers."""
     feed = write_child_benefit(folder / f"feed-{rows[0]['RECORD_ID']}.csv", rows)
-    ingest_feed(services, feed, "child_benefit", linker)
-    with services.unit_of_work() as uow:
-        return [item.item_id for item in uow.feeds.all_open()]
+    ingest_feed(runtime, feed, "child_benefit", linker)
+    with runtime.unit_of_work() as uow:
+        return [item.item_id for item in uow.reviews.all_open()]
 
 
 def hold_for_review(
-    services: Services, settings: Settings, record: ChildRecord, folder: Path, key: str = "CBR1"
+    runtime: Runtime, settings: Settings, record: ChildRecord, folder: Path, key: str = "CBR1"
 ) -> int:
     """Hold a close variant of a stored record for review; returns the new item's number."""
-    with services.unit_of_work() as uow:
-        known = {item.item_id for item in uow.feeds.all_open()}
-    held = set(hold_rows(services, make_linker(settings), [close_variant(record, key)], folder)) - known
+    with runtime.unit_of_work() as uow:
+        known = {item.item_id for item in uow.reviews.all_open()}
+    held = set(hold_rows(runtime, make_linker(settings), [close_variant(record, key)], folder)) - known
     (item_id,) = held
     return item_id

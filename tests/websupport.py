@@ -19,9 +19,9 @@ from fastapi.routing import APIRoute
 from contactpoint.access import totp
 from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts import principal_of, provision_account
-from contactpoint.app.children import register_children
-from contactpoint.app.services import Services
+from contactpoint.app.accounts.accounts import principal_of, provision_account
+from contactpoint.app.children.records import register_children
+from contactpoint.app.runtime import Runtime
 from contactpoint.domain.clock import FixedClock
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
@@ -45,11 +45,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(services: Services) -> Iterator[str]:
+def live_server(runtime: Runtime) -> Iterator[str]:
     """The app served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(services, WebConfig()), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        create_app(runtime, WebConfig()), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -79,7 +79,7 @@ class Account:
 
 
 def make_account(
-    services: Services,
+    runtime: Runtime,
     role: Role,
     *,
     la_code: str | None = HOME_LA,
@@ -92,9 +92,9 @@ def make_account(
     secret = totp.new_secret()
     la = None if role.is_national else la_code
     name = username or f"{role.value.replace('_', '-')}-{la or 'national'}-{secret[:6].lower()}"
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         user_id = provision_account(
-            services,
+            runtime,
             uow,
             username=name,
             role=role,
@@ -111,7 +111,7 @@ def make_account(
 
 
 def make_principal(
-    services: Services,
+    runtime: Runtime,
     role: Role,
     *,
     la_code: str | None = HOME_LA,
@@ -119,8 +119,8 @@ def make_principal(
     org_code: str = ORG_CODE,
 ) -> Principal:
     """A new account of a role, as the policy sees it (for calling use cases directly)."""
-    account = make_account(services, role, la_code=la_code, service=service, org_code=org_code)
-    with services.unit_of_work() as uow:
+    account = make_account(runtime, role, la_code=la_code, service=service, org_code=org_code)
+    with runtime.unit_of_work() as uow:
         return principal_of(uow.users.get(account.user_id))
 
 
@@ -141,7 +141,7 @@ def api_token(client: httpx.Client, clock: FixedClock, account: Account) -> str:
     return token
 
 
-def store_children(services: Services, records: list[ChildRecord]) -> list[ChildRecord]:
+def store_children(runtime: Runtime, records: list[ChildRecord]) -> list[ChildRecord]:
     """Register records (new IDs are issued); returns them with their IDs."""
     stored: list[ChildRecord] = []
 
@@ -150,7 +150,7 @@ def store_children(services: Services, records: list[ChildRecord]) -> list[Child
         stored.append(made)
         return made
 
-    register_children(services, records, with_id)
+    register_children(runtime, records, with_id)
     return stored
 
 

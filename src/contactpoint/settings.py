@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     link_lower_weight: float = Field(
         default=2.0, description="Feed linkage: below this the row is a new child; in between it is reviewed."
     )
+    postcode_authorities_file: Path | None = Field(
+        default=None,
+        description="CSV of postcode unit, sector or district to LA code; default: postcode-authorities.csv "
+        "in the home folder, if there.",
+    )
     linkage_model_dir: Path | None = Field(
         default=None,
         description="Folder of a trained Splink model; default: the model shipped in the package.",
@@ -48,3 +53,7 @@ class Settings(BaseSettings):
     def resolved_key_file(self) -> Path:
         """The key file path, defaulting to the home folder."""
         return self.key_file or self.home / "keyring.json"
+
+    def resolved_postcode_authorities_file(self) -> Path:
+        """The postcode-to-LA table's path, defaulting to the home folder."""
+        return self.postcode_authorities_file or self.home / "postcode-authorities.csv"

@@ -7,17 +7,17 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from contactpoint.access.roles import Role
-from contactpoint.app.reasons import AccessReason
-from contactpoint.app.view import view_child
+from contactpoint.app.children.reasons import AccessReason
+from contactpoint.app.children.view import view_child
 from contactpoint.domain.vocabulary import RecordStatus
 from tests.browser.signing import sign_in
 from tests.websupport import HOME_LA, live_server, make_account, make_principal, store_children
 
 
-def test_an_la_user_administrator_resets_a_practitioners_sign_in_in_the_ui(services, clock, browser: Browser):
-    admin = make_account(services, Role.LA_USER_ADMIN)
-    holder = make_account(services, Role.PRACTITIONER)
-    with live_server(services) as base:
+def test_an_la_user_administrator_resets_a_practitioners_sign_in_in_the_ui(runtime, clock, browser: Browser):
+    admin = make_account(runtime, Role.LA_USER_ADMIN)
+    holder = make_account(runtime, Role.PRACTITIONER)
+    with live_server(runtime) as base:
         held = browser.new_context().new_page()
         sign_in(held, base, clock, holder)
         page = browser.new_context().new_page()
@@ -37,13 +37,13 @@ def test_an_la_user_administrator_resets_a_practitioners_sign_in_in_the_ui(servi
 
 
 def test_an_auditor_sees_an_override_alert_and_opens_the_accounts_activity(
-    services, clock, factory, browser: Browser
+    runtime, clock, factory, browser: Browser
 ):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA, status=RecordStatus.SHIELDED)])
-    user = make_principal(services, Role.CHILD_PROTECTION)
-    view_child(services, user, child.cp_id, AccessReason.ASSESSMENT, override=True)
-    auditor = make_account(services, Role.AUDITOR)
-    with live_server(services) as base:
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA, status=RecordStatus.SHIELDED)])
+    user = make_principal(runtime, Role.CHILD_PROTECTION)
+    view_child(runtime, user, child.cp_id, AccessReason.ASSESSMENT, override=True)
+    auditor = make_account(runtime, Role.AUDITOR)
+    with live_server(runtime) as base:
         page = browser.new_context().new_page()
         sign_in(page, base, clock, auditor)
         page.get_by_role("link", name="Misuse alerts").click()

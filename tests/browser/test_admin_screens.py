@@ -35,12 +35,12 @@ def _named(factory, given: str, family: str, born: date, status=RecordStatus.ACT
 
 
 def test_an_la_data_administrator_works_a_review_item_from_its_chart_to_a_decision(
-    services, settings, clock, factory, browser: Browser
+    runtime, settings, clock, factory, browser: Browser
 ):
-    (child,) = store_children(services, [_named(factory, "Rosalind", "Featherstone", date(2015, 6, 14))])
-    item_id = hold_for_review(services, settings, child, settings.home.parent)
-    admin = make_account(services, Role.LA_DATA_ADMIN)
-    with live_server(services) as base:
+    (child,) = store_children(runtime, [_named(factory, "Rosalind", "Featherstone", date(2015, 6, 14))])
+    item_id = hold_for_review(runtime, settings, child, settings.home.parent)
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    with live_server(runtime) as base:
         context, page = _signed_in(browser, base, clock, admin)
         page.get_by_role("link", name="Work the match-review queue").click()
         expect(page.locator("#review-items")).to_contain_text(child.cp_id.value)
@@ -71,18 +71,18 @@ def test_an_la_data_administrator_works_a_review_item_from_its_chart_to_a_decisi
         page.get_by_role("link", name="Back to the queue").click()
         expect(page.locator("#review-empty")).to_be_visible()
         context.close()
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(child.cp_id).version == 2
 
 
 def test_one_administrator_asks_to_shield_a_child_and_a_second_approves(
-    services, clock, factory, browser: Browser
+    runtime, clock, factory, browser: Browser
 ):
-    (child,) = store_children(services, [_named(factory, "Tobias", "Winterbourne", date(2019, 1, 30))])
-    first = make_account(services, Role.LA_DATA_ADMIN)
-    second = make_account(services, Role.LA_DATA_ADMIN)
+    (child,) = store_children(runtime, [_named(factory, "Tobias", "Winterbourne", date(2019, 1, 30))])
+    first = make_account(runtime, Role.LA_DATA_ADMIN)
+    second = make_account(runtime, Role.LA_DATA_ADMIN)
     review_on = clock.now().date() + timedelta(days=180)
-    with live_server(services) as base:
+    with live_server(runtime) as base:
         context, page = _signed_in(browser, base, clock, first)
         page.get_by_role("link", name="Shielding requests and reviews").click()
         page.get_by_role("link", name="Record a shielding request").click()
@@ -107,20 +107,20 @@ def test_one_administrator_asks_to_shield_a_child_and_a_second_approves(
         expect(page.locator("#notice")).to_contain_text("Request 1 has been approved")
         expect(page.locator("#no-pending")).to_be_visible()
         context.close()
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(child.cp_id).record.status is RecordStatus.SHIELDED
 
 
 def test_a_practitioner_asks_for_contact_with_a_shielded_child_and_the_la_team_brokers_it(
-    services, clock, factory, browser: Browser
+    runtime, clock, factory, browser: Browser
 ):
     (child,) = store_children(
-        services,
+        runtime,
         [_named(factory, "Esme", "Blackthorn", date(2017, 9, 5), status=RecordStatus.SHIELDED)],
     )
-    practitioner = make_account(services, Role.PRACTITIONER)
-    admin = make_account(services, Role.LA_DATA_ADMIN)
-    with live_server(services) as base:
+    practitioner = make_account(runtime, Role.PRACTITIONER)
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    with live_server(runtime) as base:
         context, page = _signed_in(browser, base, clock, practitioner)
         page.get_by_role("link", name="Search for a child").click()
         page.get_by_label("Family name").fill("Blackthorn")

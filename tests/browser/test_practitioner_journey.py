@@ -35,11 +35,11 @@ def _child(factory, family: str, given: str, born: date, status=RecordStatus.ACT
 
 
 def test_a_new_practitioner_enrols_searches_with_a_typo_opens_a_record_and_adds_an_involvement(
-    services, clock, factory, browser: Browser
+    runtime, clock, factory, browser: Browser
 ):
-    child = store_children(services, [_child(factory, "Pemberton", "Oliver", date(2016, 4, 9))])[0]
-    account = make_account(services, Role.PRACTITIONER, enrolled=False)
-    with live_server(services) as base:
+    child = store_children(runtime, [_child(factory, "Pemberton", "Oliver", date(2016, 4, 9))])[0]
+    account = make_account(runtime, Role.PRACTITIONER, enrolled=False)
+    with live_server(runtime) as base:
         context = browser.new_context()
         page = context.new_page()
         _sign_in(page, base, account.username, account.password)
@@ -85,12 +85,12 @@ def test_a_new_practitioner_enrols_searches_with_a_typo_opens_a_record_and_adds_
         context.close()
 
 
-def test_a_shielded_child_shows_only_the_limited_view(services, clock, factory, browser: Browser):
+def test_a_shielded_child_shows_only_the_limited_view(runtime, clock, factory, browser: Browser):
     child = store_children(
-        services, [_child(factory, "Quenby", "Ada", date(2018, 2, 3), status=RecordStatus.SHIELDED)]
+        runtime, [_child(factory, "Quenby", "Ada", date(2018, 2, 3), status=RecordStatus.SHIELDED)]
     )[0]
-    account = make_account(services, Role.PRACTITIONER)
-    with live_server(services) as base:
+    account = make_account(runtime, Role.PRACTITIONER)
+    with live_server(runtime) as base:
         context = browser.new_context()
         page = context.new_page()
         _sign_in(page, base, account.username, account.password)
@@ -118,10 +118,10 @@ def test_a_shielded_child_shows_only_the_limited_view(services, clock, factory, 
 
 
 def test_a_strangers_failed_sign_ins_from_another_address_lock_the_owner_out_of_nothing(
-    services, clock, browser: Browser
+    runtime, clock, browser: Browser
 ):
-    victim = make_account(services, Role.PRACTITIONER)
-    with live_server(services) as base:
+    victim = make_account(runtime, Role.PRACTITIONER)
+    with live_server(runtime) as base:
         throttled = 0
         # The stranger connects from 127.0.0.2 (all of 127/8 is loopback): another address.
         with httpx.Client(
@@ -152,13 +152,13 @@ def test_a_strangers_failed_sign_ins_from_another_address_lock_the_owner_out_of_
 
 
 def test_a_child_protection_user_overrides_shielding_after_a_warning(
-    services, clock, factory, browser: Browser
+    runtime, clock, factory, browser: Browser
 ):
     child = store_children(
-        services, [_child(factory, "Quenby", "Ada", date(2018, 2, 3), status=RecordStatus.SHIELDED)]
+        runtime, [_child(factory, "Quenby", "Ada", date(2018, 2, 3), status=RecordStatus.SHIELDED)]
     )[0]
-    account = make_account(services, Role.CHILD_PROTECTION)
-    with live_server(services) as base:
+    account = make_account(runtime, Role.CHILD_PROTECTION)
+    with live_server(runtime) as base:
         context = browser.new_context()
         page = context.new_page()
         _sign_in(page, base, account.username, account.password)

@@ -16,11 +16,11 @@ from tests.websupport import HOME_LA, OTHER_LA, live_server, make_account, store
 
 
 def test_an_adoption_is_recorded_by_one_administrator_and_approved_by_another(
-    services, clock, factory, browser: Browser
+    runtime, clock, factory, browser: Browser
 ):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA)])
-    first, second = make_account(services, Role.LA_DATA_ADMIN), make_account(services, Role.LA_DATA_ADMIN)
-    with live_server(services) as base:
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    first, second = make_account(runtime, Role.LA_DATA_ADMIN), make_account(runtime, Role.LA_DATA_ADMIN)
+    with live_server(runtime) as base:
         page = browser.new_context().new_page()
         sign_in(page, base, clock, first)
         page.get_by_role("link", name="Adoptions").first.click()
@@ -51,18 +51,18 @@ def test_an_adoption_is_recorded_by_one_administrator_and_approved_by_another(
         assert new_id != child.cp_id.value
         other.get_by_role("link", name="Back to adoptions").click()
         expect(other.get_by_text("No adoption is waiting for approval.")).to_be_visible()
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(child.cp_id).record.status is RecordStatus.SEALED
 
 
 def test_the_la_team_records_consent_to_stay_to_25_and_removes_a_withdrawn_sensitive_service(
-    services, clock, factory, browser: Browser
+    runtime, clock, factory, browser: Browser
 ):
     young = replace(factory.child(la_code=HOME_LA), date_of_birth=date(2009, 3, 1))
     young = replace(young, involvements=(*young.involvements, factory.involvement(ServiceType.SEXUAL_HEALTH)))
-    (child,) = store_children(services, [young])
-    admin = make_account(services, Role.LA_DATA_ADMIN)
-    with live_server(services) as base:
+    (child,) = store_children(runtime, [young])
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    with live_server(runtime) as base:
         page = browser.new_context().new_page()
         sign_in(page, base, clock, admin)
         page.get_by_role("link", name="Consent").first.click()

@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from contactpoint.access.roles import Role
-from contactpoint.app.reasons import AccessReason
-from contactpoint.app.view import view_child
+from contactpoint.app.children.reasons import AccessReason
+from contactpoint.app.children.view import view_child
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
 from tests.browser.signing import sign_in
 from tests.integration.test_subject_access import ADDRESS, CLINIC, SCHOOL, a_child, account, store
@@ -26,13 +26,13 @@ def _ask(page: Page, cp_id: str, requester: str) -> None:
     page.get_by_role("button", name="Produce the report").click()
 
 
-def test_an_auditor_produces_a_report_and_downloads_it_as_a_pdf(services, clock, factory, browser: Browser):
-    child = store(services, a_child(factory))
-    teacher = account(services, Role.PRACTITIONER, service=ServiceType.EDUCATION, org=SCHOOL)
-    view_child(services, teacher, child.cp_id, AccessReason.SERVICE_DELIVERY)
-    auditor = make_account(services, Role.AUDITOR)
+def test_an_auditor_produces_a_report_and_downloads_it_as_a_pdf(runtime, clock, factory, browser: Browser):
+    child = store(runtime, a_child(factory))
+    teacher = account(runtime, Role.PRACTITIONER, service=ServiceType.EDUCATION, org=SCHOOL)
+    view_child(runtime, teacher, child.cp_id, AccessReason.SERVICE_DELIVERY)
+    auditor = make_account(runtime, Role.AUDITOR)
 
-    with live_server(services) as base:
+    with live_server(runtime) as base:
         context = browser.new_context(accept_downloads=True)
         page = context.new_page()
         sign_in(page, base, clock, auditor)
@@ -65,11 +65,11 @@ def test_an_auditor_produces_a_report_and_downloads_it_as_a_pdf(services, clock,
         context.close()
 
 
-def test_a_parents_report_on_a_shielded_child_hides_the_address(services, clock, factory, browser: Browser):
-    child = store(services, replace(a_child(factory), status=RecordStatus.SHIELDED))
-    auditor = make_account(services, Role.AUDITOR)
+def test_a_parents_report_on_a_shielded_child_hides_the_address(runtime, clock, factory, browser: Browser):
+    child = store(runtime, replace(a_child(factory), status=RecordStatus.SHIELDED))
+    auditor = make_account(runtime, Role.AUDITOR)
 
-    with live_server(services) as base:
+    with live_server(runtime) as base:
         context = browser.new_context()
         page = context.new_page()
         sign_in(page, base, clock, auditor)

@@ -7,15 +7,15 @@ from sqlalchemy import select
 
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import Role
-from contactpoint.app.adoption import (
+from contactpoint.app.children.records import register_children
+from contactpoint.app.operations.keys import rotate_keys
+from contactpoint.app.oversight.auditing import query_audit
+from contactpoint.app.safeguards.adoption import (
     AdoptiveIdentity,
     decide_adoption,
     pending_adoptions,
     request_adoption,
 )
-from contactpoint.app.auditing import query_audit
-from contactpoint.app.children import register_children
-from contactpoint.app.keys import rotate_keys
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
@@ -28,32 +28,32 @@ from tests.websupport import make_principal
 
 
 @pytest.fixture
-def birth(services, factory):
+def birth(runtime, factory):
     made = []
 
     def build(_item, cp_id):
         made.append(factory.child(cp_id))
         return made[-1]
 
-    register_children(services, range(30), build)
+    register_children(runtime, range(30), build)
     return made[0]
 
 
-def admins(services, la_code):
+def admins(runtime, la_code):
     """Two data administrators of the LA: one asks, the other decides."""
     return (
-        make_principal(services, Role.LA_DATA_ADMIN, la_code=la_code),
-        make_principal(services, Role.LA_DATA_ADMIN, la_code=la_code),
+        make_principal(runtime, Role.LA_DATA_ADMIN, la_code=la_code),
+        make_principal(runtime, Role.LA_DATA_ADMIN, la_code=la_code),
     )
 
 
-def record_adoption(services, birth_id, adoptive):
+def record_adoption(runtime, birth_id, adoptive):
     """The whole four-eyes path: requested, then approved by a second administrator."""
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         la_code = uow.children.get(birth_id).record.la_code
-    first, second = admins(services, la_code)
-    request_id = request_adoption(services, first, birth_id, adoptive)
-    return decide_adoption(services, second, request_id, approve=True)
+    first, second = admins(runtime, la_code)
+    request_id = request_adoption(runtime, first, birth_id, adoptive)
+    return decide_adoption(runtime, second, request_id, approve=True)
 
 
 def _adoptive(birth, factory, *, same_address=False):
@@ -66,17 +66,17 @@ def _adoptive(birth, factory, *, same_address=False):
     )
 
 
-def _index_values(services, cp_id):
-    with services.engine.connect() as connection:
+def _index_values(runtime, cp_id):
+    with runtime.engine.connect() as connection:
         rows = connection.execute(
             select(BlindIndexEntry.kind, BlindIndexEntry.value).where(BlindIndexEntry.cp_id == cp_id.value)
         )
         return set(rows.all())
 
 
-def test_adoption_seals_the_birth_record_and_issues_a_new_identity(services, factory, birth):
-    new_id = record_adoption(services, birth.cp_id, _adoptive(birth, factory))
-    with services.unit_of_work() as uow:
+def test_adoption_seals_the_birth_record_and_issues_a_new_identity(runtime, factory, birth):
+    new_id = record_adoption(runtime, birth.cp_id, _adoptive(birth, factory))
+    with runtime.unit_of_work() as uow:
         sealed = uow.children.get(birth.cp_id).record
         adoptive = uow.children.get(new_id).record
     assert sealed.status is RecordStatus.SEALED
@@ -88,12 +88,12 @@ def test_adoption_seals_the_birth_record_and_issues_a_new_identity(services, fac
 
 
 @pytest.mark.parametrize("same_address", [False, True], ids=["new address", "kinship, same address"])
-def test_no_index_value_or_column_joins_the_two_identities(services, factory, birth, same_address):
-    new_id = record_adoption(services, birth.cp_id, _adoptive(birth, factory, same_address=same_address))
-    assert _index_values(services, birth.cp_id)
-    assert _index_values(services, new_id)
-    assert _index_values(services, birth.cp_id) & _index_values(services, new_id) == set()
-    with services.unit_of_work() as uow:
+def test_no_index_value_or_column_joins_the_two_identities(runtime, factory, birth, same_address):
+    new_id = record_adoption(runtime, birth.cp_id, _adoptive(birth, factory, same_address=same_address))
+    assert _index_values(runtime, birth.cp_id)
+    assert _index_values(runtime, new_id)
+    assert _index_values(runtime, birth.cp_id) & _index_values(runtime, new_id) == set()
+    with runtime.unit_of_work() as uow:
         sealed_plaintext = codec.encode(uow.children.get(birth.cp_id).record)
         adoptive_plaintext = codec.encode(uow.children.get(new_id).record)
     assert new_id.value.encode() not in sealed_plaintext
@@ -102,10 +102,10 @@ def test_no_index_value_or_column_joins_the_two_identities(services, factory, bi
 
 
 def test_no_term_of_the_birth_identity_finds_the_adoptive_record_by_search_or_linkage(
-    services, factory, birth
+    runtime, factory, birth
 ):
-    new_id = record_adoption(services, birth.cp_id, _adoptive(birth, factory, same_address=True))
-    with services.unit_of_work() as uow:
+    new_id = record_adoption(runtime, birth.cp_id, _adoptive(birth, factory, same_address=True))
+    with runtime.unit_of_work() as uow:
         for term in blocking_terms(birth):
             linked = uow.children.candidates(term.kind, [term.term], for_search=False)
             assert new_id not in linked
@@ -115,13 +115,13 @@ def test_no_term_of_the_birth_identity_finds_the_adoptive_record_by_search_or_li
                 assert not found & {new_id, birth.cp_id}
 
 
-def test_the_separation_survives_a_key_rotation(services, factory, birth):
-    new_id = record_adoption(services, birth.cp_id, _adoptive(birth, factory, same_address=True))
-    rotate_keys(services)
-    assert _index_values(services, birth.cp_id) & _index_values(services, new_id) == set()
+def test_the_separation_survives_a_key_rotation(runtime, factory, birth):
+    new_id = record_adoption(runtime, birth.cp_id, _adoptive(birth, factory, same_address=True))
+    rotate_keys(runtime)
+    assert _index_values(runtime, birth.cp_id) & _index_values(runtime, new_id) == set()
 
 
-def test_an_adoptive_family_name_sharing_the_birth_one_is_refused(services, factory, birth):
+def test_an_adoptive_family_name_sharing_the_birth_one_is_refused(runtime, factory, birth):
     adoptive = _adoptive(birth, factory)
     same_family = AdoptiveIdentity(
         ChildNames(PersonName("Alex", f"{birth.names.current.family}-Zanzibarova")),
@@ -129,102 +129,102 @@ def test_an_adoptive_family_name_sharing_the_birth_one_is_refused(services, fact
         adoptive.la_code,
     )
     with pytest.raises(ValidationError) as refused:
-        record_adoption(services, birth.cp_id, same_family)
+        record_adoption(runtime, birth.cp_id, same_family)
     assert refused.value.field == "family_name"
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(birth.cp_id).record.status is RecordStatus.ACTIVE
 
 
-def test_a_sealed_record_cannot_be_adopted_again(services, factory, birth):
-    record_adoption(services, birth.cp_id, _adoptive(birth, factory))
+def test_a_sealed_record_cannot_be_adopted_again(runtime, factory, birth):
+    record_adoption(runtime, birth.cp_id, _adoptive(birth, factory))
     with pytest.raises(ValidationError):
-        record_adoption(services, birth.cp_id, _adoptive(birth, factory))
+        record_adoption(runtime, birth.cp_id, _adoptive(birth, factory))
 
 
 def test_an_adoption_waits_for_a_second_administrator_and_the_first_cannot_approve_it(
-    services, factory, birth
+    runtime, factory, birth
 ):
-    first, second = admins(services, birth.la_code)
+    first, second = admins(runtime, birth.la_code)
     adoptive = _adoptive(birth, factory)
-    request_id = request_adoption(services, first, birth.cp_id, adoptive)
-    with services.unit_of_work() as uow:
+    request_id = request_adoption(runtime, first, birth.cp_id, adoptive)
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(birth.cp_id).record.status is RecordStatus.ACTIVE
-    (pending,) = pending_adoptions(services, second)
+    (pending,) = pending_adoptions(runtime, second)
     assert (pending.request_id, pending.birth_id, pending.identity) == (request_id, birth.cp_id, adoptive)
     with pytest.raises(PermissionDenied):
-        decide_adoption(services, first, request_id, approve=True)
-    new_id = decide_adoption(services, second, request_id, approve=True)
+        decide_adoption(runtime, first, request_id, approve=True)
+    new_id = decide_adoption(runtime, second, request_id, approve=True)
     assert new_id is not None
-    assert pending_adoptions(services, second) == []
+    assert pending_adoptions(runtime, second) == []
     with pytest.raises(ValidationError):
-        decide_adoption(services, second, request_id, approve=False)
+        decide_adoption(runtime, second, request_id, approve=False)
 
 
 @pytest.mark.parametrize(
     "role", [Role.PRACTITIONER, Role.CHILD_PROTECTION, Role.AUDITOR, Role.NATIONAL_ADMIN]
 )
-def test_only_data_administrators_record_adoptions(services, factory, birth, role):
+def test_only_data_administrators_record_adoptions(runtime, factory, birth, role):
     with pytest.raises(PermissionDenied):
-        request_adoption(services, make_principal(services, role), birth.cp_id, _adoptive(birth, factory))
+        request_adoption(runtime, make_principal(runtime, role), birth.cp_id, _adoptive(birth, factory))
 
 
-def test_another_las_administrators_can_neither_ask_nor_decide(services, factory, birth):
+def test_another_las_administrators_can_neither_ask_nor_decide(runtime, factory, birth):
     other_la = "999" if birth.la_code != "999" else "998"
-    stranger = make_principal(services, Role.LA_DATA_ADMIN, la_code=other_la)
+    stranger = make_principal(runtime, Role.LA_DATA_ADMIN, la_code=other_la)
     with pytest.raises(PermissionDenied):
-        request_adoption(services, stranger, birth.cp_id, _adoptive(birth, factory))
-    first, _ = admins(services, birth.la_code)
-    request_id = request_adoption(services, first, birth.cp_id, _adoptive(birth, factory))
+        request_adoption(runtime, stranger, birth.cp_id, _adoptive(birth, factory))
+    first, _ = admins(runtime, birth.la_code)
+    request_id = request_adoption(runtime, first, birth.cp_id, _adoptive(birth, factory))
     with pytest.raises(PermissionDenied):
-        decide_adoption(services, stranger, request_id, approve=True)
+        decide_adoption(runtime, stranger, request_id, approve=True)
 
 
-def test_a_rejected_adoption_changes_nothing_and_forgets_the_adoptive_identity(services, factory, birth):
-    first, second = admins(services, birth.la_code)
-    request_id = request_adoption(services, first, birth.cp_id, _adoptive(birth, factory))
-    assert decide_adoption(services, second, request_id, approve=False) is None
-    with services.unit_of_work() as uow:
+def test_a_rejected_adoption_changes_nothing_and_forgets_the_adoptive_identity(runtime, factory, birth):
+    first, second = admins(runtime, birth.la_code)
+    request_id = request_adoption(runtime, first, birth.cp_id, _adoptive(birth, factory))
+    assert decide_adoption(runtime, second, request_id, approve=False) is None
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(birth.cp_id).record == birth
-    with services.engine.connect() as connection:
+    with runtime.engine.connect() as connection:
         row = connection.execute(select(AdoptionRequestRow)).one()
     assert (row.state, row.payload, row.wrapped_key, row.key_version) == ("rejected", None, None, None)
 
 
-def test_the_request_holds_the_identity_sealed_and_drops_it_once_approved(services, factory, birth):
-    first, second = admins(services, birth.la_code)
+def test_the_request_holds_the_identity_sealed_and_drops_it_once_approved(runtime, factory, birth):
+    first, second = admins(runtime, birth.la_code)
     adoptive = _adoptive(birth, factory)
-    request_id = request_adoption(services, first, birth.cp_id, adoptive)
-    with services.engine.connect() as connection:
+    request_id = request_adoption(runtime, first, birth.cp_id, adoptive)
+    with runtime.engine.connect() as connection:
         waiting = connection.execute(select(AdoptionRequestRow)).one()
     assert waiting.payload is not None
     assert b"Zanzibarova" not in waiting.payload
-    new_id = decide_adoption(services, second, request_id, approve=True)
+    new_id = decide_adoption(runtime, second, request_id, approve=True)
     assert new_id is not None
-    with services.engine.connect() as connection:
+    with runtime.engine.connect() as connection:
         decided = connection.execute(select(AdoptionRequestRow)).one()
     assert (decided.payload, decided.wrapped_key, decided.key_version) == (None, None, None)
     assert new_id.value not in {str(value) for value in decided}
 
 
 def test_the_audit_log_names_the_birth_record_only_and_hides_adoptions_from_la_auditors(
-    services, factory, birth
+    runtime, factory, birth
 ):
-    new_id = record_adoption(services, birth.cp_id, _adoptive(birth, factory))
-    keys = services.audit_keys
+    new_id = record_adoption(runtime, birth.cp_id, _adoptive(birth, factory))
+    keys = runtime.audit_keys
     new_subjects = {keys.subject(new_id.value, v) for v in keys.held_versions()}
-    with services.engine.connect() as connection:
+    with runtime.engine.connect() as connection:
         subjects = set(connection.execute(select(AuditSubjectRow.subject)).scalars())
         kinds = list(connection.execute(select(AuditEntryRow.kind)).scalars())
     assert not subjects & new_subjects
     assert {"adoptions:request", "adoptions:approve"} <= set(kinds)
-    la_auditor = make_principal(services, Role.AUDITOR, la_code=birth.la_code)
-    seen_locally = query_audit(services, la_auditor, child=birth.cp_id)
+    la_auditor = make_principal(runtime, Role.AUDITOR, la_code=birth.la_code)
+    seen_locally = query_audit(runtime, la_auditor, child=birth.cp_id)
     assert not [e for e in seen_locally if e.kind.startswith("adoptions:")]
-    national = make_principal(services, Role.NATIONAL_AUDITOR)
-    seen_nationally = query_audit(services, national, child=birth.cp_id)
+    national = make_principal(runtime, Role.NATIONAL_AUDITOR)
+    seen_nationally = query_audit(runtime, national, child=birth.cp_id)
     adoption_entries = [e for e in seen_nationally if e.kind.startswith("adoptions:")]
     assert {e.kind for e in adoption_entries} >= {"adoptions:request", "adoptions:approve"}
     for entry in adoption_entries:
         assert new_id.value not in entry.children
         assert new_id.value not in str(entry.details)
-    assert query_audit(services, national, child=new_id) == []
+    assert query_audit(runtime, national, child=new_id) == []

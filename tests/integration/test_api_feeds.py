@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import func, select
 
 from contactpoint.access.roles import Role
-from contactpoint.app.services import Services
-from contactpoint.app.sources import add_source_account, revoke_source_account
+from contactpoint.app.feeds.sources import add_source_account, revoke_source_account
+from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditKind, Detail
 from contactpoint.domain.clock import FixedClock
 from contactpoint.store.feed_models import FeedRowOutcome
@@ -74,31 +74,31 @@ def _personal_values(synthetic: Path) -> set[str]:
         return {v for row in csv.DictReader(handle) for c in PERSONAL if len(v := row[c] or "") >= 4}
 
 
-def _key(services: Services, source: str = NHS, name: str = "nhs-digital-feed") -> dict[str, str]:
-    return {"Authorization": f"Bearer {add_source_account(services, name, source).key}"}
+def _key(runtime: Runtime, source: str = NHS, name: str = "nhs-digital-feed") -> dict[str, str]:
+    return {"Authorization": f"Bearer {add_source_account(runtime, name, source).key}"}
 
 
-def _count(services: Services, table: Any) -> int:
-    with services.engine.connect() as connection:
+def _count(runtime: Runtime, table: Any) -> int:
+    with runtime.engine.connect() as connection:
         return connection.scalar(select(func.count()).select_from(table)) or 0
 
 
-def _submissions(services: Services) -> list[dict[str, Detail]]:
-    with services.unit_of_work() as uow:
+def _submissions(runtime: Runtime) -> list[dict[str, Detail]]:
+    with runtime.unit_of_work() as uow:
         entries = [e for e in uow.audit.iter_entries() if e.kind == AuditKind.FEED_SUBMITTED]
-    return [services.audit_keys.open(e.seq, e.kind, e.key_version, e.payload) for e in entries]
+    return [runtime.audit_keys.open(e.seq, e.kind, e.key_version, e.payload) for e in entries]
 
 
 def test_a_submission_ingests_the_feed_and_reports_rejects_by_line_without_spooling(
-    services: Services, synthetic: Path, empty_tmpdir: Path
+    runtime: Runtime, synthetic: Path, empty_tmpdir: Path
 ) -> None:
-    headers = _key(services)
-    with live_server(services) as base, httpx.Client(base_url=base, timeout=120) as client:
+    headers = _key(runtime)
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
         response = client.post(SUBMIT, headers=headers | CSV, content=_feed(synthetic).read_bytes())
 
     assert response.status_code == 200, response.text
     report = response.json()
-    assert report["outcomes"]["new"] == _count(services, ChildRow) > 250
+    assert report["outcomes"]["new"] == _count(runtime, ChildRow) > 250
     assert report["read"] == len(_truth(synthetic))
     assert {r["line"] for r in report["rejects"]} == _malformed_lines(synthetic, offset=2)
     assert report["rejects_total"] == report["rejected"] == len(report["rejects"]) > 0
@@ -107,7 +107,7 @@ def test_a_submission_ingests_the_feed_and_reports_rejects_by_line_without_spool
     assert list(empty_tmpdir.iterdir()) == []
 
 
-def test_json_lines_and_fhir_bundles_are_taken_too(services: Services, synthetic: Path) -> None:
+def test_json_lines_and_fhir_bundles_are_taken_too(runtime: Runtime, synthetic: Path) -> None:
     bundle = {
         "resourceType": "Bundle",
         "entry": [
@@ -115,11 +115,11 @@ def test_json_lines_and_fhir_bundles_are_taken_too(services: Services, synthetic
             {"resource": {"resourceType": "Observation", "id": "obs-1"}},
         ],
     }
-    fhir = _key(services, "fhir_patient", "gp-system-feed")
-    with live_server(services) as base, httpx.Client(base_url=base, timeout=120) as client:
+    fhir = _key(runtime, "fhir_patient", "gp-system-feed")
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
         lines = client.post(
             SUBMIT,
-            headers=_key(services) | {"Content-Type": "application/x-ndjson"},
+            headers=_key(runtime) | {"Content-Type": "application/x-ndjson"},
             content=_feed(synthetic, "jsonl").read_bytes(),
         )
         patients = client.post(
@@ -137,12 +137,12 @@ def test_json_lines_and_fhir_bundles_are_taken_too(services: Services, synthetic
 
 
 def test_keys_are_bound_to_one_source_and_revocable_and_other_callers_are_refused(
-    services: Services, clock: FixedClock
+    runtime: Runtime, clock: FixedClock
 ) -> None:
-    headers = _key(services)
-    practitioner = make_account(services, Role.PRACTITIONER)
+    headers = _key(runtime)
+    practitioner = make_account(runtime, Role.PRACTITIONER)
     body = b"record_id\nNHS1\n"
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         token = api_token(client, clock, practitioner)
 
         def post(path: str, auth: dict[str, str]) -> int:
@@ -156,16 +156,16 @@ def test_keys_are_bound_to_one_source_and_revocable_and_other_callers_are_refuse
         assert client.get("/api/v1/me", headers=headers).status_code == 403
         assert client.post("/api/v1/searches", headers=headers, json={}).status_code == 403
         assert post(SUBMIT, headers) == 200
-        revoke_source_account(services, "nhs-digital-feed")
+        revoke_source_account(runtime, "nhs-digital-feed")
         assert post(SUBMIT, headers) == 401
-    assert _count(services, ChildRow) == 0  # the one row had no name: rejected
+    assert _count(runtime, ChildRow) == 0  # the one row had no name: rejected
 
 
 def test_what_is_not_a_feed_or_too_large_is_refused(
-    services: Services, monkeypatch: pytest.MonkeyPatch
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(api_feeds, "MAX_FHIR_BYTES", 1000)
-    headers = _key(services)
+    headers = _key(runtime)
     fhir = headers | {"Content-Type": "application/fhir+json"}
     url = "/api/v1/feeds/fhir_patient/submissions"
     big = b'{"resourceType": "Bundle", "entry": []' + b" " * 2000 + b"}"
@@ -173,9 +173,9 @@ def test_what_is_not_a_feed_or_too_large_is_refused(
     def chunked() -> Iterator[bytes]:  # no Content-Length: the limit holds as the body arrives
         yield from (big[i : i + 100] for i in range(0, len(big), 100))
 
-    other = add_source_account(services, "gp-system-feed", "fhir_patient").key
+    other = add_source_account(runtime, "gp-system-feed", "fhir_patient").key
     fhir_key = {"Authorization": f"Bearer {other}", "Content-Type": "application/fhir+json"}
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         plain = client.post(SUBMIT, headers=headers | {"Content-Type": "text/plain"}, content=b"x\n")
         multipart = client.post(SUBMIT, headers=headers, files={"feed": ("f.csv", b"record_id\n")})
         declared = client.post(url, headers=fhir_key, content=big)
@@ -189,8 +189,8 @@ def test_what_is_not_a_feed_or_too_large_is_refused(
     assert wrong.status_code == 403
 
 
-def test_the_route_reads_the_raw_stream_and_documents_a_body_that_is_not_a_form(services: Services) -> None:
-    app = create_app(services)
+def test_the_route_reads_the_raw_stream_and_documents_a_body_that_is_not_a_form(runtime: Runtime) -> None:
+    app = create_app(runtime)
     route = next(r for r in api_routes(app) if r.path == "/api/v1/feeds/{source}/submissions")
     assert route.dependant.body_params == []  # no UploadFile, File or Form: nothing parses (or spools)
     tree = ast.parse(inspect.getsource(api_feeds))
@@ -204,7 +204,7 @@ def test_the_route_reads_the_raw_stream_and_documents_a_body_that_is_not_a_form(
 
 
 def _send_part_then_hang_up(
-    base: str, headers: dict[str, str], body: bytes, part: int, services: Services
+    base: str, headers: dict[str, str], body: bytes, part: int, runtime: Runtime
 ) -> None:
     """Send the head and `part` bytes, wait until the server has committed a batch of them (however
     slow the machine), then close the socket mid-body."""
@@ -214,32 +214,32 @@ def _send_part_then_hang_up(
     with socket.create_connection((host, int(port))) as connection:
         connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body[:part])
         deadline = time.monotonic() + 60
-        while _count(services, FeedRowOutcome) == 0:
+        while _count(runtime, FeedRowOutcome) == 0:
             assert time.monotonic() < deadline, "the server never committed a batch of the part sent"
             time.sleep(0.1)
         time.sleep(0.3)  # let it take any further whole batches it has the lines for
 
 
-def _wait_for_submissions(services: Services, count: int) -> list[dict[str, Detail]]:
+def _wait_for_submissions(runtime: Runtime, count: int) -> list[dict[str, Detail]]:
     deadline = time.monotonic() + 60
-    while len(found := _submissions(services)) < count:
+    while len(found := _submissions(runtime)) < count:
         assert time.monotonic() < deadline, "the broken submission was never audited"
         time.sleep(0.2)
     return found
 
 
 def test_a_broken_upload_keeps_its_committed_batches_and_a_resubmission_completes_it_once(
-    services: Services, synthetic: Path, monkeypatch: pytest.MonkeyPatch
+    runtime: Runtime, synthetic: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(api_feeds, "BATCH_ROWS", 40)
-    headers = _key(services) | CSV
+    headers = _key(runtime) | CSV
     data = _feed(synthetic).read_bytes()
     cut = data.index(b"\n", len(data) * 3 // 5) + 20  # in the middle of a row
-    with live_server(services) as base, httpx.Client(base_url=base, timeout=120) as client:
-        _send_part_then_hang_up(base, headers, data, cut, services)
-        (broken,) = _wait_for_submissions(services, 1)
-        committed = _count(services, FeedRowOutcome)
-        children = _count(services, ChildRow)
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
+        _send_part_then_hang_up(base, headers, data, cut, runtime)
+        (broken,) = _wait_for_submissions(runtime, 1)
+        committed = _count(runtime, FeedRowOutcome)
+        children = _count(runtime, ChildRow)
         again = client.post(SUBMIT, headers=headers, content=data)
         third = client.post(SUBMIT, headers=headers, content=data)
 
@@ -251,24 +251,24 @@ def test_a_broken_upload_keeps_its_committed_batches_and_a_resubmission_complete
     assert again.status_code == 200, again.text
     resumed = again.json()
     assert resumed["skipped"] == committed
-    assert _count(services, ChildRow) == children + resumed["outcomes"]["new"]
-    with services.engine.connect() as connection:
+    assert _count(runtime, ChildRow) == children + resumed["outcomes"]["new"]
+    with runtime.engine.connect() as connection:
         new_rows = connection.scalar(
             select(func.count()).select_from(FeedRowOutcome).where(FeedRowOutcome.outcome == "new")
         )
-    assert new_rows == _count(services, ChildRow)  # one child per row decided new: none twice
+    assert new_rows == _count(runtime, ChildRow)  # one child per row decided new: none twice
     assert third.json()["skipped"] == third.json()["read"] - third.json()["rejected"]
     assert sum(third.json()["outcomes"].values()) == 0
 
 
 def test_each_submission_is_audited_with_its_source_and_counts_and_no_value(
-    services: Services, synthetic: Path
+    runtime: Runtime, synthetic: Path
 ) -> None:
-    headers = _key(services) | CSV
-    with live_server(services) as base, httpx.Client(base_url=base, timeout=120) as client:
+    headers = _key(runtime) | CSV
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
         first = client.post(SUBMIT, headers=headers, content=_feed(synthetic).read_bytes()).json()
 
-    (entry,) = _submissions(services)
+    (entry,) = _submissions(runtime)
     assert entry["source"] == NHS
     assert entry["completed"] is True
     assert entry["run"] == first["run_id"]
@@ -279,7 +279,7 @@ def test_each_submission_is_audited_with_its_source_and_counts_and_no_value(
     )
     text = json.dumps(entry)
     assert not any(value in text for value in _personal_values(synthetic))
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         (row,) = [e for e in uow.audit.iter_entries() if e.kind == AuditKind.FEED_SUBMITTED]
         account = uow.sources.by_username("nhs-digital-feed")
     assert account is not None

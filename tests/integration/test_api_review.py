@@ -25,12 +25,12 @@ ITEM_FIELDS = {
 
 
 def test_an_la_data_administrator_lists_opens_and_links_an_item(
-    services, settings, clock, factory, tmp_path: Path
+    runtime, settings, clock, factory, tmp_path: Path
 ):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA)])
-    item_id = hold_for_review(services, settings, child, tmp_path)
-    admin = make_account(services, Role.LA_DATA_ADMIN)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    item_id = hold_for_review(runtime, settings, child, tmp_path)
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         headers = {"Authorization": f"Bearer {api_token(client, clock, admin)}"}
 
         listed = client.get("/api/v1/review-items", headers=headers)
@@ -63,12 +63,12 @@ def test_an_la_data_administrator_lists_opens_and_links_an_item(
 
 
 def test_another_las_team_sees_no_item_and_may_not_open_or_decide_one(
-    services, settings, clock, factory, tmp_path: Path
+    runtime, settings, clock, factory, tmp_path: Path
 ):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA, status=RecordStatus.SHIELDED)])
-    item_id = hold_for_review(services, settings, child, tmp_path)
-    stranger = make_account(services, Role.LA_DATA_ADMIN, la_code=OTHER_LA)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA, status=RecordStatus.SHIELDED)])
+    item_id = hold_for_review(runtime, settings, child, tmp_path)
+    stranger = make_account(runtime, Role.LA_DATA_ADMIN, la_code=OTHER_LA)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         headers = {"Authorization": f"Bearer {api_token(client, clock, stranger)}"}
         assert client.get("/api/v1/review-items", headers=headers).json() == []
         opened = client.get(f"/api/v1/review-items/{item_id}", headers=headers)
@@ -78,15 +78,15 @@ def test_another_las_team_sees_no_item_and_may_not_open_or_decide_one(
             f"/api/v1/review-items/{item_id}/decision", json={"action": "new"}, headers=headers
         )
         assert decided.status_code == 403
-    with services.unit_of_work() as uow:
-        assert [i.item_id for i in uow.feeds.all_open()] == [item_id]
+    with runtime.unit_of_work() as uow:
+        assert [i.item_id for i in uow.reviews.all_open()] == [item_id]
 
 
-def test_a_decision_takes_only_the_listed_actions_and_fields(services, settings, clock, factory, tmp_path):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA)])
-    item_id = hold_for_review(services, settings, child, tmp_path)
-    admin = make_account(services, Role.LA_DATA_ADMIN)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def test_a_decision_takes_only_the_listed_actions_and_fields(runtime, settings, clock, factory, tmp_path):
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    item_id = hold_for_review(runtime, settings, child, tmp_path)
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         headers = {"Authorization": f"Bearer {api_token(client, clock, admin)}"}
         url = f"/api/v1/review-items/{item_id}/decision"
         assert client.post(url, json={"action": "merge"}, headers=headers).status_code == 422

@@ -26,11 +26,11 @@ def adoption_body(cp_id: str) -> dict[str, object]:
     }
 
 
-def test_two_administrators_record_an_adoption_and_the_birth_identity_is_gone(services, clock, factory):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA)])
-    first, second = make_account(services, Role.LA_DATA_ADMIN), make_account(services, Role.LA_DATA_ADMIN)
-    practitioner = make_account(services, Role.PRACTITIONER)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def test_two_administrators_record_an_adoption_and_the_birth_identity_is_gone(runtime, clock, factory):
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    first, second = make_account(runtime, Role.LA_DATA_ADMIN), make_account(runtime, Role.LA_DATA_ADMIN)
+    practitioner = make_account(runtime, Role.PRACTITIONER)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         as_first = {"Authorization": f"Bearer {api_token(client, clock, first)}"}
         as_second = {"Authorization": f"Bearer {api_token(client, clock, second)}"}
         as_practitioner = {"Authorization": f"Bearer {api_token(client, clock, practitioner)}"}
@@ -88,14 +88,14 @@ def test_two_administrators_record_an_adoption_and_the_birth_identity_is_gone(se
         assert new.json()["family_name"] == "Quillfeather"
 
 
-def test_the_la_team_reads_and_changes_consent_and_nobody_else_does(services, clock, factory):
+def test_the_la_team_reads_and_changes_consent_and_nobody_else_does(runtime, clock, factory):
     young = replace(factory.child(la_code=HOME_LA), date_of_birth=date(2009, 3, 1))
     young = replace(young, involvements=(*young.involvements, factory.involvement(ServiceType.SEXUAL_HEALTH)))
-    (child,) = store_children(services, [young])
-    admin = make_account(services, Role.LA_DATA_ADMIN)
-    stranger = make_account(services, Role.LA_DATA_ADMIN, la_code=OTHER_LA)
+    (child,) = store_children(runtime, [young])
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    stranger = make_account(runtime, Role.LA_DATA_ADMIN, la_code=OTHER_LA)
     url = f"/api/v1/children/{child.cp_id.value}"
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         as_admin = {"Authorization": f"Bearer {api_token(client, clock, admin)}"}
         as_stranger = {"Authorization": f"Bearer {api_token(client, clock, stranger)}"}
         assert client.get(f"{url}/consents", headers=as_stranger).status_code == 404

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from contactpoint.access.roles import Role
-from contactpoint.app.sources import add_source_account
+from contactpoint.app.feeds.sources import add_source_account
 from contactpoint.domain.clock import FixedClock
 from tests.websupport import Account, api_token, live_server, make_account, store_children
 
@@ -45,16 +45,16 @@ class Sessions:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
-def test_the_api_never_answers_with_a_server_error(services, clock, factory):
-    store_children(services, [factory.child(la_code="201") for _ in range(3)])
+def test_the_api_never_answers_with_a_server_error(runtime, clock, factory):
+    store_children(runtime, [factory.child(la_code="201") for _ in range(3)])
     accounts = {
-        role: make_account(services, role)
+        role: make_account(runtime, role)
         for role in (Role.PRACTITIONER, Role.LA_USER_ADMIN, Role.AUDITOR, Role.LA_DATA_ADMIN)
     }
-    with live_server(services) as base:
+    with live_server(runtime) as base:
         schema = schemathesis.openapi.from_url(f"{base}/api/v1/openapi.json")
         sessions = Sessions(base, clock, accounts)
-        sessions.tokens[Role.DATA_SOURCE] = add_source_account(services, "feed-fuzzer", FEED_SOURCE).key
+        sessions.tokens[Role.DATA_SOURCE] = add_source_account(runtime, "feed-fuzzer", FEED_SOURCE).key
         operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]  # an invalid operation fails the test here
         assert len(operations) >= 14
 
@@ -74,6 +74,6 @@ def test_the_api_never_answers_with_a_server_error(services, clock, factory):
                     sessions.tokens.pop(role, None)
 
             call()
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         submitted = [e for e in uow.audit.iter_entries() if e.kind == "feeds:submit"]
     assert submitted, "no generated feed reached the pipeline"

@@ -23,12 +23,12 @@ REQUEST_FIELDS = {
 }
 
 
-def test_two_administrators_shield_a_child_and_a_practitioner_sees_the_limited_view(services, clock, factory):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA)])
-    first, second = make_account(services, Role.LA_DATA_ADMIN), make_account(services, Role.LA_DATA_ADMIN)
-    practitioner = make_account(services, Role.PRACTITIONER)
+def test_two_administrators_shield_a_child_and_a_practitioner_sees_the_limited_view(runtime, clock, factory):
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    first, second = make_account(runtime, Role.LA_DATA_ADMIN), make_account(runtime, Role.LA_DATA_ADMIN)
+    practitioner = make_account(runtime, Role.PRACTITIONER)
     review_on = (clock.now().date() + timedelta(days=90)).isoformat()
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         as_first = {"Authorization": f"Bearer {api_token(client, clock, first)}"}
         as_second = {"Authorization": f"Bearer {api_token(client, clock, second)}"}
         as_practitioner = {"Authorization": f"Bearer {api_token(client, clock, practitioner)}"}
@@ -68,5 +68,5 @@ def test_two_administrators_shield_a_child_and_a_practitioner_sees_the_limited_v
         assert view.json()["address_lines"] is None
         unknown = client.post("/api/v1/shielding-requests", json={**body, "notes": "x"}, headers=as_first)
         assert unknown.status_code == 422
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(child.cp_id).record.status is RecordStatus.SHIELDED

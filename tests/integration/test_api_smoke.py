@@ -5,11 +5,11 @@ from contactpoint.domain.vocabulary import RecordStatus
 from tests.websupport import HOME_LA, api_token, live_server, make_account, store_children
 
 
-def test_a_practitioner_signs_in_searches_and_opens_a_record_over_http(services, clock, factory):
-    child = store_children(services, [factory.child(la_code=HOME_LA)])[0]
-    shielded = store_children(services, [factory.child(la_code=HOME_LA, status=RecordStatus.SHIELDED)])[0]
-    practitioner = make_account(services, Role.PRACTITIONER)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def test_a_practitioner_signs_in_searches_and_opens_a_record_over_http(runtime, clock, factory):
+    child = store_children(runtime, [factory.child(la_code=HOME_LA)])[0]
+    shielded = store_children(runtime, [factory.child(la_code=HOME_LA, status=RecordStatus.SHIELDED)])[0]
+    practitioner = make_account(runtime, Role.PRACTITIONER)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         token = api_token(client, clock, practitioner)
         auth = {"Authorization": f"Bearer {token}"}
         found = client.post(

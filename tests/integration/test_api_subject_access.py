@@ -24,13 +24,13 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def test_an_auditor_gets_the_report_as_json_and_as_a_pdf_attachment(services, clock, factory):
+def test_an_auditor_gets_the_report_as_json_and_as_a_pdf_attachment(runtime, clock, factory):
     child = store(
-        services,
+        runtime,
         replace(a_child(factory), names=ChildNames(PersonName("Łucja", "Wrenfield"))),
     )
-    auditor = make_account(services, Role.AUDITOR)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    auditor = make_account(runtime, Role.AUDITOR)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         headers = {"Authorization": f"Bearer {api_token(client, clock, auditor)}"}
         body = {"cp_id": child.cp_id.value, "requester": "young_person"}
 
@@ -68,12 +68,12 @@ def test_an_auditor_gets_the_report_as_json_and_as_a_pdf_attachment(services, cl
         assert "withheld" in parents  # the notice
 
 
-def test_out_of_scope_and_missing_children_get_the_same_not_found(services, clock, factory):
-    elsewhere = store(services, replace(a_child(factory), la_code=OTHER_LA))
+def test_out_of_scope_and_missing_children_get_the_same_not_found(runtime, clock, factory):
+    elsewhere = store(runtime, replace(a_child(factory), la_code=OTHER_LA))
     missing = a_child(factory).cp_id
-    auditor = make_account(services, Role.AUDITOR)
-    practitioner = make_account(services, Role.PRACTITIONER, service=ServiceType.EDUCATION)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    auditor = make_account(runtime, Role.AUDITOR)
+    practitioner = make_account(runtime, Role.PRACTITIONER, service=ServiceType.EDUCATION)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         headers = {"Authorization": f"Bearer {api_token(client, clock, auditor)}"}
         answers = []
         for cp_id in (elsewhere.cp_id, missing):

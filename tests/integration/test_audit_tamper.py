@@ -7,26 +7,26 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from contactpoint.app.auditing import audit_log, checkpoint_audit, verify_audit
+from contactpoint.app.oversight.auditing import audit_log, checkpoint_audit, verify_audit
 from contactpoint.audit.events import AuditEvent, AuditKind
-from contactpoint.cli.main import app
+from contactpoint.console import app
 
 N = 12
 
 
 @pytest.fixture
-def logged(services):
-    with services.unit_of_work() as uow:
-        log = audit_log(services, uow)
+def logged(runtime):
+    with runtime.unit_of_work() as uow:
+        log = audit_log(runtime, uow)
         for i in range(N):
             log.append(AuditEvent(AuditKind.VIEW, i + 1, (f"{100000000000 + i}",), {"reason": "assessment"}))
         uow.commit()
-    checkpoint_audit(services)
-    return services
+    checkpoint_audit(runtime)
+    return runtime
 
 
-def _sql(services, statement: str, **params) -> None:
-    with services.engine.begin() as connection:
+def _sql(runtime, statement: str, **params) -> None:
+    with runtime.engine.begin() as connection:
         connection.execute(text(statement), params)
 
 

@@ -5,9 +5,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from contactpoint.app.children import register_children
-from contactpoint.app.services import build_services
-from contactpoint.cli.main import app
+from contactpoint.app.children.records import register_children
+from contactpoint.bootstrap import build_runtime
+from contactpoint.console import app
 from contactpoint.settings import Settings
 from contactpoint.store import migrate
 
@@ -60,9 +60,9 @@ def test_a_key_file_open_to_others_stops_every_command(home):
 
 def test_stats_counts_by_la_and_status(home, factory):
     invoke(home, "init")
-    services = build_services(Settings(home=home))
-    register_children(services, range(12), lambda _i, cp_id: factory.child(cp_id, la_code="873"))
-    services.close()
+    runtime = build_runtime(Settings(home=home))
+    register_children(runtime, range(12), lambda _i, cp_id: factory.child(cp_id, la_code="873"))
+    runtime.close()
     result = invoke(home, "stats")
     assert result.exit_code == 0, result.output
     assert "873" in result.output
@@ -71,9 +71,9 @@ def test_stats_counts_by_la_and_status(home, factory):
 
 def test_rotate_resume_and_retire_through_the_cli(home, factory):
     invoke(home, "init")
-    services = build_services(Settings(home=home))
-    register_children(services, range(30), lambda _i, cp_id: factory.child(cp_id))
-    services.close()
+    runtime = build_runtime(Settings(home=home))
+    register_children(runtime, range(30), lambda _i, cp_id: factory.child(cp_id))
+    runtime.close()
 
     partial = invoke(home, "keys", "rotate", "--batch-size", "10", "--max-batches", "1")
     assert partial.exit_code == 0, partial.output
@@ -104,11 +104,11 @@ def test_demo_ingests_a_synthetic_populations_feeds_once(home):
     assert result.exit_code == 0, result.output
     assert "Feeds ingested" in result.output
     assert "Demo store ready" in result.output
-    services = build_services(Settings(home=home))
-    with services.unit_of_work() as uow:
+    runtime = build_runtime(Settings(home=home))
+    with runtime.unit_of_work() as uow:
         stored = uow.children.count()
-        assert uow.feeds.outcome_counts()["linked"] > 300  # later feeds found the children the first made
-    services.close()
+        assert uow.ledger.outcome_counts()["linked"] > 300  # later feeds found the children the first made
+    runtime.close()
     assert 285 <= stored <= 315  # one record per child, give or take the rows held for review
     again = invoke(home, "demo", "--children", "300", "--seed", "5", "--no-serve")
     assert f"already holds {stored} children; nothing loaded" in again.output

@@ -18,11 +18,11 @@ from typer.testing import CliRunner
 from contactpoint.access.errors import AuthenticationFailed
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import token_hash
-from contactpoint.app.accounts import begin_sign_in
-from contactpoint.app.services import Services
-from contactpoint.app.sources import authenticate_source
+from contactpoint.app.accounts.accounts import begin_sign_in
+from contactpoint.app.feeds.sources import authenticate_source
+from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditKind
-from contactpoint.cli.main import app
+from contactpoint.console import app
 from contactpoint.settings import Settings
 from contactpoint.store.access_models import SourceAccountRow
 from tests.factories import ChildFactory
@@ -48,11 +48,11 @@ def _add(settings: Settings, name: str, source: str = "child_benefit") -> str:
 
 
 def test_an_account_is_bound_to_its_source_its_key_kept_only_hashed_and_revocable(
-    services: Services, settings: Settings
+    runtime: Runtime, settings: Settings
 ) -> None:
     key = _add(settings, "hmrc-child-benefit")
 
-    session = authenticate_source(services, key)
+    session = authenticate_source(runtime, key)
     assert (session.principal.role, session.principal.source) == (Role.DATA_SOURCE, "child_benefit")
     assert (
         invoke(settings, "sources", "add-account", "hmrc-child-benefit", "--source", "child_benefit")[0] == 2
@@ -63,22 +63,22 @@ def test_an_account_is_bound_to_its_source_its_key_kept_only_hashed_and_revocabl
     assert "hmrc-child-benefit" in listing
     assert "active" in listing
     assert key not in listing
-    with services.engine.connect() as connection:
+    with runtime.engine.connect() as connection:
         assert connection.scalars(select(SourceAccountRow.key_hash)).all() == [token_hash(key)]
     with pytest.raises(AuthenticationFailed):  # a machine never signs in with a password
-        begin_sign_in(services, "hmrc-child-benefit", key, "127.0.0.1")
+        begin_sign_in(runtime, "hmrc-child-benefit", key, "127.0.0.1")
 
     assert invoke(settings, "sources", "revoke", "hmrc-child-benefit")[0] == 0
 
     with pytest.raises(AuthenticationFailed):
-        authenticate_source(services, key)
+        authenticate_source(runtime, key)
     assert "revoked" in invoke(settings, "sources", "list")[1]
     assert invoke(settings, "sources", "revoke", "nobody-here")[0] == 6
-    with services.engine.connect() as connection:
+    with runtime.engine.connect() as connection:
         assert connection.scalars(select(SourceAccountRow.key_hash)).all() == [None]
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         kinds = [entry.kind for entry in uow.audit.iter_entries()]
-        assert "second-factor secrets" not in uow.key_usage(services.keyring.current)
+        assert "second-factor secrets" not in uow.key_usage(runtime.keyring.current)
     assert kinds == [AuditKind.ACCOUNT_CREATED, AuditKind.SIGN_IN_FAILED, AuditKind.SOURCE_REVOKED]
 
 
@@ -90,7 +90,7 @@ def _serve(settings: Settings, port: int, tmpdir: Path) -> subprocess.Popen[byte
         "TMPDIR": str(tmpdir),
     }
     return subprocess.Popen(  # noqa: S603  # our own CLI with fixed arguments
-        [sys.executable, "-c", "from contactpoint.cli.main import app; app()", "serve", "--port", str(port)],
+        [sys.executable, "-c", "from contactpoint.console import app; app()", "serve", "--port", str(port)],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -110,7 +110,7 @@ def _wait_for(base: str) -> None:
 
 
 def test_a_served_submission_writes_no_temporary_file_and_a_revoked_key_is_refused_at_once(
-    services: Services, settings: Settings, tmp_path: Path, factory: ChildFactory
+    runtime: Runtime, settings: Settings, tmp_path: Path, factory: ChildFactory
 ) -> None:
     key = _add(settings, "hmrc-child-benefit")
     feed = write_child_benefit(

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from contactpoint.app.feed_items import mapped_items
-from contactpoint.app.feed_scoring import ScoredBatch, Scores, revalidate, score_rows
-from contactpoint.app.feeds import ingest_feed
-from contactpoint.app.initialise import initialise_store
-from contactpoint.app.linker import Linker, build_linker
-from contactpoint.app.services import Services, build_services
+from contactpoint.app.feeds.ingest import ingest_feed
+from contactpoint.app.feeds.items import mapped_items
+from contactpoint.app.feeds.linker import Linker, build_linker
+from contactpoint.app.feeds.scoring import ScoredBatch, Scores, revalidate, score_rows
+from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.app.runtime import Runtime
+from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.ingest.feed_row import FeedRow
@@ -64,10 +65,10 @@ def _each_chunk_twice(source_file: Path, out: Path, chunk: int) -> Path:
 
 
 def _outcomes(
-    services: Services,
+    runtime: Runtime,
 ) -> tuple[dict[tuple[str, str], tuple[str, str | None]], set[frozenset[str]]]:
     """Each row's outcome and reason, and the rows grouped by the record they went to (IDs are random)."""
-    with services.engine.connect() as connection:
+    with runtime.engine.connect() as connection:
         rows = connection.execute(
             select(
                 FeedRowOutcome.source,
@@ -85,29 +86,29 @@ def _outcomes(
     return outcomes, {frozenset(group) for group in groups.values()}
 
 
-def _ingest_all(services: Services, feeds: list[tuple[Path, str]], workers: int) -> None:
-    linker = build_linker(services)
+def _ingest_all(runtime: Runtime, feeds: list[tuple[Path, str]], workers: int) -> None:
+    linker = build_linker(runtime)
     for path, source in feeds:
-        ingest_feed(services, path, source, linker, batch_size=10, workers=workers)
+        ingest_feed(runtime, path, source, linker, batch_size=10, workers=workers)
 
 
 def test_workers_reach_the_outcomes_of_one_process(
-    services: Services, synthetic: Path, tmp_path: Path, clock
+    runtime: Runtime, synthetic: Path, tmp_path: Path, clock
 ) -> None:
     doubled = _each_chunk_twice(_feed(synthetic, NHS), tmp_path / "doubled.csv", chunk=10)
     feeds = [(doubled, NHS), (_feed(synthetic, BENEFIT), BENEFIT)]
     reference_settings = Settings(home=tmp_path / "reference")
     initialise_store(reference_settings, clock)
-    reference = build_services(reference_settings, clock=clock)
+    reference = build_runtime(reference_settings, clock=clock)
     try:
         _ingest_all(reference, feeds, workers=0)
         expected = _outcomes(reference)
     finally:
         reference.close()
 
-    _ingest_all(services, feeds, workers=2)
+    _ingest_all(runtime, feeds, workers=2)
 
-    outcomes, groups = _outcomes(services)
+    outcomes, groups = _outcomes(runtime)
     assert outcomes == expected[0]
     assert groups == expected[1]
     again = {key: outcome for key, outcome in outcomes.items() if key[1].endswith("R")}
@@ -115,8 +116,8 @@ def test_workers_reach_the_outcomes_of_one_process(
     assert all(outcome == ("linked", "above_upper") for outcome in again.values())
 
 
-def _rows(services: Services, path: Path, source: str) -> list[FeedRow]:
-    items = mapped_items(load_mapping(source), read_feed(path), RowHasher(services.keyring))
+def _rows(runtime: Runtime, path: Path, source: str) -> list[FeedRow]:
+    items = mapped_items(load_mapping(source), read_feed(path), RowHasher(runtime.keyring))
     return [item.row for item in items if item.row is not None]
 
 
@@ -129,18 +130,18 @@ def _as_read(scores: Scores) -> dict[str, tuple[int, object]]:
 
 
 def test_revalidating_scores_read_ahead_equals_scoring_now_after_any_write(
-    services: Services, synthetic: Path
+    runtime: Runtime, synthetic: Path
 ) -> None:
-    linker: Linker = build_linker(services)
-    ingest_feed(services, _feed(synthetic, NHS), NHS, linker)
-    rows = _rows(services, _feed(synthetic, BENEFIT), BENEFIT)[:120]
-    with services.unit_of_work() as uow:
+    linker: Linker = build_linker(runtime)
+    ingest_feed(runtime, _feed(synthetic, NHS), NHS, linker)
+    rows = _rows(runtime, _feed(synthetic, BENEFIT), BENEFIT)[:120]
+    with runtime.unit_of_work() as uow:
         scores, lookups = score_rows(uow.children, linker, rows)
     ahead = ScoredBatch(lookups, scores)
     linked = sorted({pair.left for pair in scores.pairs if pair.match_weight >= linker.thresholds.upper})
     shield, rename, remove, copy = (cp_id for cp_id in linked[:4])
 
-    with services.unit_of_work() as uow:  # what others (or the batches in front) wrote meanwhile
+    with runtime.unit_of_work() as uow:  # what others (or the batches in front) wrote meanwhile
         children = uow.children
         by_id = {s.record.cp_id.value: s for s in children.get_many(scores.stored).values()}
         children.replace(replace(by_id[shield].record, status=RecordStatus.SHIELDED), by_id[shield].version)
@@ -153,7 +154,7 @@ def test_revalidating_scores_read_ahead_equals_scoring_now_after_any_write(
 
     positions = list(range(0, len(rows), 2))  # some rows were already taken: only the others count
     kept = [rows[p] for p in positions]
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         revalidated = revalidate(uow.children, linker, ahead, kept, positions)
         now = score_rows(uow.children, linker, kept)[0]
 

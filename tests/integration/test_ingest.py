@@ -16,15 +16,16 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from typer.testing import CliRunner
 
-from contactpoint.app.children import register_children
-from contactpoint.app.feeds import ingest_feed
-from contactpoint.app.keys import rotate_keys
-from contactpoint.app.linker import Linker
-from contactpoint.app.services import Services
-from contactpoint.cli.main import app
+from contactpoint.app.children.records import register_children
+from contactpoint.app.feeds.ingest import ingest_feed
+from contactpoint.app.feeds.linker import Linker
+from contactpoint.app.operations.keys import rotate_keys
+from contactpoint.app.runtime import Runtime
+from contactpoint.console import app
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import PersonName, RetentionExtension
 from contactpoint.domain.vocabulary import ExtensionBasis
+from contactpoint.evaluation.synthetic_geography import synthetic_postcode_authorities
 from contactpoint.linkage.decisions import Thresholds
 from contactpoint.linkage.model import load
 from contactpoint.linkage.scoring import SplinkScorer
@@ -55,7 +56,11 @@ def scorer() -> SplinkScorer:
 @pytest.fixture
 def linker(scorer: SplinkScorer, settings: Settings) -> Linker:
     """The run's linker with the thresholds of the settings."""
-    return Linker(scorer, Thresholds(settings.link_upper_weight, settings.link_lower_weight))
+    return Linker(
+        scorer,
+        Thresholds(settings.link_upper_weight, settings.link_lower_weight),
+        synthetic_postcode_authorities(),
+    )
 
 
 @pytest.fixture
@@ -68,46 +73,46 @@ def _feed(synthetic: Path, source: str, generation: int = 0) -> Path:
     return synthetic / "feeds" / source / f"gen{generation}.csv"
 
 
-def _versions(services: Services) -> dict[str, int]:
-    with services.engine.connect() as connection:  # plaintext columns only, to compare states
+def _versions(runtime: Runtime) -> dict[str, int]:
+    with runtime.engine.connect() as connection:  # plaintext columns only, to compare states
         return dict(connection.execute(select(ChildRow.cp_id, ChildRow.record_version)).all())
 
 
 def test_a_feed_creates_children_and_the_same_feed_twice_changes_nothing(
-    services: Services, linker: Linker, synthetic: Path
+    runtime: Runtime, linker: Linker, synthetic: Path
 ) -> None:
-    first = ingest_feed(services, _feed(synthetic, NHS), NHS, linker, batch_size=100)
-    before = _versions(services)
+    first = ingest_feed(runtime, _feed(synthetic, NHS), NHS, linker, batch_size=100)
+    before = _versions(runtime)
 
-    second = ingest_feed(services, _feed(synthetic, NHS), NHS, linker, batch_size=100)
+    second = ingest_feed(runtime, _feed(synthetic, NHS), NHS, linker, batch_size=100)
 
     assert first.outcomes["new"] == len(before) > 250
     unkeyed = sum(1 for reject in first.rejects if reject.row_key is None)
     assert second.skipped == first.read - unkeyed
     assert second.rejected == unkeyed
     assert sum(second.outcomes.values()) == 0
-    assert _versions(services) == before
+    assert _versions(runtime) == before
 
 
 def test_a_second_source_links_to_the_children_the_first_created(
-    services: Services, linker: Linker, synthetic: Path
+    runtime: Runtime, linker: Linker, synthetic: Path
 ) -> None:
-    ingest_feed(services, _feed(synthetic, NHS), NHS, linker)
-    created = len(_versions(services))
+    ingest_feed(runtime, _feed(synthetic, NHS), NHS, linker)
+    created = len(_versions(runtime))
 
-    report = ingest_feed(services, _feed(synthetic, "child_benefit"), "child_benefit", linker)
+    report = ingest_feed(runtime, _feed(synthetic, "child_benefit"), "child_benefit", linker)
 
     assert report.outcomes["linked"] > 0.9 * report.read
-    assert len(_versions(services)) - created <= 0.05 * report.read
-    with services.unit_of_work() as uow:
-        linked = dict(uow.feeds.links("child_benefit"))
+    assert len(_versions(runtime)) - created <= 0.05 * report.read
+    with runtime.unit_of_work() as uow:
+        linked = dict(uow.ledger.links("child_benefit"))
     cp_id = next(iter(linked.values()))
-    record = services.unit_of_work().__enter__().children.get(ContactPointId(cp_id)).record
+    record = runtime.unit_of_work().__enter__().children.get(ContactPointId(cp_id)).record
     assert any(i.scheme.value == "child_benefit_reference" for i in record.identifiers)
 
 
 def test_twins_in_one_feed_become_two_children(
-    services: Services, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
 ) -> None:
     first = factory.child()
     second = replace(first, names=first.names.__class__(PersonName("Zebedee", first.names.current.family)))
@@ -115,26 +120,26 @@ def test_twins_in_one_feed_become_two_children(
         tmp_path / "twins.csv", [child_benefit_row("CBT1", first), child_benefit_row("CBT2", second)]
     )
 
-    report = ingest_feed(services, feed, "child_benefit", any_place_linker)
+    report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
 
     assert report.outcomes["new"] == 2
 
 
 def test_a_row_about_a_known_child_is_applied_to_their_record(
-    services: Services, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
 ) -> None:
     child = factory.child(la_code="201")
-    register_children(services, [child], lambda record, cp_id: replace(record, cp_id=cp_id))
-    (cp_id,) = _versions(services)
+    register_children(runtime, [child], lambda record, cp_id: replace(record, cp_id=cp_id))
+    (cp_id,) = _versions(runtime)
     feed = write_child_benefit(
         tmp_path / "cb.csv", [{**child_benefit_row("CB1", child), "CHILD_REF": "CHB0001A"}]
     )
 
-    report = ingest_feed(services, feed, "child_benefit", any_place_linker)
+    report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
 
     assert report.outcomes["linked"] == 1
-    assert _versions(services) == {cp_id: 2}
-    with services.unit_of_work() as uow:
+    assert _versions(runtime) == {cp_id: 2}
+    with runtime.unit_of_work() as uow:
         record = uow.children.get(ContactPointId(cp_id)).record
     assert {i.value for i in record.identifiers} >= {"CHB0001A"}
 
@@ -146,7 +151,7 @@ def _run_cli(settings: Settings, *arguments: str) -> subprocess.Popen[bytes]:
         "CONTACTPOINT_DATABASE_URL": settings.resolved_database_url(),
     }
     return subprocess.Popen(  # noqa: S603  # our own CLI with fixed arguments
-        [sys.executable, "-c", "from contactpoint.cli.main import app; app()", *arguments],
+        [sys.executable, "-c", "from contactpoint.console import app; app()", *arguments],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -173,7 +178,7 @@ def _wait_gone(pids: set[int], seconds: float) -> None:
 
 @pytest.mark.parametrize("workers", ["0", "2"])
 def test_a_run_killed_midway_resumes_with_no_duplicate_and_no_half_batch(
-    services: Services, settings: Settings, synthetic: Path, workers: str
+    runtime: Runtime, settings: Settings, synthetic: Path, workers: str
 ) -> None:
     feed = _feed(synthetic, NHS)
     engine = create_engine(settings.resolved_database_url())
@@ -223,7 +228,7 @@ def test_a_run_killed_midway_resumes_with_no_duplicate_and_no_half_batch(
 
 
 def test_rejects_are_reported_by_line_and_reason_without_row_values(
-    services: Services, settings: Settings, synthetic: Path, tmp_path: Path
+    runtime: Runtime, settings: Settings, synthetic: Path, tmp_path: Path
 ) -> None:
     source = "child_benefit"
     with (synthetic / "truth" / "rows" / source / "gen0.csv").open(encoding="utf-8") as handle:
@@ -258,47 +263,47 @@ def test_rejects_are_reported_by_line_and_reason_without_row_values(
 
 
 def test_after_a_key_rotation_the_same_feed_still_changes_nothing(
-    services: Services, linker: Linker, synthetic: Path
+    runtime: Runtime, linker: Linker, synthetic: Path
 ) -> None:
-    first = ingest_feed(services, _feed(synthetic, "child_benefit"), "child_benefit", linker)
-    rotate_keys(services)
-    before = _versions(services)
+    first = ingest_feed(runtime, _feed(synthetic, "child_benefit"), "child_benefit", linker)
+    rotate_keys(runtime)
+    before = _versions(runtime)
 
-    second = ingest_feed(services, _feed(synthetic, "child_benefit"), "child_benefit", linker)
+    second = ingest_feed(runtime, _feed(synthetic, "child_benefit"), "child_benefit", linker)
 
     assert sum(second.outcomes.values()) == 0
     assert second.skipped == first.read - sum(1 for reject in first.rejects if reject.row_key is None)
-    assert _versions(services) == before
+    assert _versions(runtime) == before
 
 
 def test_a_row_about_an_adult_creates_no_record_but_is_recorded_once(
-    services: Services, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
 ) -> None:
     adult = replace(factory.child(la_code="201"), date_of_birth=date(2000, 1, 1))  # 26 on the clock's today
     feed = write_child_benefit(tmp_path / "cb.csv", [child_benefit_row("CB9", adult)])
 
-    report = ingest_feed(services, feed, "child_benefit", any_place_linker)
+    report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
 
     assert (report.outcomes["new"], report.outcomes["rejected"], report.reasons["adult"]) == (0, 1, 1)
-    assert _versions(services) == {}
-    again = ingest_feed(services, feed, "child_benefit", any_place_linker)
+    assert _versions(runtime) == {}
+    again = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
     assert (again.skipped, again.outcomes["rejected"]) == (1, 0)
 
 
 def test_a_row_about_a_young_adult_kept_to_25_still_reaches_their_record(
-    services: Services, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
 ) -> None:
     kept = replace(
         factory.child(la_code="201"),
         date_of_birth=date(2006, 5, 1),
         retention_extension=RetentionExtension(ExtensionBasis.CARE_LEAVER, date(2024, 4, 1)),
     )
-    register_children(services, [kept], lambda record, cp_id: replace(record, cp_id=cp_id))
+    register_children(runtime, [kept], lambda record, cp_id: replace(record, cp_id=cp_id))
     feed = write_child_benefit(
         tmp_path / "cb.csv", [{**child_benefit_row("CB7", kept), "CHILD_REF": "CHB0007A"}]
     )
 
-    report = ingest_feed(services, feed, "child_benefit", any_place_linker)
+    report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
 
     assert report.outcomes["linked"] == 1
-    assert list(_versions(services).values()) == [2]
+    assert list(_versions(runtime).values()) == [2]

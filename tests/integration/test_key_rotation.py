@@ -5,23 +5,24 @@ from dataclasses import replace
 import pytest
 
 from contactpoint.access.roles import Role
-from contactpoint.app.children import read_child, register_children
-from contactpoint.app.keys import pending_rotation, retire_key, rotate_keys
-from contactpoint.app.services import build_services
+from contactpoint.app.children.records import read_child, register_children
+from contactpoint.app.operations.keys import pending_rotation, retire_key, rotate_keys
+from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.errors import KeyringError
-from contactpoint.linkage.blocking import IndexKind, search_terms_for_names
+from contactpoint.domain.index_terms import IndexKind
+from contactpoint.linkage.blocking import search_terms_for_names
 from tests.websupport import make_account
 
 
-def test_an_interrupted_rotation_resumes_and_completes(services, factory, clock):
+def test_an_interrupted_rotation_resumes_and_completes(runtime, factory, clock):
     made = [factory.child() for _ in range(45)]
 
     def build(index, cp_id):
         made[index] = replace(made[index], cp_id=cp_id)
         return made[index]
 
-    register_children(services, range(45), build)
-    first = rotate_keys(services, batch_size=10, max_batches=2)  # stopped part way, as by a kill
+    register_children(runtime, range(45), build)
+    first = rotate_keys(runtime, batch_size=10, max_batches=2)  # stopped part way, as by a kill
     assert (first.new_version_created, first.current_version, first.resealed, first.remaining) == (
         True,
         2,
@@ -30,7 +31,7 @@ def test_an_interrupted_rotation_resumes_and_completes(services, factory, clock)
     )
 
     # A new process (after the interruption) picks up the same rotation, not a third key version.
-    again = build_services(services.settings, clock=clock)
+    again = build_runtime(runtime.settings, clock=clock)
     try:
         assert pending_rotation(again) == 25
         second = rotate_keys(again, batch_size=10)
@@ -54,26 +55,26 @@ def test_an_interrupted_rotation_resumes_and_completes(services, factory, clock)
         again.close()
 
 
-def test_a_key_still_in_use_cannot_be_retired(services, factory):
-    register_children(services, range(3), lambda _i, cp_id: factory.child(cp_id))
-    rotate_keys(services, batch_size=1, max_batches=1)
+def test_a_key_still_in_use_cannot_be_retired(runtime, factory):
+    register_children(runtime, range(3), lambda _i, cp_id: factory.child(cp_id))
+    rotate_keys(runtime, batch_size=1, max_batches=1)
     with pytest.raises(KeyringError, match="still protects 2 records"):
-        retire_key(services, 1)
+        retire_key(runtime, 1)
 
 
-def test_a_version_the_audit_log_or_an_account_still_needs_is_kept(services, factory):
-    register_children(services, range(2), lambda _i, cp_id: factory.child(cp_id))
-    make_account(services, Role.PRACTITIONER)  # its TOTP secret is sealed under version 1
-    read_child(services, next(iter(_ids(services))))  # an audit entry under version 1
-    rotate_keys(services)
-    assert pending_rotation(services) == 0
+def test_a_version_the_audit_log_or_an_account_still_needs_is_kept(runtime, factory):
+    register_children(runtime, range(2), lambda _i, cp_id: factory.child(cp_id))
+    make_account(runtime, Role.PRACTITIONER)  # its TOTP secret is sealed under version 1
+    read_child(runtime, next(iter(_ids(runtime))))  # an audit entry under version 1
+    rotate_keys(runtime)
+    assert pending_rotation(runtime) == 0
     with pytest.raises(KeyringError) as refused:
-        retire_key(services, 1)
+        retire_key(runtime, 1)
     assert "second-factor secrets" in str(refused.value)
     assert "audit entries" in str(refused.value)
-    assert 1 in services.key_store.load().versions
+    assert 1 in runtime.key_store.load().versions
 
 
-def _ids(services):
-    with services.unit_of_work() as uow:
+def _ids(runtime):
+    with runtime.unit_of_work() as uow:
         return uow.children.ids_after("", 10)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from contactpoint.app.linker import build_linker
-from contactpoint.app.safeguard_checks import count_safeguards, replay_feeds
-from contactpoint.app.services import Services
+from contactpoint.app.feeds.linker import build_linker
+from contactpoint.app.runtime import Runtime
+from contactpoint.evaluation.safeguard_replay import count_safeguards, replay_feeds
 from contactpoint.synth.feeds import generate
 from contactpoint.synth.truth import Truth
 
@@ -25,13 +25,13 @@ GENERATIONS = 12
 
 @pytest.mark.slow
 def test_replayed_feeds_end_with_no_visible_shielded_or_sealed_record_and_no_identity_link(
-    services: Services, tmp_path: Path
+    runtime: Runtime, tmp_path: Path
 ) -> None:
     summary = generate(tmp_path / "synthetic", CHILDREN, SEED, GENERATIONS, formats=("csv",))
     truth = Truth.load(tmp_path / "synthetic")
 
-    replay = replay_feeds(services, build_linker(services), truth, GENERATIONS)
-    counts = count_safeguards(services, replay)
+    replay = replay_feeds(runtime, build_linker(runtime), truth, GENERATIONS)
+    counts = count_safeguards(runtime, replay)
 
     assert counts.visible_shielded == 0
     assert counts.visible_sealed == 0

@@ -14,9 +14,8 @@ from typer.testing import CliRunner
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Role
-from contactpoint.app.adoption import AdoptiveIdentity, decide_adoption, request_adoption
-from contactpoint.app.linker import Linker
-from contactpoint.app.review import (
+from contactpoint.app.feeds.linker import Linker
+from contactpoint.app.feeds.review import (
     ReviewAction,
     count_reviews,
     decide_review,
@@ -25,10 +24,11 @@ from contactpoint.app.review import (
     list_reviews_as_operator,
     open_review,
 )
-from contactpoint.app.services import Services
-from contactpoint.app.shielding import decide_shielding_change, request_shielding_change
+from contactpoint.app.runtime import Runtime
+from contactpoint.app.safeguards.adoption import AdoptiveIdentity, decide_adoption, request_adoption
+from contactpoint.app.safeguards.shielding import decide_shielding_change, request_shielding_change
 from contactpoint.audit.events import Detail
-from contactpoint.cli.main import app
+from contactpoint.console import app
 from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildNames, ChildRecord, PersonName, RetentionExtension, Whereabouts
@@ -53,32 +53,32 @@ def linker(settings: Settings) -> Linker:
     return make_linker(settings)
 
 
-def principal(services: Services, role: Role, la: str | None = HOME_LA) -> Principal:
-    return make_principal(services, role, la_code=la)
+def principal(runtime: Runtime, role: Role, la: str | None = HOME_LA) -> Principal:
+    return make_principal(runtime, role, la_code=la)
 
 
 @pytest.fixture
-def admin(services: Services) -> Principal:
-    return principal(services, Role.LA_DATA_ADMIN)
+def admin(runtime: Runtime) -> Principal:
+    return principal(runtime, Role.LA_DATA_ADMIN)
 
 
-def _store(services: Services, record: ChildRecord) -> ChildRecord:
-    return store_children(services, [record])[0]
+def _store(runtime: Runtime, record: ChildRecord) -> ChildRecord:
+    return store_children(runtime, [record])[0]
 
 
-def _hold(services: Services, linker: Linker, rows: list[dict[str, str]], tmp_path: Path) -> int:
-    (item_id,) = hold_rows(services, linker, rows, tmp_path)
+def _hold(runtime: Runtime, linker: Linker, rows: list[dict[str, str]], tmp_path: Path) -> int:
+    (item_id,) = hold_rows(runtime, linker, rows, tmp_path)
     return item_id
 
 
-def _hold_one(services: Services, linker: Linker, record: ChildRecord, tmp_path: Path) -> int:
-    return _hold(services, linker, [close_variant(record)], tmp_path)
+def _hold_one(runtime: Runtime, linker: Linker, record: ChildRecord, tmp_path: Path) -> int:
+    return _hold(runtime, linker, [close_variant(record)], tmp_path)
 
 
-def _audit(services: Services) -> list[tuple[str, int | None, dict[str, Detail]]]:
-    keys = services.audit_keys
+def _audit(runtime: Runtime) -> list[tuple[str, int | None, dict[str, Detail]]]:
+    keys = runtime.audit_keys
     table = Base.metadata.tables["audit_entries"]
-    with services.engine.connect() as connection:
+    with runtime.engine.connect() as connection:
         rows = connection.execute(table.select().order_by(table.c.seq)).mappings().all()
     return [
         (row["kind"], row["actor_id"], keys.open(row["seq"], row["kind"], row["key_version"], row["payload"]))
@@ -86,24 +86,24 @@ def _audit(services: Services) -> list[tuple[str, int | None, dict[str, Detail]]
     ]
 
 
-def _review_entries(services: Services) -> list[tuple[str, int | None, dict[str, Detail]]]:
-    return [entry for entry in _audit(services) if entry[0].startswith("review:")]
+def _review_entries(runtime: Runtime) -> list[tuple[str, int | None, dict[str, Detail]]]:
+    return [entry for entry in _audit(runtime) if entry[0].startswith("review:")]
 
 
 def test_an_la_team_sees_its_own_queue_with_private_items_and_never_another_las(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    shielded = _store(services, factory.child(status=RecordStatus.SHIELDED, la_code=HOME_LA))
-    _hold_one(services, linker, shielded, tmp_path)
+    shielded = _store(runtime, factory.child(status=RecordStatus.SHIELDED, la_code=HOME_LA))
+    _hold_one(runtime, linker, shielded, tmp_path)
 
-    (item,) = list_reviews(services, admin)
+    (item,) = list_reviews(runtime, admin)
     assert item.private
     assert item.candidate_cp_id == shielded.cp_id.value
     assert {entry["field"] for entry in item.explanation} >= {"given_name", "dob", "postcode"}
-    assert count_reviews(services, admin) == 1
-    outsider = principal(services, Role.LA_DATA_ADMIN, OTHER_LA)
-    assert (list_reviews(services, outsider), count_reviews(services, outsider)) == ([], 0)
-    assert list_reviews_as_operator(services, HOME_LA) == []  # the operator's default hides private items
+    assert count_reviews(runtime, admin) == 1
+    outsider = principal(runtime, Role.LA_DATA_ADMIN, OTHER_LA)
+    assert (list_reviews(runtime, outsider), count_reviews(runtime, outsider)) == ([], 0)
+    assert list_reviews_as_operator(runtime, HOME_LA) == []  # the operator's default hides private items
 
 
 @pytest.mark.parametrize(
@@ -119,39 +119,39 @@ def test_an_la_team_sees_its_own_queue_with_private_items_and_never_another_las(
     ],
 )
 def test_nobody_but_the_owning_las_data_administrators_opens_or_decides_an_item(
-    services: Services,
+    runtime: Runtime,
     linker: Linker,
     factory: ChildFactory,
     tmp_path: Path,
     outsider: tuple[Role, str | None],
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    item_id = _hold_one(services, linker, child, tmp_path)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
     role, la = outsider
-    who = principal(services, role, la)
+    who = principal(runtime, role, la)
 
     if role is not Role.LA_DATA_ADMIN:
         with pytest.raises(PermissionDenied):
-            list_reviews(services, who)
+            list_reviews(runtime, who)
     with pytest.raises(PermissionDenied):
-        open_review(services, who, item_id)
+        open_review(runtime, who, item_id)
     for action in ReviewAction:
         with pytest.raises(PermissionDenied):
-            decide_review(services, who, item_id, action)
+            decide_review(runtime, who, item_id, action)
 
-    with services.unit_of_work() as uow:
-        assert [i.item_id for i in uow.feeds.all_open()] == [item_id]
+    with runtime.unit_of_work() as uow:
+        assert [i.item_id for i in uow.reviews.all_open()] == [item_id]
         assert uow.children.get(child.cp_id).version == 1
-    assert _review_entries(services) == []
+    assert _review_entries(runtime) == []
 
 
 def test_opening_an_item_shows_the_row_beside_its_candidate_and_is_audited_first(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    item_id = _hold_one(services, linker, child, tmp_path)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
 
-    opened = open_review(services, admin, item_id)
+    opened = open_review(runtime, admin, item_id)
 
     fields = {f.label: f for f in opened.fields}
     family = child.names.current.family
@@ -163,7 +163,7 @@ def test_opening_an_item_shows_the_row_beside_its_candidate_and_is_audited_first
     assert opened.candidate_cp_id == child.cp_id.value
     assert {f.field for f in opened.explanation} >= {"given_name", "dob"}
     assert all(isinstance(f.weight, float) for f in opened.explanation)
-    ((kind, actor, payload),) = _review_entries(services)
+    ((kind, actor, payload),) = _review_entries(runtime)
     assert (kind, actor) == ("review:open", admin.user_id)
     assert payload["children"] == [child.cp_id.value]
     assert payload["item"] == item_id
@@ -172,136 +172,136 @@ def test_opening_an_item_shows_the_row_beside_its_candidate_and_is_audited_first
 
 
 def test_a_sealed_candidate_is_withheld_yet_the_row_can_be_absorbed_by_it(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    sealed = _store(services, factory.child(status=RecordStatus.SEALED, la_code=HOME_LA))
-    item_id = _hold_one(services, linker, sealed, tmp_path)
+    sealed = _store(runtime, factory.child(status=RecordStatus.SEALED, la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, sealed, tmp_path)
 
-    opened = open_review(services, admin, item_id)
+    opened = open_review(runtime, admin, item_id)
     assert opened.private
     assert not opened.candidate_shown
     assert all(f.record_value is None for f in opened.fields)
     assert sealed.names.current.family not in repr(opened.fields[0].record_value)
 
-    assert decide_review(services, admin, item_id, ReviewAction.LINK) == sealed.cp_id.value
-    with services.unit_of_work() as uow:
+    assert decide_review(runtime, admin, item_id, ReviewAction.LINK) == sealed.cp_id.value
+    with runtime.unit_of_work() as uow:
         stored = uow.children.get(sealed.cp_id)
         assert stored.version == 2
         assert stored.record.status is RecordStatus.SEALED
 
 
 def test_linking_an_item_applies_the_row_to_the_candidate_and_is_audited(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    item_id = _hold_one(services, linker, child, tmp_path)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
 
-    cp_id = decide_review(services, admin, item_id, ReviewAction.LINK)
+    cp_id = decide_review(runtime, admin, item_id, ReviewAction.LINK)
 
     assert cp_id == child.cp_id.value
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(child.cp_id).version == 2
-        assert uow.feeds.all_open() == []
-        assert dict(uow.feeds.links("child_benefit")) == {"CBR1": cp_id}
-    ((kind, actor, payload),) = _review_entries(services)
+        assert uow.reviews.all_open() == []
+        assert dict(uow.ledger.links("child_benefit")) == {"CBR1": cp_id}
+    ((kind, actor, payload),) = _review_entries(runtime)
     assert (kind, actor) == ("review:decide", admin.user_id)
     assert payload["action"] == "link"
     assert payload["children"] == [cp_id]
 
 
 def test_an_item_is_decided_once(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    item_id = _hold_one(services, linker, child, tmp_path)
-    second = principal(services, Role.LA_DATA_ADMIN)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
+    second = principal(runtime, Role.LA_DATA_ADMIN)
 
-    decide_review(services, admin, item_id, ReviewAction.REJECT)
+    decide_review(runtime, admin, item_id, ReviewAction.REJECT)
 
     with pytest.raises(ValidationError):
-        decide_review(services, second, item_id, ReviewAction.NEW_CHILD)
+        decide_review(runtime, second, item_id, ReviewAction.NEW_CHILD)
     with pytest.raises(ValidationError):
-        open_review(services, second, item_id)
-    assert list_reviews(services, second) == []
+        open_review(runtime, second, item_id)
+    assert list_reviews(runtime, second) == []
 
 
 def test_linking_elsewhere_needs_a_record_of_the_teams_own_la(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    elsewhere = _store(services, factory.child(la_code=OTHER_LA))
-    sealed = _store(services, factory.child(la_code=HOME_LA, status=RecordStatus.SEALED))
-    item_id = _hold_one(services, linker, child, tmp_path)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    elsewhere = _store(runtime, factory.child(la_code=OTHER_LA))
+    sealed = _store(runtime, factory.child(la_code=HOME_LA, status=RecordStatus.SEALED))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
 
     with pytest.raises(PermissionDenied):
-        decide_review(services, admin, item_id, ReviewAction.LINK, link_to=elsewhere.cp_id)
+        decide_review(runtime, admin, item_id, ReviewAction.LINK, link_to=elsewhere.cp_id)
     with pytest.raises(NotFound):
-        decide_review(services, admin, item_id, ReviewAction.LINK, link_to=sealed.cp_id)
-    with services.unit_of_work() as uow:
+        decide_review(runtime, admin, item_id, ReviewAction.LINK, link_to=sealed.cp_id)
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(elsewhere.cp_id).version == 1
-        assert len(uow.feeds.all_open()) == 1
+        assert len(uow.reviews.all_open()) == 1
 
 
 def test_a_new_child_decision_creates_a_record_and_a_reject_creates_none(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    item_id = _hold_one(services, linker, child, tmp_path)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
 
-    cp_id = decide_review(services, admin, item_id, ReviewAction.NEW_CHILD)
+    cp_id = decide_review(runtime, admin, item_id, ReviewAction.NEW_CHILD)
 
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.count() == 2
         assert cp_id is not None
         assert uow.children.get(ContactPointId(cp_id)).record.names.current != child.names.current
 
 
 def test_a_rejected_item_changes_no_record(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    item_id = _hold_one(services, linker, child, tmp_path)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
 
-    assert decide_review(services, admin, item_id, ReviewAction.REJECT) is None
+    assert decide_review(runtime, admin, item_id, ReviewAction.REJECT) is None
 
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.count() == 1
         assert uow.children.get(child.cp_id).version == 1
-        assert uow.feeds.outcome_counts().get("rejected") == 1
+        assert uow.ledger.outcome_counts().get("rejected") == 1
 
 
 def test_the_national_queue_is_worked_by_the_operator_who_places_the_child(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
     homeless = replace(factory.child(), whereabouts=Whereabouts(AddressState.NO_KNOWN_ADDRESS))
-    item_id = _hold(services, linker, [child_benefit_row("CBR9", homeless)], tmp_path)
+    item_id = _hold(runtime, linker, [child_benefit_row("CBR9", homeless)], tmp_path)
 
-    (item,) = list_reviews_as_operator(services, None)
+    (item,) = list_reviews_as_operator(runtime, None)
     assert item.la_code is None
     assert item.reason == "no_local_authority"
-    assert list_reviews(services, admin) == []
+    assert list_reviews(runtime, admin) == []
     with pytest.raises(PermissionDenied):
-        open_review(services, admin, item_id)
+        open_review(runtime, admin, item_id)
     with pytest.raises(PermissionDenied):
-        decide_review(services, admin, item_id, ReviewAction.NEW_CHILD)
+        decide_review(runtime, admin, item_id, ReviewAction.NEW_CHILD)
     with pytest.raises(ValidationError):
-        decide_review_as_operator(services, item_id, ReviewAction.NEW_CHILD)
+        decide_review_as_operator(runtime, item_id, ReviewAction.NEW_CHILD)
 
-    cp_id = decide_review_as_operator(services, item_id, ReviewAction.NEW_CHILD, la_code=OTHER_LA)
+    cp_id = decide_review_as_operator(runtime, item_id, ReviewAction.NEW_CHILD, la_code=OTHER_LA)
 
     assert cp_id is not None
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.get(ContactPointId(cp_id)).record.la_code == OTHER_LA
-    ((kind, actor, payload),) = _review_entries(services)
+    ((kind, actor, payload),) = _review_entries(runtime)
     assert (kind, actor) == ("review:decide", None)
     assert payload["children"] == [cp_id]
 
 
 def test_the_review_and_feeds_commands_show_ids_codes_and_levels_but_no_personal_values(
-    services: Services, linker: Linker, settings: Settings, factory: ChildFactory, tmp_path: Path
+    runtime: Runtime, linker: Linker, settings: Settings, factory: ChildFactory, tmp_path: Path
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    item_id = _hold_one(services, linker, child, tmp_path)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
     runner = CliRunner()
     environment = {"CONTACTPOINT_DATABASE_URL": settings.resolved_database_url(), "COLUMNS": "200"}
     base = ["--data-dir", str(settings.home)]
@@ -325,48 +325,48 @@ def test_the_review_and_feeds_commands_show_ids_codes_and_levels_but_no_personal
         "row_key,contactpoint_id"
     ]  # held rows have no ID
     assert rejected.exit_code == 0, rejected.output
-    assert [(kind, actor) for kind, actor, _ in _review_entries(services)] == [("review:decide", None)]
+    assert [(kind, actor) for kind, actor, _ in _review_entries(runtime)] == [("review:decide", None)]
 
 
 @pytest.mark.parametrize("protect", ["shield", "adopt"])
 def test_items_held_before_a_record_is_shielded_or_sealed_move_to_its_las_private_queue(
-    services: Services, linker: Linker, factory: ChildFactory, tmp_path: Path, protect: str
+    runtime: Runtime, linker: Linker, factory: ChildFactory, tmp_path: Path, protect: str
 ) -> None:
-    child = _store(services, factory.child(la_code=HOME_LA))
-    item_id = _hold_one(services, linker, child, tmp_path)
-    first, second = principal(services, Role.LA_DATA_ADMIN), principal(services, Role.LA_DATA_ADMIN)
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold_one(runtime, linker, child, tmp_path)
+    first, second = principal(runtime, Role.LA_DATA_ADMIN), principal(runtime, Role.LA_DATA_ADMIN)
     if protect == "shield":
         details = ShieldingRequestDetails(
             ShieldingChange.SHIELD, ShieldingReason.DOMESTIC_ABUSE, RequestedBy.POLICE, date(2027, 3, 1)
         )
-        request = request_shielding_change(services, first, child.cp_id, details)
-        decide_shielding_change(services, second, request, approve=True)
+        request = request_shielding_change(runtime, first, child.cp_id, details)
+        decide_shielding_change(runtime, second, request, approve=True)
     else:
         adoptive = AdoptiveIdentity(
             ChildNames(PersonName("Robin", "Quillfeather")), factory.child().whereabouts, OTHER_LA
         )
-        request = request_adoption(services, first, child.cp_id, adoptive)
-        decide_adoption(services, second, request, approve=True)
-    with services.unit_of_work() as uow:
-        (item,) = [i for i in uow.feeds.all_open() if i.item_id == item_id]
+        request = request_adoption(runtime, first, child.cp_id, adoptive)
+        decide_adoption(runtime, second, request, approve=True)
+    with runtime.unit_of_work() as uow:
+        (item,) = [i for i in uow.reviews.all_open() if i.item_id == item_id]
     assert (item.private, item.la_code) == (True, child.la_code)
 
 
 def test_a_new_child_is_not_made_from_a_row_about_an_adult(
-    services: Services, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
 ) -> None:
     kept = replace(
         factory.child(la_code=HOME_LA),
         date_of_birth=date(2006, 5, 1),  # 19 on the row's date: kept to 25 with consent
         retention_extension=RetentionExtension(ExtensionBasis.CARE_LEAVER, date(2024, 4, 1)),
     )
-    child = _store(services, kept)
-    item_id = _hold_one(services, linker, child, tmp_path)
+    child = _store(runtime, kept)
+    item_id = _hold_one(runtime, linker, child, tmp_path)
 
     with pytest.raises(ValidationError) as refused:
-        decide_review(services, admin, item_id, ReviewAction.NEW_CHILD)
+        decide_review(runtime, admin, item_id, ReviewAction.NEW_CHILD)
 
     assert refused.value.field == "date_of_birth"
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.count() == 1
-    assert decide_review(services, admin, item_id, ReviewAction.LINK) == child.cp_id.value
+    assert decide_review(runtime, admin, item_id, ReviewAction.LINK) == child.cp_id.value

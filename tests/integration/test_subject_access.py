@@ -12,19 +12,19 @@ import pytest
 from contactpoint.access import totp
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts import principal_of, provision_account
-from contactpoint.app.adoption import AdoptiveIdentity, request_adoption
-from contactpoint.app.auditing import query_audit
-from contactpoint.app.reasons import AccessReason
-from contactpoint.app.search import SearchCriteria, search_children
-from contactpoint.app.subject_access import (
+from contactpoint.app.accounts.accounts import principal_of, provision_account
+from contactpoint.app.children.reasons import AccessReason
+from contactpoint.app.children.search import SearchCriteria, search_children
+from contactpoint.app.children.view import view_child
+from contactpoint.app.oversight.auditing import query_audit
+from contactpoint.app.oversight.subject_access import (
     RESTRICTED_NOTICE,
     ReportFormat,
     Requester,
     SubjectAccessReport,
     produce_subject_access_report,
 )
-from contactpoint.app.view import view_child
+from contactpoint.app.safeguards.adoption import AdoptiveIdentity, request_adoption
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.postcodes import Postcode
 from contactpoint.domain.records import (
@@ -44,7 +44,8 @@ from contactpoint.domain.vocabulary import (
     SensitiveBasis,
     ServiceType,
 )
-from contactpoint.store.feed_repository import LedgerEntry, Provenance
+from contactpoint.store.ledger_repository import LedgerEntry
+from contactpoint.store.provenance_repository import Provenance
 from tests.websupport import HOME_LA, OTHER_LA, PASSWORD
 
 BORN = date(2012, 6, 14)
@@ -56,10 +57,10 @@ CLINIC = Organisation("RX4CAMHS", "Eastgate Young Minds Clinic")
 CLINIC_PHONE = "01632 960777"
 
 
-def account(services, role, *, la=HOME_LA, service=None, org=None):
-    with services.unit_of_work() as uow:
+def account(runtime, role, *, la=HOME_LA, service=None, org=None):
+    with runtime.unit_of_work() as uow:
         user_id = provision_account(
-            services,
+            runtime,
             uow,
             username=f"{role.value}-{totp.new_secret()[:8].lower()}",
             role=role,
@@ -104,13 +105,13 @@ def a_child(factory, status=RecordStatus.ACTIVE, family="Wrenfield"):
     )
 
 
-def store(services, record):
+def store(runtime, record):
     from tests.websupport import store_children  # noqa: PLC0415  # kept beside its one use
 
-    (stored,) = store_children(services, [record])
-    with services.unit_of_work() as uow:
-        run = uow.feeds.start_run("nhs_registrations")
-        uow.feeds.record(
+    (stored,) = store_children(runtime, [record])
+    with runtime.unit_of_work() as uow:
+        run = uow.feed_runs.start("nhs_registrations")
+        uow.ledger.record(
             run,
             [
                 LedgerEntry(
@@ -118,7 +119,7 @@ def store(services, record):
                 )
             ],
         )
-        uow.feeds.set_provenance(
+        uow.provenance.set(
             {
                 stored.cp_id.value: [
                     Provenance("name", "nhs_registrations", "NHS-ROW-88", date(2026, 1, 5)),
@@ -131,20 +132,20 @@ def store(services, record):
 
 
 @pytest.fixture
-def people(services):
+def people(runtime):
     return {
-        "teacher": account(services, Role.PRACTITIONER, service=ServiceType.EDUCATION, org=SCHOOL),
-        "clinician": account(services, Role.PRACTITIONER, service=ServiceType.CAMHS, org=CLINIC),
-        "protector": account(services, Role.CHILD_PROTECTION, service=ServiceType.SOCIAL_CARE, org=SCHOOL),
-        "auditor": account(services, Role.AUDITOR),
+        "teacher": account(runtime, Role.PRACTITIONER, service=ServiceType.EDUCATION, org=SCHOOL),
+        "clinician": account(runtime, Role.PRACTITIONER, service=ServiceType.CAMHS, org=CLINIC),
+        "protector": account(runtime, Role.CHILD_PROTECTION, service=ServiceType.SOCIAL_CARE, org=SCHOOL),
+        "auditor": account(runtime, Role.AUDITOR),
     }
 
 
-def used_by_practitioners(services, people, child):
+def used_by_practitioners(runtime, people, child):
     criteria = SearchCriteria("Wrenfield", AccessReason.ASSESSMENT, date_of_birth=BORN)
-    assert [h.cp_id for h in search_children(services, people["teacher"], criteria)] == [child.cp_id.value]
-    view_child(services, people["teacher"], child.cp_id, AccessReason.SERVICE_DELIVERY)
-    view_child(services, people["clinician"], child.cp_id, AccessReason.CONTACT_PRACTITIONER)
+    assert [h.cp_id for h in search_children(runtime, people["teacher"], criteria)] == [child.cp_id.value]
+    view_child(runtime, people["teacher"], child.cp_id, AccessReason.SERVICE_DELIVERY)
+    view_child(runtime, people["clinician"], child.cp_id, AccessReason.CONTACT_PRACTITIONER)
 
 
 def text_of(report: SubjectAccessReport) -> str:
@@ -152,12 +153,12 @@ def text_of(report: SubjectAccessReport) -> str:
 
 
 def test_the_young_persons_report_holds_everything_with_its_sources_and_every_access(
-    services, factory, people
+    runtime, factory, people
 ):
-    child = store(services, a_child(factory))
-    used_by_practitioners(services, people, child)
+    child = store(runtime, a_child(factory))
+    used_by_practitioners(runtime, people, child)
 
-    report = produce_subject_access_report(services, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
+    report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
 
     assert report.cp_id == child.cp_id.value
     assert [(n.kind, n.given) for n in report.names] == [("current", "Tamsin"), ("known_as", "Tam")]
@@ -205,11 +206,11 @@ def test_the_young_persons_report_holds_everything_with_its_sources_and_every_ac
     assert report.accesses_complete
 
 
-def test_a_parents_report_leaves_out_sensitive_services_and_carers_contact_details(services, factory, people):
-    child = store(services, a_child(factory))
-    used_by_practitioners(services, people, child)
+def test_a_parents_report_leaves_out_sensitive_services_and_carers_contact_details(runtime, factory, people):
+    child = store(runtime, a_child(factory))
+    used_by_practitioners(runtime, people, child)
 
-    report = produce_subject_access_report(services, people["auditor"], child.cp_id, Requester.PARENT_CARER)
+    report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.PARENT_CARER)
 
     assert [i.service for i in report.involvements] == ["education"]
     assert report.whereabouts is not None  # not shielded: the address is the child's own data
@@ -228,21 +229,21 @@ def test_a_parents_report_leaves_out_sensitive_services_and_carers_contact_detai
         assert secret not in text
 
 
-def test_a_representative_is_restricted_like_a_parent(services, factory, people):
-    child = store(services, a_child(factory))
-    report = produce_subject_access_report(services, people["auditor"], child.cp_id, Requester.REPRESENTATIVE)
+def test_a_representative_is_restricted_like_a_parent(runtime, factory, people):
+    child = store(runtime, a_child(factory))
+    report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.REPRESENTATIVE)
     assert [i.service for i in report.involvements] == ["education"]
     assert report.notice == RESTRICTED_NOTICE
 
 
 def test_a_shielded_childs_report_to_a_parent_reveals_nothing_that_locates_the_child(
-    services, factory, people
+    runtime, factory, people
 ):
-    child = store(services, a_child(factory, RecordStatus.SHIELDED))
-    view_child(services, people["teacher"], child.cp_id, AccessReason.SAFEGUARDING_CONCERN)
-    view_child(services, people["protector"], child.cp_id, AccessReason.SAFEGUARDING_CONCERN, override=True)
+    child = store(runtime, a_child(factory, RecordStatus.SHIELDED))
+    view_child(runtime, people["teacher"], child.cp_id, AccessReason.SAFEGUARDING_CONCERN)
+    view_child(runtime, people["protector"], child.cp_id, AccessReason.SAFEGUARDING_CONCERN, override=True)
 
-    report = produce_subject_access_report(services, people["auditor"], child.cp_id, Requester.PARENT_CARER)
+    report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.PARENT_CARER)
 
     assert report.names[0].given == "Tamsin"
     assert report.date_of_birth == BORN
@@ -279,11 +280,11 @@ def test_a_shielded_childs_report_to_a_parent_reveals_nothing_that_locates_the_c
         assert secret not in text, secret
 
 
-def test_a_shielded_childs_own_report_is_full(services, factory, people):
-    child = store(services, a_child(factory, RecordStatus.SHIELDED))
-    view_child(services, people["protector"], child.cp_id, AccessReason.SAFEGUARDING_CONCERN, override=True)
+def test_a_shielded_childs_own_report_is_full(runtime, factory, people):
+    child = store(runtime, a_child(factory, RecordStatus.SHIELDED))
+    view_child(runtime, people["protector"], child.cp_id, AccessReason.SAFEGUARDING_CONCERN, override=True)
 
-    report = produce_subject_access_report(services, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
+    report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
 
     assert report.status == "shielded"
     assert report.whereabouts is not None
@@ -293,14 +294,14 @@ def test_a_shielded_childs_own_report_is_full(services, factory, people):
     assert report.accesses[0].organisation == SCHOOL.name
 
 
-def test_a_search_result_counts_as_an_access_but_never_names_the_other_children(services, factory, people):
-    child = store(services, a_child(factory))
-    other = store(services, replace(a_child(factory), names=ChildNames(PersonName("Tobias", "Wrenfield"))))
+def test_a_search_result_counts_as_an_access_but_never_names_the_other_children(runtime, factory, people):
+    child = store(runtime, a_child(factory))
+    other = store(runtime, replace(a_child(factory), names=ChildNames(PersonName("Tobias", "Wrenfield"))))
     criteria = SearchCriteria("Wrenfield", AccessReason.NEW_REFERRAL, date_of_birth=BORN)
-    found = {h.cp_id for h in search_children(services, people["teacher"], criteria)}
+    found = {h.cp_id for h in search_children(runtime, people["teacher"], criteria)}
     assert found == {child.cp_id.value, other.cp_id.value}
 
-    report = produce_subject_access_report(services, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
+    report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
 
     assert report.accesses[0].reason == AccessReason.NEW_REFERRAL.label
     text = text_of(report)
@@ -310,42 +311,42 @@ def test_a_search_result_counts_as_an_access_but_never_names_the_other_children(
 
 @pytest.mark.parametrize("requester", list(Requester))
 def test_sealed_records_and_other_las_children_are_not_found_like_missing_ones(
-    services, factory, people, requester
+    runtime, factory, people, requester
 ):
-    sealed = store(services, a_child(factory, RecordStatus.SEALED))
-    elsewhere = store(services, replace(a_child(factory), la_code=OTHER_LA))
+    sealed = store(runtime, a_child(factory, RecordStatus.SEALED))
+    elsewhere = store(runtime, replace(a_child(factory), la_code=OTHER_LA))
     missing = replace(a_child(factory)).cp_id
     messages = set()
     for cp_id in (sealed.cp_id, elsewhere.cp_id, missing):
         with pytest.raises(NotFound) as raised:
-            produce_subject_access_report(services, people["auditor"], cp_id, requester)
+            produce_subject_access_report(runtime, people["auditor"], cp_id, requester)
         messages.add(str(raised.value))
     assert messages == {"no such record"}
-    other_auditor = account(services, Role.AUDITOR, la=OTHER_LA)
-    report = produce_subject_access_report(services, other_auditor, elsewhere.cp_id, requester)
+    other_auditor = account(runtime, Role.AUDITOR, la=OTHER_LA)
+    report = produce_subject_access_report(runtime, other_auditor, elsewhere.cp_id, requester)
     assert report.cp_id == elsewhere.cp_id.value
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.AUDITOR])
-def test_no_other_role_produces_reports(services, factory, role):
-    child = store(services, a_child(factory))
+def test_no_other_role_produces_reports(runtime, factory, role):
+    child = store(runtime, a_child(factory))
     practice = {"service": ServiceType.EDUCATION, "org": SCHOOL} if role.needs_service else {}
-    someone = account(services, role, **practice)
+    someone = account(runtime, role, **practice)
     with pytest.raises(PermissionDenied):
-        produce_subject_access_report(services, someone, child.cp_id, Requester.YOUNG_PERSON)
+        produce_subject_access_report(runtime, someone, child.cp_id, Requester.YOUNG_PERSON)
 
 
-def test_producing_a_report_is_audited_with_requester_and_format_and_refusals_too(services, factory, people):
-    child = store(services, a_child(factory))
-    sealed = store(services, a_child(factory, RecordStatus.SEALED))
+def test_producing_a_report_is_audited_with_requester_and_format_and_refusals_too(runtime, factory, people):
+    child = store(runtime, a_child(factory))
+    sealed = store(runtime, a_child(factory, RecordStatus.SEALED))
     produce_subject_access_report(
-        services, people["auditor"], child.cp_id, Requester.PARENT_CARER, output=ReportFormat.PDF
+        runtime, people["auditor"], child.cp_id, Requester.PARENT_CARER, output=ReportFormat.PDF
     )
     with pytest.raises(NotFound):
-        produce_subject_access_report(services, people["auditor"], sealed.cp_id, Requester.YOUNG_PERSON)
+        produce_subject_access_report(runtime, people["auditor"], sealed.cp_id, Requester.YOUNG_PERSON)
 
-    second_auditor = account(services, Role.AUDITOR)
-    entries = query_audit(services, second_auditor, user_id=people["auditor"].user_id)
+    second_auditor = account(runtime, Role.AUDITOR)
+    entries = query_audit(runtime, second_auditor, user_id=people["auditor"].user_id)
     made = [(e.kind, e.children, e.details) for e in entries if e.kind == "children:subject-access"]
     assert made == [
         (
@@ -361,14 +362,14 @@ def test_producing_a_report_is_audited_with_requester_and_format_and_refusals_to
     ]
 
 
-def test_an_adoption_in_progress_never_shows_in_a_report(services, factory, people):
-    child = store(services, a_child(factory))
+def test_an_adoption_in_progress_never_shows_in_a_report(runtime, factory, people):
+    child = store(runtime, a_child(factory))
     adoptive = AdoptiveIdentity(
         ChildNames(PersonName("Tamsin", "Quillfeather")), factory.child().whereabouts, HOME_LA
     )
-    request_adoption(services, account(services, Role.LA_DATA_ADMIN), child.cp_id, adoptive)
+    request_adoption(runtime, account(runtime, Role.LA_DATA_ADMIN), child.cp_id, adoptive)
 
-    report = produce_subject_access_report(services, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
+    report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.YOUNG_PERSON)
 
     assert [a.action for a in report.accesses] == ["produced a subject access report"]
     assert "dopt" not in text_of(report)

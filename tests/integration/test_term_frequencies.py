@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from contactpoint.app.children import register_children
-from contactpoint.app.keys import retire_key, rotate_keys
-from contactpoint.app.linker import build_linker
-from contactpoint.app.services import Services
-from contactpoint.app.term_frequencies import build_term_frequencies
+from contactpoint.app.children.records import register_children
+from contactpoint.app.feeds.linker import build_linker
+from contactpoint.app.feeds.term_frequencies import build_term_frequencies
+from contactpoint.app.operations.keys import retire_key, rotate_keys
+from contactpoint.app.runtime import Runtime
 from contactpoint.domain.errors import KeyringError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildNames, ChildRecord, PersonName
@@ -23,7 +23,7 @@ SHIPPED = "family_name: shipped, given_name: shipped"
 
 
 def _register(
-    services: Services, factory: ChildFactory, people: list[tuple[ChildNames, RecordStatus]]
+    runtime: Runtime, factory: ChildFactory, people: list[tuple[ChildNames, RecordStatus]]
 ) -> list[ChildRecord]:
     made: list[ChildRecord] = []
 
@@ -37,11 +37,11 @@ def _register(
         made.append(record)
         return record
 
-    register_children(services, range(len(people)), build)
+    register_children(runtime, range(len(people)), build)
     return made
 
 
-def _small_index(services, factory) -> None:
+def _small_index(runtime, factory) -> None:
     """21 names of 20 children, every status but the ordinary one among them."""
 
     def named(given: str, family: str, *former: PersonName) -> ChildNames:
@@ -54,7 +54,7 @@ def _small_index(services, factory) -> None:
     people += [(named("Noah", "Stone", PersonName("Noah", "Smith-Jones")), RecordStatus.ACTIVE)]
     people += [(named("Zed", "O'Brien"), RecordStatus.ACTIVE) for _ in range(4)]
     people += [(named("Mary Ann", "Stone"), RecordStatus.ACTIVE) for _ in range(5)]
-    _register(services, factory, people)
+    _register(runtime, factory, people)
 
 
 # Counted by hand from _small_index: given names are the first given name, folded; former names
@@ -65,10 +65,10 @@ EXPECTED = {
 }
 
 
-def test_the_built_tables_equal_hand_counted_frequencies_without_rare_values(services, factory):
-    _small_index(services, factory)
+def test_the_built_tables_equal_hand_counted_frequencies_without_rare_values(runtime, factory):
+    _small_index(runtime, factory)
 
-    report, tables = build_term_frequencies(services, batch_size=3)
+    report, tables = build_term_frequencies(runtime, batch_size=3)
 
     assert tables == EXPECTED
     assert (report.records, report.names, report.entries, report.stored) == (
@@ -77,40 +77,40 @@ def test_the_built_tables_equal_hand_counted_frequencies_without_rare_values(ser
         {"given_name": 3, "family_name": 2},
         True,
     )
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         stored = {t.column: t for t in uow.term_frequencies.all()}
     assert {column: dict(t.frequencies) for column, t in stored.items()} == EXPECTED
     assert {t.names_counted for t in stored.values()} == {21}
-    assert {t.built_at for t in stored.values()} == {services.clock.now()}
+    assert {t.built_at for t in stored.values()} == {runtime.clock.now()}
 
 
-def test_a_dry_run_counts_but_stores_nothing(services, factory):
-    _small_index(services, factory)
+def test_a_dry_run_counts_but_stores_nothing(runtime, factory):
+    _small_index(runtime, factory)
 
-    report, tables = build_term_frequencies(services, dry_run=True)
+    report, tables = build_term_frequencies(runtime, dry_run=True)
 
     assert tables == EXPECTED
     assert not report.stored
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.term_frequencies.all() == []
-    assert build_linker(services).term_frequencies == SHIPPED
+    assert build_linker(runtime).term_frequencies == SHIPPED
 
 
-def test_an_empty_index_keeps_the_shipped_tables(services):
-    report, _tables = build_term_frequencies(services)
+def test_an_empty_index_keeps_the_shipped_tables(runtime):
+    report, _tables = build_term_frequencies(runtime)
 
     assert (report.names, report.stored) == (0, False)
-    assert build_linker(services).term_frequencies == SHIPPED
+    assert build_linker(runtime).term_frequencies == SHIPPED
 
 
-def test_a_new_build_replaces_the_last(services, factory, clock):
-    _small_index(services, factory)
-    build_term_frequencies(services)
-    _register(services, factory, [(ChildNames(PersonName("Noah", "Stone")), RecordStatus.ACTIVE)] * 5)
+def test_a_new_build_replaces_the_last(runtime, factory, clock):
+    _small_index(runtime, factory)
+    build_term_frequencies(runtime)
+    _register(runtime, factory, [(ChildNames(PersonName("Noah", "Stone")), RecordStatus.ACTIVE)] * 5)
 
-    _report, tables = build_term_frequencies(services)
+    _report, tables = build_term_frequencies(runtime)
 
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         stored = {t.column: dict(t.frequencies) for t in uow.term_frequencies.all()}
     assert stored == tables
     assert stored["given_name"]["NOAH"] == 10 / 26
@@ -140,15 +140,15 @@ def _exact_pairs(linker) -> tuple[float, float]:
     return _given_name_weight(pairs, "oliver"), _given_name_weight(pairs, "quillon")
 
 
-def test_scoring_uses_the_index_tables_once_built(services, factory):
+def test_scoring_uses_the_index_tables_once_built(runtime, factory):
     """In this index Oliver is rare and Quillon common, the reverse of the shipped tables."""
     people = [(ChildNames(PersonName("Oliver", "Brown")), RecordStatus.ACTIVE)] * 5
     people += [(ChildNames(PersonName("Quillon", "Brown")), RecordStatus.ACTIVE)] * 60
-    _register(services, factory, people)
-    shipped_oliver, shipped_quillon = _exact_pairs(build_linker(services))
+    _register(runtime, factory, people)
+    shipped_oliver, shipped_quillon = _exact_pairs(build_linker(runtime))
 
-    build_term_frequencies(services)
-    linker = build_linker(services)
+    build_term_frequencies(runtime)
+    linker = build_linker(runtime)
     oliver, quillon = _exact_pairs(linker)
 
     assert linker.term_frequencies.startswith("family_name: index (built ")
@@ -157,30 +157,30 @@ def test_scoring_uses_the_index_tables_once_built(services, factory):
     assert oliver > quillon  # the rarer name in the index says more
 
 
-def test_rotation_reseals_the_tables_and_the_old_key_can_then_be_retired(services, factory):
-    _small_index(services, factory)
-    build_term_frequencies(services)
-    with services.unit_of_work() as uow:
+def test_rotation_reseals_the_tables_and_the_old_key_can_then_be_retired(runtime, factory):
+    _small_index(runtime, factory)
+    build_term_frequencies(runtime)
+    with runtime.unit_of_work() as uow:
         assert uow.key_usage(1) == {"records": 20, "term-frequency tables": 2}
 
-    report = rotate_keys(services, batch_size=7)
+    report = rotate_keys(runtime, batch_size=7)
 
     assert report.remaining == 0
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.key_usage(1) == {}
         assert uow.key_usage(2) == {"records": 20, "term-frequency tables": 2}
-    retire_key(services, 1)
-    with services.unit_of_work() as uow:
+    retire_key(runtime, 1)
+    with runtime.unit_of_work() as uow:
         assert {t.column: dict(t.frequencies) for t in uow.term_frequencies.all()} == EXPECTED
-    assert "index (built" in build_linker(services).term_frequencies
+    assert "index (built" in build_linker(runtime).term_frequencies
 
 
-def test_retiring_refuses_while_the_tables_are_sealed_under_the_version(services, factory):
-    _small_index(services, factory)
-    rotate_keys(services)  # now at version 2, nothing left under 1
-    build_term_frequencies(services)  # sealed under 2
-    services.key_store.save(services.keyring.rotated(services.clock.now()))  # a third version,
-    services.use_keyring(services.key_store.load())  # as if rotation stopped before re-sealing
+def test_retiring_refuses_while_the_tables_are_sealed_under_the_version(runtime, factory):
+    _small_index(runtime, factory)
+    rotate_keys(runtime)  # now at version 2, nothing left under 1
+    build_term_frequencies(runtime)  # sealed under 2
+    runtime.key_store.save(runtime.keyring.rotated(runtime.clock.now()))  # a third version,
+    runtime.use_keyring(runtime.key_store.load())  # as if rotation stopped before re-sealing
 
     with pytest.raises(KeyringError, match="2 term-frequency tables: finish `keys rotate` first"):
-        retire_key(services, 2)
+        retire_key(runtime, 2)

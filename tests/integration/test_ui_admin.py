@@ -11,22 +11,22 @@ from tests.review_support import hold_for_review
 from tests.websupport import HOME_LA, OTHER_LA, Account, api_token, live_server, make_account, store_children
 
 
-def _form_session(client: httpx.Client, services, clock, account: Account) -> tuple[dict[str, str], str]:
+def _form_session(client: httpx.Client, runtime, clock, account: Account) -> tuple[dict[str, str], str]:
     token = api_token(client, clock, account)
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         held = uow.sessions.get(token_hash(token))
     assert held is not None
     return {"Cookie": f"__Host-cp_session={token}"}, held.csrf_token
 
 
 def test_the_review_item_page_draws_its_chart_as_an_image_and_is_never_cached(
-    services, settings, clock, factory
+    runtime, settings, clock, factory
 ):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA)])
-    item_id = hold_for_review(services, settings, child, settings.home.parent)
-    admin = make_account(services, Role.LA_DATA_ADMIN)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
-        cookie, csrf = _form_session(client, services, clock, admin)
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    item_id = hold_for_review(runtime, settings, child, settings.home.parent)
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+        cookie, csrf = _form_session(client, runtime, clock, admin)
         page = client.post("/review/item", headers=cookie, data={"csrf_token": csrf, "item_id": str(item_id)})
 
     assert page.status_code == 200, page.text
@@ -38,12 +38,12 @@ def test_the_review_item_page_draws_its_chart_as_an_image_and_is_never_cached(
     assert child.names.current.family in page.text  # the team sees its own LA's data
 
 
-def test_another_las_team_gets_no_part_of_an_item_and_no_decision(services, settings, clock, factory):
-    (child,) = store_children(services, [factory.child(la_code=HOME_LA)])
-    item_id = hold_for_review(services, settings, child, settings.home.parent)
-    stranger = make_account(services, Role.LA_DATA_ADMIN, la_code=OTHER_LA)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
-        cookie, csrf = _form_session(client, services, clock, stranger)
+def test_another_las_team_gets_no_part_of_an_item_and_no_decision(runtime, settings, clock, factory):
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    item_id = hold_for_review(runtime, settings, child, settings.home.parent)
+    stranger = make_account(runtime, Role.LA_DATA_ADMIN, la_code=OTHER_LA)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+        cookie, csrf = _form_session(client, runtime, clock, stranger)
         queue = client.get("/review", headers=cookie)
         opened = client.post(
             "/review/item", headers=cookie, data={"csrf_token": csrf, "item_id": str(item_id)}
@@ -65,5 +65,5 @@ def test_another_las_team_gets_no_part_of_an_item_and_no_decision(services, sett
     for response in (opened, decided):
         assert child.names.current.family not in response.text
         assert child.cp_id.value not in response.text
-    with services.unit_of_work() as uow:
-        assert [i.item_id for i in uow.feeds.all_open()] == [item_id]
+    with runtime.unit_of_work() as uow:
+        assert [i.item_id for i in uow.reviews.all_open()] == [item_id]

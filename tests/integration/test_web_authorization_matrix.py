@@ -14,8 +14,8 @@ from fastapi.routing import APIRoute
 
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import token_hash
-from contactpoint.app.sources import add_source_account
-from contactpoint.cli.main import app as cli_app
+from contactpoint.app.feeds.sources import add_source_account
+from contactpoint.console import app as cli_app
 from contactpoint.web.app import create_app
 from contactpoint.web.deps import Need, UiNeed
 from tests.websupport import api_routes, api_token, live_server, make_account
@@ -141,14 +141,14 @@ def _declared(route: APIRoute) -> list[object]:
     return found
 
 
-def _routes(services):
-    app = create_app(services)
+def _routes(runtime):
+    app = create_app(runtime)
     return [(method, route.path, route) for route in api_routes(app) for method in route.methods or ()]
 
 
-def test_every_route_is_in_the_matrix_and_declares_one_permission(services):
+def test_every_route_is_in_the_matrix_and_declares_one_permission(runtime):
     seen = set()
-    for method, path, route in _routes(services):
+    for method, path, route in _routes(runtime):
         key = (method, path)
         seen.add(key)
         table = API_MATRIX if path.startswith("/api/") else UI_MATRIX
@@ -186,11 +186,11 @@ def _fill(path: str) -> str:
 
 
 @pytest.mark.parametrize("role", [role for role in Role if not role.is_machine])
-def test_each_role_reaches_exactly_the_routes_the_matrix_allows(services, clock, role):
-    account = make_account(services, role)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def test_each_role_reaches_exactly_the_routes_the_matrix_allows(runtime, clock, role):
+    account = make_account(runtime, role)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         token = api_token(client, clock, account)
-        with services.unit_of_work() as uow:
+        with runtime.unit_of_work() as uow:
             held = uow.sessions.get(token_hash(token))
         assert held is not None
         bearer = {"Authorization": f"Bearer {token}"}
@@ -214,9 +214,9 @@ def test_each_role_reaches_exactly_the_routes_the_matrix_allows(services, clock,
             assert response.status_code < 500, f"{role} {method} {path}: {response.status_code}"
 
 
-def test_a_data_source_key_reaches_its_feed_submissions_and_nothing_else(services):
-    key = add_source_account(services, "child-benefit-feed", "child_benefit").key
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def test_a_data_source_key_reaches_its_feed_submissions_and_nothing_else(runtime):
+    key = add_source_account(runtime, "child-benefit-feed", "child_benefit").key
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         for (method, path), allowed in API_MATRIX.items():
             if allowed is PUBLIC:
                 continue
@@ -235,8 +235,8 @@ def test_a_data_source_key_reaches_its_feed_submissions_and_nothing_else(service
         assert client.get("/api/v1/me", headers={"Cookie": f"__Host-cp_session={key}"}).status_code == 401
 
 
-def test_without_a_session_every_protected_route_refuses(services):
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def test_without_a_session_every_protected_route_refuses(runtime):
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         for (method, path), allowed in API_MATRIX.items():
             if allowed is not PUBLIC:
                 assert client.request(method, _fill(path)).status_code == 401, path

@@ -16,13 +16,13 @@ import pyotp
 import pytest
 from typer.testing import CliRunner
 
-from contactpoint.app.accounts import begin_sign_in, complete_sign_in
-from contactpoint.app.services import build_services
-from contactpoint.cli.main import app
+from contactpoint.app.accounts.accounts import begin_sign_in, complete_sign_in
+from contactpoint.bootstrap import build_runtime
+from contactpoint.console import app
 from contactpoint.settings import Settings
 from tests.websupport import free_port
 
-CLI = [sys.executable, "-c", "from contactpoint.cli.main import app; app()"]
+CLI = [sys.executable, "-c", "from contactpoint.console import app; app()"]
 
 
 def invoke(home, *args):
@@ -37,12 +37,12 @@ def test_create_admin_makes_a_national_administrator_who_enrols_at_first_sign_in
     match = re.search(r"One-time password: (\S+)", result.output)
     assert match is not None
     password = match.group(1)
-    services = build_services(Settings(home=home))
+    runtime = build_runtime(Settings(home=home))
     try:
-        grant = begin_sign_in(services, "ops-admin", password, "127.0.0.1")
+        grant = begin_sign_in(runtime, "ops-admin", password, "127.0.0.1")
         assert grant.stage == "enrol"
     finally:
-        services.close()
+        runtime.close()
     again = invoke(home, "users", "create-admin", "ops-admin")
     assert again.exit_code == 2  # the username is taken
 
@@ -53,14 +53,14 @@ def test_the_demo_prints_working_credentials_for_every_role_and_serves_nothing_w
     assert result.exit_code == 0, result.output
     found = re.findall(r"(demo-[a-z0-9-]+)\s+password (\S+)\s+TOTP secret (\S+)", result.output)
     assert len(found) == 8  # every role, and a second LA data administrator for four-eyes decisions
-    services = build_services(Settings(home=home))
+    runtime = build_runtime(Settings(home=home))
     try:
         for username, password, secret in found:
-            grant = begin_sign_in(services, username, password, "127.0.0.1")
+            grant = begin_sign_in(runtime, username, password, "127.0.0.1")
             code = pyotp.TOTP(secret).at(datetime.now(UTC))
-            assert complete_sign_in(services, grant.token, code, "127.0.0.1").stage == "full"
+            assert complete_sign_in(runtime, grant.token, code, "127.0.0.1").stage == "full"
     finally:
-        services.close()
+        runtime.close()
     verify = invoke(home, "audit", "verify")
     assert verify.exit_code == 0, verify.output
 

@@ -10,13 +10,13 @@ import pytest
 
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import token_hash
-from contactpoint.app.accounts import set_suspended
+from contactpoint.app.accounts.accounts import set_suspended
 from tests.websupport import PASSWORD, api_token, live_server, make_account, next_code
 
 
 @pytest.fixture
-def server(services):
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def server(runtime):
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         yield client
 
 
@@ -24,8 +24,8 @@ def _me(client, token):
     return client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
 
 
-def test_a_session_idles_out_after_15_minutes_without_activity(services, clock, server):
-    token = api_token(server, clock, make_account(services, Role.PRACTITIONER))
+def test_a_session_idles_out_after_15_minutes_without_activity(runtime, clock, server):
+    token = api_token(server, clock, make_account(runtime, Role.PRACTITIONER))
     clock.advance(timedelta(minutes=14))
     assert _me(server, token).status_code == 200
     clock.advance(timedelta(minutes=14))
@@ -36,8 +36,8 @@ def test_a_session_idles_out_after_15_minutes_without_activity(services, clock, 
     assert _me(server, token).status_code == 401  # ended, not merely idle
 
 
-def test_a_session_ends_after_12_hours_however_active(services, clock, server):
-    token = api_token(server, clock, make_account(services, Role.PRACTITIONER))
+def test_a_session_ends_after_12_hours_however_active(runtime, clock, server):
+    token = api_token(server, clock, make_account(runtime, Role.PRACTITIONER))
     for _ in range(12 * 6 - 1):
         clock.advance(timedelta(minutes=10))
         assert _me(server, token).status_code == 200
@@ -45,9 +45,9 @@ def test_a_session_ends_after_12_hours_however_active(services, clock, server):
     assert _me(server, token).status_code == 401
 
 
-def test_suspension_ends_every_session_at_once(services, clock, server):
-    admin = make_account(services, Role.LA_USER_ADMIN)
-    practitioner = make_account(services, Role.PRACTITIONER)
+def test_suspension_ends_every_session_at_once(runtime, clock, server):
+    admin = make_account(runtime, Role.LA_USER_ADMIN)
+    practitioner = make_account(runtime, Role.PRACTITIONER)
     token = api_token(server, clock, practitioner)
     admin_token = api_token(server, clock, admin)
     response = server.post(
@@ -55,7 +55,7 @@ def test_suspension_ends_every_session_at_once(services, clock, server):
     )
     assert response.status_code == 204
     assert _me(server, token).status_code == 401
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.sessions.get(token_hash(token)) is None
     code = next_code(clock, practitioner)
     again = server.post(
@@ -64,8 +64,8 @@ def test_suspension_ends_every_session_at_once(services, clock, server):
     assert again.status_code == 401
 
 
-def test_signing_out_ends_the_token(services, clock, server):
-    token = api_token(server, clock, make_account(services, Role.AUDITOR))
+def test_signing_out_ends_the_token(runtime, clock, server):
+    token = api_token(server, clock, make_account(runtime, Role.AUDITOR))
     assert (
         server.delete("/api/v1/sessions/current", headers={"Authorization": f"Bearer {token}"}).status_code
         == 204
@@ -73,8 +73,8 @@ def test_signing_out_ends_the_token(services, clock, server):
     assert _me(server, token).status_code == 401
 
 
-def test_a_password_alone_does_not_make_a_session(services, clock, server):
-    account = make_account(services, Role.PRACTITIONER)
+def test_a_password_alone_does_not_make_a_session(runtime, clock, server):
+    account = make_account(runtime, Role.PRACTITIONER)
     wrong = server.post(
         "/api/v1/sessions", json={"username": account.username, "password": PASSWORD, "code": "000000"}
     )
@@ -82,8 +82,8 @@ def test_a_password_alone_does_not_make_a_session(services, clock, server):
     assert "token" not in wrong.text
 
 
-def test_a_ui_form_without_the_csrf_token_is_refused(services, clock, server):
-    token = api_token(server, clock, make_account(services, Role.PRACTITIONER))
+def test_a_ui_form_without_the_csrf_token_is_refused(runtime, clock, server):
+    token = api_token(server, clock, make_account(runtime, Role.PRACTITIONER))
     cookie = {"Cookie": f"__Host-cp_session={token}"}
     form = {
         "family_name": "Smith",
@@ -94,14 +94,14 @@ def test_a_ui_form_without_the_csrf_token_is_refused(services, clock, server):
     }
     refused = server.post("/search", data={**form, "csrf_token": "forged"}, headers=cookie)
     assert refused.status_code == 403
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         held = uow.sessions.get(token_hash(token))
     assert held is not None
     accepted = server.post("/search", data={**form, "csrf_token": held.csrf_token}, headers=cookie)
     assert accepted.status_code == 200
 
 
-def test_pages_and_api_responses_carry_strict_security_headers(services, clock, server):
+def test_pages_and_api_responses_carry_strict_security_headers(runtime, clock, server):
     for response in (server.get("/sign-in"), server.get("/api/v1/openapi.json")):
         headers = response.headers
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
@@ -113,8 +113,8 @@ def test_pages_and_api_responses_carry_strict_security_headers(services, clock, 
         assert headers["referrer-policy"] == "no-referrer"
 
 
-def test_the_session_cookie_is_host_prefixed_secure_httponly_and_same_site_strict(services, clock, server):
-    account = make_account(services, Role.PRACTITIONER)
+def test_the_session_cookie_is_host_prefixed_secure_httponly_and_same_site_strict(runtime, clock, server):
+    account = make_account(runtime, Role.PRACTITIONER)
     token = server.get("/sign-in").cookies["__Host-cp_presession"]
     response = server.post(
         "/sign-in",
@@ -129,13 +129,13 @@ def test_the_session_cookie_is_host_prefixed_secure_httponly_and_same_site_stric
     assert "domain" not in set_cookie.lower()
 
 
-def test_suspending_is_refused_for_another_las_accounts(services, clock):
+def test_suspending_is_refused_for_another_las_accounts(runtime, clock):
     from contactpoint.access.errors import PermissionDenied  # noqa: PLC0415
-    from contactpoint.app.accounts import principal_of  # noqa: PLC0415
+    from contactpoint.app.accounts.accounts import principal_of  # noqa: PLC0415
 
-    admin = make_account(services, Role.LA_USER_ADMIN, la_code="201")
-    other = make_account(services, Role.PRACTITIONER, la_code="202")
-    with services.unit_of_work() as uow:
+    admin = make_account(runtime, Role.LA_USER_ADMIN, la_code="201")
+    other = make_account(runtime, Role.PRACTITIONER, la_code="202")
+    with runtime.unit_of_work() as uow:
         principal = principal_of(uow.users.get(admin.user_id))
     with pytest.raises(PermissionDenied):
-        set_suspended(services, principal, other.user_id, suspended=True)
+        set_suspended(runtime, principal, other.user_id, suspended=True)

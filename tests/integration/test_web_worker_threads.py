@@ -3,13 +3,13 @@ from concurrent.futures import ThreadPoolExecutor
 import anyio
 import anyio.to_thread
 
-from contactpoint.app.services import Services
+from contactpoint.app.runtime import Runtime
 from contactpoint.web.app import create_app
 from contactpoint.web.config import WebConfig
 
 
-def test_the_app_runs_blocking_work_on_at_most_the_configured_number_of_threads(services: Services) -> None:
-    app = create_app(services, WebConfig(worker_threads=3))
+def test_the_app_runs_blocking_work_on_at_most_the_configured_number_of_threads(runtime: Runtime) -> None:
+    app = create_app(runtime, WebConfig(worker_threads=3))
 
     async def started() -> float:
         async with app.router.lifespan_context(app):

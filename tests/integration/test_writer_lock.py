@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from contactpoint.app.auditing import audit_log, verify_audit
-from contactpoint.app.initialise import initialise_store
-from contactpoint.app.services import Services, build_services
+from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.app.oversight.auditing import audit_log, verify_audit
+from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.bootstrap import build_runtime
 from contactpoint.crypto.keyring import StaticKeyStore
 from contactpoint.domain.clock import FixedClock
 from contactpoint.domain.errors import StoreUnavailable
@@ -40,12 +41,12 @@ def _no_busy_wait(connection: Any, _record: Any) -> None:
 
 
 def _append(settings: Settings, writer: int, results: Queue[tuple[int, str]]) -> None:
-    services = build_services(settings)
-    event.listen(services.engine, "connect", _no_busy_wait)
+    runtime = build_runtime(settings)
+    event.listen(runtime.engine, "connect", _no_busy_wait)
     try:
         for n in range(APPENDS):
-            with services.unit_of_work() as uow:
-                audit_log(services, uow).append(
+            with runtime.unit_of_work() as uow:
+                audit_log(runtime, uow).append(
                     AuditEvent(AuditKind.SYSTEM_READ, None, details={"writer": writer, "n": n})
                 )
                 uow.commit()
@@ -54,7 +55,7 @@ def _append(settings: Settings, writer: int, results: Queue[tuple[int, str]]) ->
     else:
         results.put((writer, "ok"))
     finally:
-        services.close()
+        runtime.close()
 
 
 def test_two_processes_appending_at_once_all_succeed_and_the_chain_verifies(
@@ -69,11 +70,11 @@ def test_two_processes_appending_at_once_all_succeed_and_the_chain_verifies(
     for writer in writers:
         writer.join(30)
     assert outcomes == {0: "ok", 1: "ok"}
-    services = build_services(sqlite_settings)
+    runtime = build_runtime(sqlite_settings)
     try:
-        report = verify_audit(services)
+        report = verify_audit(runtime)
     finally:
-        services.close()
+        runtime.close()
     assert report.ok, report.problems
     assert report.entries >= 2 * APPENDS
 
@@ -95,56 +96,56 @@ def _held_elsewhere(path: Path) -> bool:
 def test_the_lock_file_is_private_held_from_the_first_write_and_released_on_commit_and_rollback(
     sqlite_settings: Settings, clock: FixedClock
 ) -> None:
-    services: Services = build_services(sqlite_settings, clock=clock)
+    runtime: Runtime = build_runtime(sqlite_settings, clock=clock)
     try:
-        assert services.write_lock is not None
-        path = services.write_lock.path
+        assert runtime.write_lock is not None
+        path = runtime.write_lock.path
         assert path == sqlite_settings.home / "cp.db.writer-lock"
-        with services.unit_of_work() as uow:
+        with runtime.unit_of_work() as uow:
             uow.audit.head()  # a read takes no lock
             assert not path.exists() or not _held_elsewhere(path)
-            audit_log(services, uow).append(AuditEvent(AuditKind.SYSTEM_READ, None))
+            audit_log(runtime, uow).append(AuditEvent(AuditKind.SYSTEM_READ, None))
             assert stat.S_IMODE(path.stat().st_mode) == 0o600
             assert _held_elsewhere(path)
             uow.commit()
             assert not _held_elsewhere(path)
-        with services.unit_of_work() as uow:
+        with runtime.unit_of_work() as uow:
             uow.sessions.delete(b"\x00" * 32)  # any write statement, not only the audit's
             assert _held_elsewhere(path)
         assert not _held_elsewhere(path)  # rolled back at the end of the unit
-        with services.unit_of_work() as uow:
-            audit_log(services, uow).append(AuditEvent(AuditKind.SYSTEM_READ, None))
+        with runtime.unit_of_work() as uow:
+            audit_log(runtime, uow).append(AuditEvent(AuditKind.SYSTEM_READ, None))
             assert _held_elsewhere(path)
             uow.commit()  # the next unit could only write because this one let go
-        assert verify_audit(services).entries == 2
+        assert verify_audit(runtime).entries == 2
     finally:
-        services.close()
+        runtime.close()
 
 
 def test_an_in_memory_database_takes_only_the_thread_lock(
     clock: FixedClock, tmp_path: Path, memory_key_store: StaticKeyStore
 ) -> None:
     settings = Settings(home=tmp_path / "memory", database_url="sqlite://")
-    services = build_services(settings, clock=clock, key_store=memory_key_store)
+    runtime = build_runtime(settings, clock=clock, key_store=memory_key_store)
     try:
-        assert services.write_lock is not None
-        assert services.write_lock.path is None
+        assert runtime.write_lock is not None
+        assert runtime.write_lock.path is None
     finally:
-        services.close()
+        runtime.close()
 
 
 def test_a_write_inside_another_units_write_on_one_thread_fails_as_busy_instead_of_hanging(
     sqlite_settings: Settings, clock: FixedClock
 ) -> None:
-    services = build_services(sqlite_settings, clock=clock)
+    runtime = build_runtime(sqlite_settings, clock=clock)
     try:
-        assert services.write_lock is not None
-        services.write_lock.wait_seconds = 0.2
-        with services.unit_of_work() as outer:
-            audit_log(services, outer).append(AuditEvent(AuditKind.SYSTEM_READ, None))
-            with services.unit_of_work() as inner, pytest.raises(StoreUnavailable):
-                audit_log(services, inner).append(AuditEvent(AuditKind.SYSTEM_READ, None))
+        assert runtime.write_lock is not None
+        runtime.write_lock.wait_seconds = 0.2
+        with runtime.unit_of_work() as outer:
+            audit_log(runtime, outer).append(AuditEvent(AuditKind.SYSTEM_READ, None))
+            with runtime.unit_of_work() as inner, pytest.raises(StoreUnavailable):
+                audit_log(runtime, inner).append(AuditEvent(AuditKind.SYSTEM_READ, None))
             outer.commit()
-        assert verify_audit(services).entries == 1
+        assert verify_audit(runtime).entries == 1
     finally:
-        services.close()
+        runtime.close()

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contactpoint.app.children import register_children
-from contactpoint.app.feeds import ingest_feed
-from contactpoint.app.linker import Linker
-from contactpoint.app.services import Services
+from contactpoint.app.children.records import register_children
+from contactpoint.app.feeds.ingest import ingest_feed
+from contactpoint.app.feeds.linker import Linker
+from contactpoint.app.runtime import Runtime
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import RecordStatus
@@ -41,7 +41,7 @@ def scorer() -> SplinkScorer:
 
 
 @pytest.fixture
-def protected(services: Services, factory: ChildFactory) -> list[ChildRecord]:
+def protected(runtime: Runtime, factory: ChildFactory) -> list[ChildRecord]:
     """Shielded and sealed children already in the index."""
     made = [
         factory.child(status=RecordStatus.SHIELDED if i % 2 else RecordStatus.SEALED, la_code="201")
@@ -54,7 +54,7 @@ def protected(services: Services, factory: ChildFactory) -> list[ChildRecord]:
         stored.append(placed)
         return placed
 
-    register_children(services, made, keep)
+    register_children(runtime, made, keep)
     return stored
 
 
@@ -108,7 +108,7 @@ def _row(child: ChildRecord, variant: dict[str, object], other: ChildRecord) -> 
 )
 @given(variant=variants())
 def test_noisy_variants_of_protected_children_create_no_visible_record_and_expose_no_address(
-    services: Services,
+    runtime: Runtime,
     *,
     settings: Settings,
     scorer: SplinkScorer,
@@ -124,17 +124,17 @@ def test_noisy_variants_of_protected_children_create_no_visible_record_and_expos
     feed = write_child_benefit(
         tmp_path / f"variant{next(_keys)}.csv", [_row(child, variant, factory.child())]
     )
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         before = uow.children.count()
 
-    report = ingest_feed(services, feed, "child_benefit", linker)
+    report = ingest_feed(runtime, feed, "child_benefit", linker)
 
-    with services.unit_of_work() as uow:
+    with runtime.unit_of_work() as uow:
         assert uow.children.count() == before
         protected_ids = {c.cp_id.value for c in protected}
-        ordinary = [item for item in uow.feeds.all_open() if not item.private]
+        ordinary = [item for item in uow.reviews.all_open() if not item.private]
         assert not any(item.candidate_cp_id in protected_ids for item in ordinary)
-        assert all(item.private for item in uow.feeds.all_open() if item.candidate_cp_id in protected_ids)
+        assert all(item.private for item in uow.reviews.all_open() if item.candidate_cp_id in protected_ids)
     assert report.outcomes["new"] == 0
     address = child.whereabouts.address
     assert address is not None

@@ -8,8 +8,8 @@ import msgspec
 import pytest
 from sqlalchemy.engine import make_url
 
-from contactpoint.app.children import register_children
-from contactpoint.app.term_frequencies import build_term_frequencies
+from contactpoint.app.children.records import register_children
+from contactpoint.app.feeds.term_frequencies import build_term_frequencies
 from contactpoint.domain.records import ChildRecord
 from contactpoint.store import codec
 from tests.conftest import _require
@@ -19,21 +19,21 @@ CHILDREN = 1_000
 
 
 @pytest.fixture
-def stored_records(services, factory):
+def stored_records(runtime, factory):
     made: list[ChildRecord] = []
 
     def build(_item, cp_id):
         made.append(factory.child(cp_id))
         return made[-1]
 
-    register_children(services, range(CHILDREN), build, batch_size=250)
+    register_children(runtime, range(CHILDREN), build, batch_size=250)
     return made
 
 
 @pytest.fixture
-def name_tables(services, stored_records):
+def name_tables(runtime, stored_records):
     """The term-frequency tables built from the index: real names, so they are scanned too."""
-    report, tables = build_term_frequencies(services)
+    report, tables = build_term_frequencies(runtime)
     assert report.stored
     assert sum(report.entries.values()) > 50
     return tables
@@ -55,11 +55,11 @@ def test_the_scanner_finds_values_that_are_there(stored_records):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_no_personal_value_in_the_raw_store_files(services, stored_records, name_tables):
+def test_no_personal_value_in_the_raw_store_files(runtime, stored_records, name_tables):
     values = personal_values(stored_records)
     assert found_in(msgspec.msgpack.encode(name_tables), values)  # the scan would see a table in the clear
-    url = make_url(services.settings.resolved_database_url())
-    services.close()  # leave the WAL as it is, un-checkpointed, and scan it too
+    url = make_url(runtime.settings.resolved_database_url())
+    runtime.close()  # leave the WAL as it is, un-checkpointed, and scan it too
     files = [p for p in Path(str(url.database)).parent.iterdir() if p.is_file()]
     assert any(p.name.endswith("-wal") for p in files) or len(files) >= 2
     for path in files:
@@ -67,8 +67,8 @@ def test_no_personal_value_in_the_raw_store_files(services, stored_records, name
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_no_personal_value_in_a_pg_dump(services, stored_records, name_tables):
-    url = make_url(services.settings.resolved_database_url())
+def test_no_personal_value_in_a_pg_dump(runtime, stored_records, name_tables):
+    url = make_url(runtime.settings.resolved_database_url())
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         _require("pg_dump is not installed")

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contactpoint.access.roles import Role
-from contactpoint.app import misuse
-from contactpoint.app.services import Services
+from contactpoint.app.oversight import misuse
+from contactpoint.app.runtime import Runtime
 from contactpoint.domain.clock import FixedClock
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.postcodes import Postcode
@@ -259,14 +259,14 @@ NATIONAL_ROLES = (Role.NATIONAL_AUDITOR, Role.NATIONAL_ADMIN)
 
 
 @pytest.fixture
-def api(services: Services, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+def api(runtime: Runtime, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     """Every role, in both LAs where it has one, signed in over the API. The hourly search limit
     (tested in its own right elsewhere) is lifted: one account per role searches in every example,
     and a shrinking hypothesis replays many more, all within the frozen clock's one hour."""
     monkeypatch.setattr(misuse, "HOURLY_SEARCH_LIMIT", 10**9)
-    accounts = [make_account(services, role, la_code=la) for role in LA_ROLES for la in (HOME_LA, OTHER_LA)]
-    accounts += [make_account(services, role) for role in NATIONAL_ROLES]
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+    accounts = [make_account(runtime, role, la_code=la) for role in LA_ROLES for la in (HOME_LA, OTHER_LA)]
+    accounts += [make_account(runtime, role) for role in NATIONAL_ROLES]
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         headers = {
             (account.role, account.la_code): {"Authorization": f"Bearer {api_token(client, clock, account)}"}
             for account in accounts
@@ -301,14 +301,14 @@ def _hit(response: httpx.Response, cp_id: str) -> dict[str, Any] | None:
 )
 @given(child=children())
 def test_no_role_without_rights_sees_a_shielded_childs_hidden_fields_or_a_different_shape(
-    services: Services, api: Api, child: tuple[Visible, Hidden, Hidden]
+    runtime: Runtime, api: Api, child: tuple[Visible, Hidden, Hidden]
 ) -> None:
     visible, first, second = child
     # A date of birth of this example's own, so earlier examples' namesakes never crowd out the
     # three children from the ten results a search returns.
     visible = replace(visible, born=TODAY - timedelta(days=30 + next(_days)))
     a, b, c = store_children(
-        services,
+        runtime,
         [
             _record(visible, first, RecordStatus.SHIELDED),
             _record(visible, second, RecordStatus.SHIELDED),

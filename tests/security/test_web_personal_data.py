@@ -16,10 +16,10 @@ from tests.websupport import HOME_LA, api_routes, api_token, live_server, make_a
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_searches_views_and_involvements_leave_no_plaintext_in_the_store(services, clock, factory):
-    records = store_children(services, [factory.child(la_code=HOME_LA) for _ in range(40)])
-    account = make_account(services, Role.PRACTITIONER)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def test_searches_views_and_involvements_leave_no_plaintext_in_the_store(runtime, clock, factory):
+    records = store_children(runtime, [factory.child(la_code=HOME_LA) for _ in range(40)])
+    account = make_account(runtime, Role.PRACTITIONER)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         auth = {"Authorization": f"Bearer {api_token(client, clock, account)}"}
         for record in records:
             searched = client.post(
@@ -49,17 +49,17 @@ def test_searches_views_and_involvements_leave_no_plaintext_in_the_store(service
             },
         )
         assert added.status_code == 201, added.text
-    url = make_url(services.settings.resolved_database_url())
-    services.close()
+    url = make_url(runtime.settings.resolved_database_url())
+    runtime.close()
     values = personal_values(records) | {"Quartermaine", "01632 960999"}
     for path in Path(str(url.database)).parent.iterdir():
         if path.is_file() and "contactpoint.db" in path.name:
             assert found_in(path.read_bytes(), values) == set(), f"plaintext in {path.name}"
 
 
-def test_validation_errors_never_echo_what_was_sent(services, clock):
-    account = make_account(services, Role.PRACTITIONER)
-    with live_server(services) as base, httpx.Client(base_url=base) as client:
+def test_validation_errors_never_echo_what_was_sent(runtime, clock):
+    account = make_account(runtime, Role.PRACTITIONER)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         auth = {"Authorization": f"Bearer {api_token(client, clock, account)}"}
         response = client.post(
             "/api/v1/searches",
@@ -76,8 +76,8 @@ def test_validation_errors_never_echo_what_was_sent(services, clock):
         assert "not a date" not in response.text
 
 
-def test_the_ui_never_puts_names_or_ids_in_urls(services):
-    ui_paths = [r.path for r in api_routes(create_app(services)) if not r.path.startswith("/api/")]
+def test_the_ui_never_puts_names_or_ids_in_urls(runtime):
+    ui_paths = [r.path for r in api_routes(create_app(runtime)) if not r.path.startswith("/api/")]
     assert "/search" in ui_paths
     for path in ui_paths:
         assert "{" not in path, f"{path} takes a parameter in its URL"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from contactpoint.app.auditing import checkpoint_audit, verify_audit
+from contactpoint.app.oversight.auditing import checkpoint_audit, verify_audit
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 
@@ -18,11 +18,11 @@ EXIT_TAMPERED = 7
 @handles_errors
 def verify(ctx: typer.Context) -> None:
     """Recompute the chain and check every checkpoint. Exit code 7 when anything was tampered with."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        report = verify_audit(services)
+        report = verify_audit(runtime)
     finally:
-        services.close()
+        runtime.close()
     if report.ok:
         console.print(
             f"[bold green]Audit log intact[/]: {report.entries} entries, {report.checkpoints} checkpoints."
@@ -38,9 +38,9 @@ def verify(ctx: typer.Context) -> None:
 @handles_errors
 def checkpoint(ctx: typer.Context) -> None:
     """Sign the chain's current head (run it from cron; appends also sign every 100 entries)."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        seq = checkpoint_audit(services)
+        seq = checkpoint_audit(runtime)
     finally:
-        services.close()
+        runtime.close()
     console.print(f"Checkpoint signed at entry {seq}." if seq else "Nothing new to sign.")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import typer
 
-from contactpoint.app.services import Services, build_services
+from contactpoint.app.runtime import Runtime
+from contactpoint.bootstrap import build_runtime
 from contactpoint.settings import Settings
 
 
@@ -16,9 +17,9 @@ class CliState:
 
     settings: Settings
 
-    def services(self) -> Services:
+    def runtime(self) -> Runtime:
         """Build the services for this command (the store must have been initialised)."""
-        return build_services(self.settings)
+        return build_runtime(self.settings)
 
 
 def state(ctx: typer.Context) -> CliState:

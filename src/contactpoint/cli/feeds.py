@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from contactpoint.app.feeds import export_links
+from contactpoint.app.feeds.ingest import export_links
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 
@@ -25,11 +25,11 @@ def export_links_command(
     out: Annotated[Path, typer.Option("--out", dir_okay=False, help="CSV file to write.")],
 ) -> None:
     """Each of the source's row keys with the ContactPoint ID it was linked to (keys and IDs only)."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        links = export_links(services, source)
+        links = export_links(runtime, source)
     finally:
-        services.close()
+        runtime.close()
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(("row_key", "contactpoint_id"))

@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.feed_batch import RunReport
-from contactpoint.app.feeds import DEFAULT_BATCH, ingest_feed
-from contactpoint.app.linker import build_linker
+from contactpoint.app.feeds.batch import RunReport
+from contactpoint.app.feeds.ingest import DEFAULT_BATCH, ingest_feed
+from contactpoint.app.feeds.linker import build_linker
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import progress_bar
@@ -134,16 +134,16 @@ def ingest(
     )
     if mapping.source != source:
         raise typer.BadParameter("the mapping file is for another source", param_hint="--mapping")
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        linker = build_linker(services)
+        linker = build_linker(runtime)
         rows = _row_count(feed)
         if workers is None:
             workers = default_workers(rows)
         with progress_bar(f"Ingesting {source}", console) as progress:
             task = progress.add_task("rows", total=rows)
             report = ingest_feed(
-                services,
+                runtime,
                 feed,
                 source,
                 linker,
@@ -153,7 +153,7 @@ def ingest(
                 workers=workers,
             )
     finally:
-        services.close()
+        runtime.close()
     console.print(report_table(report))
     console.print(f"Name term-frequency tables: {linker.term_frequencies}")
     if rejects is not None:

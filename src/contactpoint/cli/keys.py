@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app import keys
+from contactpoint.app.operations import keys
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import job_progress
@@ -21,20 +21,20 @@ console = Console()
 @handles_errors
 def status(ctx: typer.Context) -> None:
     """Key versions held and how many records each protects."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        with services.unit_of_work() as uow:
+        with runtime.unit_of_work() as uow:
             counts = uow.children.counts_by_key_version()
     finally:
-        services.close()
+        runtime.close()
     table = Table(title="Key versions")
     for column in ("version", "created", "current", "records"):
         table.add_column(column)
-    for number, version in sorted(services.keyring.versions.items()):
+    for number, version in sorted(runtime.keyring.versions.items()):
         table.add_row(
             str(number),
             version.created_at.isoformat(timespec="seconds"),
-            "yes" if number == services.keyring.current else "",
+            "yes" if number == runtime.keyring.current else "",
             str(counts.get(number, 0)),
         )
     console.print(table)
@@ -50,18 +50,18 @@ def rotate(
     ] = None,
 ) -> None:
     """Create a new key version and re-encrypt every record under it. Resumes an unfinished rotation."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
         with job_progress("Re-encrypting", console) as tracked:
             report = keys.rotate_keys(
-                services,
+                runtime,
                 batch_size=batch_size,
                 max_batches=max_batches,
                 on_start=tracked.on_start,
                 on_batch=tracked.on_batch,
             )
     finally:
-        services.close()
+        runtime.close()
     if report.new_version_created:
         console.print(f"New key version [bold]{report.current_version}[/] created.")
     else:
@@ -79,9 +79,9 @@ def retire(
     ctx: typer.Context, version: Annotated[int, typer.Argument(help="The key version to destroy.")]
 ) -> None:
     """Destroy an old key version's secret. Refused while any record still depends on it."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        keys.retire_key(services, version)
+        keys.retire_key(runtime, version)
     finally:
-        services.close()
+        runtime.close()
     console.print(f"Key version {version} retired and its secret destroyed.")

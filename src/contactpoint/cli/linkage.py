@@ -1,4 +1,4 @@
-"""`contactpoint linkage`: train the Splink model, build its name tables from the index, re-link the index."""
+"""`contactpoint linkage`: build the model's name tables from the index, re-link the index."""
 
 from __future__ import annotations
 
@@ -10,41 +10,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.linker import build_linker
-from contactpoint.app.relink import relink_index
-from contactpoint.app.term_frequencies import DEFAULT_TF_BATCH, build_term_frequencies
+from contactpoint.app.feeds.linker import build_linker
+from contactpoint.app.feeds.relink import relink_index
+from contactpoint.app.feeds.term_frequencies import DEFAULT_TF_BATCH, build_term_frequencies
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import job_progress, progress_bar
-from contactpoint.linkage.model import MIN_TF_COUNT, save, shipped_model_folder, train
-from contactpoint.linkage.training_data import training_datasets
+from contactpoint.linkage.model import MIN_TF_COUNT
 
 linkage_app = typer.Typer(help="The record-linkage model.", no_args_is_help=True)
 console = Console()
-
-
-@linkage_app.command("train")
-@handles_errors
-def train_command(
-    synthetic: Annotated[
-        Path,
-        typer.Option(
-            exists=True, file_okay=False, help="A synthetic data set (from `contactpoint synth population`)."
-        ),
-    ],
-    out: Annotated[
-        Path | None,
-        typer.Option(file_okay=False, help="Folder for the model; default: the package's linkage/model."),
-    ] = None,
-    generations: Annotated[int, typer.Option(min=1, max=120, help="Feed generations to train on.")] = 4,
-) -> None:
-    """Train on synthetic feeds (labels from their ground truth); write the JSON and the weights chart."""
-    with console.status("Reading synthetic feeds"):
-        datasets = training_datasets(synthetic, generations=generations)
-    with console.status(f"Training on {sum(len(rows) for rows in datasets.values())} rows"):
-        model, linker = train(datasets)
-    for path in save(model, linker, out or shipped_model_folder()):
-        console.print(f"Wrote [bold]{path}[/]")
 
 
 @linkage_app.command("relink")
@@ -54,18 +29,18 @@ def relink_command(
     out: Annotated[Path, typer.Option(dir_okay=False, help="CSV of proposed merges (IDs and weights only).")],
 ) -> None:
     """Re-link the whole index against itself; propose merges of records that are one child twice."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        linker = build_linker(services)
-        with services.unit_of_work() as uow:
+        linker = build_linker(runtime)
+        with runtime.unit_of_work() as uow:
             total = uow.children.count()
         with progress_bar("Re-linking the index", console) as progress:
             task = progress.add_task("records", total=total)
             pairs = relink_index(
-                services, linker.scorer, linker.thresholds, on_page=lambda n: progress.advance(task, n)
+                runtime, linker.scorer, linker.thresholds, on_page=lambda n: progress.advance(task, n)
             )
     finally:
-        services.close()
+        runtime.close()
     console.print(f"Name term-frequency tables: {linker.term_frequencies}")
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -82,18 +57,18 @@ def term_frequencies_command(
     batch_size: Annotated[int, typer.Option(min=1, help="Records decrypted per page.")] = DEFAULT_TF_BATCH,
 ) -> None:
     """Build the name term-frequency tables from the whole index and store them sealed; linkage uses them."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
         with job_progress("Counting names", console) as tracked:
             report, _tables = build_term_frequencies(
-                services,
+                runtime,
                 dry_run=dry_run,
                 batch_size=batch_size,
                 on_start=tracked.on_start,
                 on_batch=tracked.on_batch,
             )
     finally:
-        services.close()
+        runtime.close()
     table = Table(title=f"Term-frequency tables (values seen at least {MIN_TF_COUNT} times)")
     table.add_column("column")
     table.add_column("values", justify="right")

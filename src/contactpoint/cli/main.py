@@ -1,4 +1,7 @@
-"""`contactpoint`: the operator's command line. Commands are thin; the work is in contactpoint.app."""
+"""`contactpoint`: the operator's command line. Commands are thin; the work is in contactpoint.app.
+
+The synthetic tools (`demo`, `synth`, `linkage train`) are added by `contactpoint.console`.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.children import index_statistics
-from contactpoint.app.initialise import initialise_store, upgrade_database
+from contactpoint.app.children.records import index_statistics
+from contactpoint.app.operations.initialise import initialise_store, upgrade_database
 from contactpoint.cli import audit as audit_commands
 from contactpoint.cli import keys as keys_commands
 from contactpoint.cli import users as users_commands
 from contactpoint.cli.context import CliState, state
-from contactpoint.cli.demo import demo
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.feeds import feeds_app
 from contactpoint.cli.ingest import ingest
@@ -26,7 +28,6 @@ from contactpoint.cli.serve import serve
 from contactpoint.cli.sources import sources_app
 from contactpoint.domain.clock import SystemClock
 from contactpoint.settings import Settings
-from contactpoint.synth.cli import synth_app
 
 app = typer.Typer(
     help="ContactPoint: a national index of children for the practitioners who work with them.",
@@ -36,9 +37,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_commands.keys_app, name="keys")
-app.add_typer(synth_app, name="synth")
 app.add_typer(retention_app, name="retention")
-app.command()(demo)
 app.add_typer(users_commands.users_app, name="users")
 app.add_typer(audit_commands.audit_app, name="audit")
 app.command()(serve)
@@ -95,11 +94,11 @@ def db_upgrade(ctx: typer.Context) -> None:
 @handles_errors
 def stats(ctx: typer.Context) -> None:
     """Records by local authority and status. Shows counts only, never personal data."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        counts = index_statistics(services)
+        counts = index_statistics(runtime)
     finally:
-        services.close()
+        runtime.close()
     statuses = sorted({c.status for c in counts})
     by_la: dict[str, dict[str, int]] = {}
     for c in counts:

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.retention import DEFAULT_RETENTION_BATCH, run_retention
+from contactpoint.app.operations.retention import DEFAULT_RETENTION_BATCH, run_retention
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import job_progress
@@ -27,18 +27,18 @@ def run(
     ] = DEFAULT_RETENTION_BATCH,
 ) -> None:
     """Archive every record due today and purge archived records past six years (crypto-shredding)."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
         with job_progress("Retention", console) as tracked:
             report = run_retention(
-                services,
+                runtime,
                 dry_run=dry_run,
                 batch_size=batch_size,
                 on_start=tracked.on_start,
                 on_batch=tracked.on_batch,
             )
     finally:
-        services.close()
+        runtime.close()
     title = f"Retention {'due' if dry_run else 'applied'} on {report.on.isoformat()}"
     table = Table(title=title)
     table.add_column("step")

@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.merges import merge_records, unmerge_records
-from contactpoint.app.review import ReviewAction, decide_review_as_operator, list_reviews_as_operator
+from contactpoint.app.feeds.merges import merge_records, unmerge_records
+from contactpoint.app.feeds.review import ReviewAction, decide_review_as_operator, list_reviews_as_operator
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.domain.identifiers import ContactPointId
@@ -38,11 +38,11 @@ def list_command(
     ] = False,
 ) -> None:
     """Each held row with its candidate, match weight and which fields agreed, and how strongly."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        items = list_reviews_as_operator(services, la, private=private)
+        items = list_reviews_as_operator(runtime, la, private=private)
     finally:
-        services.close()
+        runtime.close()
     console.print(f"[bold]Review queue {la or 'national'}[/]: {len(items)} open item(s)")
     for item in items:
         weight = f"{item.match_weight:.1f}" if item.match_weight is not None else "-"
@@ -67,17 +67,17 @@ def _decide(
     link_to: str | None = None,
     la_code: str | None = None,
 ) -> None:
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
         cp_id = decide_review_as_operator(
-            services,
+            runtime,
             item,
             action,
             link_to=ContactPointId(link_to) if link_to is not None else None,
             la_code=la_code,
         )
     finally:
-        services.close()
+        runtime.close()
     console.print(f"Item {item}: {action.value}" + (f" -> {cp_id}" if cp_id else ""))
 
 
@@ -121,11 +121,11 @@ def merge_command(
     absorbed: Annotated[str, typer.Argument(help="The record folded into it.")],
 ) -> None:
     """Two records are one child: merge them, keeping both as they were for an unmerge."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        merge_id = merge_records(services, ContactPointId(survivor), ContactPointId(absorbed))
+        merge_id = merge_records(runtime, ContactPointId(survivor), ContactPointId(absorbed))
     finally:
-        services.close()
+        runtime.close()
     console.print(
         f"Merged {absorbed} into {survivor} (merge {merge_id}; undo with `review unmerge {merge_id}`)"
     )
@@ -137,9 +137,9 @@ def unmerge_command(
     ctx: typer.Context, merge: Annotated[int, typer.Argument(help="The merge number.")]
 ) -> None:
     """Undo a merge: both records as they were, plus what arrived since."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        survivor, absorbed = unmerge_records(services, merge)
+        survivor, absorbed = unmerge_records(runtime, merge)
     finally:
-        services.close()
+        runtime.close()
     console.print(f"Restored {survivor.value} and {absorbed.value}")

@@ -10,7 +10,8 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
-from contactpoint.app.services import Services, build_services
+from contactpoint.app.runtime import Runtime
+from contactpoint.bootstrap import build_runtime
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.settings import Settings
@@ -22,17 +23,17 @@ LOCALHOST = "127.0.0.1"
 _UVICORN = {"log_level": "warning", "server_header": False}
 
 
-def run_server(services: Services, port: int, *, workers_log: bool = False) -> None:
+def run_server(runtime: Runtime, port: int, *, workers_log: bool = False) -> None:
     """Serve until interrupted. Plain HTTP on 127.0.0.1 only: browsers treat it as a secure context,
     so the __Host- cookies (Secure) work; anywhere else, put TLS in front."""
-    app = create_app(services, WebConfig(hsts=True))
+    app = create_app(runtime, WebConfig(hsts=True))
     uvicorn.run(app, host=LOCALHOST, port=port, access_log=workers_log, **_UVICORN)  # type: ignore[arg-type]
 
 
 def app_from_environment() -> FastAPI:
     """The app of one worker process of `serve --workers N`: its own Services, built from the
     `CONTACTPOINT_*` environment the parent set (uvicorn starts workers fresh and imports this)."""
-    return create_app(build_services(Settings()), WebConfig(hsts=True))
+    return create_app(build_runtime(Settings()), WebConfig(hsts=True))
 
 
 def run_workers(settings: Settings, port: int, workers: int) -> None:
@@ -66,17 +67,17 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the web UI and the JSON API on 127.0.0.1."""
-    services = state(ctx).services()  # fails plainly here if the store is not initialised
+    runtime = state(ctx).runtime()  # fails plainly here if the store is not initialised
     console.print(
         f"Serving on [bold]http://{LOCALHOST}:{port}/[/] (API schema at /api/v1/openapi.json)"
         f"{f' from {workers} processes' if workers > 1 else ''}. Ctrl-C stops.",
         soft_wrap=True,
     )
     if workers > 1:
-        services.close()  # each worker builds its own
+        runtime.close()  # each worker builds its own
         run_workers(state(ctx).settings, port, workers)
         return
     try:
-        run_server(services, port)
+        run_server(runtime, port)
     finally:
-        services.close()
+        runtime.close()

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from contactpoint.app.sources import add_source_account, list_source_accounts, revoke_source_account
+from contactpoint.app.feeds.sources import add_source_account, list_source_accounts, revoke_source_account
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 
@@ -27,11 +27,11 @@ def add_account(
     source: Annotated[str, typer.Option("--source", help="The one source (mapping) it may submit.")],
 ) -> None:
     """Create a machine account bound to one source; prints its API key once (only its hash is kept)."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        created = add_source_account(services, name, source)
+        created = add_source_account(runtime, name, source)
     finally:
-        services.close()
+        runtime.close()
     console.print(
         f"Data source account [bold]{created.name}[/] created for [bold]{created.source}[/] "
         f"(account {created.user_id})."
@@ -47,11 +47,11 @@ def revoke(
     name: Annotated[str, typer.Argument(help="The data source account's name.")],
 ) -> None:
     """Revoke the account's API key: it stops working at once (add a new account for a new key)."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        account = revoke_source_account(services, name)
+        account = revoke_source_account(runtime, name)
     finally:
-        services.close()
+        runtime.close()
     console.print(f"The key of [bold]{account.username}[/] ({account.source}) is revoked.")
 
 
@@ -59,11 +59,11 @@ def revoke(
 @handles_errors
 def list_accounts(ctx: typer.Context) -> None:
     """Every data source account, its source and whether its key works (never the key)."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        accounts = list_source_accounts(services)
+        accounts = list_source_accounts(runtime)
     finally:
-        services.close()
+        runtime.close()
     table = Table(title="Data source accounts")
     for column in ("account", "name", "source", "created", "key"):
         table.add_column(column)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from contactpoint.app.accounts import create_national_admin
+from contactpoint.app.accounts.accounts import create_national_admin
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 
@@ -24,11 +24,11 @@ def create_admin(
     username: Annotated[str, typer.Argument(help="Username of the national administrator.")],
 ) -> None:
     """Create a national administrator; prints a one-time password. TOTP is enrolled at first sign-in."""
-    services = state(ctx).services()
+    runtime = state(ctx).runtime()
     try:
-        created = create_national_admin(services, username)
+        created = create_national_admin(runtime, username)
     finally:
-        services.close()
+        runtime.close()
     console.print(f"National administrator [bold]{created.username}[/] created (account {created.user_id}).")
     console.print(f"One-time password: [bold]{created.password}[/]")
     console.print("Sign in to the web UI to set up the authenticator app; the password is not shown again.")

@@ -21,7 +21,7 @@ from contactpoint.domain.records import ChildNames, ChildRecord, Involvement, Pe
 from contactpoint.domain.vocabulary import AddressState, Gender, RecordStatus
 from contactpoint.ingest.feed_row import FeedRow
 from contactpoint.linkage.normalise import fold
-from contactpoint.store.feed_repository import Provenance
+from contactpoint.store.provenance_repository import Provenance
 
 # Higher is more trusted. Names: the NHS spine and benefit claims are checked against documents;
 # addresses: benefit claimants and GP registrations are kept current; others are case systems.

@@ -8,48 +8,12 @@ blind index value; nothing here is stored in the clear.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from contactpoint.domain.index_terms import BlockingTerm, IndexKind
 from contactpoint.domain.records import ChildRecord, PersonName
 from contactpoint.domain.visibility import search_may_match
 from contactpoint.linkage.normalise import family_name_keys, given_name_key
-
-
-class IndexKind(StrEnum):
-    """The blind indexes a record has, each with its own key."""
-
-    FAMILY_DOB = "family_dob"
-    GIVEN_DOB = "given_dob"
-    FAMILY_GIVEN_DISTRICT = "family_given_district"
-    POSTCODE_BIRTH_YEAR = "postcode_birth_year"
-    SOURCE_ID = "source_id"
-
-    @property
-    def uses_hidden_fields(self) -> bool:
-        """Built from address or identifiers, which a shielded child's record hides."""
-        return self in _HIDDEN_FIELD_KINDS
-
-    @property
-    def for_search(self) -> bool:
-        """Practitioners' search may query this kind; the others serve linkage only."""
-        return self in _SEARCH_KINDS
-
-
-_HIDDEN_FIELD_KINDS = frozenset(
-    {IndexKind.FAMILY_GIVEN_DISTRICT, IndexKind.POSTCODE_BIRTH_YEAR, IndexKind.SOURCE_ID}
-)
-_SEARCH_KINDS = frozenset({IndexKind.FAMILY_DOB, IndexKind.GIVEN_DOB, IndexKind.FAMILY_GIVEN_DISTRICT})
-
-
-@dataclass(frozen=True, slots=True)
-class BlockingTerm:
-    """One index entry to write: its kind, its plaintext term, and whether search may match it."""
-
-    kind: IndexKind
-    term: str
-    searchable: bool
 
 
 def family_dob_term(family_key: str, born: date) -> str:

@@ -18,9 +18,9 @@ from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, Seale
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import ConcurrentUpdate, NotFound
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.index_terms import IndexKind, TermsOf
 from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import RecordStatus
-from contactpoint.linkage.blocking import IndexKind, blocking_terms
 from contactpoint.store import bulk, codec
 from contactpoint.store.models import Base, BlindIndexEntry, ChildRow, IssuedId, RecordKey
 
@@ -97,11 +97,14 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
 class ChildRepository:
     """Reads and writes child records through the cipher and the blind indexer."""
 
-    def __init__(self, session: Session, cipher: RecordCipher, indexer: BlindIndexer, clock: Clock) -> None:
+    def __init__(
+        self, session: Session, cipher: RecordCipher, indexer: BlindIndexer, clock: Clock, terms_of: TermsOf
+    ) -> None:
         self._session = session
         self._cipher = cipher
         self._indexer = indexer
         self._clock = clock
+        self._terms_of = terms_of  # given by the runtime: the store need not know how terms are made
 
     # IDs -----------------------------------------------------------------------------------------
 
@@ -135,7 +138,7 @@ class ChildRepository:
     def _index_entries(self, record: ChildRecord) -> dict[tuple[int, int], bool]:
         """(kind code, value) to searchable, for every index entry of a record under the current key."""
         entries: dict[tuple[int, int], bool] = {}
-        for term in blocking_terms(record):
+        for term in self._terms_of(record):
             key = (KIND_CODES[term.kind], self._indexer.value(term.kind, term.term))
             entries[key] = entries.get(key, False) or term.searchable
         return entries

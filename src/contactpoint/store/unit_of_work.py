@@ -12,12 +12,16 @@ from contactpoint.crypto.blind_index import BlindIndexer
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import StoreUnavailable
+from contactpoint.domain.index_terms import TermsOf
 from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
 from contactpoint.store.adoption_repository import AdoptionRepository
 from contactpoint.store.audit_repository import AuditRepository
-from contactpoint.store.feed_repository import FeedRepository
 from contactpoint.store.key_usage import key_version_usage
+from contactpoint.store.ledger_repository import FeedRunRepository, RowLedgerRepository
+from contactpoint.store.merge_repository import MergeRepository
+from contactpoint.store.provenance_repository import ProvenanceRepository
 from contactpoint.store.repository import ChildRepository
+from contactpoint.store.review_repository import ReviewQueueRepository
 from contactpoint.store.shielding_repository import ContactRequestRepository, ShieldingRepository
 from contactpoint.store.source_repository import SourceAccountRepository
 from contactpoint.store.term_frequency_repository import TermFrequencyRepository
@@ -37,7 +41,11 @@ class UnitOfWork:
     shielding: ShieldingRepository
     adoptions: AdoptionRepository
     contact_requests: ContactRequestRepository
-    feeds: FeedRepository
+    feed_runs: FeedRunRepository
+    ledger: RowLedgerRepository
+    reviews: ReviewQueueRepository
+    provenance: ProvenanceRepository
+    merges: MergeRepository
     sources: SourceAccountRepository
     term_frequencies: TermFrequencyRepository
 
@@ -47,9 +55,12 @@ class UnitOfWork:
         cipher: RecordCipher,
         indexer: BlindIndexer,
         clock: Clock,
-        write_lock: WriterLock | None = None,
+        write_lock: WriterLock | None,
+        *,
+        terms_of: TermsOf,
     ) -> None:
         self._session_factory = session_factory
+        self._terms_of = terms_of
         self._write_lock = write_lock
         self._holding = False
         self._cipher = cipher
@@ -60,7 +71,9 @@ class UnitOfWork:
         self._session = self._session_factory()
         if self._write_lock is not None:
             self._session.info[BEFORE_WRITE] = self._hold_write_lock
-        self.children = ChildRepository(self._session, self._cipher, self._indexer, self._clock)
+        self.children = ChildRepository(
+            self._session, self._cipher, self._indexer, self._clock, self._terms_of
+        )
         self.users = UserRepository(self._session)
         self.sessions = SessionRepository(self._session)
         self.throttle = ThrottleRepository(self._session)
@@ -68,7 +81,11 @@ class UnitOfWork:
         self.shielding = ShieldingRepository(self._session)
         self.adoptions = AdoptionRepository(self._session, self._cipher)
         self.contact_requests = ContactRequestRepository(self._session)
-        self.feeds = FeedRepository(self._session, self._cipher, self._clock)
+        self.feed_runs = FeedRunRepository(self._session, self._clock)
+        self.ledger = RowLedgerRepository(self._session, self._clock)
+        self.reviews = ReviewQueueRepository(self._session, self._cipher, self._clock)
+        self.provenance = ProvenanceRepository(self._session, self._clock)
+        self.merges = MergeRepository(self._session, self._cipher, self._clock)
         self.sources = SourceAccountRepository(self._session)
         self.term_frequencies = TermFrequencyRepository(self._session, self._cipher)
         return self

@@ -8,21 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
-from contactpoint.app import (
-    accounts,
-    alerts,
-    auditing,
-    involvements,
-    review,
-    search,
-    shielding,
-    subject_access,
-    view,
-)
-from contactpoint.app.accounts import Authenticated
+from contactpoint.app.accounts import accounts
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.children import involvements, search, view
+from contactpoint.app.feeds import review
+from contactpoint.app.oversight import alerts, auditing, subject_access
+from contactpoint.app.safeguards import shielding
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import ShieldingRequestDetails
-from contactpoint.store.feed_repository import OpenReview
+from contactpoint.store.review_repository import OpenReview
 from contactpoint.store.shielding_repository import StoredShieldingRequest
 from contactpoint.web.deps import Need, ServicesDep, client_address
 from contactpoint.web.schemas import (
@@ -99,9 +93,9 @@ def _involvement_input(body: InvolvementCreate) -> involvements.InvolvementInput
 
 
 @router.post("/sessions", status_code=status.HTTP_201_CREATED, tags=["sessions"])
-def create_session(body: SessionCreate, request: Request, services: ServicesDep) -> SessionRead:
+def create_session(body: SessionCreate, request: Request, runtime: ServicesDep) -> SessionRead:
     """Sign in with password and TOTP code (enrol the code in the web UI at first sign-in)."""
-    grant = accounts.sign_in(services, body.username, body.password, body.code, client_address(request))
+    grant = accounts.sign_in(runtime, body.username, body.password, body.code, client_address(request))
     return SessionRead(
         token=grant.token,
         idle_minutes=int(accounts.IDLE_LIMIT.total_seconds() // 60),
@@ -110,10 +104,10 @@ def create_session(body: SessionCreate, request: Request, services: ServicesDep)
 
 
 @router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT, tags=["sessions"])
-def delete_session(request: Request, services: ServicesDep, _session: Anyone) -> Response:
+def delete_session(request: Request, runtime: ServicesDep, _session: Anyone) -> Response:
     """Sign out: the token stops working at once."""
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
-    accounts.sign_out(services, token)
+    accounts.sign_out(runtime, token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -133,7 +127,7 @@ def me(session: Anyone) -> MeRead:
 
 
 @router.post("/searches", tags=["children"])
-def create_search(body: SearchCreate, services: ServicesDep, session: Practice) -> SearchRead:
+def create_search(body: SearchCreate, runtime: ServicesDep, session: Practice) -> SearchRead:
     """Search (POST, so that no name ever appears in a URL). Audited before results are returned."""
     criteria = search.SearchCriteria(
         family_name=body.family_name,
@@ -142,26 +136,26 @@ def create_search(body: SearchCreate, services: ServicesDep, session: Practice) 
         postcode_district=search.normalise_district(body.postcode_district),
         reason=body.reason,
     )
-    hits = search.search_children(services, session.principal, criteria)
+    hits = search.search_children(runtime, session.principal, criteria)
     return SearchRead(results=[SearchHitRead(**asdict(hit)) for hit in hits])
 
 
 @router.post("/children/{cp_id}/views", tags=["children"])
-def create_view(cp_id: ChildId, body: ViewCreate, services: ServicesDep, session: Viewer) -> ChildRead:
+def create_view(cp_id: ChildId, body: ViewCreate, runtime: ServicesDep, session: Viewer) -> ChildRead:
     """Open a child's record with a reason. Audited first; filtered by the policy."""
     child = view.view_child(
-        services, session.principal, ContactPointId(cp_id), body.reason, override=body.override
+        runtime, session.principal, ContactPointId(cp_id), body.reason, override=body.override
     )
     return ChildRead.model_validate(asdict(child))
 
 
 @router.post("/children/{cp_id}/involvements", status_code=status.HTTP_201_CREATED, tags=["involvements"])
 def create_involvement(
-    cp_id: ChildId, body: InvolvementCreate, services: ServicesDep, session: Recorder
+    cp_id: ChildId, body: InvolvementCreate, runtime: ServicesDep, session: Recorder
 ) -> VersionRead:
     """Record your own service's involvement."""
     version = involvements.add_involvement(
-        services,
+        runtime,
         session.principal,
         cp_id=ContactPointId(cp_id),
         data=_involvement_input(body),
@@ -172,11 +166,11 @@ def create_involvement(
 
 @router.put("/children/{cp_id}/involvements/{index}", tags=["involvements"])
 def update_involvement(
-    cp_id: ChildId, index: InvolvementIndex, body: InvolvementCreate, services: ServicesDep, session: Recorder
+    cp_id: ChildId, index: InvolvementIndex, body: InvolvementCreate, runtime: ServicesDep, session: Recorder
 ) -> VersionRead:
     """Update your own service's involvement (contact, lead professional, CAF indicator)."""
     version = involvements.update_involvement(
-        services,
+        runtime,
         session.principal,
         cp_id=ContactPointId(cp_id),
         index=index,
@@ -188,11 +182,11 @@ def update_involvement(
 
 @router.post("/children/{cp_id}/involvements/{index}/end", tags=["involvements"])
 def end_involvement(
-    cp_id: ChildId, index: InvolvementIndex, body: InvolvementEnd, services: ServicesDep, session: Recorder
+    cp_id: ChildId, index: InvolvementIndex, body: InvolvementEnd, runtime: ServicesDep, session: Recorder
 ) -> VersionRead:
     """End your own service's involvement."""
     version = involvements.end_involvement(
-        services,
+        runtime,
         session.principal,
         cp_id=ContactPointId(cp_id),
         index=index,
@@ -203,16 +197,16 @@ def end_involvement(
 
 
 @router.get("/users", tags=["users"])
-def list_users(services: ServicesDep, session: UserAdmin) -> list[UserRead]:
+def list_users(runtime: ServicesDep, session: UserAdmin) -> list[UserRead]:
     """Accounts in your scope."""
-    return [UserRead.model_validate(asdict(a)) for a in accounts.list_accounts(services, session.principal)]
+    return [UserRead.model_validate(asdict(a)) for a in accounts.list_accounts(runtime, session.principal)]
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"])
-def create_user(body: UserCreate, services: ServicesDep, session: UserAdmin) -> UserCreated:
+def create_user(body: UserCreate, runtime: ServicesDep, session: UserAdmin) -> UserCreated:
     """Create an account in your scope; its holder enrols TOTP at first sign-in."""
     created = accounts.create_account(
-        services,
+        runtime,
         session.principal,
         username=body.username,
         role=body.role,
@@ -227,31 +221,31 @@ def create_user(body: UserCreate, services: ServicesDep, session: UserAdmin) -> 
 
 
 @router.post("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
-def suspend_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> Response:
+def suspend_user(user_id: UserId, runtime: ServicesDep, session: UserAdmin) -> Response:
     """Suspend an account: its sessions end at once."""
-    accounts.set_suspended(services, session.principal, user_id, suspended=True)
+    accounts.set_suspended(runtime, session.principal, user_id, suspended=True)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
-def reinstate_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> Response:
+def reinstate_user(user_id: UserId, runtime: ServicesDep, session: UserAdmin) -> Response:
     """Lift a suspension."""
-    accounts.set_suspended(services, session.principal, user_id, suspended=False)
+    accounts.set_suspended(runtime, session.principal, user_id, suspended=False)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/users/{user_id}/reset", tags=["users"])
-def reset_user(user_id: UserId, services: ServicesDep, session: UserAdmin) -> UserCreated:
+def reset_user(user_id: UserId, runtime: ServicesDep, session: UserAdmin) -> UserCreated:
     """A new one-time password and a fresh second factor to enrol; the account's sessions end."""
-    reset = accounts.reset_account(services, session.principal, user_id)
+    reset = accounts.reset_account(runtime, session.principal, user_id)
     return UserCreated(id=reset.user_id, username=reset.username, initial_password=reset.password)
 
 
 @router.post("/audit/queries", tags=["audit"])
-def query_audit(body: AuditQuery, services: ServicesDep, session: Auditor) -> list[AuditEntryRead]:
+def query_audit(body: AuditQuery, runtime: ServicesDep, session: Auditor) -> list[AuditEntryRead]:
     """Audit entries by user, child and period, within your scope (never your own)."""
     rows = auditing.query_audit(
-        services,
+        runtime,
         session.principal,
         user_id=body.user_id,
         child=ContactPointId(body.cp_id) if body.cp_id else None,
@@ -262,9 +256,9 @@ def query_audit(body: AuditQuery, services: ServicesDep, session: Auditor) -> li
 
 
 @router.get("/alerts", tags=["audit"])
-def list_alerts(services: ServicesDep, session: AlertReader) -> list[AlertRead]:
+def list_alerts(runtime: ServicesDep, session: AlertReader) -> list[AlertRead]:
     """Misuse alerts, worst first (auditors); suspensions by hard limits (LA user administrators)."""
-    return [AlertRead.model_validate(asdict(a)) for a in alerts.list_alerts(services, session.principal)]
+    return [AlertRead.model_validate(asdict(a)) for a in alerts.list_alerts(runtime, session.principal)]
 
 
 def _shielding_read(request: StoredShieldingRequest) -> ShieldingRequestRead:
@@ -283,52 +277,52 @@ def _shielding_read(request: StoredShieldingRequest) -> ShieldingRequestRead:
 
 @router.post("/shielding-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
 def create_shielding_request(
-    body: ShieldingRequestCreate, services: ServicesDep, session: Shielder
+    body: ShieldingRequestCreate, runtime: ServicesDep, session: Shielder
 ) -> ShieldingRequestCreated:
     """Ask for a child of your LA to be shielded or unshielded; another administrator decides."""
     details = ShieldingRequestDetails(body.change, body.reason, body.requested_by, body.review_on)
     request_id = shielding.request_shielding_change(
-        services, session.principal, ContactPointId(body.cp_id), details
+        runtime, session.principal, ContactPointId(body.cp_id), details
     )
     return ShieldingRequestCreated(id=request_id)
 
 
 @router.get("/shielding-requests", tags=["shielding"])
-def list_shielding_requests(services: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
+def list_shielding_requests(runtime: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
     """Your LA's requests waiting for a second administrator."""
-    return [_shielding_read(r) for r in shielding.pending_shielding_requests(services, session.principal)]
+    return [_shielding_read(r) for r in shielding.pending_shielding_requests(runtime, session.principal)]
 
 
 @router.post(
     "/shielding-requests/{request_id}/decision", status_code=status.HTTP_204_NO_CONTENT, tags=["shielding"]
 )
 def decide_shielding_request(
-    request_id: RequestId, body: ShieldingDecisionCreate, services: ServicesDep, session: Shielder
+    request_id: RequestId, body: ShieldingDecisionCreate, runtime: ServicesDep, session: Shielder
 ) -> Response:
     """Approve (the record changes at once) or reject a request you did not make."""
-    shielding.decide_shielding_change(services, session.principal, request_id, approve=body.approve)
+    shielding.decide_shielding_change(runtime, session.principal, request_id, approve=body.approve)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/shielding-reviews", tags=["shielding"])
-def list_shielding_reviews(services: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
+def list_shielding_reviews(runtime: ServicesDep, session: Shielder) -> list[ShieldingRequestRead]:
     """Shielded children of your LA whose review date has come."""
-    return [_shielding_read(r) for r in shielding.shielding_reviews_due(services, session.principal)]
+    return [_shielding_read(r) for r in shielding.shielding_reviews_due(runtime, session.principal)]
 
 
 @router.post("/children/{cp_id}/contact-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
 def create_contact_request(
-    cp_id: ChildId, body: ContactRequestCreate, services: ServicesDep, session: ContactAsker
+    cp_id: ChildId, body: ContactRequestCreate, runtime: ServicesDep, session: ContactAsker
 ) -> ShieldingRequestCreated:
     """Ask the LA team to broker contact about a shielded child or a sensitive service."""
     request_id = shielding.ask_for_brokered_contact(
-        services, session.principal, ContactPointId(cp_id), body.purpose
+        runtime, session.principal, ContactPointId(cp_id), body.purpose
     )
     return ShieldingRequestCreated(id=request_id)
 
 
 @router.get("/contact-requests", tags=["shielding"])
-def list_contact_requests(services: ServicesDep, session: Broker) -> list[ContactRequestRead]:
+def list_contact_requests(runtime: ServicesDep, session: Broker) -> list[ContactRequestRead]:
     """Your LA's open contact requests."""
     return [
         ContactRequestRead(
@@ -339,7 +333,7 @@ def list_contact_requests(services: ServicesDep, session: Broker) -> list[Contac
             requester_id=r.requester_id,
             requested_at=r.requested_at,
         )
-        for r in shielding.open_contact_requests(services, session.principal)
+        for r in shielding.open_contact_requests(runtime, session.principal)
     ]
 
 
@@ -347,21 +341,21 @@ def list_contact_requests(services: ServicesDep, session: Broker) -> list[Contac
     "/contact-requests/{request_id}/outcome", status_code=status.HTTP_204_NO_CONTENT, tags=["shielding"]
 )
 def close_contact_request(
-    request_id: RequestId, body: ContactOutcomeCreate, services: ServicesDep, session: Broker
+    request_id: RequestId, body: ContactOutcomeCreate, runtime: ServicesDep, session: Broker
 ) -> Response:
     """Record that contact was brokered, or declined."""
-    shielding.close_contact_request(services, session.principal, request_id, body.outcome)
+    shielding.close_contact_request(runtime, session.principal, request_id, body.outcome)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/subject-access-reports", tags=["subject access"])
 def create_subject_access_report(
-    body: SubjectAccessCreate, services: ServicesDep, session: SubjectAccess
+    body: SubjectAccessCreate, runtime: ServicesDep, session: SubjectAccess
 ) -> SubjectAccessRead:
     """Everything held about a child of your LA, its sources and every access, as this requester may
     receive it. Audited before it is returned; a sealed or out-of-scope record is not found."""
     report = subject_access.produce_subject_access_report(
-        services, session.principal, ContactPointId(body.cp_id), body.requester
+        runtime, session.principal, ContactPointId(body.cp_id), body.requester
     )
     return SubjectAccessRead.model_validate(asdict(report))
 
@@ -373,11 +367,11 @@ def create_subject_access_report(
     responses={200: {"content": {"application/pdf": {}}, "description": "The report as a PDF"}},
 )
 def create_subject_access_pdf(
-    body: SubjectAccessCreate, services: ServicesDep, session: SubjectAccess
+    body: SubjectAccessCreate, runtime: ServicesDep, session: SubjectAccess
 ) -> Response:
     """The same report as a PDF download (built in memory, never written to disk)."""
     report = subject_access.produce_subject_access_report(
-        services,
+        runtime,
         session.principal,
         ContactPointId(body.cp_id),
         body.requester,
@@ -408,25 +402,25 @@ def _review_read(item: OpenReview) -> ReviewItemRead:
 
 
 @router.get("/review-items", tags=["review"])
-def list_review_items(services: ServicesDep, session: Reviewer) -> list[ReviewItemRead]:
+def list_review_items(runtime: ServicesDep, session: Reviewer) -> list[ReviewItemRead]:
     """Your LA's open review items, private ones included."""
-    return [_review_read(item) for item in review.list_reviews(services, session.principal)]
+    return [_review_read(item) for item in review.list_reviews(runtime, session.principal)]
 
 
 @router.get("/review-items/{item_id}", tags=["review"])
-def open_review_item(item_id: ItemId, services: ServicesDep, session: Reviewer) -> ReviewItemOpenedRead:
+def open_review_item(item_id: ItemId, runtime: ServicesDep, session: Reviewer) -> ReviewItemOpenedRead:
     """Open an item: the held row beside its candidate, and the per-field explanation (audited)."""
-    opened = review.open_review(services, session.principal, item_id)
+    opened = review.open_review(runtime, session.principal, item_id)
     return ReviewItemOpenedRead.model_validate({**asdict(opened), "id": opened.item_id})
 
 
 @router.post("/review-items/{item_id}/decision", tags=["review"])
 def decide_review_item(
-    item_id: ItemId, body: ReviewDecisionCreate, services: ServicesDep, session: Reviewer
+    item_id: ItemId, body: ReviewDecisionCreate, runtime: ServicesDep, session: Reviewer
 ) -> ReviewDecisionRead:
     """Link the row, make it a new child, or reject it (audited)."""
     cp_id = review.decide_review(
-        services,
+        runtime,
         session.principal,
         item_id,
         body.action,

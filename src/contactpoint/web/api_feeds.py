@@ -21,11 +21,11 @@ from pydantic import BaseModel
 from starlette.requests import ClientDisconnect
 
 from contactpoint.access.roles import Permission
-from contactpoint.app import sources
-from contactpoint.app.accounts import Authenticated
-from contactpoint.app.feed_batch import RunReport
-from contactpoint.app.feeds import DEFAULT_BATCH
-from contactpoint.app.linker import Linker, build_linker
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.feeds import sources
+from contactpoint.app.feeds.batch import RunReport
+from contactpoint.app.feeds.ingest import DEFAULT_BATCH
+from contactpoint.app.feeds.linker import Linker, build_linker
 from contactpoint.domain.errors import ContactPointError
 from contactpoint.ingest.readers import FeedFormat
 from contactpoint.web.api import ERRORS
@@ -186,7 +186,7 @@ _BODY_DOC = {
     },
 )
 async def submit_feed(
-    source: SourceName, request: Request, services: ServicesDep, session: Submitter
+    source: SourceName, request: Request, runtime: ServicesDep, session: Submitter
 ) -> FeedRunRead:
     """Submit your source's feed (bearer: its API key). Rows already taken are skipped, so a broken
     upload is completed by sending the same file again. Returns the run report."""
@@ -201,9 +201,9 @@ async def submit_feed(
     def work() -> RunReport | ContactPointError:
         try:
             if intake.linker is None:
-                intake.linker = build_linker(services)
+                intake.linker = build_linker(runtime)
             return sources.submit_feed(
-                services,
+                runtime,
                 session.principal,
                 source,
                 feed_format,

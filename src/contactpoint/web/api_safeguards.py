@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, status
 
 from contactpoint.access.roles import Permission
-from contactpoint.app import adoption, consent
-from contactpoint.app.accounts import Authenticated
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.safeguards import adoption, consent
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.web.api import ERRORS
 from contactpoint.web.deps import Need, ServicesDep
@@ -65,7 +65,7 @@ def adoption_read(pending: adoption.PendingAdoption) -> AdoptionRequestRead:
 
 @router.post("/adoption-requests", status_code=status.HTTP_201_CREATED, tags=["adoption"])
 def create_adoption_request(
-    body: AdoptionRequestCreate, services: ServicesDep, session: Adopter
+    body: AdoptionRequestCreate, runtime: ServicesDep, session: Adopter
 ) -> AdoptionRequestCreated:
     """Record an adoption of a child of your LA; nothing changes until a second administrator approves."""
     identity = adoption.adoptive_identity(
@@ -79,22 +79,22 @@ def create_adoption_request(
             adoption.AdoptiveParent(p.given_name, p.family_name, p.phone, p.email) for p in body.parents
         ],
     )
-    request_id = adoption.request_adoption(services, session.principal, ContactPointId(body.cp_id), identity)
+    request_id = adoption.request_adoption(runtime, session.principal, ContactPointId(body.cp_id), identity)
     return AdoptionRequestCreated(id=request_id)
 
 
 @router.get("/adoption-requests", tags=["adoption"])
-def list_adoption_requests(services: ServicesDep, session: Adopter) -> list[AdoptionRequestRead]:
+def list_adoption_requests(runtime: ServicesDep, session: Adopter) -> list[AdoptionRequestRead]:
     """Your LA's adoptions waiting for a second administrator (reading them is audited)."""
-    return [adoption_read(p) for p in adoption.pending_adoptions(services, session.principal)]
+    return [adoption_read(p) for p in adoption.pending_adoptions(runtime, session.principal)]
 
 
 @router.post("/adoption-requests/{request_id}/decision", tags=["adoption"])
 def decide_adoption_request(
-    request_id: RequestId, body: AdoptionDecisionCreate, services: ServicesDep, session: Adopter
+    request_id: RequestId, body: AdoptionDecisionCreate, runtime: ServicesDep, session: Adopter
 ) -> AdoptionDecisionRead:
     """Approve (the birth record is sealed, a new record issued) or reject an adoption you did not record."""
-    new_id = adoption.decide_adoption(services, session.principal, request_id, approve=body.approve)
+    new_id = adoption.decide_adoption(runtime, session.principal, request_id, approve=body.approve)
     return AdoptionDecisionRead(new_cp_id=new_id.value if new_id else None)
 
 
@@ -125,18 +125,18 @@ def consent_read(view: consent.ConsentView) -> ConsentRead:
 
 
 @router.get("/children/{cp_id}/consents", tags=["consent"])
-def read_consents(cp_id: ChildId, services: ServicesDep, session: ConsentKeeper) -> ConsentRead:
+def read_consents(cp_id: ChildId, runtime: ServicesDep, session: ConsentKeeper) -> ConsentRead:
     """The consents a record of your LA rests on (audited)."""
-    return consent_read(consent.consents_of(services, session.principal, ContactPointId(cp_id)))
+    return consent_read(consent.consents_of(runtime, session.principal, ContactPointId(cp_id)))
 
 
 @router.post("/children/{cp_id}/retention-consent", tags=["consent"])
 def create_retention_consent(
-    cp_id: ChildId, body: RetentionConsentCreate, services: ServicesDep, session: ConsentKeeper
+    cp_id: ChildId, body: RetentionConsentCreate, runtime: ServicesDep, session: ConsentKeeper
 ) -> VersionRead:
     """Record consent to keep the record to 25 (care leavers, young people with learning difficulties)."""
     version = consent.record_retention_consent(
-        services,
+        runtime,
         session.principal,
         ContactPointId(cp_id),
         basis=body.basis,
@@ -148,11 +148,11 @@ def create_retention_consent(
 
 @router.post("/children/{cp_id}/retention-consent/withdrawal", tags=["consent"])
 def withdraw_retention_consent(
-    cp_id: ChildId, body: ConsentWithdrawalCreate, services: ServicesDep, session: ConsentKeeper
+    cp_id: ChildId, body: ConsentWithdrawalCreate, runtime: ServicesDep, session: ConsentKeeper
 ) -> VersionRead:
     """Record that consent to keep the record was withdrawn; the next retention run archives it."""
     version = consent.withdraw_retention_consent(
-        services,
+        runtime,
         session.principal,
         ContactPointId(cp_id),
         withdrawn_on=body.withdrawn_on,
@@ -166,12 +166,12 @@ def withdraw_sensitive_consent(
     cp_id: ChildId,
     index: InvolvementIndex,
     body: SensitiveWithdrawalCreate,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: ConsentKeeper,
 ) -> VersionRead:
     """Consent to record a sensitive service was withdrawn: its involvement is removed."""
     version = consent.withdraw_sensitive_consent(
-        services,
+        runtime,
         session.principal,
         ContactPointId(cp_id),
         index=index,

@@ -10,7 +10,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from contactpoint.app.services import Services
+from contactpoint.app.runtime import Runtime
 from contactpoint.web import api, api_feeds, api_safeguards, errors, ui
 from contactpoint.web.config import WebConfig
 from contactpoint.web.headers import SecurityHeaders
@@ -18,7 +18,7 @@ from contactpoint.web.headers import SecurityHeaders
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(services: Services, config: WebConfig | None = None) -> FastAPI:
+def create_app(runtime: Runtime, config: WebConfig | None = None) -> FastAPI:
     """Build the app around already-built services (nothing connects at import time)."""
     settings = config or WebConfig()
 
@@ -36,7 +36,7 @@ def create_app(services: Services, config: WebConfig | None = None) -> FastAPI:
         docs_url=None,  # the interactive docs load scripts from a CDN, which our CSP forbids
         redoc_url=None,
     )
-    app.state.services = services
+    app.state.runtime = runtime
     app.include_router(api.router)
     app.include_router(api_safeguards.router)
     app.include_router(api_feeds.router)

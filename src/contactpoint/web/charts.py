@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import altair as alt
 import vl_convert
 
-from contactpoint.app.review import MatchFactor
+from contactpoint.app.feeds.review import MatchFactor
 
 _AGREES = "counts for a match"
 _DISAGREES = "counts against"

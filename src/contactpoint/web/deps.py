@@ -14,9 +14,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from contactpoint.access.errors import AuthenticationFailed
 from contactpoint.access.policy import Principal, require
 from contactpoint.access.roles import Permission
-from contactpoint.app.accounts import Authenticated, authenticate
-from contactpoint.app.services import Services
-from contactpoint.app.sources import authenticate_source, is_source_key
+from contactpoint.app.accounts.accounts import Authenticated, authenticate
+from contactpoint.app.feeds.sources import authenticate_source, is_source_key
+from contactpoint.app.runtime import Runtime
 from contactpoint.web.config import SESSION_COOKIE
 
 _bearer = HTTPBearer(
@@ -24,14 +24,14 @@ _bearer = HTTPBearer(
 )
 
 
-async def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Runtime:
     """The process's services, built once by the app factory (async: it does no I/O, and a sync
     dependency would cost a hop to the thread pool on every request)."""
-    services: Services = request.app.state.services
-    return services
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+ServicesDep = Annotated[Runtime, Depends(get_services)]
 
 
 def client_address(request: Request) -> str:
@@ -40,22 +40,22 @@ def client_address(request: Request) -> str:
 
 
 def api_session(
-    services: ServicesDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    runtime: ServicesDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Authenticated:
     """API callers authenticate with a bearer token (never a cookie, so no CSRF is possible)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("not signed in")
     if is_source_key(credentials.credentials):  # a data source's API key (app/sources.py)
-        return authenticate_source(services, credentials.credentials)
-    return authenticate(services, credentials.credentials)
+        return authenticate_source(runtime, credentials.credentials)
+    return authenticate(runtime, credentials.credentials)
 
 
-def ui_session(request: Request, services: ServicesDep) -> Authenticated:
+def ui_session(request: Request, runtime: ServicesDep) -> Authenticated:
     """UI callers authenticate with the session cookie; forms carry the session's CSRF token."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise AuthenticationFailed("not signed in")
-    return authenticate(services, token)
+    return authenticate(runtime, token)
 
 
 class Need:
@@ -66,11 +66,11 @@ class Need:
 
     def __call__(
         self,
-        services: ServicesDep,
+        runtime: ServicesDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Authenticated:
         """Authenticate, then check the role (scope is the use case's business, via the policy)."""
-        session = api_session(services, credentials)
+        session = api_session(runtime, credentials)
         require(session.principal, self.permission)
         return session
 
@@ -81,9 +81,9 @@ class UiNeed:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, request: Request, services: ServicesDep) -> Authenticated:
+    def __call__(self, request: Request, runtime: ServicesDep) -> Authenticated:
         """Authenticate, then check the role."""
-        session = ui_session(request, services)
+        session = ui_session(request, runtime)
         require(session.principal, self.permission)
         return session
 

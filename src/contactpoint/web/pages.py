@@ -15,8 +15,8 @@ from fastapi.templating import Jinja2Templates
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
 from contactpoint.access.tokens import same_token
-from contactpoint.app.accounts import Authenticated
-from contactpoint.app.reasons import AccessReason
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.children.reasons import AccessReason
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.web.config import SESSION_COOKIE

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from contactpoint.access.roles import Role
-from contactpoint.app.reasons import AccessReason
-from contactpoint.app.review import ReviewAction
-from contactpoint.app.subject_access import Requester
+from contactpoint.app.children.reasons import AccessReason
+from contactpoint.app.feeds.review import ReviewAction
+from contactpoint.app.oversight.subject_access import Requester
 from contactpoint.domain.shielding import (
     ContactOutcome,
     ContactPurpose,

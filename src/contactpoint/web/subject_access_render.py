@@ -13,7 +13,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from contactpoint.app.subject_access import SubjectAccessReport
+from contactpoint.app.oversight.subject_access import SubjectAccessReport
 from contactpoint.web.pages import SERVICE_LABELS
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")

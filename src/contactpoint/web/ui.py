@@ -17,9 +17,11 @@ from fastapi.responses import RedirectResponse, Response
 from contactpoint.access.errors import AuthenticationFailed, Throttled
 from contactpoint.access.roles import Permission, Role
 from contactpoint.access.tokens import new_token, same_token
-from contactpoint.app import accounts, alerts, auditing, involvements, search, view
-from contactpoint.app.accounts import Authenticated
-from contactpoint.app.reasons import AccessReason
+from contactpoint.app.accounts import accounts
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.children import involvements, search, view
+from contactpoint.app.children.reasons import AccessReason
+from contactpoint.app.oversight import alerts, auditing
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.vocabulary import SensitiveBasis, ServiceType
@@ -62,7 +64,7 @@ def sign_in_form(request: Request) -> Response:
 @router.post("/sign-in")
 def sign_in(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=128)],
     csrf_token: FormCsrf,
@@ -72,7 +74,7 @@ def sign_in(
     if not expected or not same_token(expected, csrf_token):
         return RedirectResponse("/sign-in", status_code=303)
     try:
-        grant = accounts.begin_sign_in(services, username, password, client_address(request))
+        grant = accounts.begin_sign_in(runtime, username, password, client_address(request))
     except (AuthenticationFailed, Throttled) as error:
         status_code = 429 if isinstance(error, Throttled) else 401
         response = render(
@@ -93,39 +95,39 @@ def sign_in(
 
 
 @router.get("/sign-in/code")
-def code_form(request: Request, services: ServicesDep) -> Response:
+def code_form(request: Request, runtime: ServicesDep) -> Response:
     """The TOTP step."""
-    csrf = accounts.pending_csrf(services, request.cookies.get(SESSION_COOKIE, ""))
+    csrf = accounts.pending_csrf(runtime, request.cookies.get(SESSION_COOKIE, ""))
     if csrf is None:
         return RedirectResponse("/sign-in", status_code=303)
     return render(request, "code.html", {"csrf_token": csrf, "errors": [], "enrol": None})
 
 
 @router.get("/sign-in/enrol")
-def enrol_form(request: Request, services: ServicesDep) -> Response:
+def enrol_form(request: Request, runtime: ServicesDep) -> Response:
     """First sign-in: show the QR code and the secret, then ask for a code."""
     token = request.cookies.get(SESSION_COOKIE, "")
-    enrolment = accounts.enrolment(services, token)
-    csrf = accounts.pending_csrf(services, token) or ""
+    enrolment = accounts.enrolment(runtime, token)
+    csrf = accounts.pending_csrf(runtime, token) or ""
     return render(request, "code.html", {"csrf_token": csrf, "errors": [], "enrol": enrolment})
 
 
 @router.post("/sign-in/code")
 def code_submit(
-    request: Request, services: ServicesDep, code: Annotated[str, Form(max_length=10)], csrf_token: FormCsrf
+    request: Request, runtime: ServicesDep, code: Annotated[str, Form(max_length=10)], csrf_token: FormCsrf
 ) -> Response:
     """Check the code; on success the session token is replaced by a full one."""
     token = request.cookies.get(SESSION_COOKIE, "")
-    csrf = accounts.pending_csrf(services, token)
+    csrf = accounts.pending_csrf(runtime, token)
     if csrf is None or not same_token(csrf, csrf_token):
         return RedirectResponse("/sign-in", status_code=303)
     try:
-        grant = accounts.complete_sign_in(services, token, code, client_address(request))
+        grant = accounts.complete_sign_in(runtime, token, code, client_address(request))
     except (AuthenticationFailed, Throttled) as error:
         status_code = 429 if isinstance(error, Throttled) else 401
         enrol = None
         try:
-            enrol = accounts.enrolment(services, token)
+            enrol = accounts.enrolment(runtime, token)
         except AuthenticationFailed:
             enrol = None
         return render(
@@ -144,10 +146,10 @@ def code_submit(
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, services: ServicesDep, session: Anyone, csrf_token: FormCsrf) -> Response:
+def sign_out(request: Request, runtime: ServicesDep, session: Anyone, csrf_token: FormCsrf) -> Response:
     """End the session."""
     check_csrf(session, csrf_token)
-    accounts.sign_out(services, request.cookies.get(SESSION_COOKIE, ""))
+    accounts.sign_out(runtime, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return response
@@ -171,7 +173,7 @@ def search_form(request: Request, session: Searcher) -> Response:
 @router.post("/search")
 def search_submit(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Searcher,
     csrf_token: FormCsrf,
     family_name: FormText = None,
@@ -203,7 +205,7 @@ def search_submit(
             postcode_district=search.normalise_district(postcode_district),
             reason=AccessReason(reason),
         )
-        results = search.search_children(services, session.principal, criteria)
+        results = search.search_children(runtime, session.principal, criteria)
     except ValidationError as error:
         return render(
             request,
@@ -223,7 +225,7 @@ def search_submit(
 @router.post("/record")
 def open_record(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Viewer,
     csrf_token: FormCsrf,
     cp_id: Annotated[str, Form(max_length=12)],
@@ -244,7 +246,7 @@ def open_record(
             status_code=422,
         )
     child = view.view_child(
-        services, session.principal, ContactPointId(cp_id), AccessReason(reason), override=checked(override)
+        runtime, session.principal, ContactPointId(cp_id), AccessReason(reason), override=checked(override)
     )
     return render(request, "record.html", {"child": child, "reason": reason}, session=session)
 
@@ -277,7 +279,7 @@ def involvement_form(
 @router.post("/involvement/save")
 def involvement_save(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Recorder,
     csrf_token: FormCsrf,
     cp_id: Annotated[str, Form(max_length=12)],
@@ -327,11 +329,11 @@ def involvement_save(
         )
         if index is None:
             new_version = involvements.add_involvement(
-                services, session.principal, cp_id=ContactPointId(cp_id), data=data, expected_version=version
+                runtime, session.principal, cp_id=ContactPointId(cp_id), data=data, expected_version=version
             )
         else:
             new_version = involvements.update_involvement(
-                services,
+                runtime,
                 session.principal,
                 cp_id=ContactPointId(cp_id),
                 index=index,
@@ -359,7 +361,7 @@ def involvement_save(
 @router.post("/involvement/end")
 def involvement_end(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Recorder,
     csrf_token: FormCsrf,
     cp_id: Annotated[str, Form(max_length=12)],
@@ -369,11 +371,11 @@ def involvement_end(
     """End your own service's involvement today."""
     check_csrf(session, csrf_token)
     new_version = involvements.end_involvement(
-        services,
+        runtime,
         session.principal,
         cp_id=ContactPointId(cp_id),
         index=index,
-        end=services.clock.now().date(),
+        end=runtime.clock.now().date(),
         expected_version=version,
     )
     return render(
@@ -389,12 +391,12 @@ def involvement_end(
 
 def _users_page(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Authenticated,
     errors: list[dict[str, str]],
     status_code: int = 200,
 ) -> Response:
-    users = accounts.list_accounts(services, session.principal)
+    users = accounts.list_accounts(runtime, session.principal)
     from contactpoint.access.roles import CREATABLE_ROLES  # noqa: PLC0415  # only this page needs it
 
     roles = sorted(CREATABLE_ROLES.get(session.principal.role, frozenset()))
@@ -408,15 +410,15 @@ def _users_page(
 
 
 @router.get("/users")
-def users_page(request: Request, services: ServicesDep, session: UserAdmin) -> Response:
+def users_page(request: Request, runtime: ServicesDep, session: UserAdmin) -> Response:
     """Accounts in scope, and the form to create one."""
-    return _users_page(request, services, session, [])
+    return _users_page(request, runtime, session, [])
 
 
 @router.post("/users")
 def users_create(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: UserAdmin,
     csrf_token: FormCsrf,
     username: FormText = None,
@@ -436,7 +438,7 @@ def users_create(
         if service is not None and service not in {s.value for s in ServiceType}:
             raise ValidationError("service", "choose a service")
         created = accounts.create_account(
-            services,
+            runtime,
             session.principal,
             username=optional(username) or "",
             role=chosen,
@@ -448,13 +450,13 @@ def users_create(
             home_postcode=optional(home_postcode),
         )
     except ValidationError as error:
-        return _users_page(request, services, session, form_errors(error), 422)
+        return _users_page(request, runtime, session, form_errors(error), 422)
     return render(request, "user_created.html", {"created": created}, session=session)
 
 
 @router.post("/users/suspension")
 def users_suspend(
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: UserAdmin,
     csrf_token: FormCsrf,
     user_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
@@ -462,14 +464,14 @@ def users_suspend(
 ) -> Response:
     """Suspend (sessions end at once) or reinstate."""
     check_csrf(session, csrf_token)
-    accounts.set_suspended(services, session.principal, user_id, suspended=action == "suspend")
+    accounts.set_suspended(runtime, session.principal, user_id, suspended=action == "suspend")
     return RedirectResponse("/users", status_code=303)
 
 
 @router.post("/users/reset")
 def users_reset(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: UserAdmin,
     csrf_token: FormCsrf,
     user_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
@@ -477,7 +479,7 @@ def users_reset(
     """A forgotten password or a lost authenticator: a new one-time password, shown once; the
     holder enrols a new second factor at their next sign-in, and their sessions end now."""
     check_csrf(session, csrf_token)
-    reset = accounts.reset_account(services, session.principal, user_id)
+    reset = accounts.reset_account(runtime, session.principal, user_id)
     return render(request, "user_created.html", {"created": reset, "reset": True}, session=session)
 
 
@@ -493,7 +495,7 @@ def audit_page(request: Request, session: Auditor) -> Response:
 @router.post("/audit")
 def audit_query(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Auditor,
     csrf_token: FormCsrf,
     user_id: FormText = None,
@@ -514,7 +516,7 @@ def audit_query(
         except ValueError as error:
             raise ValidationError("since", "dates are YYYY-MM-DD") from error
         entries = auditing.query_audit(
-            services,
+            runtime,
             session.principal,
             user_id=int(user) if user else None,
             child=ContactPointId(cp) if (cp := optional(cp_id)) else None,
@@ -533,9 +535,9 @@ def audit_query(
 
 
 @router.get("/alerts")
-def alerts_page(request: Request, services: ServicesDep, session: AlertReader) -> Response:
+def alerts_page(request: Request, runtime: ServicesDep, session: AlertReader) -> Response:
     """Misuse alerts, worst first."""
-    found = [asdict(a) for a in alerts.list_alerts(services, session.principal)]
+    found = [asdict(a) for a in alerts.list_alerts(runtime, session.principal)]
     return render(request, "alerts.html", {"alerts": found, "week": timedelta(days=7)}, session=session)
 
 

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from contactpoint.access.roles import Permission
-from contactpoint.app import review, shielding
-from contactpoint.app.accounts import Authenticated
-from contactpoint.app.services import Services
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.feeds import review
+from contactpoint.app.runtime import Runtime
+from contactpoint.app.safeguards import shielding
 from contactpoint.domain.errors import InvalidContactPointId, NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import (
@@ -69,20 +70,20 @@ def _child_id(text: str | None) -> ContactPointId:
 
 
 @router.get("/review")
-def review_queue(request: Request, services: ServicesDep, session: Reviewer) -> Response:
+def review_queue(request: Request, runtime: ServicesDep, session: Reviewer) -> Response:
     """The LA's open items, private ones included: IDs, codes and weights only."""
-    items = review.list_reviews(services, session.principal)
-    total = review.count_reviews(services, session.principal)
+    items = review.list_reviews(runtime, session.principal)
+    total = review.count_reviews(runtime, session.principal)
     return render(request, "review_queue.html", {"items": items, "total": total}, session=session)
 
 
 @router.post("/review/item")
 def review_item(
-    request: Request, services: ServicesDep, session: Reviewer, csrf_token: FormCsrf, item_id: FormId
+    request: Request, runtime: ServicesDep, session: Reviewer, csrf_token: FormCsrf, item_id: FormId
 ) -> Response:
     """One item: the row beside its candidate, the explanation as a chart and a table (audited)."""
     check_csrf(session, csrf_token)
-    opened = review.open_review(services, session.principal, item_id)
+    opened = review.open_review(runtime, session.principal, item_id)
     chart = as_data_uri(explanation_chart_svg(opened.explanation)) if opened.explanation else None
     return render(request, "review_item.html", {"item": opened, "chart": chart}, session=session)
 
@@ -90,7 +91,7 @@ def review_item(
 @router.post("/review/decision")
 def review_decision(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Reviewer,
     csrf_token: FormCsrf,
     item_id: FormId,
@@ -102,7 +103,7 @@ def review_decision(
         chosen = review.ReviewAction(action)
     except ValueError as error:
         raise ValidationError("action", "choose link, new child or reject") from error
-    cp_id = review.decide_review(services, session.principal, item_id, chosen)
+    cp_id = review.decide_review(runtime, session.principal, item_id, chosen)
     return render(
         request,
         "review_done.html",
@@ -116,14 +117,14 @@ def review_decision(
 
 def _shielding_page(
     request: Request,
-    services: Services,
+    runtime: Runtime,
     session: Authenticated,
     notice: str | None = None,
 ) -> Response:
     principal = session.principal
     context = {
-        "pending": shielding.pending_shielding_requests(services, principal),
-        "due": shielding.shielding_reviews_due(services, principal),
+        "pending": shielding.pending_shielding_requests(runtime, principal),
+        "due": shielding.shielding_reviews_due(runtime, principal),
         "notice": notice,
     }
     return render(request, "shielding.html", context, session=session)
@@ -147,9 +148,9 @@ def _request_form(
 
 
 @router.get("/shielding")
-def shielding_queue(request: Request, services: ServicesDep, session: Shielder) -> Response:
+def shielding_queue(request: Request, runtime: ServicesDep, session: Shielder) -> Response:
     """Requests waiting for a second administrator, and the shielded children due for review."""
-    return _shielding_page(request, services, session)
+    return _shielding_page(request, runtime, session)
 
 
 @router.get("/shielding/request")
@@ -161,7 +162,7 @@ def shielding_request_form(request: Request, session: Shielder) -> Response:
 @router.post("/shielding/request")
 def shielding_request_submit(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Shielder,
     csrf_token: FormCsrf,
     cp_id: FormText = None,
@@ -192,20 +193,20 @@ def shielding_request_submit(
             parse_date("review_on", review_on_day, review_on_month, review_on_year, required=False),
         )
         try:
-            shielding.request_shielding_change(services, session.principal, child, details)
+            shielding.request_shielding_change(runtime, session.principal, child, details)
         except NotFound as error:
             raise ValidationError("cp_id", "no record of your local authority has this ID") from error
     except ValidationError as error:
         return _request_form(request, session, form, form_errors(error), 422)
     return _shielding_page(
-        request, services, session, "The request has been recorded. Another administrator must decide it."
+        request, runtime, session, "The request has been recorded. Another administrator must decide it."
     )
 
 
 @router.post("/shielding/decision")
 def shielding_decision(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Shielder,
     csrf_token: FormCsrf,
     request_id: FormId,
@@ -214,31 +215,31 @@ def shielding_decision(
     """A second administrator approves (the record changes at once) or rejects."""
     check_csrf(session, csrf_token)
     approve = decision == "approve"
-    shielding.decide_shielding_change(services, session.principal, request_id, approve=approve)
+    shielding.decide_shielding_change(runtime, session.principal, request_id, approve=approve)
     notice = f"Request {request_id} has been {'approved' if approve else 'rejected'}."
-    return _shielding_page(request, services, session, notice)
+    return _shielding_page(request, runtime, session, notice)
 
 
 # Brokered contact ------------------------------------------------------------------------------
 
 
 def _contact_page(
-    request: Request, services: Services, session: Authenticated, notice: str | None = None
+    request: Request, runtime: Runtime, session: Authenticated, notice: str | None = None
 ) -> Response:
-    requests = shielding.open_contact_requests(services, session.principal)
+    requests = shielding.open_contact_requests(runtime, session.principal)
     return render(request, "contact_requests.html", {"requests": requests, "notice": notice}, session=session)
 
 
 @router.get("/contact-requests")
-def contact_queue(request: Request, services: ServicesDep, session: Broker) -> Response:
+def contact_queue(request: Request, runtime: ServicesDep, session: Broker) -> Response:
     """The LA team's brokering queue, oldest first: IDs and codes only."""
-    return _contact_page(request, services, session)
+    return _contact_page(request, runtime, session)
 
 
 @router.post("/contact-requests/outcome")
 def contact_outcome(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Broker,
     csrf_token: FormCsrf,
     request_id: FormId,
@@ -247,8 +248,8 @@ def contact_outcome(
     """Record that the team brokered the contact, or declined it."""
     check_csrf(session, csrf_token)
     chosen = _choice(ContactOutcome, "outcome", outcome, "choose brokered or declined")
-    shielding.close_contact_request(services, session.principal, request_id, chosen)
-    return _contact_page(request, services, session, f"Request {request_id} has been marked {chosen.value}.")
+    shielding.close_contact_request(runtime, session.principal, request_id, chosen)
+    return _contact_page(request, runtime, session, f"Request {request_id} has been marked {chosen.value}.")
 
 
 @router.post("/contact/form")
@@ -262,7 +263,7 @@ def contact_form(request: Request, session: ContactAsker, csrf_token: FormCsrf, 
 @router.post("/contact")
 def contact_submit(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: ContactAsker,
     csrf_token: FormCsrf,
     cp_id: FormChild,
@@ -272,7 +273,7 @@ def contact_submit(
     check_csrf(session, csrf_token)
     try:
         chosen = _choice(ContactPurpose, "purpose", purpose, "choose why you need to get in touch")
-        shielding.ask_for_brokered_contact(services, session.principal, ContactPointId(cp_id), chosen)
+        shielding.ask_for_brokered_contact(runtime, session.principal, ContactPointId(cp_id), chosen)
     except ValidationError as error:
         context = {
             "cp_id": cp_id,

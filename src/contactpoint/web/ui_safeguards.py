@@ -9,8 +9,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from contactpoint.access.roles import Permission
-from contactpoint.app import adoption, consent
-from contactpoint.app.accounts import Authenticated
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.safeguards import adoption, consent
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.vocabulary import ExtensionBasis
@@ -49,14 +49,14 @@ class AdoptionForm(BaseModel):
 
 def _adoptions_page(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Authenticated,
     *,
     form: dict[str, str] | None = None,
     errors: list[dict[str, str]] | None = None,
     status_code: int = 200,
 ) -> Response:
-    pending = adoption.pending_adoptions(services, session.principal)
+    pending = adoption.pending_adoptions(runtime, session.principal)
     return render(
         request,
         "adoptions.html",
@@ -67,14 +67,14 @@ def _adoptions_page(
 
 
 @router.get("/adoptions")
-def adoptions_page(request: Request, services: ServicesDep, session: Adopter) -> Response:
+def adoptions_page(request: Request, runtime: ServicesDep, session: Adopter) -> Response:
     """Adoptions waiting for a second administrator, and the form to record one."""
-    return _adoptions_page(request, services, session)
+    return _adoptions_page(request, runtime, session)
 
 
 @router.post("/adoptions")
 def adoptions_record(
-    request: Request, services: ServicesDep, session: Adopter, submitted: Annotated[AdoptionForm, Form()]
+    request: Request, runtime: ServicesDep, session: Adopter, submitted: Annotated[AdoptionForm, Form()]
 ) -> Response:
     """Record an adoption; nothing changes until a second administrator approves it."""
     check_csrf(session, submitted.csrf_token)
@@ -99,10 +99,10 @@ def adoptions_record(
                 )
             ],
         )
-        adoption.request_adoption(services, session.principal, ContactPointId(cp_id), identity)
+        adoption.request_adoption(runtime, session.principal, ContactPointId(cp_id), identity)
     except ValidationError as error:
         errors = form_errors(error)
-        return _adoptions_page(request, services, session, form=form, errors=errors, status_code=422)
+        return _adoptions_page(request, runtime, session, form=form, errors=errors, status_code=422)
     return render(
         request,
         "adoption_done.html",
@@ -114,7 +114,7 @@ def adoptions_record(
 @router.post("/adoptions/decision")
 def adoptions_decide(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Adopter,
     csrf_token: FormCsrf,
     request_id: FormNumber,
@@ -123,7 +123,7 @@ def adoptions_decide(
     """A second administrator approves (the new ID is shown this once) or rejects."""
     check_csrf(session, csrf_token)
     approve = action == "approve"
-    new_id = adoption.decide_adoption(services, session.principal, request_id, approve=approve)
+    new_id = adoption.decide_adoption(runtime, session.principal, request_id, approve=approve)
     return render(
         request,
         "adoption_done.html",
@@ -141,7 +141,7 @@ def adoptions_decide(
 
 def _consent_page(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Authenticated,
     cp_id: str | None,
     *,
@@ -150,7 +150,7 @@ def _consent_page(
     message: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    view = consent.consents_of(services, session.principal, ContactPointId(cp_id)) if cp_id else None
+    view = consent.consents_of(runtime, session.principal, ContactPointId(cp_id)) if cp_id else None
     return render(
         request,
         "consent.html",
@@ -167,15 +167,15 @@ def _consent_page(
 
 
 @router.get("/consent")
-def consent_lookup(request: Request, services: ServicesDep, session: ConsentKeeper) -> Response:
+def consent_lookup(request: Request, runtime: ServicesDep, session: ConsentKeeper) -> Response:
     """Ask for the child whose consent is to be recorded."""
-    return _consent_page(request, services, session, None)
+    return _consent_page(request, runtime, session, None)
 
 
 @router.post("/consent")
 def consent_show(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: ConsentKeeper,
     csrf_token: FormCsrf,
     cp_id: FormText = None,
@@ -185,14 +185,14 @@ def consent_show(
     wanted = optional(cp_id) or ""
     if not (wanted.isdigit() and len(wanted) == 12):
         error = ValidationError("cp_id", "enter the 12-digit ContactPoint ID")
-        return _consent_page(request, services, session, None, errors=form_errors(error), status_code=422)
-    return _consent_page(request, services, session, wanted)
+        return _consent_page(request, runtime, session, None, errors=form_errors(error), status_code=422)
+    return _consent_page(request, runtime, session, wanted)
 
 
 @router.post("/consent/retention")
 def consent_retention(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: ConsentKeeper,
     csrf_token: FormCsrf,
     cp_id: FormId,
@@ -219,7 +219,7 @@ def consent_retention(
         if consented_on is None:  # parse_date returns a date when one is required
             raise ValidationError("consented_on", "enter a date")
         consent.record_retention_consent(
-            services,
+            runtime,
             session.principal,
             ContactPointId(cp_id),
             basis=ExtensionBasis(basis),
@@ -228,15 +228,15 @@ def consent_retention(
         )
     except ValidationError as error:
         return _consent_page(
-            request, services, session, cp_id, form=form, errors=form_errors(error), status_code=422
+            request, runtime, session, cp_id, form=form, errors=form_errors(error), status_code=422
         )
-    return _consent_page(request, services, session, cp_id, message="Consent to keep the record is recorded")
+    return _consent_page(request, runtime, session, cp_id, message="Consent to keep the record is recorded")
 
 
 @router.post("/consent/retention/withdrawal")
 def consent_retention_withdrawal(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: ConsentKeeper,
     csrf_token: FormCsrf,
     cp_id: FormId,
@@ -245,15 +245,15 @@ def consent_retention_withdrawal(
     """Record today that consent to keep the record was withdrawn."""
     check_csrf(session, csrf_token)
     consent.withdraw_retention_consent(
-        services,
+        runtime,
         session.principal,
         ContactPointId(cp_id),
-        withdrawn_on=services.clock.now().date(),
+        withdrawn_on=runtime.clock.now().date(),
         expected_version=version,
     )
     return _consent_page(
         request,
-        services,
+        runtime,
         session,
         cp_id,
         message="Withdrawn: the record is archived at the next retention run",
@@ -263,7 +263,7 @@ def consent_retention_withdrawal(
 @router.post("/consent/sensitive/withdrawal")
 def consent_sensitive_withdrawal(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: ConsentKeeper,
     csrf_token: FormCsrf,
     cp_id: FormId,
@@ -273,6 +273,6 @@ def consent_sensitive_withdrawal(
     """Consent to record a sensitive service was withdrawn: its involvement is removed."""
     check_csrf(session, csrf_token)
     consent.withdraw_sensitive_consent(
-        services, session.principal, ContactPointId(cp_id), index=index, expected_version=version
+        runtime, session.principal, ContactPointId(cp_id), index=index, expected_version=version
     )
-    return _consent_page(request, services, session, cp_id, message="The sensitive service has been removed")
+    return _consent_page(request, runtime, session, cp_id, message="The sensitive service has been removed")

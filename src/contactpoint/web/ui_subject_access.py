@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from contactpoint.access.roles import Permission
-from contactpoint.app import subject_access
-from contactpoint.app.accounts import Authenticated
-from contactpoint.app.subject_access import ReportFormat, Requester
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.oversight import subject_access
+from contactpoint.app.oversight.subject_access import ReportFormat, Requester
 from contactpoint.domain.errors import InvalidContactPointId, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.web.deps import ServicesDep, UiNeed
@@ -62,7 +62,7 @@ def subject_access_form(request: Request, session: Producer) -> Response:
 @router.post("/subject-access")
 def subject_access_page(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Producer,
     *,
     csrf_token: FormCsrf,
@@ -77,7 +77,7 @@ def subject_access_page(
     except ValidationError as error:
         return _form(request, session, form, error)
     report = subject_access.produce_subject_access_report(
-        services, session.principal, child, asked_by, output=ReportFormat.HTML
+        runtime, session.principal, child, asked_by, output=ReportFormat.HTML
     )
     return render(
         request,
@@ -90,7 +90,7 @@ def subject_access_page(
 @router.post("/subject-access/pdf")
 def subject_access_pdf(
     request: Request,
-    services: ServicesDep,
+    runtime: ServicesDep,
     session: Producer,
     *,
     csrf_token: FormCsrf,
@@ -104,7 +104,7 @@ def subject_access_pdf(
     except ValidationError as error:
         return _form(request, session, {"cp_id": cp_id or "", "requester": requester or ""}, error)
     report = subject_access.produce_subject_access_report(
-        services, session.principal, child, asked_by, output=ReportFormat.PDF
+        runtime, session.principal, child, asked_by, output=ReportFormat.PDF
     )
     return Response(
         render_pdf(report),

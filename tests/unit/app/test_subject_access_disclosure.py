@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from contactpoint.app.subject_access import Disclosure, Requester, disclosure_for
+from contactpoint.app.oversight.subject_access import Disclosure, Requester, disclosure_for
 from contactpoint.domain.records import Archival
 from contactpoint.domain.vocabulary import ArchiveReason, RecordStatus
 

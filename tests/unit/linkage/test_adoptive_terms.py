@@ -3,10 +3,11 @@
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from contactpoint.app.adoption import AdoptiveIdentity, adoption_records
+from contactpoint.app.safeguards.adoption import AdoptiveIdentity, adoption_records
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.index_terms import IndexKind
 from contactpoint.domain.records import ChildNames, PersonName
-from contactpoint.linkage.blocking import IndexKind, blocking_terms
+from contactpoint.linkage.blocking import blocking_terms
 from contactpoint.linkage.normalise import family_name_keys
 from tests.factories import ChildFactory
 

@@ -1,10 +1,11 @@
 from dataclasses import replace
 from datetime import date
 
+from contactpoint.domain.index_terms import IndexKind
 from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.visibility import search_may_match
 from contactpoint.domain.vocabulary import RecordStatus
-from contactpoint.linkage.blocking import IndexKind, blocking_terms, search_terms_for_names
+from contactpoint.linkage.blocking import blocking_terms, search_terms_for_names
 from contactpoint.linkage.normalise import date_variants, family_name_keys, fold, given_name_key, phonetic
 
 

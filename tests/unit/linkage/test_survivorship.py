@@ -10,7 +10,7 @@ from contactpoint.domain.records import ChildNames, PersonName, PostalAddress, W
 from contactpoint.domain.vocabulary import AddressState, RecordStatus, ServiceType
 from contactpoint.ingest.feed_row import ChangeKind, FeedRow
 from contactpoint.ingest.survivorship import apply_row
-from contactpoint.store.feed_repository import Provenance
+from contactpoint.store.provenance_repository import Provenance
 from tests.factories import ChildFactory
 
 MOVED = Whereabouts(

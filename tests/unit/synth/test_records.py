@@ -20,9 +20,9 @@ def test_records_hold_the_true_identity_and_the_minimum_involvements(large_popul
         record = to_child_record(child, CP_ID)
         assert record.names.current.given == child.identity.name.given
         assert record.names.current.family == child.identity.name.family
-        services = {i.service for i in record.involvements}
+        runtime = {i.service for i in record.involvements}
         if child.identity.gp is not None:
-            assert ServiceType.GP in services
+            assert ServiceType.GP in runtime
         schemes = {identifier.scheme for identifier in record.identifiers}
         if child.identity.identifiers.nhs_number and child.identity.gp is not None:
             assert IdentifierScheme.NHS_NUMBER in schemes

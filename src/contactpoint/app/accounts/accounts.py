@@ -1,0 +1,441 @@
+"""Accounts and sign-in: create, suspend, password then TOTP, sessions with idle and absolute limits.
+
+Sessions are server-side rows keyed by the hash of a 256-bit token. A session is "totp" or "enrol"
+after the password (good for 5 minutes, for the second factor only) and "full" after the code; the
+token is replaced at that step so a token seen before sign-in is worthless after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from contactpoint.access import passwords, throttle, totp
+from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, Throttled
+from contactpoint.access.policy import Principal, require, require_manage_account
+from contactpoint.access.roles import Permission, Role
+from contactpoint.access.tokens import new_token, token_hash
+from contactpoint.app.oversight.affinity import account_affinity
+from contactpoint.app.oversight.auditing import audit_log
+from contactpoint.app.runtime import Runtime
+from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.domain.errors import ValidationError
+from contactpoint.domain.records import Organisation, check_la_code
+from contactpoint.domain.vocabulary import ServiceType
+from contactpoint.store.access_repository import StoredUser
+from contactpoint.store.unit_of_work import UnitOfWork
+
+IDLE_LIMIT = timedelta(minutes=15)
+ABSOLUTE_LIMIT = timedelta(hours=12)
+SECOND_FACTOR_LIMIT = timedelta(minutes=5)
+TOUCH_EVERY = timedelta(seconds=30)  # write last-seen at most this often; idle-out is early by at most this
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """A created account and its one-time initial password (shown once, never stored)."""
+
+    user_id: int
+    username: str
+    password: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """An account as user administrators see it (no secrets)."""
+
+    id: int
+    username: str
+    role: Role
+    la_code: str | None
+    org_code: str | None
+    service: ServiceType | None
+    suspended: bool
+    enrolled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionGrant:
+    """A session token for the client, its stage and its CSRF token."""
+
+    token: str
+    stage: str
+    csrf_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Authenticated:
+    """A request's signed-in account."""
+
+    principal: Principal
+    csrf_token: str
+    session_started: datetime
+
+
+def principal_of(user: StoredUser) -> Principal:
+    """The policy's view of an account."""
+    return Principal(
+        user.id,
+        user.username,
+        Role(user.role),
+        user.la_code,
+        user.org_code,
+        ServiceType(user.service) if user.service else None,
+        user.affinity.surname_key if user.affinity else None,
+        user.affinity.postcode_key if user.affinity else None,
+        user.affinity.version if user.affinity else None,
+    )
+
+
+def _summary(user: StoredUser) -> AccountSummary:
+    principal = principal_of(user)
+    return AccountSummary(
+        user.id,
+        user.username,
+        principal.role,
+        user.la_code,
+        user.org_code,
+        principal.service,
+        user.suspended,
+        user.totp_enrolled,
+    )
+
+
+def _check_account_fields(
+    *,
+    username: str,
+    role: Role,
+    la_code: str | None,
+    org_code: str | None,
+    org_name: str | None,
+    service: ServiceType | None,
+) -> None:
+    if not _USERNAME.match(username):
+        raise ValidationError(
+            "username", "must be 3 to 64 lower-case letters, digits, dots, dashes or underscores"
+        )
+    if role.is_national != (la_code is None):
+        raise ValidationError("la_code", "is required for LA roles and not allowed for national ones")
+    if la_code is not None:
+        check_la_code(la_code)
+    if role.needs_service:
+        if service is None or org_code is None or org_name is None:
+            raise ValidationError("service", "practitioners need an organisation and a service")
+        Organisation(org_code, org_name)
+    elif service is not None or org_code is not None:
+        raise ValidationError("service", "only practitioners act for an organisation and service")
+
+
+def provision_account(
+    runtime: Runtime,
+    uow: UnitOfWork,
+    *,
+    username: str,
+    role: Role,
+    la_code: str | None,
+    org_code: str | None = None,
+    org_name: str | None = None,
+    service: ServiceType | None = None,
+    password: str,
+    totp_secret: str | None = None,
+    enrolled: bool = False,
+    actor_id: int | None = None,
+    family_name: str | None = None,
+    home_postcode: str | None = None,
+) -> int:
+    """Store an account in the caller's unit of work and audit it; the caller checked the policy.
+
+    The holder's family name and home postcode, if given, are kept only as keyed hashes.
+    """
+    _check_account_fields(
+        username=username, role=role, la_code=la_code, org_code=org_code, org_name=org_name, service=service
+    )
+    if uow.users.exists(username):
+        raise ValidationError("username", "is already taken")
+    secret = totp_secret or totp.new_secret()
+    user_id = uow.users.add(
+        username=username,
+        role=role.value,
+        la_code=la_code,
+        org_code=org_code,
+        org_name=org_name,
+        service=service.value if service else None,
+        password_hash=passwords.hash_password(password),
+        totp_secret=runtime.secret_box.seal(secret, username),
+        created_at=runtime.clock.now(),
+        affinity=account_affinity(runtime.keyring, family_name, home_postcode),
+    )
+    if enrolled:
+        uow.users.set_totp(user_id, enrolled=True, last_step=0)
+    audit_log(runtime, uow).append(
+        AuditEvent(
+            AuditKind.ACCOUNT_CREATED, actor_id, (), {"account": user_id, "role": role.value, "la": la_code}
+        )
+    )
+    return user_id
+
+
+def create_national_admin(runtime: Runtime, username: str) -> NewAccount:
+    """The operator's bootstrap (`contactpoint users create-admin`): a national administrator."""
+    password = passwords.generate_password()
+    with runtime.unit_of_work() as uow:
+        user_id = provision_account(
+            runtime, uow, username=username, role=Role.NATIONAL_ADMIN, la_code=None, password=password
+        )
+        uow.commit()
+    return NewAccount(user_id, username, password)
+
+
+def create_account(
+    runtime: Runtime,
+    principal: Principal,
+    *,
+    username: str,
+    role: Role,
+    la_code: str | None,
+    org_code: str | None = None,
+    org_name: str | None = None,
+    service: ServiceType | None = None,
+    family_name: str | None = None,
+    home_postcode: str | None = None,
+) -> NewAccount:
+    """A user administrator creates an account in their scope; TOTP is enrolled at first sign-in.
+
+    A practitioner's family name and home postcode, if given, arm the misuse signal for children
+    who share them; only keyed hashes are kept.
+    """
+    require_manage_account(principal, role, la_code)
+    password = passwords.generate_password()
+    with runtime.unit_of_work() as uow:
+        user_id = provision_account(
+            runtime,
+            uow,
+            username=username,
+            role=role,
+            la_code=la_code,
+            org_code=org_code,
+            org_name=org_name,
+            service=service,
+            password=password,
+            actor_id=principal.user_id,
+            family_name=family_name,
+            home_postcode=home_postcode,
+        )
+        uow.commit()
+    return NewAccount(user_id, username, password)
+
+
+def list_accounts(runtime: Runtime, principal: Principal) -> list[AccountSummary]:
+    """Accounts in the administrator's scope."""
+    require(principal, Permission.MANAGE_USERS)
+    with runtime.unit_of_work() as uow:
+        users = uow.users.in_scope(None if principal.role.is_national else principal.la_code)
+    return [_summary(u) for u in users]
+
+
+def set_suspended(runtime: Runtime, principal: Principal, user_id: int, *, suspended: bool) -> None:
+    """Suspend (every session ends at once) or reinstate an account in scope."""
+    with runtime.unit_of_work() as uow:
+        target = uow.users.get(user_id)
+        require_manage_account(principal, Role(target.role), target.la_code)
+        if target.id == principal.user_id:
+            raise PermissionDenied("you may not suspend your own account")
+        uow.users.set_suspended(user_id, suspended)
+        if suspended:
+            uow.sessions.delete_for_user(user_id)
+        kind = AuditKind.ACCOUNT_SUSPENDED if suspended else AuditKind.ACCOUNT_REINSTATED
+        audit_log(runtime, uow).append(AuditEvent(kind, principal.user_id, (), {"account": user_id}))
+        uow.commit()
+
+
+def reset_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAccount:
+    """A new one-time password and a fresh second factor to enrol; ends the account's sessions."""
+    password = passwords.generate_password()
+    with runtime.unit_of_work() as uow:
+        target = uow.users.get(user_id)
+        require_manage_account(principal, Role(target.role), target.la_code)
+        uow.users.reset_credentials(
+            user_id,
+            passwords.hash_password(password),
+            runtime.secret_box.seal(totp.new_secret(), target.username),
+        )
+        uow.sessions.delete_for_user(user_id)
+        audit_log(runtime, uow).append(
+            AuditEvent(AuditKind.ACCOUNT_RESET, principal.user_id, (), {"account": user_id})
+        )
+        uow.commit()
+    return NewAccount(user_id, target.username, password)
+
+
+# Sign-in ---------------------------------------------------------------------------------------
+
+
+def _check_throttle(uow: UnitOfWork, keys: list[tuple[throttle.ThrottleRule, bytes]], now: datetime) -> None:
+    for rule, key in keys:
+        held = uow.throttle.get(key)
+        if held is not None:
+            wait = throttle.retry_after(rule, held[0], held[1], now)
+            if wait > 0:
+                raise Throttled(wait)
+
+
+def _record_failure(uow: UnitOfWork, keys: list[tuple[throttle.ThrottleRule, bytes]], now: datetime) -> None:
+    for _rule, key in keys:
+        held = uow.throttle.get(key)
+        fresh = held is None or now - held[1] >= throttle.FORGET_AFTER
+        uow.throttle.record_failure(key, 1 if fresh or held is None else held[0] + 1, now)
+
+
+def _throttle_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
+    return [
+        (
+            throttle.PER_ACCOUNT_AND_ADDRESS,
+            throttle.throttle_key(throttle.PER_ACCOUNT_AND_ADDRESS, address, username),
+        ),
+        (throttle.PER_ADDRESS, throttle.throttle_key(throttle.PER_ADDRESS, address)),
+    ]
+
+
+def _fail(
+    runtime: Runtime,
+    uow: UnitOfWork,
+    keys: list[tuple[throttle.ThrottleRule, bytes]],
+    actor: int | None,
+    step: str,
+) -> None:
+    _record_failure(uow, keys, runtime.clock.now())
+    audit_log(runtime, uow).append(AuditEvent(AuditKind.SIGN_IN_FAILED, actor, (), {"step": step}))
+    uow.commit()
+
+
+def _start_session(uow: UnitOfWork, user_id: int, stage: str, now: datetime) -> SessionGrant:
+    token, csrf = new_token(), new_token()
+    uow.sessions.add(token_hash(token), user_id, stage, csrf, now)
+    return SessionGrant(token, stage, csrf)
+
+
+def begin_sign_in(runtime: Runtime, username: str, password: str, address: str) -> SessionGrant:
+    """Check the password; returns a short session that only the second factor can complete."""
+    keys = _throttle_keys(username, address)
+    now = runtime.clock.now()
+    with runtime.unit_of_work() as uow:
+        _check_throttle(uow, keys, now)
+        user = uow.users.by_username(username) if _USERNAME.match(username) else None
+        good = passwords.verify_password(user.password_hash if user else None, password)
+        if user is None or not good or user.suspended:
+            _fail(runtime, uow, keys, user.id if user else None, "password")
+            raise AuthenticationFailed("the username or password is not right")
+        uow.throttle.clear(keys[0][1])
+        grant = _start_session(uow, user.id, "totp" if user.totp_enrolled else "enrol", now)
+        uow.commit()
+    return grant
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """What the enrolment page shows: the secret as text, the otpauth URI and its QR code."""
+
+    secret: str
+    uri: str
+    qr_svg: str
+
+
+def enrolment(runtime: Runtime, token: str) -> Enrolment:
+    """The TOTP secret to enrol, for a session at the "enrol" stage only."""
+    with runtime.unit_of_work() as uow:
+        held = uow.sessions.get(token_hash(token))
+        if (
+            held is None
+            or held.stage != "enrol"
+            or runtime.clock.now() - held.created_at > SECOND_FACTOR_LIMIT
+        ):
+            raise AuthenticationFailed("sign in again")
+        user = uow.users.get(held.user_id)
+    secret = runtime.secret_box.open(user.totp_secret, user.username)
+    uri = totp.provisioning_uri(secret, user.username)
+    return Enrolment(secret, uri, totp.qr_svg(uri))
+
+
+def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> SessionGrant:
+    """Check the TOTP code (enrolling if this is the first time); returns a new, full session."""
+    now = runtime.clock.now()
+    with runtime.unit_of_work() as uow:
+        held = uow.sessions.get(token_hash(token))
+        if held is None or held.stage not in ("totp", "enrol") or now - held.created_at > SECOND_FACTOR_LIMIT:
+            raise AuthenticationFailed("sign in again")
+        user = uow.users.get(held.user_id)
+        keys = _throttle_keys(user.username, address)
+        _check_throttle(uow, keys, now)
+        secret = runtime.secret_box.open(user.totp_secret, user.username)
+        check = totp.check_code(secret, code, now, user.totp_last_step)
+        if not check.accepted or user.suspended:
+            _fail(runtime, uow, keys, user.id, "code")
+            raise AuthenticationFailed("the code is not right")
+        uow.throttle.clear(keys[0][1])
+        uow.users.set_totp(user.id, enrolled=True, last_step=check.step)
+        uow.sessions.delete(held.token_hash)
+        grant = _start_session(uow, user.id, "full", now)
+        log = audit_log(runtime, uow)
+        if held.stage == "enrol":
+            log.append(AuditEvent(AuditKind.ENROLLED, user.id))
+        log.append(AuditEvent(AuditKind.SIGNED_IN, user.id))
+        uow.commit()
+    return grant
+
+
+def sign_in(runtime: Runtime, username: str, password: str, code: str, address: str) -> SessionGrant:
+    """Both factors in one call (the JSON API); enrolment happens in the web UI at first sign-in."""
+    grant = begin_sign_in(runtime, username, password, address)
+    if grant.stage == "enrol":
+        sign_out(runtime, grant.token)
+        raise AuthenticationFailed("enrol your second factor in the web UI first")
+    return complete_sign_in(runtime, grant.token, code, address)
+
+
+def authenticate(runtime: Runtime, token: str) -> Authenticated:
+    """The account behind a full session, enforcing idle and absolute limits and suspension."""
+    now = runtime.clock.now()
+    digest = token_hash(token)
+    with runtime.unit_of_work() as uow:
+        found = uow.sessions.get_with_user(digest)
+        if found is None or found[0].stage != "full":
+            raise AuthenticationFailed("not signed in")
+        held, user = found
+        expired = now - held.last_seen_at >= IDLE_LIMIT or now - held.created_at >= ABSOLUTE_LIMIT
+        if expired or user is None or user.suspended:
+            uow.sessions.delete(digest)
+            uow.commit()
+            raise AuthenticationFailed("your session has ended; sign in again")
+        if now - held.last_seen_at >= TOUCH_EVERY:
+            uow.sessions.touch(digest, now)
+            uow.commit()
+    return Authenticated(principal_of(user), held.csrf_token, held.created_at)
+
+
+def pending_csrf(runtime: Runtime, token: str) -> str | None:
+    """The CSRF token of a session at any stage (forms during sign-in need one too)."""
+    with runtime.unit_of_work() as uow:
+        held = uow.sessions.get(token_hash(token))
+    return held.csrf_token if held else None
+
+
+def sign_out(runtime: Runtime, token: str) -> None:
+    """End the session now."""
+    with runtime.unit_of_work() as uow:
+        held = uow.sessions.get(token_hash(token))
+        if held is not None:
+            uow.sessions.delete(held.token_hash)
+            if held.stage == "full":
+                audit_log(runtime, uow).append(AuditEvent(AuditKind.SIGNED_OUT, held.user_id))
+        uow.commit()
+
+
+def organisation_of(runtime: Runtime, principal: Principal) -> Organisation | None:
+    """The practitioner's organisation (code and name), for recording involvements."""
+    with runtime.unit_of_work() as uow:
+        user = uow.users.get(principal.user_id)
+    if user.org_code is None or user.org_name is None:
+        return None
+    return Organisation(user.org_code, user.org_name)

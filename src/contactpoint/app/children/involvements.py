@@ -1,0 +1,196 @@
+"""Practitioners record their own service's involvement: add, update, end, lead professional, CAF.
+
+Each change writes a new record version through ChildRepository.replace (optimistic: the caller
+says which version it saw) and an audit entry, in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from contactpoint.access import policy
+from contactpoint.access.errors import PermissionDenied
+from contactpoint.access.policy import Principal
+from contactpoint.access.roles import Permission
+from contactpoint.app.accounts.accounts import organisation_of
+from contactpoint.app.oversight.auditing import audit_log
+from contactpoint.app.runtime import Runtime
+from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.domain.errors import ConcurrentUpdate, NotFound, ValidationError
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.records import ContactDetails, Involvement, PersonName
+from contactpoint.domain.vocabulary import SensitiveBasis
+from contactpoint.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class InvolvementInput:
+    """What a practitioner enters about their own involvement (no free text)."""
+
+    practitioner_given: str
+    practitioner_family: str
+    start: date
+    phone: str | None = None
+    email: str | None = None
+    lead_professional: bool = False
+    caf_exists: bool = False
+    sensitive_basis: SensitiveBasis | None = None
+
+
+def _contact(data: InvolvementInput) -> ContactDetails:
+    return ContactDetails(phone=data.phone or None, email=data.email or None)
+
+
+def _change(
+    runtime: Runtime,
+    principal: Principal,
+    *,
+    cp_id: ContactPointId,
+    expected_version: int,
+    kind: AuditKind,
+    build: tuple[int | None, Involvement | None],
+    uow: UnitOfWork,
+) -> int:
+    stored = uow.children.get(cp_id)
+    if stored.version != expected_version:
+        raise ConcurrentUpdate("the record changed since it was read")
+    index, item = build
+    record = stored.record
+    involvements = list(record.involvements)
+    if item is not None and item.lead_professional:
+        # One lead professional per child: taking the role ends anyone else's claim to it.
+        involvements = [replace(i, lead_professional=False) if i.end is None else i for i in involvements]
+    if index is None and item is not None:
+        involvements.append(item)
+        index = len(involvements) - 1
+    elif index is not None and item is not None:
+        involvements[index] = item
+    version = uow.children.replace(replace(record, involvements=tuple(involvements)), stored.version)
+    audit_log(runtime, uow).append(
+        AuditEvent(
+            kind,
+            principal.user_id,
+            (cp_id.value,),
+            {
+                "index": index,
+                "service": item.service.value if item else None,
+                "organisation": item.organisation.code if item else None,
+                "lead_professional": bool(item and item.lead_professional),
+                "caf_exists": bool(item and item.caf_exists),
+                "version": version,
+            },
+        )
+    )
+    uow.commit()
+    return version
+
+
+def add_involvement(
+    runtime: Runtime,
+    principal: Principal,
+    cp_id: ContactPointId,
+    data: InvolvementInput,
+    expected_version: int,
+) -> int:
+    """Record the user's own service as involved; returns the new record version."""
+    policy.require(principal, Permission.WRITE_INVOLVEMENT)
+    organisation = organisation_of(runtime, principal)
+    if organisation is None or principal.service is None:
+        raise PermissionDenied("only practitioners of a service record involvements")
+    with runtime.unit_of_work() as uow:
+        stored = uow.children.get(cp_id)
+        if not policy.may_record_involvement(principal, stored.record.status, stored.record.la_code):
+            raise NotFound("no such record")
+        if any(policy.is_own_service(principal, i) and i.end is None for i in stored.record.involvements):
+            raise ValidationError(
+                "involvement", "your service already has an open involvement; update it instead"
+            )
+        item = Involvement(
+            service=principal.service,
+            organisation=organisation,
+            start=data.start,
+            practitioner=PersonName.of(data.practitioner_given, data.practitioner_family),
+            contact=_contact(data),
+            lead_professional=data.lead_professional,
+            caf_exists=data.caf_exists,
+            sensitive_basis=data.sensitive_basis,
+        )
+        return _change(
+            runtime,
+            principal,
+            cp_id=cp_id,
+            expected_version=expected_version,
+            kind=AuditKind.INVOLVEMENT_ADDED,
+            build=(None, item),
+            uow=uow,
+        )
+
+
+def _own(uow: UnitOfWork, principal: Principal, cp_id: ContactPointId, index: int) -> Involvement:
+    stored = uow.children.get(cp_id)
+    if not policy.may_record_involvement(principal, stored.record.status, stored.record.la_code):
+        raise NotFound("no such record")
+    if not 0 <= index < len(stored.record.involvements):
+        raise NotFound("no such involvement")
+    item = stored.record.involvements[index]
+    policy.require_edit_involvement(principal, item)
+    return item
+
+
+def update_involvement(
+    runtime: Runtime,
+    principal: Principal,
+    *,
+    cp_id: ContactPointId,
+    index: int,
+    data: InvolvementInput,
+    expected_version: int,
+) -> int:
+    """Change the user's own service's involvement (contact, lead professional, CAF indicator)."""
+    policy.require(principal, Permission.WRITE_INVOLVEMENT)
+    with runtime.unit_of_work() as uow:
+        item = _own(uow, principal, cp_id, index)
+        changed = replace(
+            item,
+            start=data.start,
+            practitioner=PersonName.of(data.practitioner_given, data.practitioner_family),
+            contact=_contact(data),
+            lead_professional=data.lead_professional,
+            caf_exists=data.caf_exists,
+            sensitive_basis=data.sensitive_basis if item.service.is_sensitive else None,
+        )
+        return _change(
+            runtime,
+            principal,
+            cp_id=cp_id,
+            expected_version=expected_version,
+            kind=AuditKind.INVOLVEMENT_UPDATED,
+            build=(index, changed),
+            uow=uow,
+        )
+
+
+def end_involvement(
+    runtime: Runtime,
+    principal: Principal,
+    *,
+    cp_id: ContactPointId,
+    index: int,
+    end: date,
+    expected_version: int,
+) -> int:
+    """End the user's own service's involvement on a date (it is kept, with its end date)."""
+    policy.require(principal, Permission.WRITE_INVOLVEMENT)
+    with runtime.unit_of_work() as uow:
+        item = _own(uow, principal, cp_id, index)
+        changed = replace(item, end=end, lead_professional=False)
+        return _change(
+            runtime,
+            principal,
+            cp_id=cp_id,
+            expected_version=expected_version,
+            kind=AuditKind.INVOLVEMENT_ENDED,
+            build=(index, changed),
+            uow=uow,
+        )

@@ -1,0 +1,216 @@
+"""Opening a child's record with a reason: audited first, then filtered by the policy.
+
+What each user sees is decided in access/policy.py; this module only assembles the view it allows.
+A record the user may not see is reported exactly as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from contactpoint.access import policy
+from contactpoint.access.policy import Principal, ViewLevel
+from contactpoint.access.roles import Permission, has_permission
+from contactpoint.app.children.reasons import AccessReason
+from contactpoint.app.operations.retention import today_in_england
+from contactpoint.app.oversight import misuse
+from contactpoint.app.oversight.affinity import shared_with
+from contactpoint.app.oversight.auditing import audit_log
+from contactpoint.app.runtime import Runtime
+from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.domain.errors import NotFound
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.records import ChildRecord, Involvement
+from contactpoint.domain.vocabulary import Gender, RecordStatus
+
+OVERRIDE_WARNING = (
+    "You are using the shielding override. Every use is recorded and starts an investigation. "
+    "The hidden details are shown only on this page."
+)
+LA_TEAM_CONTACT = (
+    "Contact the ContactPoint team of local authority {la}; they broker all contact for this child."
+)
+SENSITIVE_NOTE = "A sensitive service is involved. The local authority ContactPoint team brokers contact."
+
+
+@dataclass(frozen=True, slots=True)
+class CarerView:
+    """A carer: the name always, contact details only in a full view."""
+
+    given_name: str
+    family_name: str
+    relationship: str | None
+    phone: str | None
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvolvementView:
+    """One involvement; a sensitive one seen by others says only that a sensitive service is involved."""
+
+    index: int
+    sensitive_hidden: bool
+    service: str | None
+    organisation_code: str | None
+    organisation_name: str | None
+    practitioner: str | None
+    phone: str | None
+    email: str | None
+    start: date | None
+    end: date | None
+    lead_professional: bool
+    caf_exists: bool
+    editable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChildView:
+    """The record as this user may see it."""
+
+    cp_id: str
+    level: ViewLevel
+    version: int
+    given_name: str
+    family_name: str
+    other_names: list[str]
+    date_of_birth: date
+    gender: Gender
+    la_code: str
+    deceased: bool
+    address_state: str | None
+    address_lines: list[str] | None
+    postcode: str | None
+    carers: list[CarerView]
+    involvements: list[InvolvementView]
+    identifiers: list[str]
+    contact_note: str | None
+    warning: str | None
+    may_record_involvement: bool
+    may_ask_for_contact: bool = False  # the LA team brokers contact this user cannot see
+
+
+def _involvement(principal: Principal, index: int, item: Involvement, level: ViewLevel) -> InvolvementView:
+    if not policy.shows_sensitive_details(principal, item, level):
+        return InvolvementView(
+            index, True, None, None, None, SENSITIVE_NOTE, None, None, None, None, False, False, False
+        )
+    return InvolvementView(
+        index,
+        False,
+        item.service.value,
+        item.organisation.code,
+        item.organisation.name,
+        f"{item.practitioner.given} {item.practitioner.family}" if item.practitioner else None,
+        item.contact.phone,
+        item.contact.email,
+        item.start,
+        item.end,
+        item.lead_professional,
+        item.caf_exists,
+        policy.is_own_service(principal, item) and item.end is None,
+    )
+
+
+def build_view(principal: Principal, record: ChildRecord, version: int, level: ViewLevel) -> ChildView:
+    """Assemble exactly what the level allows; nothing hidden is even copied into the view."""
+    full = policy.shows_contact_details(level)
+    address = record.whereabouts.address if full else None
+    carers = [
+        CarerView(
+            c.name.given,
+            c.name.family,
+            c.relationship.value if full else None,
+            c.contact.phone if full else None,
+            c.contact.email if full else None,
+        )
+        for c in record.carers
+    ]
+    involvements = (
+        [_involvement(principal, i, item, level) for i, item in enumerate(record.involvements)]
+        if policy.shows_involvements(level)
+        else []
+    )
+    return ChildView(
+        cp_id=record.cp_id.value,
+        level=level,
+        version=version,
+        given_name=record.names.current.given,
+        family_name=record.names.current.family,
+        other_names=[f"{n.given} {n.family}" for n in (*record.names.former, *record.names.known_as)],
+        date_of_birth=record.date_of_birth,
+        gender=record.gender,
+        la_code=record.la_code,
+        deceased=record.status is RecordStatus.DECEASED,
+        address_state=record.whereabouts.state.value if full else None,
+        address_lines=[*address.lines, *([address.town] if address.town else [])] if address else None,
+        postcode=address.postcode.value if address else None,
+        carers=carers,
+        involvements=involvements,
+        identifiers=[f"{i.scheme.value}: {i.value}" for i in record.identifiers]
+        if policy.shows_identifiers(level)
+        else [],
+        contact_note=LA_TEAM_CONTACT.format(la=record.la_code) if level is ViewLevel.LIMITED else None,
+        warning=OVERRIDE_WARNING if level is ViewLevel.OVERRIDE else None,
+        may_record_involvement=policy.may_record_involvement(principal, record.status, record.la_code),
+        may_ask_for_contact=has_permission(principal.role, Permission.REQUEST_CONTACT)
+        and policy.may_ask_for_brokered_contact(principal, record, level),
+    )
+
+
+def view_child(
+    runtime: Runtime,
+    principal: Principal,
+    cp_id: ContactPointId,
+    reason: AccessReason,
+    *,
+    override: bool = False,
+) -> ChildView:
+    """Open a record: write the audit entry, raise alerts, commit, and only then return the view."""
+    policy.require(principal, Permission.VIEW_CHILD)
+    if override:
+        policy.require(principal, Permission.OVERRIDE_SHIELDING)
+    now = runtime.clock.now()
+    with runtime.unit_of_work() as uow:
+        log = audit_log(runtime, uow)
+        try:
+            stored = uow.children.get(cp_id)
+        except NotFound:
+            stored = None
+        level = (
+            policy.record_view_level(
+                principal, stored.record, today_in_england(runtime.clock), override=override
+            )
+            if stored
+            else ViewLevel.NONE
+        )
+        if stored is None or level is ViewLevel.NONE:
+            log.append(
+                AuditEvent(
+                    AuditKind.VIEW_REFUSED, principal.user_id, (cp_id.value,), {"reason": reason.value}
+                )
+            )
+            uow.commit()
+            raise NotFound("no such record")
+        record = stored.record
+        kind = AuditKind.OVERRIDE if level is ViewLevel.OVERRIDE else AuditKind.VIEW
+        seq = log.append(
+            AuditEvent(
+                kind,
+                principal.user_id,
+                (cp_id.value,),
+                {"reason": reason.value, "level": level.value, "version": stored.version},
+            )
+        )
+        misuse.after_view(
+            uow,
+            principal,
+            now,
+            seq,
+            shielded=record.status is RecordStatus.SHIELDED,
+            override=level is ViewLevel.OVERRIDE,
+            la_code=record.la_code,
+            shares=shared_with(runtime.keyring, principal, record),
+        )
+        uow.commit()
+    return build_view(principal, record, stored.version, level)

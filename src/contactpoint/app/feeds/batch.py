@@ -1,0 +1,278 @@
+"""One feed batch in one transaction: skip rows already taken, match, decide, apply, record.
+
+Idempotent and resumable (DESIGN invariant 7): every row is recorded in the ledger by (source, row
+key, content hash) in the same transaction as its effect, and rows already recorded are skipped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from contactpoint.app.feeds.items import FeedItem
+from contactpoint.app.feeds.linker import Linker
+from contactpoint.app.feeds.scoring import ScoredBatch, Scores, revalidate, row_features, score_rows
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.records import ChildRecord
+from contactpoint.domain.retention import too_old_for_a_new_record
+from contactpoint.domain.vocabulary import RecordStatus
+from contactpoint.ingest.codec import encode_row
+from contactpoint.ingest.feed_row import FeedRow, Rejected
+from contactpoint.ingest.survivorship import apply_row, new_record
+from contactpoint.linkage.decisions import (
+    Candidate,
+    Decision,
+    Outcome,
+    Reason,
+    TwinCheck,
+    decide,
+    twin_check,
+)
+from contactpoint.linkage.scoring import ScoredPair
+from contactpoint.store.ledger_repository import LedgerEntry
+from contactpoint.store.provenance_repository import Provenance
+from contactpoint.store.repository import StoredChild
+from contactpoint.store.review_repository import NewReview
+from contactpoint.store.unit_of_work import UnitOfWork
+
+
+@dataclass
+class RunReport:
+    """What one run did, by outcome and reason; counts and codes only."""
+
+    source: str
+    run_id: int = 0
+    read: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    private_holds: int = 0
+    rejects: list[Rejected] = field(default_factory=list)
+
+    def merge(self, other: RunReport) -> None:
+        """Add what another part of the run did (a worker's batch)."""
+        self.read += other.read
+        self.skipped += other.skipped
+        self.rejected += other.rejected
+        self.outcomes.update(other.outcomes)
+        self.reasons.update(other.reasons)
+        self.private_holds += other.private_holds
+        self.rejects.extend(other.rejects)
+
+    def counts(self) -> dict[str, int]:
+        """Flat counts for the run's ledger entry."""
+        return {
+            "read": self.read,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "private_holds": self.private_holds,
+            **{f"outcome:{k}": v for k, v in self.outcomes.items()},
+            **{f"reason:{k}": v for k, v in self.reasons.items()},
+        }
+
+
+def _explanation(pair: ScoredPair | None) -> list[dict[str, object]]:
+    if pair is None:
+        return []
+    return [{"field": f.field, "level": f.level, "weight": f.weight} for f in pair.fields]
+
+
+class BatchRun:
+    """One batch inside one transaction: skip known rows, match, decide, apply, record."""
+
+    def __init__(self, uow: UnitOfWork, linker: Linker, report: RunReport, today: date) -> None:
+        self._uow = uow
+        self._linker = linker
+        self._report = report
+        self._today = today
+        self._ledger: list[LedgerEntry] = []
+        self._reviews: list[NewReview] = []
+
+    def run(self, batch: list[FeedItem], ahead: ScoredBatch | None = None) -> None:
+        """Take the batch; `ahead` is what a worker found and scored for it beforehand, if one did."""
+        report, source = self._report, self._report.source
+        report.read += len(batch)
+        known = self._uow.ledger.known(source, [variant for item in batch for variant in item.variants()])
+        seen: set[tuple[str, str]] = set()
+        rows: list[FeedRow] = []
+        positions: list[int] = []  # each row's place among the batch's mapped rows (as scored ahead)
+        mapped = -1
+        for item in batch:
+            mapped += item.row is not None
+            if item.rejected is not None:
+                report.rejects.append(item.rejected)
+            identity = item.identity
+            if identity is None:  # a reject without a key cannot be recorded; it is reported each run
+                report.rejected += 1
+                continue
+            if identity in seen or any(variant in known for variant in item.variants()):
+                report.skipped += 1
+                continue
+            seen.add(identity)
+            if item.row is None:
+                report.rejected += 1
+                field = item.rejected.field if item.rejected else "row"
+                self._ledger.append(LedgerEntry(source, *identity, Outcome.REJECTED, field, None))
+                continue
+            rows.append(item.row)
+            positions.append(mapped)
+        if rows:
+            self._match_and_apply(rows, self._scores(rows, positions, ahead))
+        self._uow.reviews.hold(self._reviews)
+        self._uow.ledger.record(report.run_id, self._ledger)
+
+    # Matching -----------------------------------------------------------------------------------
+
+    def _scores(self, rows: list[FeedRow], positions: list[int], ahead: ScoredBatch | None) -> Scores:
+        if ahead is None:
+            return score_rows(self._uow.children, self._linker, rows)[0]
+        return revalidate(self._uow.children, self._linker, ahead, rows, positions)
+
+    def _match_and_apply(self, rows: list[FeedRow], scores: Scores) -> None:
+        stored = scores.stored
+        by_row: dict[int, list[Candidate]] = {}
+        for pair in scores.pairs:
+            child = stored[ContactPointId(pair.left)].record
+            by_row.setdefault(int(pair.right), []).append(
+                Candidate(pair.left, child.status, child.la_code, pair)
+            )
+        decisions = [
+            decide(by_row.get(position, []), self._linker.thresholds) for position in range(len(rows))
+        ]
+        self._apply(rows, decisions, stored)
+
+    def _clusters_of_new(self, rows: list[FeedRow], decisions: list[Decision]) -> list[list[int]]:
+        """Rows decided new, grouped where the batch holds several rows about one child (predict_within)."""
+        new = [i for i, d in enumerate(decisions) if d.outcome is Outcome.NEW]
+        parent = {i: i for i in new}
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        if len(new) > 1:
+            features = [f for i in new for f in row_features(i, rows[i])]
+            for pair in self._linker.scorer.within(features, self._linker.thresholds.upper):
+                a, b = int(pair.left), int(pair.right)
+                if a in parent and b in parent and twin_check(pair) is TwinCheck.CLEAR:
+                    parent[root(a)] = root(b)
+        clusters: dict[int, list[int]] = {}
+        for i in new:
+            clusters.setdefault(root(i), []).append(i)
+        return [sorted(members) for members in clusters.values()]
+
+    # Applying -----------------------------------------------------------------------------------
+
+    def _as_of(self, row: FeedRow) -> date:
+        return row.as_of or self._today
+
+    def _apply(
+        self, rows: list[FeedRow], decisions: list[Decision], stored: dict[ContactPointId, StoredChild]
+    ) -> None:
+        report = self._report
+        working: dict[str, ChildRecord] = {}
+        touched_ids = {d.candidate.cp_id for d in decisions if d.outcome is Outcome.LINKED and d.candidate}
+        provenance = self._uow.provenance.of(touched_ids)
+        changed_provenance: dict[str, dict[str, Provenance]] = {}
+        for row, decision in zip(rows, decisions, strict=True):
+            report.outcomes[decision.outcome] += 0  # keep every outcome in the report even at zero
+            if decision.outcome is Outcome.LINKED and decision.candidate is not None:
+                cp_id = decision.candidate.cp_id
+                record = working.get(cp_id) or stored[ContactPointId(cp_id)].record
+                held = {**provenance.get(cp_id, {}), **changed_provenance.get(cp_id, {})}
+                record, changed = apply_row(record, row, held, self._as_of(row), self._linker.la_for)
+                working[cp_id] = record
+                changed_provenance.setdefault(cp_id, {}).update({p.field: p for p in changed})
+                self._done(row, Outcome.LINKED, decision.reason, cp_id)
+            elif decision.outcome is Outcome.REVIEW:
+                self._hold(row, decision)
+        self._uow.children.replace_many(
+            [
+                (stored[ContactPointId(cp_id)], record)
+                for cp_id, record in working.items()
+                if record != stored[ContactPointId(cp_id)].record
+            ]
+        )
+        self._create_new(rows, decisions, changed_provenance)
+        self._uow.provenance.update(
+            {cp_id: entries.values() for cp_id, entries in changed_provenance.items()}
+        )
+
+    def _create_new(
+        self,
+        rows: list[FeedRow],
+        decisions: list[Decision],
+        changed_provenance: dict[str, dict[str, Provenance]],
+    ) -> None:
+        clusters = self._clusters_of_new(rows, decisions)
+        placed: list[tuple[list[int], str]] = []
+        for members in clusters:
+            if self._about_an_adult(rows[members[0]]):
+                for i in members:
+                    self._done(rows[i], Outcome.REJECTED, Reason.ADULT, None)
+                continue
+            la_code = next((rows[i].la_code for i in members if rows[i].la_code), None)
+            if la_code is None:
+                la_code = next(
+                    (
+                        la
+                        for i in members
+                        if (wb := rows[i].whereabouts) is not None
+                        and wb.postcode is not None
+                        and (la := self._linker.la_for(wb.postcode.value)) is not None
+                    ),
+                    None,
+                )
+            if la_code is None:
+                for i in members:
+                    self._hold(rows[i], Decision(Outcome.REVIEW, Reason.NO_LOCAL_AUTHORITY))
+                continue
+            placed.append((members, la_code))
+        if not placed:
+            return
+        ids = self._uow.children.reserve_ids(len(placed))
+        records: list[ChildRecord] = []
+        for (members, la_code), cp_id in zip(placed, ids, strict=True):
+            first = rows[members[0]]
+            record, entries = new_record(first, cp_id, la_code, self._as_of(first))
+            held = {p.field: p for p in entries}
+            self._done(first, Outcome.NEW, Reason.BELOW_LOWER, cp_id.value)
+            for i in members[1:]:
+                record, changed = apply_row(record, rows[i], held, self._as_of(rows[i]), self._linker.la_for)
+                held.update({p.field: p for p in changed})
+                self._done(rows[i], Outcome.LINKED, Reason.SAME_BATCH, cp_id.value)
+            records.append(replace(record, status=RecordStatus.ACTIVE))
+            changed_provenance[cp_id.value] = held
+        self._uow.children.add_many(records)
+
+    def _about_an_adult(self, row: FeedRow) -> bool:
+        return too_old_for_a_new_record(row.date_of_birth, self._as_of(row), self._today)
+
+    def _done(self, row: FeedRow, outcome: Outcome, reason: Reason, cp_id: str | None) -> None:
+        self._report.outcomes[outcome] += 1
+        self._report.reasons[reason] += 1
+        self._ledger.append(LedgerEntry(row.source, row.row_key, row.content_hash, outcome, reason, cp_id))
+
+    def _hold(self, row: FeedRow, decision: Decision) -> None:
+        candidate = decision.candidate
+        self._reviews.append(
+            NewReview(
+                source=row.source,
+                row_key=row.row_key,
+                content_hash=row.content_hash,
+                plaintext=encode_row(row),
+                la_code=candidate.la_code if candidate else row.la_code,
+                private=decision.private,
+                candidate_cp_id=candidate.cp_id if candidate else None,
+                match_weight=round(candidate.weight, 2) if candidate else None,
+                reason=decision.reason,
+                explanation=_explanation(candidate.pair if candidate else None),
+            )
+        )
+        if decision.private:
+            self._report.private_holds += 1
+        self._done(row, Outcome.REVIEW, decision.reason, None)

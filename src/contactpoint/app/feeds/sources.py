@@ -1,0 +1,195 @@
+"""Data sources (DESIGN section 1): machine accounts bound to one feed, and their feed submissions.
+
+A machine holds an API key instead of a password and a second factor: 256 random bits shown once at
+creation, kept only as a SHA-256 hash (like session tokens), revoked by forgetting the hash. Its
+account is a `users` row of the `data_source` role (so audit entries name it like anyone else) with
+no usable password and no second-factor secret (nothing sealed under a key version), plus a
+`source_accounts` row binding it to its feed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from contactpoint.access import passwords
+from contactpoint.access.errors import AuthenticationFailed
+from contactpoint.access.policy import Principal, require_own_feed
+from contactpoint.access.roles import Role
+from contactpoint.access.tokens import new_token, token_hash
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.feeds.batch import RunReport
+from contactpoint.app.feeds.ingest import DEFAULT_BATCH, ingest_rows
+from contactpoint.app.feeds.linker import Linker
+from contactpoint.app.oversight.auditing import audit_log
+from contactpoint.app.runtime import Runtime
+from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.domain.errors import NotFound, ValidationError
+from contactpoint.ingest.mapping import load_mapping, shipped_sources
+from contactpoint.ingest.readers import FeedFormat, parse_feed
+from contactpoint.store.source_repository import StoredSourceAccount
+
+# Tells a data source's key from a session token at a glance (and in a leaked log, to a scanner).
+KEY_PREFIX = "cpds_"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")  # the usernames' rule (app/accounts.py)
+
+
+@dataclass(frozen=True, slots=True)
+class NewSourceAccount:
+    """A created machine account and its API key (shown once, never stored)."""
+
+    user_id: int
+    name: str
+    source: str
+    key: str
+
+
+def is_source_key(token: str) -> bool:
+    """Whether a bearer credential is shaped like a data source's key (not a session token)."""
+    return token.startswith(KEY_PREFIX)
+
+
+def add_source_account(runtime: Runtime, name: str, source: str) -> NewSourceAccount:
+    """The national administrator's `sources add-account`: a machine account for one source's feed."""
+    if not _NAME.match(name):
+        raise ValidationError(
+            "name", "must be 3 to 64 lower-case letters, digits, dots, dashes or underscores"
+        )
+    if source not in shipped_sources():
+        raise ValidationError("source", "no mapping file for that source")
+    key = KEY_PREFIX + new_token()
+    with runtime.unit_of_work() as uow:
+        if uow.users.exists(name):
+            raise ValidationError("name", "is already taken")
+        user_id = uow.users.add(
+            username=name,
+            role=Role.DATA_SOURCE.value,
+            la_code=None,
+            org_code=None,
+            org_name=None,
+            service=None,
+            # A hash of a password nobody ever sees: sign-in by password fails like any wrong one.
+            password_hash=passwords.hash_password(passwords.generate_password()),
+            totp_secret=b"",  # no second factor: nothing is sealed for this account
+            created_at=runtime.clock.now(),
+        )
+        uow.sources.add(user_id, source, token_hash(key))
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.ACCOUNT_CREATED,
+                None,
+                (),
+                {"account": user_id, "role": Role.DATA_SOURCE.value, "la": None, "source": source},
+            )
+        )
+        uow.commit()
+    return NewSourceAccount(user_id, name, source, key)
+
+
+def revoke_source_account(runtime: Runtime, name: str) -> StoredSourceAccount:
+    """`sources revoke`: the key stops working at once and for good (a new account gets a new key)."""
+    with runtime.unit_of_work() as uow:
+        account = uow.sources.by_username(name)
+        if account is None:
+            raise NotFound("no data source account of that name")
+        now = runtime.clock.now()
+        uow.sources.revoke(account.user_id, now)
+        uow.users.set_suspended(account.user_id, True)
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.SOURCE_REVOKED, None, (), {"account": account.user_id, "source": account.source}
+            )
+        )
+        uow.commit()
+        revoked = uow.sources.by_username(name)
+    return revoked or account
+
+
+def list_source_accounts(runtime: Runtime) -> list[StoredSourceAccount]:
+    """`sources list`: every machine account, its source and whether its key still works."""
+    with runtime.unit_of_work() as uow:
+        return uow.sources.all()
+
+
+def authenticate_source(runtime: Runtime, key: str, now: datetime | None = None) -> Authenticated:
+    """The machine account behind an API key; a revoked, unknown or malformed key is not signed in."""
+    if not is_source_key(key):
+        raise AuthenticationFailed("not signed in")
+    with runtime.unit_of_work() as uow:
+        account = uow.sources.by_key(token_hash(key))
+    if account is None or not account.active:
+        raise AuthenticationFailed("not signed in")
+    principal = Principal(account.user_id, account.username, Role.DATA_SOURCE, None, source=account.source)
+    # No session: nothing to idle out and no form to protect (an API key is never a cookie).
+    return Authenticated(principal, "", now or runtime.clock.now())
+
+
+def check_submission(principal: Principal, source: str) -> None:
+    """Refuse before the body is read: only a key bound to this source submits its feed."""
+    require_own_feed(principal, source)
+
+
+def submit_feed(
+    runtime: Runtime,
+    principal: Principal,
+    source: str,
+    feed_format: FeedFormat,
+    chunks: Iterable[bytes],
+    *,
+    linker: Linker,
+    batch_size: int = DEFAULT_BATCH,
+) -> RunReport:
+    """Take a data source's feed, arriving as byte chunks, into the index through the feed pipeline.
+
+    Batches commit as they go (the ledger makes a resubmission finish a broken one without
+    duplicates). The audit entry is written whatever happens, with the counts so far and whether
+    the run completed; it holds codes and counts, never a value.
+    """
+    require_own_feed(principal, source)
+    mapping = load_mapping(source)
+    report = RunReport(source)
+    completed = False
+    try:
+        ingest_rows(
+            runtime,
+            parse_feed(feed_format, chunks),
+            source,
+            linker,
+            batch_size=batch_size,
+            mapping=mapping,
+            report=report,
+        )
+        completed = True
+    finally:
+        _audit_submission(runtime, principal, report, feed_format, completed=completed)
+    return report
+
+
+def _audit_submission(
+    runtime: Runtime, principal: Principal, report: RunReport, feed_format: FeedFormat, *, completed: bool
+) -> None:
+    outcomes = report.outcomes
+    with runtime.unit_of_work() as uow:
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.FEED_SUBMITTED,
+                principal.user_id,
+                (),
+                {
+                    "source": report.source,
+                    "format": feed_format.value,
+                    "run": report.run_id or None,
+                    "completed": completed,
+                    "read": report.read,
+                    "skipped": report.skipped,
+                    "rejected": report.rejected,
+                    "linked": outcomes.get("linked", 0),
+                    "new": outcomes.get("new", 0),
+                    "review": outcomes.get("review", 0),
+                    "private_holds": report.private_holds,
+                },
+            )
+        )
+        uow.commit()

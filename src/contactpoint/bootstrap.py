@@ -1,0 +1,39 @@
+"""The edge where a process chooses its real capabilities: key store, clock and postcode geography.
+
+Entrypoints (the CLI, the web server, benchmarks) call `build_runtime`; use cases take the `Runtime`
+it returns and never choose an implementation themselves. Tests pass stand-ins (a fixed clock, an
+in-memory key store) through the same function.
+"""
+
+from __future__ import annotations
+
+from contactpoint.app.feeds.geography import NO_AUTHORITIES, PostcodeAuthorities
+from contactpoint.app.runtime import Runtime
+from contactpoint.crypto.keyring import FileKeyStore, Keyring, KeyStore, StaticKeyStore
+from contactpoint.domain.clock import Clock, SystemClock
+from contactpoint.settings import Settings
+
+
+def key_store_for(settings: Settings) -> KeyStore:
+    """The keyring from the environment's secret if given, else the key file."""
+    if settings.keyring is not None:
+        return StaticKeyStore(Keyring.from_json(settings.keyring.get_secret_value()))
+    return FileKeyStore(settings.resolved_key_file())
+
+
+def postcode_authorities_for(settings: Settings) -> PostcodeAuthorities:
+    """The settings' postcode-to-LA table, or an empty one when the deployment has none."""
+    path = settings.resolved_postcode_authorities_file()
+    return PostcodeAuthorities.load(path) if path.is_file() else NO_AUTHORITIES
+
+
+def build_runtime(
+    settings: Settings, clock: Clock | None = None, key_store: KeyStore | None = None
+) -> Runtime:
+    """Wire the real implementations for a process."""
+    return Runtime.open(
+        settings,
+        key_store=key_store or key_store_for(settings),
+        clock=clock or SystemClock(),
+        la_lookup=postcode_authorities_for(settings),
+    )
