@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,8 @@ from contactpoint.crypto.keyring import Keyring, StaticKeyStore
 from contactpoint.domain.clock import FixedClock
 from contactpoint.evaluation.synthetic_geography import write_synthetic_postcode_authorities
 from contactpoint.settings import Settings
+from contactpoint.store import migrate
+from contactpoint.store.engine import make_engine
 from tests.factories import ChildFactory
 
 PG_ADMIN_URL = os.environ.get(  # noqa: TID251  # test infrastructure, not application configuration
@@ -52,13 +55,33 @@ def pg_admin_url() -> str:
     return PG_ADMIN_URL
 
 
-@pytest.fixture
-def postgres_url(pg_admin_url: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    name = f"cp_test_{secrets.token_hex(6)}"
+@pytest.fixture(scope="session")
+def pg_template(pg_admin_url: str) -> Iterator[str]:
+    """A PostgreSQL database migrated once per test process, copied for each test (CREATE ... TEMPLATE)."""
+    name = f"cp_template_{secrets.token_hex(6)}"
     admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        engine = make_engine(make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False))
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()  # a template must have no connections when it is copied
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(pg_admin_url: str, pg_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database at the current schema for one test, dropped afterwards."""
+    name = f"cp_test_{secrets.token_hex(6)}"
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
     try:
         yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -67,11 +90,27 @@ def postgres_url(pg_admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite store file migrated once per test process, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "contactpoint.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each integration test runs once on SQLite and once on PostgreSQL."""
+    """Each integration test runs once on SQLite and once on PostgreSQL, on a copy of a migrated store."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store' / 'contactpoint.db'}"
+        path = tmp_path / "store" / "contactpoint.db"
+        path.parent.mkdir(mode=0o700)
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        path.chmod(0o600)
+        return f"sqlite:///{path}"
     url: str = request.getfixturevalue("postgres_url")
     return url
 
