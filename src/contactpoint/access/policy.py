@@ -68,7 +68,7 @@ def view_level(principal: Principal, status: RecordStatus, la_code: str, *, over
     if not has_permission(principal.role, Permission.VIEW_CHILD):
         return ViewLevel.NONE
     if principal.role is Role.LA_DATA_ADMIN:
-        # Archived records stay visible to the owning LA's team for their first year (retention, issue 6).
+        # Archived records stay visible to the owning LA's team for their first year (retention).
         return (
             ViewLevel.ADMIN
             if principal.la_code == la_code and status is not RecordStatus.SEALED

@@ -41,7 +41,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(users_commands.users_app, name="users")
 app.add_typer(audit_commands.audit_app, name="audit")
 app.command()(serve)
-# Feeds in (issue 4)
+# Feeds in
 app.command()(ingest)
 app.add_typer(linkage_app, name="linkage")
 app.add_typer(review_app, name="review")

@@ -1,4 +1,4 @@
-"""Synthetic feeds replayed over time, and the safeguard counts taken from the ground truth (issue 6).
+"""Synthetic feeds replayed over time, and the safeguard counts taken from the ground truth.
 
 Feeds are taken in generation by generation (the extract, then monthly deltas), in `FEED_ORDER`.
 Between generations this module stands in for the LAs' decisions as they would take them in time:

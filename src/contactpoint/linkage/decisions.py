@@ -1,6 +1,6 @@
 """Match decisions: link, review or new child, with the guards that no weight can override.
 
-Guards (DESIGN invariant 3 and the twins rule of issue 4):
+Guards (DESIGN invariant 3 and the twins rule):
 - Twins (same date of birth, surname and address, different given names) are never merged: such a
   pair is vetoed when the given names plainly differ or the genders do, and sent to review when the
   given names are merely close (a typo and a twin look alike; a person decides).

@@ -1,4 +1,4 @@
-"""Does a child share the practitioner's family name or home postcode? (issue 5's misuse signal)
+"""Does a child share the practitioner's family name or home postcode?
 
 Staff are known by username; the system keeps no name or address of theirs. An account may carry
 keyed hashes (HMAC-SHA256 under a keyring key) of its holder's family name (phonetic key) and home

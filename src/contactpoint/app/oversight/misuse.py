@@ -1,4 +1,4 @@
-"""Misuse signals from practice (issue 5, item 7), raised as alerts in the reading transaction.
+"""Misuse signals from practice, raised as alerts in the reading transaction.
 
 Each signal has a score so auditors see the worst first. Hard limits suspend the account at once
 (its sessions end) and raise an alert the LA user administrator sees.

@@ -1,4 +1,4 @@
-"""Subject access (issue 6): everything held about a child, its sources, and every access to it.
+"""Subject access: everything held about a child, its sources, and every access to it.
 
 An auditor of the child's owning LA produces the report for a requester named by a closed code. What
 the report may disclose depends on who asked (`disclosure_for`): the young person sees all that is

@@ -1,4 +1,4 @@
-"""The shielding workflow (issue 6.1): one LA data administrator asks, a second decides; and the
+"""The shielding workflow: one LA data administrator asks, a second decides; and the
 contact the LA team brokers for practitioners who find a shielded child or a hidden sensitive service.
 
 Approval changes the record's status in the same transaction as the decision and its audit entry.
