@@ -27,7 +27,6 @@ from contactpoint.ingest.feed_row import FeedRow
 from contactpoint.ingest.mapping import load_mapping
 from contactpoint.ingest.readers import read_feed
 from contactpoint.ingest.row_hash import RowHasher
-from contactpoint.settings import Settings
 from contactpoint.store.feed_models import FeedRowOutcome
 from contactpoint.synth.feeds import generate
 
@@ -97,7 +96,9 @@ def test_workers_reach_the_outcomes_of_one_process(
 ) -> None:
     doubled = _each_chunk_twice(_feed(synthetic, NHS), tmp_path / "doubled.csv", chunk=10)
     feeds = [(doubled, NHS), (_feed(synthetic, BENEFIT), BENEFIT)]
-    reference_settings = Settings(home=tmp_path / "reference")
+    reference_settings = runtime.settings.model_copy(
+        update={"home": tmp_path / "reference", "database_url": None}
+    )
     initialise_store(reference_settings, clock)
     reference = build_runtime(reference_settings, clock=clock)
     try:
