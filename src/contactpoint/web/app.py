@@ -11,9 +11,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from contactpoint.app.runtime import Runtime
-from contactpoint.web import api, api_feeds, api_safeguards, errors, ui
+from contactpoint.web import errors
+from contactpoint.web.api import children as api
+from contactpoint.web.api import feeds as api_feeds
+from contactpoint.web.api import safeguards as api_safeguards
 from contactpoint.web.config import WebConfig
 from contactpoint.web.headers import SecurityHeaders
+from contactpoint.web.ui import children as ui
 
 STATIC = Path(__file__).parent / "static"
 

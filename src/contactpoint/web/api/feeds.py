@@ -28,9 +28,9 @@ from contactpoint.app.feeds.ingest import DEFAULT_BATCH
 from contactpoint.app.feeds.linker import Linker, build_linker
 from contactpoint.domain.errors import ContactPointError
 from contactpoint.ingest.readers import FeedFormat
-from contactpoint.web.api import ERRORS
+from contactpoint.web.api.children import ERRORS
+from contactpoint.web.api.children_schemas import ErrorRead
 from contactpoint.web.deps import Need, ServicesDep
-from contactpoint.web.schemas import ErrorRead
 
 MEDIA_TYPES = {
     "text/csv": FeedFormat.CSV,

@@ -25,7 +25,6 @@ from contactpoint.app.oversight import alerts, auditing
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.vocabulary import SensitiveBasis, ServiceType
-from contactpoint.web import ui_admin, ui_safeguards, ui_subject_access
 from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
 from contactpoint.web.deps import ServicesDep, UiNeed, client_address
 from contactpoint.web.forms import checked, optional, parse_date
@@ -37,6 +36,9 @@ from contactpoint.web.pages import (
     render,
     set_session_cookie,
 )
+from contactpoint.web.ui import feeds as ui_admin
+from contactpoint.web.ui import oversight as ui_subject_access
+from contactpoint.web.ui import safeguards as ui_safeguards
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,7 +58,7 @@ Anyone = Annotated[Authenticated, Depends(UiNeed(Permission.READ_OWN_ACCOUNT))]
 def sign_in_form(request: Request) -> Response:
     """The password step; sets a pre-session token that the form must echo (login CSRF)."""
     token = new_token()
-    response = render(request, "sign_in.html", {"csrf_token": token, "errors": []})
+    response = render(request, "accounts/sign_in.html", {"csrf_token": token, "errors": []})
     response.set_cookie(PRE_SESSION_COOKIE, token, secure=True, httponly=True, samesite="strict", path="/")
     return response
 
@@ -79,7 +81,7 @@ def sign_in(
         status_code = 429 if isinstance(error, Throttled) else 401
         response = render(
             request,
-            "sign_in.html",
+            "accounts/sign_in.html",
             {"csrf_token": expected, "errors": [{"field": "username", "text": str(error).capitalize()}]},
             status_code=status_code,
         )
@@ -100,7 +102,7 @@ def code_form(request: Request, runtime: ServicesDep) -> Response:
     csrf = accounts.pending_csrf(runtime, request.cookies.get(SESSION_COOKIE, ""))
     if csrf is None:
         return RedirectResponse("/sign-in", status_code=303)
-    return render(request, "code.html", {"csrf_token": csrf, "errors": [], "enrol": None})
+    return render(request, "accounts/code.html", {"csrf_token": csrf, "errors": [], "enrol": None})
 
 
 @router.get("/sign-in/enrol")
@@ -109,7 +111,7 @@ def enrol_form(request: Request, runtime: ServicesDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE, "")
     enrolment = accounts.enrolment(runtime, token)
     csrf = accounts.pending_csrf(runtime, token) or ""
-    return render(request, "code.html", {"csrf_token": csrf, "errors": [], "enrol": enrolment})
+    return render(request, "accounts/code.html", {"csrf_token": csrf, "errors": [], "enrol": enrolment})
 
 
 @router.post("/sign-in/code")
@@ -132,7 +134,7 @@ def code_submit(
             enrol = None
         return render(
             request,
-            "code.html",
+            "accounts/code.html",
             {
                 "csrf_token": csrf,
                 "errors": [{"field": "code", "text": str(error).capitalize()}],
@@ -167,7 +169,9 @@ def home(request: Request, session: Anyone) -> Response:
 @router.get("/search")
 def search_form(request: Request, session: Searcher) -> Response:
     """The search form."""
-    return render(request, "search.html", {"errors": [], "form": {}, "results": None}, session=session)
+    return render(
+        request, "children/search.html", {"errors": [], "form": {}, "results": None}, session=session
+    )
 
 
 @router.post("/search")
@@ -209,14 +213,14 @@ def search_submit(
     except ValidationError as error:
         return render(
             request,
-            "search.html",
+            "children/search.html",
             {"errors": form_errors(error), "form": form, "results": None},
             session=session,
             status_code=422,
         )
     return render(
         request,
-        "search.html",
+        "children/search.html",
         {"errors": [], "form": form, "results": results, "reason": reason},
         session=session,
     )
@@ -237,7 +241,7 @@ def open_record(
     if reason not in {r.value for r in AccessReason}:
         return render(
             request,
-            "reason.html",
+            "children/reason.html",
             {
                 "cp_id": cp_id,
                 "errors": [{"field": "reason", "text": "Choose why you are opening this record"}],
@@ -248,7 +252,7 @@ def open_record(
     child = view.view_child(
         runtime, session.principal, ContactPointId(cp_id), AccessReason(reason), override=checked(override)
     )
-    return render(request, "record.html", {"child": child, "reason": reason}, session=session)
+    return render(request, "children/record.html", {"child": child, "reason": reason}, session=session)
 
 
 # Involvements ----------------------------------------------------------------------------------
@@ -273,7 +277,7 @@ def involvement_form(
         "form": {},
         "bases": list(SensitiveBasis),
     }
-    return render(request, "involvement.html", context, session=session)
+    return render(request, "children/involvement.html", context, session=session)
 
 
 @router.post("/involvement/save")
@@ -349,10 +353,10 @@ def involvement_save(
             "form": form,
             "bases": list(SensitiveBasis),
         }
-        return render(request, "involvement.html", context, session=session, status_code=422)
+        return render(request, "children/involvement.html", context, session=session, status_code=422)
     return render(
         request,
-        "done.html",
+        "children/done.html",
         {"cp_id": cp_id, "message": "Your involvement has been recorded", "version": new_version},
         session=session,
     )
@@ -380,7 +384,7 @@ def involvement_end(
     )
     return render(
         request,
-        "done.html",
+        "children/done.html",
         {"cp_id": cp_id, "message": "Your involvement has been ended", "version": new_version},
         session=session,
     )
@@ -402,7 +406,7 @@ def _users_page(
     roles = sorted(CREATABLE_ROLES.get(session.principal.role, frozenset()))
     return render(
         request,
-        "users.html",
+        "accounts/users.html",
         {"users": users, "roles": roles, "services": list(ServiceType), "errors": errors},
         session=session,
         status_code=status_code,
@@ -451,7 +455,7 @@ def users_create(
         )
     except ValidationError as error:
         return _users_page(request, runtime, session, form_errors(error), 422)
-    return render(request, "user_created.html", {"created": created}, session=session)
+    return render(request, "accounts/user_created.html", {"created": created}, session=session)
 
 
 @router.post("/users/suspension")
@@ -480,7 +484,7 @@ def users_reset(
     holder enrols a new second factor at their next sign-in, and their sessions end now."""
     check_csrf(session, csrf_token)
     reset = accounts.reset_account(runtime, session.principal, user_id)
-    return render(request, "user_created.html", {"created": reset, "reset": True}, session=session)
+    return render(request, "accounts/user_created.html", {"created": reset, "reset": True}, session=session)
 
 
 # Audit -----------------------------------------------------------------------------------------
@@ -489,7 +493,9 @@ def users_reset(
 @router.get("/audit")
 def audit_page(request: Request, session: Auditor) -> Response:
     """The auditor's query form."""
-    return render(request, "audit.html", {"entries": None, "errors": [], "form": {}}, session=session)
+    return render(
+        request, "oversight/audit.html", {"entries": None, "errors": [], "form": {}}, session=session
+    )
 
 
 @router.post("/audit")
@@ -526,19 +532,23 @@ def audit_query(
     except ValidationError as error:
         return render(
             request,
-            "audit.html",
+            "oversight/audit.html",
             {"entries": None, "errors": form_errors(error), "form": form},
             session=session,
             status_code=422,
         )
-    return render(request, "audit.html", {"entries": entries, "errors": [], "form": form}, session=session)
+    return render(
+        request, "oversight/audit.html", {"entries": entries, "errors": [], "form": form}, session=session
+    )
 
 
 @router.get("/alerts")
 def alerts_page(request: Request, runtime: ServicesDep, session: AlertReader) -> Response:
     """Misuse alerts, worst first."""
     found = [asdict(a) for a in alerts.list_alerts(runtime, session.principal)]
-    return render(request, "alerts.html", {"alerts": found, "week": timedelta(days=7)}, session=session)
+    return render(
+        request, "oversight/alerts.html", {"alerts": found, "week": timedelta(days=7)}, session=session
+    )
 
 
 router.include_router(ui_safeguards.router)

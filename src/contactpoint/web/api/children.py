@@ -18,8 +18,7 @@ from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import ShieldingRequestDetails
 from contactpoint.store.review_repository import OpenReview
 from contactpoint.store.shielding_repository import StoredShieldingRequest
-from contactpoint.web.deps import Need, ServicesDep, client_address
-from contactpoint.web.schemas import (
+from contactpoint.web.api.children_schemas import (
     AlertRead,
     AuditEntryRead,
     AuditQuery,
@@ -53,6 +52,7 @@ from contactpoint.web.schemas import (
     VersionRead,
     ViewCreate,
 )
+from contactpoint.web.deps import Need, ServicesDep, client_address
 from contactpoint.web.subject_access_render import render_pdf
 
 ERRORS: dict[int | str, dict[str, object]] = {

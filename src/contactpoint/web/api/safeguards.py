@@ -10,9 +10,9 @@ from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.safeguards import adoption, consent
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.web.api import ERRORS
-from contactpoint.web.deps import Need, ServicesDep
-from contactpoint.web.safeguard_schemas import (
+from contactpoint.web.api.children import ERRORS
+from contactpoint.web.api.children_schemas import VersionRead
+from contactpoint.web.api.safeguards_schemas import (
     AdoptionDecisionCreate,
     AdoptionDecisionRead,
     AdoptionRequestCreate,
@@ -25,7 +25,7 @@ from contactpoint.web.safeguard_schemas import (
     SensitiveConsentRead,
     SensitiveWithdrawalCreate,
 )
-from contactpoint.web.schemas import VersionRead
+from contactpoint.web.deps import Need, ServicesDep
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 

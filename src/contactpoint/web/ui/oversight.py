@@ -27,7 +27,7 @@ Producer = Annotated[Authenticated, Depends(UiNeed(Permission.PRODUCE_SUBJECT_AC
 def _form(request: Request, session: Authenticated, form: dict[str, str], error: ValidationError) -> Response:
     return render(
         request,
-        "subject_access.html",
+        "oversight/subject_access.html",
         {"requesters": list(Requester), "form": form, "errors": form_errors(error)},
         session=session,
         status_code=422,
@@ -53,7 +53,7 @@ def subject_access_form(request: Request, session: Producer) -> Response:
     """Which child, and who asked."""
     return render(
         request,
-        "subject_access.html",
+        "oversight/subject_access.html",
         {"requesters": list(Requester), "form": {}, "errors": []},
         session=session,
     )
@@ -81,7 +81,7 @@ def subject_access_page(
     )
     return render(
         request,
-        "subject_access_report.html",
+        "oversight/subject_access_report.html",
         {"report": report, "sections": sections(report)},
         session=session,
     )

@@ -74,7 +74,7 @@ def review_queue(request: Request, runtime: ServicesDep, session: Reviewer) -> R
     """The LA's open items, private ones included: IDs, codes and weights only."""
     items = review.list_reviews(runtime, session.principal)
     total = review.count_reviews(runtime, session.principal)
-    return render(request, "review_queue.html", {"items": items, "total": total}, session=session)
+    return render(request, "feeds/review_queue.html", {"items": items, "total": total}, session=session)
 
 
 @router.post("/review/item")
@@ -85,7 +85,7 @@ def review_item(
     check_csrf(session, csrf_token)
     opened = review.open_review(runtime, session.principal, item_id)
     chart = as_data_uri(explanation_chart_svg(opened.explanation)) if opened.explanation else None
-    return render(request, "review_item.html", {"item": opened, "chart": chart}, session=session)
+    return render(request, "feeds/review_item.html", {"item": opened, "chart": chart}, session=session)
 
 
 @router.post("/review/decision")
@@ -106,7 +106,7 @@ def review_decision(
     cp_id = review.decide_review(runtime, session.principal, item_id, chosen)
     return render(
         request,
-        "review_done.html",
+        "feeds/review_done.html",
         {"message": REVIEW_DONE[chosen], "cp_id": cp_id, "item_id": item_id},
         session=session,
     )
@@ -127,7 +127,7 @@ def _shielding_page(
         "due": shielding.shielding_reviews_due(runtime, principal),
         "notice": notice,
     }
-    return render(request, "shielding.html", context, session=session)
+    return render(request, "safeguards/shielding.html", context, session=session)
 
 
 def _request_form(
@@ -144,7 +144,9 @@ def _request_form(
         "shield_reasons": list(ShieldingReason),
         "askers": list(RequestedBy),
     }
-    return render(request, "shielding_request.html", context, session=session, status_code=status_code)
+    return render(
+        request, "safeguards/shielding_request.html", context, session=session, status_code=status_code
+    )
 
 
 @router.get("/shielding")
@@ -227,7 +229,9 @@ def _contact_page(
     request: Request, runtime: Runtime, session: Authenticated, notice: str | None = None
 ) -> Response:
     requests = shielding.open_contact_requests(runtime, session.principal)
-    return render(request, "contact_requests.html", {"requests": requests, "notice": notice}, session=session)
+    return render(
+        request, "safeguards/contact_requests.html", {"requests": requests, "notice": notice}, session=session
+    )
 
 
 @router.get("/contact-requests")
@@ -257,7 +261,7 @@ def contact_form(request: Request, session: ContactAsker, csrf_token: FormCsrf, 
     """The practitioner's form to ask the LA team to put them in touch."""
     check_csrf(session, csrf_token)
     context = {"cp_id": cp_id, "purposes": list(ContactPurpose), "errors": [], "form": {}}
-    return render(request, "contact_request.html", context, session=session)
+    return render(request, "safeguards/contact_request.html", context, session=session)
 
 
 @router.post("/contact")
@@ -281,5 +285,5 @@ def contact_submit(
             "errors": form_errors(error),
             "form": {"purpose": purpose or ""},
         }
-        return render(request, "contact_request.html", context, session=session, status_code=422)
-    return render(request, "contact_done.html", {"cp_id": cp_id}, session=session)
+        return render(request, "safeguards/contact_request.html", context, session=session, status_code=422)
+    return render(request, "safeguards/contact_done.html", {"cp_id": cp_id}, session=session)

@@ -59,7 +59,7 @@ def _adoptions_page(
     pending = adoption.pending_adoptions(runtime, session.principal)
     return render(
         request,
-        "adoptions.html",
+        "safeguards/adoptions.html",
         {"pending": pending, "form": form or {}, "errors": errors or []},
         session=session,
         status_code=status_code,
@@ -105,7 +105,7 @@ def adoptions_record(
         return _adoptions_page(request, runtime, session, form=form, errors=errors, status_code=422)
     return render(
         request,
-        "adoption_done.html",
+        "safeguards/adoption_done.html",
         {"message": "The adoption has been recorded", "new_cp_id": None, "approved": None},
         session=session,
     )
@@ -126,7 +126,7 @@ def adoptions_decide(
     new_id = adoption.decide_adoption(runtime, session.principal, request_id, approve=approve)
     return render(
         request,
-        "adoption_done.html",
+        "safeguards/adoption_done.html",
         {
             "message": "The adoption has been approved" if approve else "The adoption has been rejected",
             "new_cp_id": new_id.value if new_id else None,
@@ -153,7 +153,7 @@ def _consent_page(
     view = consent.consents_of(runtime, session.principal, ContactPointId(cp_id)) if cp_id else None
     return render(
         request,
-        "consent.html",
+        "safeguards/consent.html",
         {
             "view": view,
             "bases": list(ExtensionBasis),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from contactpoint.domain.vocabulary import ExtensionBasis, RecordStatus, SensitiveBasis, ServiceType
-from contactpoint.web.schemas import NAME, Input
+from contactpoint.web.api.children_schemas import NAME, Input
 
 PHONE = Field(default=None, max_length=20)
 EMAIL = Field(default=None, max_length=254)
