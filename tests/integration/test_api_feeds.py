@@ -27,7 +27,7 @@ from contactpoint.domain.clock import FixedClock
 from contactpoint.store.feed_models import FeedRowOutcome
 from contactpoint.store.models import ChildRow
 from contactpoint.synth.feeds import generate
-from contactpoint.web import api_feeds
+from contactpoint.web.api import feeds as api_feeds
 from contactpoint.web.app import create_app
 from tests.websupport import api_routes, api_token, live_server, make_account
 

@@ -11,15 +11,25 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from contactpoint.app.runtime import Runtime
-from contactpoint.web import api, api_feeds, api_safeguards, errors, ui
+from contactpoint.web import errors
+from contactpoint.web.api import accounts as accounts_api
+from contactpoint.web.api import children as children_api
+from contactpoint.web.api import feeds as feeds_api
+from contactpoint.web.api import oversight as oversight_api
+from contactpoint.web.api import safeguards as safeguards_api
 from contactpoint.web.config import WebConfig
 from contactpoint.web.headers import SecurityHeaders
+from contactpoint.web.ui import accounts as accounts_ui
+from contactpoint.web.ui import children as children_ui
+from contactpoint.web.ui import feeds as feeds_ui
+from contactpoint.web.ui import oversight as oversight_ui
+from contactpoint.web.ui import safeguards as safeguards_ui
 
 STATIC = Path(__file__).parent / "static"
 
 
 def create_app(runtime: Runtime, config: WebConfig | None = None) -> FastAPI:
-    """Build the app around already-built services (nothing connects at import time)."""
+    """Build the app around an already-built runtime (nothing connects at import time)."""
     settings = config or WebConfig()
 
     @asynccontextmanager
@@ -37,10 +47,10 @@ def create_app(runtime: Runtime, config: WebConfig | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = runtime
-    app.include_router(api.router)
-    app.include_router(api_safeguards.router)
-    app.include_router(api_feeds.router)
-    app.include_router(ui.router)
+    for feature in (accounts_api, children_api, safeguards_api, feeds_api, oversight_api):
+        app.include_router(feature.router)
+    for page in (accounts_ui, children_ui, feeds_ui, safeguards_ui, oversight_ui):
+        app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)

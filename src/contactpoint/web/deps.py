@@ -1,4 +1,4 @@
-"""Request dependencies: the services, the signed-in account, and per-route permissions.
+"""Request dependencies: the runtime, the signed-in account, and per-route permissions.
 
 `Need(permission)` is how a route declares what it needs; the authorisation-matrix test finds every
 route's Need by walking its dependencies, so an undeclared route fails the test.
@@ -24,14 +24,14 @@ _bearer = HTTPBearer(
 )
 
 
-async def get_services(request: Request) -> Runtime:
-    """The process's services, built once by the app factory (async: it does no I/O, and a sync
+async def get_runtime(request: Request) -> Runtime:
+    """The process's runtime, built once by the app factory (async: it does no I/O, and a sync
     dependency would cost a hop to the thread pool on every request)."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-ServicesDep = Annotated[Runtime, Depends(get_services)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def client_address(request: Request) -> str:
@@ -40,17 +40,17 @@ def client_address(request: Request) -> str:
 
 
 def api_session(
-    runtime: ServicesDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    runtime: RuntimeDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Authenticated:
     """API callers authenticate with a bearer token (never a cookie, so no CSRF is possible)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("not signed in")
-    if is_source_key(credentials.credentials):  # a data source's API key (app/sources.py)
+    if is_source_key(credentials.credentials):  # a data source's API key (app/feeds/sources.py)
         return authenticate_source(runtime, credentials.credentials)
     return authenticate(runtime, credentials.credentials)
 
 
-def ui_session(request: Request, runtime: ServicesDep) -> Authenticated:
+def ui_session(request: Request, runtime: RuntimeDep) -> Authenticated:
     """UI callers authenticate with the session cookie; forms carry the session's CSRF token."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
@@ -66,7 +66,7 @@ class Need:
 
     def __call__(
         self,
-        runtime: ServicesDep,
+        runtime: RuntimeDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Authenticated:
         """Authenticate, then check the role (scope is the use case's business, via the policy)."""
@@ -81,7 +81,7 @@ class UiNeed:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, request: Request, runtime: ServicesDep) -> Authenticated:
+    def __call__(self, request: Request, runtime: RuntimeDep) -> Authenticated:
         """Authenticate, then check the role."""
         session = ui_session(request, runtime)
         require(session.principal, self.permission)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
+
+from pydantic import BeforeValidator
 
 from contactpoint.domain.errors import ValidationError
 
@@ -32,6 +35,10 @@ def parse_date(
         raise ValidationError(field, "must be a real date") from error
 
 
-def checked(value: str | None) -> bool:
+def checked(value: object) -> bool:
     """An HTML checkbox is present (any value) or absent."""
     return value is not None
+
+
+# A form model's checkbox: ticked whatever its value; a blank or absent one takes the default (False).
+Checkbox = Annotated[bool, BeforeValidator(checked)]

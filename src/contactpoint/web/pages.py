@@ -1,16 +1,17 @@
-"""What every UI page shares: templates, the page renderer, CSRF checks, error summaries, form types.
+"""What every UI page shares: templates, the page renderer, CSRF checks, error summaries, the form base.
 
-The UI's routers (`ui.py` and the admin screens beside it) import these; nothing here knows a route.
+The UI's feature routers (`ui/<feature>.py`) import these; nothing here knows a route.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Form, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
@@ -36,8 +37,21 @@ SERVICE_LABELS = {
     ServiceType.SUBSTANCE_MISUSE.value: "Substance misuse",
     ServiceType.OTHER.value: "Other service",
 }
-FormText = Annotated[str | None, Form()]
-FormCsrf = Annotated[str, Form()]
+
+
+class UiForm(BaseModel):
+    """Base of every UI form: each carries its session's CSRF token (checked by `check_csrf`).
+
+    Blank fields arrive as absent, so optional text is None; `echo` gives them back as typed for a
+    form shown again beside its errors.
+    """
+
+    csrf_token: str
+
+    def echo(self) -> dict[str, Any]:
+        """The fields as typed, blank for absent; never the CSRF token (the page supplies its own)."""
+        fields = self.model_dump(exclude={"csrf_token"})
+        return {name: "" if value is None else value for name, value in fields.items()}
 
 
 def render(

@@ -87,7 +87,7 @@ class ChildView:
     contact_note: str | None
     warning: str | None
     may_record_involvement: bool
-    may_ask_for_contact: bool = False  # the LA team brokers contact this user cannot see
+    may_ask_for_contact: bool  # the LA team brokers contact this user cannot see
 
 
 def _involvement(principal: Principal, index: int, item: Involvement, level: ViewLevel) -> InvolvementView:

@@ -1,4 +1,4 @@
-"""The feed-upload API for data sources, under /api/v1 beside api.py's routes.
+"""The feeds API: data sources upload their feeds; the LA team works the match-review queue.
 
 The body is the feed itself, streamed into the pipeline as it arrives and never spooled: Starlette's
 UploadFile and multipart forms write to a temporary file, which would hold plaintext (invariant 1).
@@ -10,27 +10,35 @@ the socket is read only as fast as rows are ingested.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated
 
 import anyio
 import anyio.from_thread
 import anyio.to_thread
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
-from pydantic import BaseModel
 from starlette.requests import ClientDisconnect
 
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
-from contactpoint.app.feeds import sources
+from contactpoint.app.feeds import review, sources
 from contactpoint.app.feeds.batch import RunReport
 from contactpoint.app.feeds.ingest import DEFAULT_BATCH
 from contactpoint.app.feeds.linker import Linker, build_linker
 from contactpoint.domain.errors import ContactPointError
+from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.ingest.readers import FeedFormat
-from contactpoint.web.api import ERRORS
-from contactpoint.web.deps import Need, ServicesDep
-from contactpoint.web.schemas import ErrorRead
+from contactpoint.store.review_repository import OpenReview
+from contactpoint.web.api.feeds_schemas import (
+    FeedRejectRead,
+    FeedRunRead,
+    ReviewDecisionCreate,
+    ReviewDecisionRead,
+    ReviewItemOpenedRead,
+    ReviewItemRead,
+)
+from contactpoint.web.api.shared import ERRORS, ErrorRead
+from contactpoint.web.deps import Need, RuntimeDep
 
 MEDIA_TYPES = {
     "text/csv": FeedFormat.CSV,
@@ -43,33 +51,11 @@ MAX_LISTED_REJECTS = 10_000
 BATCH_ROWS = DEFAULT_BATCH  # rows per transaction, as for the CLI
 _BUFFERED_CHUNKS = 16  # up to about 1 MiB of body waiting for the pipeline
 
-router = APIRouter(prefix="/api/v1", tags=["feeds"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
 Submitter = Annotated[Authenticated, Depends(Need(Permission.SUBMIT_FEED))]
+Reviewer = Annotated[Authenticated, Depends(Need(Permission.WORK_REVIEW_QUEUE))]
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 SourceName = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="The source's name")]
-
-
-class FeedRejectRead(BaseModel):
-    """A row not taken: where it was and why; never a value."""
-
-    line: int
-    row_key: str | None
-    field: str
-    rule: str
-
-
-class FeedRunRead(BaseModel):
-    """The run report: counts by outcome and reason, and the rejects."""
-
-    source: str
-    run_id: int
-    read: int
-    skipped: int
-    rejected: int
-    private_holds: int
-    outcomes: dict[str, int]
-    reasons: dict[str, int]
-    rejects: list[FeedRejectRead]
-    rejects_total: int
 
 
 class UploadInterrupted(ContactPointError):
@@ -179,6 +165,7 @@ _BODY_DOC = {
 
 @router.post(
     "/feeds/{source}/submissions",
+    tags=["feeds"],
     openapi_extra=_BODY_DOC,
     responses={
         413: {"model": ErrorRead, "description": "Larger than the limit (64 MiB for a FHIR Bundle)"},
@@ -186,7 +173,7 @@ _BODY_DOC = {
     },
 )
 async def submit_feed(
-    source: SourceName, request: Request, runtime: ServicesDep, session: Submitter
+    source: SourceName, request: Request, runtime: RuntimeDep, session: Submitter
 ) -> FeedRunRead:
     """Submit your source's feed (bearer: its API key). Rows already taken are skipped, so a broken
     upload is completed by sending the same file again. Returns the run report."""
@@ -225,3 +212,48 @@ async def submit_feed(
     if isinstance(outcome, ContactPointError):
         raise outcome
     return _report(outcome)
+
+
+# The match-review queue ------------------------------------------------------------------------
+
+
+def _review_read(item: OpenReview) -> ReviewItemRead:
+    return ReviewItemRead(
+        id=item.item_id,
+        source=item.source,
+        row_key=item.row_key,
+        reason=item.reason,
+        private=item.private,
+        la_code=item.la_code,
+        candidate_cp_id=item.candidate_cp_id,
+        match_weight=item.match_weight,
+        explanation=review.factors(item),
+    )
+
+
+@router.get("/review-items", tags=["review"])
+def list_review_items(runtime: RuntimeDep, session: Reviewer) -> list[ReviewItemRead]:
+    """Your LA's open review items, private ones included."""
+    return [_review_read(item) for item in review.list_reviews(runtime, session.principal)]
+
+
+@router.get("/review-items/{item_id}", tags=["review"])
+def open_review_item(item_id: ItemId, runtime: RuntimeDep, session: Reviewer) -> ReviewItemOpenedRead:
+    """Open an item: the held row beside its candidate, and the per-field explanation (audited)."""
+    opened = review.open_review(runtime, session.principal, item_id)
+    return ReviewItemOpenedRead.model_validate({**asdict(opened), "id": opened.item_id})
+
+
+@router.post("/review-items/{item_id}/decision", tags=["review"])
+def decide_review_item(
+    item_id: ItemId, body: ReviewDecisionCreate, runtime: RuntimeDep, session: Reviewer
+) -> ReviewDecisionRead:
+    """Link the row, make it a new child, or reject it (audited)."""
+    cp_id = review.decide_review(
+        runtime,
+        session.principal,
+        item_id,
+        body.action,
+        link_to=ContactPointId(body.link_to) if body.link_to else None,
+    )
+    return ReviewDecisionRead(cp_id=cp_id)

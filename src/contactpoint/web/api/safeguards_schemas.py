@@ -1,4 +1,8 @@
-"""Pydantic schemas of the adoption and consent API (the rest are in schemas.py)."""
+"""The safeguards API's bodies: shielding and brokered contact, adoption, and consent.
+
+These replies reshape the app's types (a request's details are nested in the store, a pending
+adoption is a whole identity), so unlike the record's view they are declared here.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,78 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from contactpoint.domain.shielding import (
+    ContactOutcome,
+    ContactPurpose,
+    RequestedBy,
+    RequestState,
+    ShieldingChange,
+    ShieldingReason,
+)
 from contactpoint.domain.vocabulary import ExtensionBasis, RecordStatus, SensitiveBasis, ServiceType
-from contactpoint.web.schemas import NAME, Input
+from contactpoint.web.api.shared import NAME, Input
 
 PHONE = Field(default=None, max_length=20)
 EMAIL = Field(default=None, max_length=254)
+
+
+class ShieldingRequestCreate(Input):
+    """A request to shield or unshield a child; a second administrator decides it."""
+
+    cp_id: str = Field(pattern=r"^[0-9]{12}$")
+    change: ShieldingChange
+    reason: ShieldingReason
+    requested_by: RequestedBy
+    review_on: date | None = None
+
+
+class ShieldingDecisionCreate(Input):
+    """The second administrator's decision."""
+
+    approve: bool
+
+
+class ShieldingRequestRead(BaseModel):
+    """A request in the LA team's queue or review list: IDs, codes and dates only."""
+
+    id: int
+    cp_id: str
+    change: ShieldingChange
+    reason: ShieldingReason
+    requested_by: RequestedBy
+    review_on: date | None
+    state: RequestState
+    requester_id: int
+    requested_at: datetime
+
+
+class ShieldingRequestCreated(BaseModel):
+    """The new request's number."""
+
+    id: int
+
+
+class ContactRequestCreate(Input):
+    """Ask the child's LA team to broker contact."""
+
+    purpose: ContactPurpose
+
+
+class ContactOutcomeCreate(Input):
+    """The LA team's outcome for a contact request."""
+
+    outcome: ContactOutcome
+
+
+class ContactRequestRead(BaseModel):
+    """A request in the LA team's brokering queue: IDs and codes only."""
+
+    id: int
+    cp_id: str
+    purpose: ContactPurpose
+    outcome: ContactOutcome
+    requester_id: int
+    requested_at: datetime
 
 
 class AdoptiveParentCreate(Input):

@@ -1,18 +1,19 @@
-"""The adoption and consent API, under /api/v1 beside api.py's routes. Handlers only translate."""
+"""The safeguards API: shielding and brokered contact, adoption (four eyes), and consent. Handlers only
+translate; every rule is in `app/safeguards/`."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Response, status
 
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
-from contactpoint.app.safeguards import adoption, consent
+from contactpoint.app.safeguards import adoption, consent, shielding
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.web.api import ERRORS
-from contactpoint.web.deps import Need, ServicesDep
-from contactpoint.web.safeguard_schemas import (
+from contactpoint.domain.shielding import ShieldingRequestDetails
+from contactpoint.store.shielding_repository import StoredShieldingRequest
+from contactpoint.web.api.safeguards_schemas import (
     AdoptionDecisionCreate,
     AdoptionDecisionRead,
     AdoptionRequestCreate,
@@ -21,19 +22,120 @@ from contactpoint.web.safeguard_schemas import (
     AdoptiveParentRead,
     ConsentRead,
     ConsentWithdrawalCreate,
+    ContactOutcomeCreate,
+    ContactRequestCreate,
+    ContactRequestRead,
     RetentionConsentCreate,
     SensitiveConsentRead,
     SensitiveWithdrawalCreate,
+    ShieldingDecisionCreate,
+    ShieldingRequestCreate,
+    ShieldingRequestCreated,
+    ShieldingRequestRead,
 )
-from contactpoint.web.schemas import VersionRead
+from contactpoint.web.api.shared import ERRORS, ChildId, InvolvementIndex, RequestId, VersionRead
+from contactpoint.web.deps import Need, RuntimeDep
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
+Shielder = Annotated[Authenticated, Depends(Need(Permission.DECIDE_SHIELDING))]
+ContactAsker = Annotated[Authenticated, Depends(Need(Permission.REQUEST_CONTACT))]
+Broker = Annotated[Authenticated, Depends(Need(Permission.BROKER_CONTACT))]
 Adopter = Annotated[Authenticated, Depends(Need(Permission.DECIDE_ADOPTION))]
 ConsentKeeper = Annotated[Authenticated, Depends(Need(Permission.MANAGE_CONSENT))]
-RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-ChildId = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="A ContactPoint ID")]
-InvolvementIndex = Annotated[int, Path(ge=0, le=63)]
+
+
+# Shielding and brokered contact ----------------------------------------------------------------
+
+
+def _shielding_read(request: StoredShieldingRequest) -> ShieldingRequestRead:
+    return ShieldingRequestRead(
+        id=request.id,
+        cp_id=request.cp_id.value,
+        change=request.details.change,
+        reason=request.details.reason,
+        requested_by=request.details.requested_by,
+        review_on=request.details.review_on,
+        state=request.state,
+        requester_id=request.requester_id,
+        requested_at=request.requested_at,
+    )
+
+
+@router.post("/shielding-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
+def create_shielding_request(
+    body: ShieldingRequestCreate, runtime: RuntimeDep, session: Shielder
+) -> ShieldingRequestCreated:
+    """Ask for a child of your LA to be shielded or unshielded; another administrator decides."""
+    details = ShieldingRequestDetails(body.change, body.reason, body.requested_by, body.review_on)
+    request_id = shielding.request_shielding_change(
+        runtime, session.principal, ContactPointId(body.cp_id), details
+    )
+    return ShieldingRequestCreated(id=request_id)
+
+
+@router.get("/shielding-requests", tags=["shielding"])
+def list_shielding_requests(runtime: RuntimeDep, session: Shielder) -> list[ShieldingRequestRead]:
+    """Your LA's requests waiting for a second administrator."""
+    return [_shielding_read(r) for r in shielding.pending_shielding_requests(runtime, session.principal)]
+
+
+@router.post(
+    "/shielding-requests/{request_id}/decision", status_code=status.HTTP_204_NO_CONTENT, tags=["shielding"]
+)
+def decide_shielding_request(
+    request_id: RequestId, body: ShieldingDecisionCreate, runtime: RuntimeDep, session: Shielder
+) -> Response:
+    """Approve (the record changes at once) or reject a request you did not make."""
+    shielding.decide_shielding_change(runtime, session.principal, request_id, approve=body.approve)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/shielding-reviews", tags=["shielding"])
+def list_shielding_reviews(runtime: RuntimeDep, session: Shielder) -> list[ShieldingRequestRead]:
+    """Shielded children of your LA whose review date has come."""
+    return [_shielding_read(r) for r in shielding.shielding_reviews_due(runtime, session.principal)]
+
+
+@router.post("/children/{cp_id}/contact-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
+def create_contact_request(
+    cp_id: ChildId, body: ContactRequestCreate, runtime: RuntimeDep, session: ContactAsker
+) -> ShieldingRequestCreated:
+    """Ask the LA team to broker contact about a shielded child or a sensitive service."""
+    request_id = shielding.ask_for_brokered_contact(
+        runtime, session.principal, ContactPointId(cp_id), body.purpose
+    )
+    return ShieldingRequestCreated(id=request_id)
+
+
+@router.get("/contact-requests", tags=["shielding"])
+def list_contact_requests(runtime: RuntimeDep, session: Broker) -> list[ContactRequestRead]:
+    """Your LA's open contact requests."""
+    return [
+        ContactRequestRead(
+            id=r.id,
+            cp_id=r.cp_id.value,
+            purpose=r.purpose,
+            outcome=r.outcome,
+            requester_id=r.requester_id,
+            requested_at=r.requested_at,
+        )
+        for r in shielding.open_contact_requests(runtime, session.principal)
+    ]
+
+
+@router.post(
+    "/contact-requests/{request_id}/outcome", status_code=status.HTTP_204_NO_CONTENT, tags=["shielding"]
+)
+def close_contact_request(
+    request_id: RequestId, body: ContactOutcomeCreate, runtime: RuntimeDep, session: Broker
+) -> Response:
+    """Record that contact was brokered, or declined."""
+    shielding.close_contact_request(runtime, session.principal, request_id, body.outcome)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# Adoption --------------------------------------------------------------------------------------
 
 
 def adoption_read(pending: adoption.PendingAdoption) -> AdoptionRequestRead:
@@ -65,7 +167,7 @@ def adoption_read(pending: adoption.PendingAdoption) -> AdoptionRequestRead:
 
 @router.post("/adoption-requests", status_code=status.HTTP_201_CREATED, tags=["adoption"])
 def create_adoption_request(
-    body: AdoptionRequestCreate, runtime: ServicesDep, session: Adopter
+    body: AdoptionRequestCreate, runtime: RuntimeDep, session: Adopter
 ) -> AdoptionRequestCreated:
     """Record an adoption of a child of your LA; nothing changes until a second administrator approves."""
     identity = adoption.adoptive_identity(
@@ -84,18 +186,21 @@ def create_adoption_request(
 
 
 @router.get("/adoption-requests", tags=["adoption"])
-def list_adoption_requests(runtime: ServicesDep, session: Adopter) -> list[AdoptionRequestRead]:
+def list_adoption_requests(runtime: RuntimeDep, session: Adopter) -> list[AdoptionRequestRead]:
     """Your LA's adoptions waiting for a second administrator (reading them is audited)."""
     return [adoption_read(p) for p in adoption.pending_adoptions(runtime, session.principal)]
 
 
 @router.post("/adoption-requests/{request_id}/decision", tags=["adoption"])
 def decide_adoption_request(
-    request_id: RequestId, body: AdoptionDecisionCreate, runtime: ServicesDep, session: Adopter
+    request_id: RequestId, body: AdoptionDecisionCreate, runtime: RuntimeDep, session: Adopter
 ) -> AdoptionDecisionRead:
     """Approve (the birth record is sealed, a new record issued) or reject an adoption you did not record."""
     new_id = adoption.decide_adoption(runtime, session.principal, request_id, approve=body.approve)
     return AdoptionDecisionRead(new_cp_id=new_id.value if new_id else None)
+
+
+# Consent ---------------------------------------------------------------------------------------
 
 
 def consent_read(view: consent.ConsentView) -> ConsentRead:
@@ -125,14 +230,14 @@ def consent_read(view: consent.ConsentView) -> ConsentRead:
 
 
 @router.get("/children/{cp_id}/consents", tags=["consent"])
-def read_consents(cp_id: ChildId, runtime: ServicesDep, session: ConsentKeeper) -> ConsentRead:
+def read_consents(cp_id: ChildId, runtime: RuntimeDep, session: ConsentKeeper) -> ConsentRead:
     """The consents a record of your LA rests on (audited)."""
     return consent_read(consent.consents_of(runtime, session.principal, ContactPointId(cp_id)))
 
 
 @router.post("/children/{cp_id}/retention-consent", tags=["consent"])
 def create_retention_consent(
-    cp_id: ChildId, body: RetentionConsentCreate, runtime: ServicesDep, session: ConsentKeeper
+    cp_id: ChildId, body: RetentionConsentCreate, runtime: RuntimeDep, session: ConsentKeeper
 ) -> VersionRead:
     """Record consent to keep the record to 25 (care leavers, young people with learning difficulties)."""
     version = consent.record_retention_consent(
@@ -148,7 +253,7 @@ def create_retention_consent(
 
 @router.post("/children/{cp_id}/retention-consent/withdrawal", tags=["consent"])
 def withdraw_retention_consent(
-    cp_id: ChildId, body: ConsentWithdrawalCreate, runtime: ServicesDep, session: ConsentKeeper
+    cp_id: ChildId, body: ConsentWithdrawalCreate, runtime: RuntimeDep, session: ConsentKeeper
 ) -> VersionRead:
     """Record that consent to keep the record was withdrawn; the next retention run archives it."""
     version = consent.withdraw_retention_consent(
@@ -166,7 +271,7 @@ def withdraw_sensitive_consent(
     cp_id: ChildId,
     index: InvolvementIndex,
     body: SensitiveWithdrawalCreate,
-    runtime: ServicesDep,
+    runtime: RuntimeDep,
     session: ConsentKeeper,
 ) -> VersionRead:
     """Consent to record a sensitive service was withdrawn: its involvement is removed."""

@@ -1,0 +1,99 @@
+"""The accounts API: sessions (sign in and out), the signed-in account, and user administration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+
+from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
+from contactpoint.app.accounts import accounts
+from contactpoint.app.accounts.accounts import AccountSummary, Authenticated
+from contactpoint.web.api.accounts_schemas import MeRead, SessionCreate, SessionRead, UserCreate, UserCreated
+from contactpoint.web.api.shared import ERRORS
+from contactpoint.web.deps import Need, RuntimeDep, client_address
+
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+UserAdmin = Annotated[Authenticated, Depends(Need(Permission.MANAGE_USERS))]
+Anyone = Annotated[Authenticated, Depends(Need(Permission.READ_OWN_ACCOUNT))]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.post("/sessions", status_code=status.HTTP_201_CREATED, tags=["sessions"])
+def create_session(body: SessionCreate, request: Request, runtime: RuntimeDep) -> SessionRead:
+    """Sign in with password and TOTP code (enrol the code in the web UI at first sign-in)."""
+    grant = accounts.sign_in(runtime, body.username, body.password, body.code, client_address(request))
+    return SessionRead(
+        token=grant.token,
+        idle_minutes=int(accounts.IDLE_LIMIT.total_seconds() // 60),
+        absolute_hours=int(accounts.ABSOLUTE_LIMIT.total_seconds() // 3600),
+    )
+
+
+@router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT, tags=["sessions"])
+def delete_session(request: Request, runtime: RuntimeDep, _session: Anyone) -> Response:
+    """Sign out: the token stops working at once."""
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    accounts.sign_out(runtime, token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", tags=["sessions"])
+def me(session: Anyone) -> MeRead:
+    """Who you are signed in as, and what your role may do."""
+    p = session.principal
+    return MeRead(
+        id=p.user_id,
+        username=p.username,
+        role=p.role,
+        la_code=p.la_code,
+        org_code=p.org_code,
+        service=p.service,
+        permissions=sorted(ROLE_PERMISSIONS[p.role]),
+    )
+
+
+@router.get("/users", tags=["users"])
+def list_users(runtime: RuntimeDep, session: UserAdmin) -> list[AccountSummary]:
+    """Accounts in your scope."""
+    return accounts.list_accounts(runtime, session.principal)
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"])
+def create_user(body: UserCreate, runtime: RuntimeDep, session: UserAdmin) -> UserCreated:
+    """Create an account in your scope; its holder enrols TOTP at first sign-in."""
+    created = accounts.create_account(
+        runtime,
+        session.principal,
+        username=body.username,
+        role=body.role,
+        la_code=body.la_code,
+        org_code=body.org_code,
+        org_name=body.org_name,
+        service=body.service,
+        family_name=body.family_name,
+        home_postcode=body.home_postcode,
+    )
+    return UserCreated(id=created.user_id, username=created.username, initial_password=created.password)
+
+
+@router.post("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
+def suspend_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> Response:
+    """Suspend an account: its sessions end at once."""
+    accounts.set_suspended(runtime, session.principal, user_id, suspended=True)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
+def reinstate_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> Response:
+    """Lift a suspension."""
+    accounts.set_suspended(runtime, session.principal, user_id, suspended=False)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/users/{user_id}/reset", tags=["users"])
+def reset_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> UserCreated:
+    """A new one-time password and a fresh second factor to enrol; the account's sessions end."""
+    reset = accounts.reset_account(runtime, session.principal, user_id)
+    return UserCreated(id=reset.user_id, username=reset.username, initial_password=reset.password)

@@ -1,0 +1,66 @@
+"""The accounts API's bodies: signing in, the signed-in account, and user administration."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from contactpoint.access.roles import Role
+from contactpoint.domain.vocabulary import ServiceType
+from contactpoint.web.api.shared import Input
+
+
+class SessionCreate(Input):
+    """Sign in with both factors."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=128)
+    code: str = Field(min_length=6, max_length=8)
+
+
+class SessionRead(BaseModel):
+    """A bearer token for the API; it idles out after 15 minutes and ends after 12 hours."""
+
+    token: str
+    idle_minutes: int
+    absolute_hours: int
+
+
+class MeRead(BaseModel):
+    """The signed-in account."""
+
+    id: int
+    username: str
+    role: Role
+    la_code: str | None
+    org_code: str | None
+    service: ServiceType | None
+    permissions: list[str]
+
+
+class UserCreate(Input):
+    """A new account; the organisation and service are for practitioners only."""
+
+    username: str = Field(min_length=3, max_length=64)
+    role: Role
+    la_code: str | None = Field(default=None, max_length=3)
+    org_code: str | None = Field(default=None, max_length=12)
+    org_name: str | None = Field(default=None, max_length=120)
+    service: ServiceType | None = None
+    family_name: str | None = Field(
+        default=None,
+        max_length=70,
+        description="The holder's family name: kept only as a keyed hash, for a misuse signal",
+    )
+    home_postcode: str | None = Field(
+        default=None,
+        max_length=8,
+        description="The holder's home postcode: kept only as a keyed hash, for a misuse signal",
+    )
+
+
+class UserCreated(BaseModel):
+    """The initial password is shown once; TOTP is enrolled at first sign-in."""
+
+    id: int
+    username: str
+    initial_password: str

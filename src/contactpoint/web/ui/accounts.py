@@ -1,0 +1,248 @@
+"""Signing in (password, then the TOTP code or its enrolment), signing out, the home page, and the
+user administrator's screens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
+
+from contactpoint.access.errors import AuthenticationFailed, Throttled
+from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role
+from contactpoint.access.tokens import new_token, same_token
+from contactpoint.app.accounts import accounts
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.domain.errors import ValidationError
+from contactpoint.domain.vocabulary import ServiceType
+from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
+from contactpoint.web.deps import RuntimeDep, UiNeed, client_address
+from contactpoint.web.forms import optional
+from contactpoint.web.pages import UiForm, check_csrf, form_errors, render, set_session_cookie
+
+router = APIRouter(include_in_schema=False)
+
+UserAdmin = Annotated[Authenticated, Depends(UiNeed(Permission.MANAGE_USERS))]
+Anyone = Annotated[Authenticated, Depends(UiNeed(Permission.READ_OWN_ACCOUNT))]
+
+
+class SignInForm(UiForm):
+    """The password step (its token is the pre-session cookie's, not a session's)."""
+
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=128)
+
+
+class CodeForm(UiForm):
+    """The TOTP step."""
+
+    code: str = Field(max_length=10)
+
+
+class NewUserForm(UiForm):
+    """A new account; the organisation and service are for practitioners only."""
+
+    username: str | None = None
+    role: str | None = None
+    org_code: str | None = None
+    org_name: str | None = None
+    service: str | None = None
+    family_name: str | None = None
+    home_postcode: str | None = None
+
+
+class UserForm(UiForm):
+    """An account chosen from the list."""
+
+    user_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class SuspensionForm(UserForm):
+    """Suspend or reinstate."""
+
+    action: str = Field(max_length=16)
+
+
+# Sign-in ---------------------------------------------------------------------------------------
+
+
+@router.get("/sign-in")
+def sign_in_form(request: Request) -> Response:
+    """The password step; sets a pre-session token that the form must echo (login CSRF)."""
+    token = new_token()
+    response = render(request, "accounts/sign_in.html", {"csrf_token": token, "errors": []})
+    response.set_cookie(PRE_SESSION_COOKIE, token, secure=True, httponly=True, samesite="strict", path="/")
+    return response
+
+
+@router.post("/sign-in")
+def sign_in(request: Request, runtime: RuntimeDep, form: Annotated[SignInForm, Form()]) -> Response:
+    """Check the password, then go to the code (or enrolment) step."""
+    expected = request.cookies.get(PRE_SESSION_COOKIE, "")
+    if not expected or not same_token(expected, form.csrf_token):
+        return RedirectResponse("/sign-in", status_code=303)
+    try:
+        grant = accounts.begin_sign_in(runtime, form.username, form.password, client_address(request))
+    except (AuthenticationFailed, Throttled) as error:
+        status_code = 429 if isinstance(error, Throttled) else 401
+        response = render(
+            request,
+            "accounts/sign_in.html",
+            {"csrf_token": expected, "errors": [{"field": "username", "text": str(error).capitalize()}]},
+            status_code=status_code,
+        )
+        if isinstance(error, Throttled):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    onward = RedirectResponse(
+        "/sign-in/enrol" if grant.stage == "enrol" else "/sign-in/code", status_code=303
+    )
+    set_session_cookie(onward, grant.token)
+    onward.delete_cookie(PRE_SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    return onward
+
+
+@router.get("/sign-in/code")
+def code_form(request: Request, runtime: RuntimeDep) -> Response:
+    """The TOTP step."""
+    csrf = accounts.pending_csrf(runtime, request.cookies.get(SESSION_COOKIE, ""))
+    if csrf is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    return render(request, "accounts/code.html", {"csrf_token": csrf, "errors": [], "enrol": None})
+
+
+@router.get("/sign-in/enrol")
+def enrol_form(request: Request, runtime: RuntimeDep) -> Response:
+    """First sign-in: show the QR code and the secret, then ask for a code."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    enrolment = accounts.enrolment(runtime, token)
+    csrf = accounts.pending_csrf(runtime, token) or ""
+    return render(request, "accounts/code.html", {"csrf_token": csrf, "errors": [], "enrol": enrolment})
+
+
+@router.post("/sign-in/code")
+def code_submit(request: Request, runtime: RuntimeDep, form: Annotated[CodeForm, Form()]) -> Response:
+    """Check the code; on success the session token is replaced by a full one."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    csrf = accounts.pending_csrf(runtime, token)
+    if csrf is None or not same_token(csrf, form.csrf_token):
+        return RedirectResponse("/sign-in", status_code=303)
+    try:
+        grant = accounts.complete_sign_in(runtime, token, form.code, client_address(request))
+    except (AuthenticationFailed, Throttled) as error:
+        status_code = 429 if isinstance(error, Throttled) else 401
+        enrol = None
+        try:
+            enrol = accounts.enrolment(runtime, token)
+        except AuthenticationFailed:
+            enrol = None
+        return render(
+            request,
+            "accounts/code.html",
+            {
+                "csrf_token": csrf,
+                "errors": [{"field": "code", "text": str(error).capitalize()}],
+                "enrol": enrol,
+            },
+            status_code=status_code,
+        )
+    response = RedirectResponse("/", status_code=303)
+    set_session_cookie(response, grant.token)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(
+    request: Request, runtime: RuntimeDep, session: Anyone, form: Annotated[UiForm, Form()]
+) -> Response:
+    """End the session."""
+    check_csrf(session, form.csrf_token)
+    accounts.sign_out(runtime, request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/sign-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/")
+def home(request: Request, session: Anyone) -> Response:
+    """What this role can do."""
+    return render(request, "home.html", {}, session=session)
+
+
+# User administration ---------------------------------------------------------------------------
+
+
+def _users_page(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Authenticated,
+    errors: list[dict[str, str]],
+    status_code: int = 200,
+) -> Response:
+    users = accounts.list_accounts(runtime, session.principal)
+    roles = sorted(CREATABLE_ROLES.get(session.principal.role, frozenset()))
+    return render(
+        request,
+        "accounts/users.html",
+        {"users": users, "roles": roles, "services": list(ServiceType), "errors": errors},
+        session=session,
+        status_code=status_code,
+    )
+
+
+@router.get("/users")
+def users_page(request: Request, runtime: RuntimeDep, session: UserAdmin) -> Response:
+    """Accounts in scope, and the form to create one."""
+    return _users_page(request, runtime, session, [])
+
+
+@router.post("/users")
+def users_create(
+    request: Request, runtime: RuntimeDep, session: UserAdmin, form: Annotated[NewUserForm, Form()]
+) -> Response:
+    """Create an account; its one-time password is shown once."""
+    check_csrf(session, form.csrf_token)
+    try:
+        if form.role not in {r.value for r in Role}:
+            raise ValidationError("role", "choose a role")
+        chosen = Role(form.role)
+        service = form.service
+        if service is not None and service not in {s.value for s in ServiceType}:
+            raise ValidationError("service", "choose a service")
+        created = accounts.create_account(
+            runtime,
+            session.principal,
+            username=optional(form.username) or "",
+            role=chosen,
+            la_code=None if chosen.is_national else session.principal.la_code,
+            org_code=optional(form.org_code) if chosen.needs_service else None,
+            org_name=optional(form.org_name) if chosen.needs_service else None,
+            service=ServiceType(service) if service and chosen.needs_service else None,
+            family_name=optional(form.family_name),
+            home_postcode=optional(form.home_postcode),
+        )
+    except ValidationError as error:
+        return _users_page(request, runtime, session, form_errors(error), 422)
+    return render(request, "accounts/user_created.html", {"created": created}, session=session)
+
+
+@router.post("/users/suspension")
+def users_suspend(
+    runtime: RuntimeDep, session: UserAdmin, form: Annotated[SuspensionForm, Form()]
+) -> Response:
+    """Suspend (sessions end at once) or reinstate."""
+    check_csrf(session, form.csrf_token)
+    accounts.set_suspended(runtime, session.principal, form.user_id, suspended=form.action == "suspend")
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/reset")
+def users_reset(
+    request: Request, runtime: RuntimeDep, session: UserAdmin, form: Annotated[UserForm, Form()]
+) -> Response:
+    """A forgotten password or a lost authenticator: a new one-time password, shown once; the
+    holder enrols a new second factor at their next sign-in, and their sessions end now."""
+    check_csrf(session, form.csrf_token)
+    reset = accounts.reset_account(runtime, session.principal, form.user_id)
+    return render(request, "accounts/user_created.html", {"created": reset, "reset": True}, session=session)

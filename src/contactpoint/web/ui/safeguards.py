@@ -1,0 +1,547 @@
+"""The LA ContactPoint team's safeguard screens: shielding requests and their second administrator,
+review reminders, the brokered-contact queue, adoptions (four eyes) and consent; and the practitioner's
+request for brokered contact. Thin: every rule is in `app/safeguards/`; records and requests are chosen
+by POSTed forms, never by URL.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from pydantic import Field
+
+from contactpoint.access.roles import Permission
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.runtime import Runtime
+from contactpoint.app.safeguards import adoption, consent, shielding
+from contactpoint.domain.errors import InvalidContactPointId, NotFound, ValidationError
+from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.shielding import (
+    ContactOutcome,
+    ContactPurpose,
+    RequestedBy,
+    ShieldingChange,
+    ShieldingReason,
+    ShieldingRequestDetails,
+)
+from contactpoint.domain.vocabulary import ExtensionBasis
+from contactpoint.web.deps import RuntimeDep, UiNeed
+from contactpoint.web.forms import optional, parse_date
+from contactpoint.web.pages import UiForm, check_csrf, form_errors, render
+
+router = APIRouter(include_in_schema=False)
+
+Shielder = Annotated[Authenticated, Depends(UiNeed(Permission.DECIDE_SHIELDING))]
+Broker = Annotated[Authenticated, Depends(UiNeed(Permission.BROKER_CONTACT))]
+ContactAsker = Annotated[Authenticated, Depends(UiNeed(Permission.REQUEST_CONTACT))]
+Adopter = Annotated[Authenticated, Depends(UiNeed(Permission.DECIDE_ADOPTION))]
+ConsentKeeper = Annotated[Authenticated, Depends(UiNeed(Permission.MANAGE_CONSENT))]
+
+NUMBER = Field(ge=1, le=2**31 - 1)
+CHILD_ID = Field(pattern=r"^[0-9]{12}$")
+
+
+class ShieldingRequestForm(UiForm):
+    """A request to shield or unshield a child (the ID may be typed with spaces)."""
+
+    cp_id: str | None = None
+    change: str | None = None
+    reason: str | None = None
+    requested_by: str | None = None
+    review_on_day: str | None = None
+    review_on_month: str | None = None
+    review_on_year: str | None = None
+
+
+class ShieldingDecisionForm(UiForm):
+    """The second administrator's decision on a request."""
+
+    request_id: int = NUMBER
+    decision: str = Field(pattern="^(approve|reject)$")
+
+
+class ContactOutcomeForm(UiForm):
+    """The LA team's outcome for a contact request."""
+
+    request_id: int = NUMBER
+    outcome: str | None = None
+
+
+class ContactForm(UiForm):
+    """The child a practitioner asks to be put in touch about, and why."""
+
+    cp_id: str = CHILD_ID
+    purpose: str | None = None
+
+
+class AdoptionForm(UiForm):
+    """The adoption form's fields (blank ones arrive as empty strings)."""
+
+    csrf_token: str = Field(max_length=64)
+    cp_id: str = Field("", max_length=20)
+    given_name: str = Field("", max_length=70)
+    family_name: str = Field("", max_length=70)
+    address_line_1: str = Field("", max_length=70)
+    address_line_2: str = Field("", max_length=70)
+    town: str = Field("", max_length=70)
+    postcode: str = Field("", max_length=10)
+    la_code: str = Field("", max_length=5)
+    parent_given: str = Field("", max_length=70)
+    parent_family: str = Field("", max_length=70)
+    parent_phone: str = Field("", max_length=20)
+    parent_email: str = Field("", max_length=254)
+
+
+class AdoptionDecisionForm(UiForm):
+    """The second administrator's decision on an adoption."""
+
+    request_id: int = NUMBER
+    action: str = Field(pattern="^(approve|reject)$")
+
+
+class ConsentLookupForm(UiForm):
+    """The child whose consents are to be shown."""
+
+    cp_id: str | None = None
+
+
+class ConsentTarget(UiForm):
+    """The record, and the version its consent page showed."""
+
+    cp_id: str = CHILD_ID
+    version: int = NUMBER
+
+
+class RetentionConsentForm(ConsentTarget):
+    """Consent to keep the record to 25: why, and when it was given."""
+
+    basis: str | None = None
+    consented_day: str | None = None
+    consented_month: str | None = None
+    consented_year: str | None = None
+
+
+class SensitiveWithdrawalForm(ConsentTarget):
+    """The sensitive involvement whose consent was withdrawn."""
+
+    index: int = Field(ge=0, le=63)
+
+
+Choice = TypeVar("Choice", ShieldingChange, ShieldingReason, RequestedBy, ContactPurpose, ContactOutcome)
+
+
+def _choice(kind: type[Choice], field: str, value: str | None, rule: str) -> Choice:
+    """A closed-list form value, or a validation error naming the field (never the value)."""
+    try:
+        return kind(value or "")
+    except ValueError as error:
+        raise ValidationError(field, rule) from error
+
+
+def _child_id(text: str | None) -> ContactPointId:
+    """The ContactPoint ID typed into a form (spaces allowed), reported against the form's field."""
+    try:
+        return ContactPointId.parse(optional(text) or "")
+    except InvalidContactPointId as error:
+        raise ValidationError("cp_id", error.rule) from error
+
+
+# Shielding -------------------------------------------------------------------------------------
+
+
+def _shielding_page(
+    request: Request,
+    runtime: Runtime,
+    session: Authenticated,
+    notice: str | None = None,
+) -> Response:
+    principal = session.principal
+    context = {
+        "pending": shielding.pending_shielding_requests(runtime, principal),
+        "due": shielding.shielding_reviews_due(runtime, principal),
+        "notice": notice,
+    }
+    return render(request, "safeguards/shielding.html", context, session=session)
+
+
+def _request_form(
+    request: Request,
+    session: Authenticated,
+    form: dict[str, Any],
+    errors: list[dict[str, str]],
+    status_code: int = 200,
+) -> Response:
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": errors,
+        "changes": list(ShieldingChange),
+        "shield_reasons": list(ShieldingReason),
+        "askers": list(RequestedBy),
+    }
+    return render(
+        request, "safeguards/shielding_request.html", context, session=session, status_code=status_code
+    )
+
+
+@router.get("/shielding")
+def shielding_queue(request: Request, runtime: RuntimeDep, session: Shielder) -> Response:
+    """Requests waiting for a second administrator, and the shielded children due for review."""
+    return _shielding_page(request, runtime, session)
+
+
+@router.get("/shielding/request")
+def shielding_request_form(request: Request, session: Shielder) -> Response:
+    """The form to record a request to shield or unshield a child."""
+    return _request_form(request, session, {}, [])
+
+
+@router.post("/shielding/request")
+def shielding_request_submit(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Shielder,
+    form: Annotated[ShieldingRequestForm, Form()],
+) -> Response:
+    """Record the request; another administrator of the LA decides it."""
+    check_csrf(session, form.csrf_token)
+    try:
+        child = _child_id(form.cp_id)
+        details = ShieldingRequestDetails(
+            _choice(ShieldingChange, "change", form.change, "choose shield or unshield"),
+            _choice(ShieldingReason, "reason", form.reason, "choose a reason"),
+            _choice(RequestedBy, "requested_by", form.requested_by, "choose who asked"),
+            parse_date(
+                "review_on", form.review_on_day, form.review_on_month, form.review_on_year, required=False
+            ),
+        )
+        try:
+            shielding.request_shielding_change(runtime, session.principal, child, details)
+        except NotFound as error:
+            raise ValidationError("cp_id", "no record of your local authority has this ID") from error
+    except ValidationError as error:
+        return _request_form(request, session, form.echo(), form_errors(error), 422)
+    return _shielding_page(
+        request, runtime, session, "The request has been recorded. Another administrator must decide it."
+    )
+
+
+@router.post("/shielding/decision")
+def shielding_decision(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Shielder,
+    form: Annotated[ShieldingDecisionForm, Form()],
+) -> Response:
+    """A second administrator approves (the record changes at once) or rejects."""
+    check_csrf(session, form.csrf_token)
+    approve = form.decision == "approve"
+    shielding.decide_shielding_change(runtime, session.principal, form.request_id, approve=approve)
+    notice = f"Request {form.request_id} has been {'approved' if approve else 'rejected'}."
+    return _shielding_page(request, runtime, session, notice)
+
+
+# Brokered contact ------------------------------------------------------------------------------
+
+
+def _contact_page(
+    request: Request, runtime: Runtime, session: Authenticated, notice: str | None = None
+) -> Response:
+    requests = shielding.open_contact_requests(runtime, session.principal)
+    return render(
+        request,
+        "safeguards/contact_requests.html",
+        {"requests": requests, "notice": notice},
+        session=session,
+    )
+
+
+@router.get("/contact-requests")
+def contact_queue(request: Request, runtime: RuntimeDep, session: Broker) -> Response:
+    """The LA team's brokering queue, oldest first: IDs and codes only."""
+    return _contact_page(request, runtime, session)
+
+
+@router.post("/contact-requests/outcome")
+def contact_outcome(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Broker,
+    form: Annotated[ContactOutcomeForm, Form()],
+) -> Response:
+    """Record that the team brokered the contact, or declined it."""
+    check_csrf(session, form.csrf_token)
+    chosen = _choice(ContactOutcome, "outcome", form.outcome, "choose brokered or declined")
+    shielding.close_contact_request(runtime, session.principal, form.request_id, chosen)
+    notice = f"Request {form.request_id} has been marked {chosen.value}."
+    return _contact_page(request, runtime, session, notice)
+
+
+def _contact_request_page(
+    request: Request,
+    session: Authenticated,
+    form: ContactForm,
+    errors: list[dict[str, str]],
+    status_code: int = 200,
+) -> Response:
+    context = {
+        "cp_id": form.cp_id,
+        "purposes": list(ContactPurpose),
+        "errors": errors,
+        "form": form.echo() if errors else {},
+    }
+    return render(
+        request, "safeguards/contact_request.html", context, session=session, status_code=status_code
+    )
+
+
+@router.post("/contact/form")
+def contact_form(request: Request, session: ContactAsker, form: Annotated[ContactForm, Form()]) -> Response:
+    """The practitioner's form to ask the LA team to put them in touch."""
+    check_csrf(session, form.csrf_token)
+    return _contact_request_page(request, session, form, [])
+
+
+@router.post("/contact")
+def contact_submit(
+    request: Request,
+    runtime: RuntimeDep,
+    session: ContactAsker,
+    form: Annotated[ContactForm, Form()],
+) -> Response:
+    """Send the request to the child's LA team (audited); the hidden details stay hidden."""
+    check_csrf(session, form.csrf_token)
+    try:
+        chosen = _choice(ContactPurpose, "purpose", form.purpose, "choose why you need to get in touch")
+        shielding.ask_for_brokered_contact(runtime, session.principal, ContactPointId(form.cp_id), chosen)
+    except ValidationError as error:
+        return _contact_request_page(request, session, form, form_errors(error), 422)
+    return render(request, "safeguards/contact_done.html", {"cp_id": form.cp_id}, session=session)
+
+
+# Adoptions -------------------------------------------------------------------------------------
+
+
+def _adoptions_page(
+    request: Request,
+    runtime: Runtime,
+    session: Authenticated,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: list[dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    pending = adoption.pending_adoptions(runtime, session.principal)
+    return render(
+        request,
+        "safeguards/adoptions.html",
+        {"pending": pending, "form": form or {}, "errors": errors or []},
+        session=session,
+        status_code=status_code,
+    )
+
+
+@router.get("/adoptions")
+def adoptions_page(request: Request, runtime: RuntimeDep, session: Adopter) -> Response:
+    """Adoptions waiting for a second administrator, and the form to record one."""
+    return _adoptions_page(request, runtime, session)
+
+
+@router.post("/adoptions")
+def adoptions_record(
+    request: Request, runtime: RuntimeDep, session: Adopter, submitted: Annotated[AdoptionForm, Form()]
+) -> Response:
+    """Record an adoption; nothing changes until a second administrator approves it."""
+    check_csrf(session, submitted.csrf_token)
+    try:
+        cp_id = submitted.cp_id.strip()
+        if not (cp_id.isdigit() and len(cp_id) == 12):
+            raise ValidationError("cp_id", "enter the 12-digit ContactPoint ID of the birth record")
+        identity = adoption.adoptive_identity(
+            given=submitted.given_name,
+            family=submitted.family_name,
+            address_lines=[submitted.address_line_1, submitted.address_line_2],
+            town=optional(submitted.town),
+            postcode=submitted.postcode,
+            la_code=submitted.la_code.strip(),
+            parents=[
+                adoption.AdoptiveParent(
+                    submitted.parent_given,
+                    submitted.parent_family,
+                    optional(submitted.parent_phone),
+                    optional(submitted.parent_email),
+                )
+            ],
+        )
+        adoption.request_adoption(runtime, session.principal, ContactPointId(cp_id), identity)
+    except ValidationError as error:
+        errors = form_errors(error)
+        return _adoptions_page(
+            request, runtime, session, form=submitted.echo(), errors=errors, status_code=422
+        )
+    return render(
+        request,
+        "safeguards/adoption_done.html",
+        {"message": "The adoption has been recorded", "new_cp_id": None, "approved": None},
+        session=session,
+    )
+
+
+@router.post("/adoptions/decision")
+def adoptions_decide(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Adopter,
+    form: Annotated[AdoptionDecisionForm, Form()],
+) -> Response:
+    """A second administrator approves (the new ID is shown this once) or rejects."""
+    check_csrf(session, form.csrf_token)
+    approve = form.action == "approve"
+    new_id = adoption.decide_adoption(runtime, session.principal, form.request_id, approve=approve)
+    return render(
+        request,
+        "safeguards/adoption_done.html",
+        {
+            "message": "The adoption has been approved" if approve else "The adoption has been rejected",
+            "new_cp_id": new_id.value if new_id else None,
+            "approved": approve,
+        },
+        session=session,
+    )
+
+
+# Consent ---------------------------------------------------------------------------------------
+
+
+def _consent_page(
+    request: Request,
+    runtime: Runtime,
+    session: Authenticated,
+    cp_id: str | None,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: list[dict[str, str]] | None = None,
+    message: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    view = consent.consents_of(runtime, session.principal, ContactPointId(cp_id)) if cp_id else None
+    return render(
+        request,
+        "safeguards/consent.html",
+        {
+            "view": view,
+            "bases": list(ExtensionBasis),
+            "form": form or {},
+            "errors": errors or [],
+            "message": message,
+        },
+        session=session,
+        status_code=status_code,
+    )
+
+
+@router.get("/consent")
+def consent_lookup(request: Request, runtime: RuntimeDep, session: ConsentKeeper) -> Response:
+    """Ask for the child whose consent is to be recorded."""
+    return _consent_page(request, runtime, session, None)
+
+
+@router.post("/consent")
+def consent_show(
+    request: Request,
+    runtime: RuntimeDep,
+    session: ConsentKeeper,
+    form: Annotated[ConsentLookupForm, Form()],
+) -> Response:
+    """The consents a record of the LA rests on (reading them is audited)."""
+    check_csrf(session, form.csrf_token)
+    wanted = optional(form.cp_id) or ""
+    if not (wanted.isdigit() and len(wanted) == 12):
+        error = ValidationError("cp_id", "enter the 12-digit ContactPoint ID")
+        return _consent_page(request, runtime, session, None, errors=form_errors(error), status_code=422)
+    return _consent_page(request, runtime, session, wanted)
+
+
+@router.post("/consent/retention")
+def consent_retention(
+    request: Request,
+    runtime: RuntimeDep,
+    session: ConsentKeeper,
+    form: Annotated[RetentionConsentForm, Form()],
+) -> Response:
+    """Record consent to keep the record to 25."""
+    check_csrf(session, form.csrf_token)
+    try:
+        if form.basis not in {b.value for b in ExtensionBasis}:
+            raise ValidationError("basis", "choose why the record is kept to 25")
+        consented_on = parse_date(
+            "consented_on", form.consented_day, form.consented_month, form.consented_year, required=True
+        )
+        if consented_on is None:  # parse_date returns a date when one is required
+            raise ValidationError("consented_on", "enter a date")
+        consent.record_retention_consent(
+            runtime,
+            session.principal,
+            ContactPointId(form.cp_id),
+            basis=ExtensionBasis(form.basis),
+            consented_on=consented_on,
+            expected_version=form.version,
+        )
+    except ValidationError as error:
+        return _consent_page(
+            request,
+            runtime,
+            session,
+            form.cp_id,
+            form=form.echo(),
+            errors=form_errors(error),
+            status_code=422,
+        )
+    message = "Consent to keep the record is recorded"
+    return _consent_page(request, runtime, session, form.cp_id, message=message)
+
+
+@router.post("/consent/retention/withdrawal")
+def consent_retention_withdrawal(
+    request: Request,
+    runtime: RuntimeDep,
+    session: ConsentKeeper,
+    form: Annotated[ConsentTarget, Form()],
+) -> Response:
+    """Record today that consent to keep the record was withdrawn."""
+    check_csrf(session, form.csrf_token)
+    consent.withdraw_retention_consent(
+        runtime,
+        session.principal,
+        ContactPointId(form.cp_id),
+        withdrawn_on=runtime.clock.now().date(),
+        expected_version=form.version,
+    )
+    return _consent_page(
+        request,
+        runtime,
+        session,
+        form.cp_id,
+        message="Withdrawn: the record is archived at the next retention run",
+    )
+
+
+@router.post("/consent/sensitive/withdrawal")
+def consent_sensitive_withdrawal(
+    request: Request,
+    runtime: RuntimeDep,
+    session: ConsentKeeper,
+    form: Annotated[SensitiveWithdrawalForm, Form()],
+) -> Response:
+    """Consent to record a sensitive service was withdrawn: its involvement is removed."""
+    check_csrf(session, form.csrf_token)
+    consent.withdraw_sensitive_consent(
+        runtime,
+        session.principal,
+        ContactPointId(form.cp_id),
+        index=form.index,
+        expected_version=form.version,
+    )
+    message = "The sensitive service has been removed"
+    return _consent_page(request, runtime, session, form.cp_id, message=message)
