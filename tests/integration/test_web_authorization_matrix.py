@@ -117,7 +117,7 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
 OPERATOR_COMMANDS = {
     "init", "db upgrade", "stats", "keys status", "keys rotate", "keys retire", "demo", "serve",
     "users create-admin", "audit verify", "audit checkpoint", "retention run",
-    "synth population", "synth sources",
+    "synth population", "synth sources", "synth geography",
     "ingest", "feeds export-links", "linkage train", "linkage relink", "linkage term-frequencies",
     # The national operator gives each data source its machine account and API key (and revokes it).
     "sources add-account", "sources revoke", "sources list",
