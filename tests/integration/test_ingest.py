@@ -34,6 +34,7 @@ from contactpoint.store.models import ChildRow
 from contactpoint.synth.feeds import generate
 from tests.factories import ChildFactory
 from tests.linkage_support import child_benefit_row, write_child_benefit
+from tests.process_support import still_running_after
 
 NHS = "nhs_registrations"
 
@@ -164,11 +165,7 @@ def _descendants(pid: int) -> set[int]:
 
 
 def _wait_gone(pids: set[int], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while pids and time.monotonic() < deadline:
-        pids = {pid for pid in pids if Path(f"/proc/{pid}").exists()}
-        time.sleep(0.05)
-    assert not pids, "the killed run's worker processes outlived it"
+    assert not still_running_after(pids, seconds), "the killed run's worker processes outlived it"
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])

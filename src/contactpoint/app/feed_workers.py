@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,6 +28,7 @@ from contactpoint.app.feed_items import batches, mapped_items
 from contactpoint.app.feed_scoring import ScoredBatch, score_rows
 from contactpoint.app.linker import Linker, build_linker
 from contactpoint.app.services import Services, build_services
+from contactpoint.child_processes import stop_with_parent
 from contactpoint.crypto.keyring import Keyring, StaticKeyStore
 from contactpoint.ingest.mapping import SourceMapping
 from contactpoint.ingest.readers import ReadItem
@@ -61,20 +60,17 @@ def _start(  # noqa: PLR0917  # the pool passes initargs by position
     thresholds: Thresholds,
     run_id: int,
     order: tuple[Condition, Synchronized[int]],
+    parent: int,
 ) -> None:
-    """Worker set-up: the main process's keys (so hashes and index values agree) and thresholds."""
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    """Worker set-up: the main process's keys (so hashes and index values agree) and thresholds.
+
+    A worker whose run was killed stops at once (the pool only stops workers it shuts down): a batch it
+    had not committed rolls back, as the killed run's own would, and the rerun resumes it.
+    """
+    stop_with_parent(parent)
     services = build_services(settings, key_store=StaticKeyStore(Keyring.from_json(keyring_json)))
     linker = replace(build_linker(services), thresholds=thresholds)
     _worker.append(_Worker(services, linker, mapping, RowHasher(services.keyring), run_id, *order))
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose run was killed stops too (the pool only stops workers it shuts down): a batch
-    it had not committed rolls back, as the killed run's own would, and the rerun resumes it."""
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(1)
 
 
 def _take_batch(read: list[ReadItem], today: date, sequence: int) -> RunReport:
@@ -112,7 +108,9 @@ def take_in_workers(
     """Take the feed's batches in `workers` processes, adding what each did to `report`.
 
     The workers use the model in the settings' folder (as `build_linker` does) with the caller's
-    thresholds. A batch that fails stops the run; the batches committed before it stay.
+    thresholds. A batch that fails stops the run; the batches committed before it stay. The workers
+    are started from the calling thread and stopped before this returns; if the run is killed, the
+    kernel stops them with it (`child_processes.stop_with_parent`).
     """
     context = multiprocessing.get_context("spawn")  # a forked copy would share the open connections
     order = (context.Condition(), context.Value("q", 0))
@@ -120,7 +118,15 @@ def take_in_workers(
         workers,
         mp_context=context,
         initializer=_start,
-        initargs=(services.settings, services.keyring.to_json(), mapping, thresholds, report.run_id, order),
+        initargs=(
+            services.settings,
+            services.keyring.to_json(),
+            mapping,
+            thresholds,
+            report.run_id,
+            order,
+            os.getpid(),
+        ),
     )
     pending: deque[tuple[int, Future[RunReport]]] = deque()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from rich.console import Console
 
 from contactpoint.app.services import Services, build_services
+from contactpoint.child_processes import stop_with_parent
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.settings import Settings
@@ -31,7 +33,13 @@ def run_server(services: Services, port: int, *, workers_log: bool = False) -> N
 
 def app_from_environment() -> FastAPI:
     """The app of one worker process of `serve --workers N`: its own Services, built from the
-    `CONTACTPOINT_*` environment the parent set (uvicorn starts workers fresh and imports this)."""
+    `CONTACTPOINT_*` environment the parent set (uvicorn starts workers fresh and imports this).
+
+    A worker stops, after finishing its requests, when the supervisor dies: otherwise a killed
+    `serve` would leave workers answering on the port with nobody to stop them."""
+    supervisor = multiprocessing.parent_process()  # its pid as the supervisor gave it, not getppid()
+    if supervisor is not None and supervisor.pid is not None:
+        stop_with_parent(supervisor.pid, graceful=True)
     return create_app(build_services(Settings()), WebConfig(hsts=True))
 
 
