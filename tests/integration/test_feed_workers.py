@@ -116,7 +116,8 @@ def test_workers_reach_the_outcomes_of_one_process(
 
 
 def _rows(services: Services, path: Path, source: str) -> list[FeedRow]:
-    items = mapped_items(load_mapping(source), read_feed(path), RowHasher(services.keyring))
+    today = services.clock.now().date()
+    items = mapped_items(load_mapping(source), read_feed(path), RowHasher(services.keyring), today=today)
     return [item.row for item in items if item.row is not None]
 
 

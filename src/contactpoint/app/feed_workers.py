@@ -73,9 +73,9 @@ def _start(  # noqa: PLR0917  # the pool passes initargs by position
     _worker.append(_Worker(services, linker, mapping, RowHasher(services.keyring), run_id, *order))
 
 
-def _take_batch(read: list[ReadItem], today: date, sequence: int) -> RunReport:
+def _take_batch(read: list[ReadItem], today: date, extracted: date | None, sequence: int) -> RunReport:
     worker = _worker[0]
-    items = list(mapped_items(worker.mapping, read, worker.hasher))
+    items = list(mapped_items(worker.mapping, read, worker.hasher, today=today, extracted=extracted))
     rows = [item.row for item in items if item.row is not None]
     with worker.services.unit_of_work() as uow:  # reads only; other batches may commit meanwhile
         scores, lookups = score_rows(uow.children, worker.linker, rows)
@@ -104,6 +104,7 @@ def take_in_workers(
     batch_size: int,
     workers: int,
     on_batch: Callable[[int], None] | None = None,
+    extracted: date | None = None,
 ) -> None:
     """Take the feed's batches in `workers` processes, adding what each did to `report`.
 
@@ -139,7 +140,7 @@ def take_in_workers(
     try:
         for sequence, batch in enumerate(batches(read, batch_size)):
             today = services.clock.now().date()
-            pending.append((len(batch), pool.submit(_take_batch, batch, today, sequence)))
+            pending.append((len(batch), pool.submit(_take_batch, batch, today, extracted, sequence)))
             while len(pending) > 2 * workers:  # each worker one batch ahead, so none waits for work
                 collect_oldest()
         while pending:

@@ -8,6 +8,7 @@ the same feed twice changes nothing and a run killed at any point resumes where 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from contactpoint.app.feed_batch import BatchRun, RunReport
@@ -32,6 +33,7 @@ def ingest_feed(
     mapping: SourceMapping | None = None,
     on_batch: Callable[[int], None] | None = None,
     workers: int = 0,
+    extracted: date | None = None,
 ) -> RunReport:
     """Take one feed file into the index; returns the run's report."""
     return ingest_rows(
@@ -43,6 +45,7 @@ def ingest_feed(
         mapping=mapping,
         on_batch=on_batch,
         workers=workers,
+        extracted=extracted,
     )
 
 
@@ -57,12 +60,14 @@ def ingest_rows(
     on_batch: Callable[[int], None] | None = None,
     report: RunReport | None = None,
     workers: int = 0,
+    extracted: date | None = None,
 ) -> RunReport:
     """Take a feed's rows, as a reader yields them (from a file or a streamed upload), into the index.
 
     Pass `report` to keep what was done if the rows stop coming midway (committed batches stay).
     With `workers`, that many processes take the batches (`feed_workers.py`); they use the settings'
-    model, so `linker` must be `build_linker`'s (its thresholds are passed on).
+    model, so `linker` must be `build_linker`'s (its thresholds are passed on). `extracted` is the
+    extract's date for rows whose mapping names none (ages are taken at it rather than today).
     """
     mapping = mapping or load_mapping(source)
     report = report if report is not None else RunReport(source)
@@ -79,10 +84,13 @@ def ingest_rows(
             batch_size=batch_size,
             workers=workers,
             on_batch=on_batch,
+            extracted=extracted,
         )
     else:
         hasher = RowHasher(services.keyring)
-        for batch in batches(mapped_items(mapping, read, hasher), batch_size):
+        today = services.clock.now().date()
+        items = mapped_items(mapping, read, hasher, today=today, extracted=extracted)
+        for batch in batches(items, batch_size):
             with services.unit_of_work() as uow:
                 BatchRun(uow, linker, report, services.clock.now().date()).run(batch)
                 uow.commit()

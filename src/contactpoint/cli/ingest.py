@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -89,6 +90,8 @@ def report_table(report: RunReport) -> Table:
         rejects_by_field[reject.field] = rejects_by_field.get(reject.field, 0) + 1
     for field, count in sorted(rejects_by_field.items()):
         table.add_row(f"  rejected: {field}", str(count))
+    for field, count in sorted(report.dropped.items()):
+        table.add_row(f"  taken without: {field}", str(count))
     return table
 
 
@@ -125,6 +128,18 @@ def ingest(
             ),
         ),
     ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help=(
+                "The extract's date (YYYY-MM-DD), where the mapping names no extract-date column or "
+                "constant: ages and adult refusals are taken at it, and no birth may follow it. "
+                "Default: today."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Read, validate, match and apply a feed. Safe to re-run: rows already taken are skipped."""
     mapping = (
@@ -134,8 +149,11 @@ def ingest(
     )
     if mapping.source != source:
         raise typer.BadParameter("the mapping file is for another source", param_hint="--mapping")
+    extracted: date | None = as_of.date() if as_of is not None else None
     services = state(ctx).services()
     try:
+        if extracted is not None and extracted > services.clock.now().date():
+            raise typer.BadParameter("the extract's date is after today", param_hint="--as-of")
         linker = build_linker(services)
         rows = _row_count(feed)
         if workers is None:
@@ -151,6 +169,7 @@ def ingest(
                 mapping=mapping,
                 on_batch=lambda n: progress.advance(task, n),
                 workers=workers,
+                extracted=extracted,
             )
     finally:
         services.close()

@@ -68,6 +68,7 @@ class FeedRunRead(BaseModel):
     private_holds: int
     outcomes: dict[str, int]
     reasons: dict[str, int]
+    dropped: dict[str, int]  # rows taken without a field that broke its rule, by field
     rejects: list[FeedRejectRead]
     rejects_total: int
 
@@ -161,6 +162,7 @@ def _report(report: RunReport) -> FeedRunRead:
         private_holds=report.private_holds,
         outcomes=dict(report.outcomes),
         reasons=dict(report.reasons),
+        dropped=dict(report.dropped),
         rejects=[
             FeedRejectRead(line=r.line, row_key=r.row_key, field=r.field, rule=r.reason) for r in listed
         ],
