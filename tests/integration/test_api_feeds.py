@@ -27,6 +27,7 @@ from contactpoint.domain.clock import FixedClock
 from contactpoint.store.feed_models import FeedRowOutcome
 from contactpoint.store.models import ChildRow
 from contactpoint.synth.feeds import generate
+from contactpoint.synth.sources import nhs_registrations
 from contactpoint.web import api_feeds
 from contactpoint.web.app import create_app
 from tests.websupport import api_routes, api_token, live_server, make_account
@@ -36,6 +37,7 @@ SUBMIT = f"/api/v1/feeds/{NHS}/submissions"
 CSV = {"Content-Type": "text/csv"}
 # Columns of the NHS feed that hold personal values (the rest are keys, codes and dates of events).
 PERSONAL = ("given_name", "family_name", "date_of_birth", "nhs_number", "address_line_1", "postcode")
+NHS_HEADER = ("record_id", *nhs_registrations.COLUMNS)
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +143,7 @@ def test_keys_are_bound_to_one_source_and_revocable_and_other_callers_are_refuse
 ) -> None:
     headers = _key(services)
     practitioner = make_account(services, Role.PRACTITIONER)
-    body = b"record_id\nNHS1\n"
+    body = (",".join(NHS_HEADER) + "\nNHS1" + "," * (len(NHS_HEADER) - 1) + "\n").encode()
     with live_server(services) as base, httpx.Client(base_url=base) as client:
         token = api_token(client, clock, practitioner)
 
@@ -284,3 +286,31 @@ def test_each_submission_is_audited_with_its_source_and_counts_and_no_value(
         account = uow.sources.by_username("nhs-digital-feed")
     assert account is not None
     assert row.actor_id == account.user_id
+
+
+def test_a_feed_whose_header_is_not_the_mappings_is_refused_naming_the_columns(
+    services: Services, synthetic: Path
+) -> None:
+    feed = _feed(synthetic).read_bytes()
+    header, rest = feed.split(b"\n", 1)
+    renamed = header.replace(b",given_name,", b",forename,") + b"\n" + rest
+    semicolons = header.replace(b",", b";") + b"\n" + rest
+    lines = [json.loads(line) for line in _feed(synthetic, "jsonl").read_bytes().splitlines()[:3]]
+    extra = b"".join(json.dumps({**line, "notes": None}).encode() + b"\n" for line in lines)
+    with live_server(services) as base, httpx.Client(base_url=base, timeout=120) as client:
+        wrong = client.post(SUBMIT, headers=_key(services) | CSV, content=renamed)
+        separated = client.post(SUBMIT, headers=_key(services, name="second") | CSV, content=semicolons)
+        unknown_key = client.post(
+            SUBMIT,
+            headers=_key(services, name="third") | {"Content-Type": "application/x-ndjson"},
+            content=extra,
+        )
+
+    assert wrong.status_code == 422, wrong.text
+    assert wrong.json()["field"] == "header"
+    assert "missing columns: given_name; unexpected columns: forename" in wrong.json()["message"]
+    assert separated.status_code == 422
+    assert "separated by semicolons" in separated.json()["message"]
+    assert unknown_key.status_code == 422
+    assert "unexpected columns: notes" in unknown_key.json()["message"]
+    assert _count(services, FeedRowOutcome) == _count(services, ChildRow) == 0

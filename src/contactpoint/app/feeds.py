@@ -7,6 +7,7 @@ the same feed twice changes nothing and a run killed at any point resumes where 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -35,10 +36,12 @@ def ingest_feed(
     workers: int = 0,
     extracted: date | None = None,
 ) -> RunReport:
-    """Take one feed file into the index; returns the run's report."""
+    """Take one feed file into the index; returns the run's report. A file whose header does not
+    match the mapping stops before any row is read (`SourceMapping.check_header`)."""
+    mapping = mapping or load_mapping(source)
     return ingest_rows(
         services,
-        read_feed(path),
+        read_feed(path, mapping.check_header),
         source,
         linker,
         batch_size=batch_size,
@@ -71,6 +74,9 @@ def ingest_rows(
     """
     mapping = mapping or load_mapping(source)
     report = report if report is not None else RunReport(source)
+    read = iter(read)
+    first = next(read, None)  # a file failing its header check stops here, before a run is recorded
+    read = read if first is None else itertools.chain([first], read)
     with services.unit_of_work() as uow:
         report.run_id = uow.feeds.start_run(source)
         uow.commit()

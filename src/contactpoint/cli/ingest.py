@@ -33,6 +33,8 @@ def _row_count(path: Path) -> int | None:
     return max(0, lines - 1) if path.suffix.lower() == ".csv" else lines
 
 
+EXIT_TOO_MANY_REJECTS = 8
+DEFAULT_MAX_REJECT_SHARE = 0.05
 MIN_ROWS_FOR_WORKERS = 50_000  # below this, starting the workers (about 3 s) costs more than they save
 MAX_AUTO_WORKERS = 2  # batches write one at a time (about 40% of a batch): a third would mostly wait
 
@@ -140,6 +142,18 @@ def ingest(
             ),
         ),
     ] = None,
+    max_reject_share: Annotated[
+        float,
+        typer.Option(
+            "--max-reject-share",
+            min=0.0,
+            max=1.0,
+            help=(
+                "Exit with code 8 when more than this share of the file's rows is rejected (the rows "
+                "taken stay taken), so a broken feed in a scheduled job is noticed."
+            ),
+        ),
+    ] = DEFAULT_MAX_REJECT_SHARE,
 ) -> None:
     """Read, validate, match and apply a feed. Safe to re-run: rows already taken are skipped."""
     mapping = (
@@ -178,3 +192,10 @@ def ingest(
     if rejects is not None:
         write_rejects(rejects, report.rejects)
         console.print(f"Rejects report: [bold]{rejects}[/] ({len(report.rejects)} rows)")
+    rejected = len(report.rejects)  # every rejected row of the file, also those recorded by an earlier run
+    if report.read and rejected > max_reject_share * report.read:
+        Console(stderr=True).print(
+            f"[bold red]Error:[/] {rejected} of {report.read} rows rejected ({rejected / report.read:.1%}), "
+            f"more than the {max_reject_share:.1%} allowed (--max-reject-share)"
+        )
+        raise typer.Exit(EXIT_TOO_MANY_REJECTS)

@@ -19,8 +19,9 @@ Every failure raises `ValidationError(field, rule)` naming the field, never the 
 from __future__ import annotations
 
 import re
+import string
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -129,6 +130,7 @@ class SourceMapping:
     required: tuple[str, ...] = field(default=())
     constants: dict[str, str] = field(default_factory=dict)  # columns the file does not carry
     extract_date: str | None = None  # the column (or constant) holding the extract's date
+    ignore: tuple[str, ...] = ()  # columns the source sends that the index does not take
 
     # Loading ----------------------------------------------------------------------------------
 
@@ -179,7 +181,78 @@ class SourceMapping:
             required=tuple(data.get("required", [])),
             constants={str(column): str(value) for column, value in data.get("constants", {}).items()},
             extract_date=data.get("extract_date"),
+            ignore=tuple(data.get("ignore", [])),
         )
+
+    # Checking a file's columns -----------------------------------------------------------------
+
+    def columns(self) -> frozenset[str]:
+        """The columns this mapping reads from a file (its constants are not in the file)."""
+        named: list[str | None] = [
+            self.key,
+            self.change_column,
+            self.as_of,
+            self.extract_date,
+            *self.given,
+            self.family,
+            self.known_as,
+            self.date_of_birth,
+            self.gender_column,
+            *self.address_lines,
+            self.town,
+            self.postcode,
+            self.la_column,
+            self.identifier_column,
+            *self.required,
+        ]
+        if (involvement := self.involvement) is not None:
+            named += [
+                involvement.service_column,
+                involvement.organisation_code,
+                *_template_columns(involvement.organisation_name),
+                involvement.start,
+                involvement.end,
+                involvement.practitioner,
+                involvement.phone,
+                involvement.email,
+                involvement.lead,
+                involvement.caf,
+                involvement.basis_column,
+            ]
+        if (carer := self.carer) is not None:
+            named += [carer.full_name, carer.given, carer.family, carer.relationship_column, carer.phone]
+        return frozenset(column for column in named if column) - self.constants.keys()
+
+    def check_header(self, header: Sequence[str], complete: bool) -> None:
+        """Stop a file whose columns are not this mapping's, before any row is read: a wrong file, an
+        old layout or a wrong separator would otherwise reject every row one by one, or worse, map
+        columns that mean something else. `complete` is False where a file may leave out empty
+        columns (a JSON Lines object), so only the key must be there.
+
+        Column names are listed only when the header shares a column with the mapping: a file with
+        no header line has a row of values where the header should be, and values never go into a
+        message."""
+        expected = self.columns()
+        present = set(header)
+        missing = sorted(expected - present) if complete else sorted({self.key} - present)
+        unexpected = [column for column in header if column not in expected and column not in self.ignore]
+        repeated = sorted({column for column in header if header.count(column) > 1})
+        if not missing and not unexpected and not repeated:
+            return
+        problems = [f"missing columns: {', '.join(missing)}"] if missing else []
+        separator = _separator(header, expected) if complete else None
+        if separator is not None:
+            problems.append(f"the file is separated by {separator}, not commas")
+        elif present & expected:
+            if unexpected:
+                problems.append(f"unexpected columns: {', '.join(_listed(unexpected))}")
+            if repeated:
+                problems.append(f"repeated columns: {', '.join(_listed(repeated))}")
+        else:
+            problems.append(
+                "no column of the mapping is in the first line: is it this source's file, with a header line?"
+            )
+        raise ValidationError("header", f"does not match the {self.source} mapping: {'; '.join(problems)}")
 
     # Mapping a row ----------------------------------------------------------------------------
 
@@ -439,6 +512,33 @@ def _get(values: Values, column: str | None) -> str | None:
     return value or None
 
 
+def _template_columns(text: str) -> list[str]:
+    """The columns an organisation name reads: one column, or the fields of a template."""
+    if "{" not in text:
+        return [text]
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+_LISTED = 20
+
+
+def _separator(header: Sequence[str], expected: frozenset[str]) -> str | None:
+    """The separator a one-column header really uses, when splitting on it finds the mapping's columns."""
+    if len(header) != 1:
+        return None
+    for separator, name in _SEPARATORS.items():
+        if separator in header[0] and {part.strip() for part in header[0].split(separator)} & expected:
+            return name
+    return None
+
+
+def _listed(columns: Sequence[str]) -> list[str]:
+    """Column names for a message: a few, each cut short."""
+    shown = [column if len(column) <= 40 else f"{column[:40]}..." for column in columns[:_LISTED]]
+    return [*shown, f"and {len(columns) - _LISTED} more"] if len(columns) > _LISTED else shown
+
+
 def _fold(code: str | None) -> str | None:
     """A code as value maps compare it: sources write "m", "M" and " M " for the same thing."""
     return code.strip().casefold() if code is not None else None
@@ -548,11 +648,13 @@ def load_mapping(source: str, directory: Path | None = None) -> SourceMapping:
     if directory is not None:
         path = directory / f"{source}.toml"
         if not path.is_file():
-            raise ValidationError("source", "no mapping file for that source")
+            known = sorted(p.stem for p in directory.glob("*.toml"))
+            raise ValidationError("source", f"no mapping for that source; known sources: {', '.join(known)}")
         return SourceMapping.from_toml(path.read_text(encoding="utf-8"))
     shipped = resources.files("contactpoint.ingest") / "mappings" / f"{source}.toml"
-    if not shipped.is_file():
-        raise ValidationError("source", "no mapping file for that source")
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", source) or not shipped.is_file():
+        listed = ", ".join(shipped_sources())
+        raise ValidationError("source", f"no mapping for that source; known sources: {listed}")
     return SourceMapping.from_toml(shipped.read_text(encoding="utf-8"))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -37,6 +37,9 @@ class Unreadable:
 
 
 ReadItem = RawRow | Unreadable
+HeaderCheck = Callable[[Sequence[str], bool], None]
+"""Called with a file's columns before its first row (and whether the file names every column);
+raises to stop the file. `SourceMapping.check_header` is one."""
 
 
 class FeedFormat(StrEnum):
@@ -81,23 +84,27 @@ def _decoded_lines(path: Path) -> Iterator[tuple[int, str | None]]:
         yield from _decoded(handle)
 
 
-def read_csv(path: Path) -> Iterator[ReadItem]:
+def read_csv(path: Path, header_check: HeaderCheck | None = None) -> Iterator[ReadItem]:
     """Rows of a CSV file with a header line; the line number is the file's (header is line 1)."""
-    return _csv_rows(_decoded_lines(path))
+    return _csv_rows(_decoded_lines(path), header_check)
 
 
-def parse_csv(raw_lines: Iterable[bytes]) -> Iterator[ReadItem]:
+def parse_csv(raw_lines: Iterable[bytes], header_check: HeaderCheck | None = None) -> Iterator[ReadItem]:
     """`read_csv` over byte lines from anywhere (a streamed upload)."""
-    return _csv_rows(_decoded(raw_lines))
+    return _csv_rows(_decoded(raw_lines), header_check)
 
 
-def _csv_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[ReadItem]:
+def _csv_rows(
+    lines: Iterator[tuple[int, str | None]], header_check: HeaderCheck | None
+) -> Iterator[ReadItem]:
     """Rows are parsed one physical line at a time: the sources never put line breaks inside values,
     so a broken quote fails one row instead of swallowing the rest of the file."""
     first = next(lines, None)
     if first is None or first[1] is None:
         raise ValidationError("feed", "the file has no readable header line")
-    header = next(csv.reader([first[1]]))
+    header = next(csv.reader([first[1]]), [])
+    if header_check is not None:
+        header_check(header, True)
     for number, text in lines:
         if text is None:
             yield Unreadable(number, "not valid UTF-8")
@@ -118,17 +125,21 @@ def _csv_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[ReadItem]:
         )
 
 
-def read_jsonl(path: Path) -> Iterator[ReadItem]:
+def read_jsonl(path: Path, header_check: HeaderCheck | None = None) -> Iterator[ReadItem]:
     """Rows of a JSON Lines file: one flat object per line, values strings or null."""
-    return _jsonl_rows(_decoded_lines(path))
+    return _jsonl_rows(_decoded_lines(path), header_check)
 
 
-def parse_jsonl(raw_lines: Iterable[bytes]) -> Iterator[ReadItem]:
+def parse_jsonl(raw_lines: Iterable[bytes], header_check: HeaderCheck | None = None) -> Iterator[ReadItem]:
     """`read_jsonl` over byte lines from anywhere (a streamed upload)."""
-    return _jsonl_rows(_decoded(raw_lines))
+    return _jsonl_rows(_decoded(raw_lines), header_check)
 
 
-def _jsonl_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[ReadItem]:
+def _jsonl_rows(
+    lines: Iterator[tuple[int, str | None]], header_check: HeaderCheck | None
+) -> Iterator[ReadItem]:
+    """The first readable object's keys stand for the file's header (later objects may leave out
+    empty values, so only the key column must be in it)."""
     for number, text in lines:
         if text is None:
             yield Unreadable(number, "not valid UTF-8")
@@ -143,6 +154,9 @@ def _jsonl_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[ReadItem]:
         if not isinstance(data, dict) or not all(v is None or isinstance(v, str) for v in data.values()):
             yield Unreadable(number, "not a flat object of text values")
             continue
+        if header_check is not None:
+            header_check(list(data), False)
+            header_check = None
         yield RawRow(number, {str(k): (v if v != "" else None) for k, v in data.items()})
 
 
@@ -201,26 +215,29 @@ def parse_fhir_bundle(document: bytes) -> Iterator[ReadItem]:
         yield RawRow(number, _patient_values(resource))
 
 
-def read_feed(path: Path) -> Iterator[ReadItem]:
-    """Pick the reader by the file's extension: .csv, .jsonl, or .json (a FHIR Bundle)."""
+def read_feed(path: Path, header_check: HeaderCheck | None = None) -> Iterator[ReadItem]:
+    """Pick the reader by the file's extension: .csv, .jsonl, or .json (a FHIR Bundle, whose columns
+    the reader itself makes, so it has no header to check)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv(path)
+        return read_csv(path, header_check)
     if suffix in (".jsonl", ".ndjson"):
-        return read_jsonl(path)
+        return read_jsonl(path, header_check)
     if suffix == ".json":
         return read_fhir_bundle(path)
     raise ValidationError("feed", "must be a .csv, .jsonl or .json (FHIR Bundle) file")
 
 
-def parse_feed(feed_format: FeedFormat, chunks: Iterable[bytes]) -> Iterator[ReadItem]:
+def parse_feed(
+    feed_format: FeedFormat, chunks: Iterable[bytes], header_check: HeaderCheck | None = None
+) -> Iterator[ReadItem]:
     """Rows of a feed arriving as byte chunks in any sizes (a request body): CSV and JSON Lines split
     into lines as they come; a FHIR Bundle, one JSON document, is joined and parsed whole (the
     caller bounds its size)."""
     if feed_format is FeedFormat.CSV:
-        return parse_csv(lines_of(chunks))
+        return parse_csv(lines_of(chunks), header_check)
     if feed_format is FeedFormat.JSON_LINES:
-        return parse_jsonl(lines_of(chunks))
+        return parse_jsonl(lines_of(chunks), header_check)
     return _fhir_rows_when_read(chunks)
 
 
