@@ -314,3 +314,63 @@ def test_a_feed_whose_header_is_not_the_mappings_is_refused_naming_the_columns(
     assert unknown_key.status_code == 422
     assert "unexpected columns: notes" in unknown_key.json()["message"]
     assert _count(services, FeedRowOutcome) == _count(services, ChildRow) == 0
+
+
+def test_malformed_uploads_get_a_clear_4xx_or_reject_lines_and_never_a_500(
+    services: Services, synthetic: Path
+) -> None:
+    feed = _feed(synthetic).read_bytes()
+    bom = b"\xef\xbb\xbf" + feed
+    cr_only = feed.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    jsonl = _feed(synthetic, "jsonl").read_bytes().splitlines(keepends=True)
+    odd_lines = [
+        *jsonl[:3],
+        b'{"record_id": "NHSX1", "age": ' + b"9" * 5000 + b"}\n",
+        b'{"record_id": "NHSX2", "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}\n",
+        b"[1, 2]\n",
+    ]
+    patients = {
+        "resourceType": "Bundle",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p1", "name": {"family": "Jones"}}},
+            {"resource": {"resourceType": "Patient", "id": "p2", "meta": {"lastUpdated": 20240101}}},
+        ],
+    }
+    deep = b'{"resourceType": "Bundle", "entry": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    huge = b'{"resourceType": "Bundle", "total": ' + b"9" * 5000 + b"}"
+    fhir = {"Authorization": _key(services, "fhir_patient", "gp-system-feed")["Authorization"]}
+    fhir |= {"Content-Type": "application/fhir+json"}
+    url = "/api/v1/feeds/fhir_patient/submissions"
+    with live_server(services) as base, httpx.Client(base_url=base, timeout=120) as client:
+        headers = _key(services)
+        with_bom = client.post(SUBMIT, headers=headers | CSV, content=bom)
+        with_cr = client.post(SUBMIT, headers=headers | CSV, content=cr_only)
+        odd = client.post(
+            SUBMIT, headers=headers | {"Content-Type": "application/x-ndjson"}, content=b"".join(odd_lines)
+        )
+        typed = client.post(url, headers=fhir, content=json.dumps(patients).encode())
+        nested = client.post(url, headers=fhir, content=deep)
+        long_number = client.post(url, headers=fhir, content=huge)
+        nul_header = client.post(SUBMIT, headers=headers | CSV, content=b'record_id,"a\x00b\n')
+
+    malformed = _malformed_lines(synthetic, offset=2)
+    assert with_bom.status_code == 200, with_bom.text
+    assert with_bom.json()["outcomes"]["new"] > 250  # every row read, none lost to the mark
+    assert {r["line"] for r in with_bom.json()["rejects"]} == malformed
+    assert with_cr.status_code == 200, with_cr.text
+    assert with_cr.json()["skipped"] > 250  # the same rows, line by line, already taken
+    assert {r["line"] for r in with_cr.json()["rejects"]} == malformed
+    assert odd.status_code == 200, odd.text
+    assert [(r["line"], r["rule"]) for r in odd.json()["rejects"] if r["line"] > 3] == [
+        (4, "not a well-formed JSON object"),
+        (5, "nested too deeply to be a row"),
+        (6, "not a flat object of text values"),
+    ]
+    assert typed.status_code == 200, typed.text
+    assert [(r["line"], r["rule"]) for r in typed.json()["rejects"]] == [
+        (1, "Patient.name is not of the type FHIR gives it"),
+        (2, "Patient.meta.lastUpdated is not of the type FHIR gives it"),
+    ]
+    for refused in (nested, long_number, nul_header):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["field"] == "feed"

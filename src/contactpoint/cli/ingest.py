@@ -28,8 +28,12 @@ def _row_count(path: Path) -> int | None:
     """Data rows in a line-based file (for the progress bar's total); None for a FHIR Bundle."""
     if path.suffix.lower() == ".json":
         return None
+    newlines = returns = 0
     with path.open("rb") as handle:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+    lines = newlines or returns  # a file with CR-only line ends has no newline
     return max(0, lines - 1) if path.suffix.lower() == ".csv" else lines
 
 
