@@ -43,7 +43,7 @@ def _generate(children: int, generations: int, folder: Path) -> Path:
         [
             sys.executable,
             "-c",
-            "from contactpoint.cli.main import app; app()",
+            "from contactpoint.console import app; app()",
             "synth",
             "population",
             "--children",

@@ -27,7 +27,8 @@ from contactpoint.domain.clock import FixedClock
 from contactpoint.store.feed_models import FeedRowOutcome
 from contactpoint.store.models import ChildRow
 from contactpoint.synth.feeds import generate
-from contactpoint.web.api import feeds as api_feeds
+from contactpoint.synth.sources import nhs_registrations
+from contactpoint.web import api_feeds
 from contactpoint.web.app import create_app
 from tests.websupport import api_routes, api_token, live_server, make_account
 
@@ -36,6 +37,7 @@ SUBMIT = f"/api/v1/feeds/{NHS}/submissions"
 CSV = {"Content-Type": "text/csv"}
 # Columns of the NHS feed that hold personal values (the rest are keys, codes and dates of events).
 PERSONAL = ("given_name", "family_name", "date_of_birth", "nhs_number", "address_line_1", "postcode")
+NHS_HEADER = ("record_id", *nhs_registrations.COLUMNS)
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +143,7 @@ def test_keys_are_bound_to_one_source_and_revocable_and_other_callers_are_refuse
 ) -> None:
     headers = _key(runtime)
     practitioner = make_account(runtime, Role.PRACTITIONER)
-    body = b"record_id\nNHS1\n"
+    body = (",".join(NHS_HEADER) + "\nNHS1" + "," * (len(NHS_HEADER) - 1) + "\n").encode()
     with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         token = api_token(client, clock, practitioner)
 
@@ -284,3 +286,91 @@ def test_each_submission_is_audited_with_its_source_and_counts_and_no_value(
         account = uow.sources.by_username("nhs-digital-feed")
     assert account is not None
     assert row.actor_id == account.user_id
+
+
+def test_a_feed_whose_header_is_not_the_mappings_is_refused_naming_the_columns(
+    runtime: Runtime, synthetic: Path
+) -> None:
+    feed = _feed(synthetic).read_bytes()
+    header, rest = feed.split(b"\n", 1)
+    renamed = header.replace(b",given_name,", b",forename,") + b"\n" + rest
+    semicolons = header.replace(b",", b";") + b"\n" + rest
+    lines = [json.loads(line) for line in _feed(synthetic, "jsonl").read_bytes().splitlines()[:3]]
+    extra = b"".join(json.dumps({**line, "notes": None}).encode() + b"\n" for line in lines)
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
+        wrong = client.post(SUBMIT, headers=_key(runtime) | CSV, content=renamed)
+        separated = client.post(SUBMIT, headers=_key(runtime, name="second") | CSV, content=semicolons)
+        unknown_key = client.post(
+            SUBMIT,
+            headers=_key(runtime, name="third") | {"Content-Type": "application/x-ndjson"},
+            content=extra,
+        )
+
+    assert wrong.status_code == 422, wrong.text
+    assert wrong.json()["field"] == "header"
+    assert "missing columns: given_name; unexpected columns: forename" in wrong.json()["message"]
+    assert separated.status_code == 422
+    assert "separated by semicolons" in separated.json()["message"]
+    assert unknown_key.status_code == 422
+    assert "unexpected columns: notes" in unknown_key.json()["message"]
+    assert _count(runtime, FeedRowOutcome) == _count(runtime, ChildRow) == 0
+
+
+def test_malformed_uploads_get_a_clear_4xx_or_reject_lines_and_never_a_500(
+    runtime: Runtime, synthetic: Path
+) -> None:
+    feed = _feed(synthetic).read_bytes()
+    bom = b"\xef\xbb\xbf" + feed
+    cr_only = feed.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    jsonl = _feed(synthetic, "jsonl").read_bytes().splitlines(keepends=True)
+    odd_lines = [
+        *jsonl[:3],
+        b'{"record_id": "NHSX1", "age": ' + b"9" * 5000 + b"}\n",
+        b'{"record_id": "NHSX2", "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}\n",
+        b"[1, 2]\n",
+    ]
+    patients = {
+        "resourceType": "Bundle",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p1", "name": {"family": "Jones"}}},
+            {"resource": {"resourceType": "Patient", "id": "p2", "meta": {"lastUpdated": 20240101}}},
+        ],
+    }
+    deep = b'{"resourceType": "Bundle", "entry": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    huge = b'{"resourceType": "Bundle", "total": ' + b"9" * 5000 + b"}"
+    fhir = {"Authorization": _key(runtime, "fhir_patient", "gp-system-feed")["Authorization"]}
+    fhir |= {"Content-Type": "application/fhir+json"}
+    url = "/api/v1/feeds/fhir_patient/submissions"
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
+        headers = _key(runtime)
+        with_bom = client.post(SUBMIT, headers=headers | CSV, content=bom)
+        with_cr = client.post(SUBMIT, headers=headers | CSV, content=cr_only)
+        odd = client.post(
+            SUBMIT, headers=headers | {"Content-Type": "application/x-ndjson"}, content=b"".join(odd_lines)
+        )
+        typed = client.post(url, headers=fhir, content=json.dumps(patients).encode())
+        nested = client.post(url, headers=fhir, content=deep)
+        long_number = client.post(url, headers=fhir, content=huge)
+        nul_header = client.post(SUBMIT, headers=headers | CSV, content=b'record_id,"a\x00b\n')
+
+    malformed = _malformed_lines(synthetic, offset=2)
+    assert with_bom.status_code == 200, with_bom.text
+    assert with_bom.json()["outcomes"]["new"] > 250  # every row read, none lost to the mark
+    assert {r["line"] for r in with_bom.json()["rejects"]} == malformed
+    assert with_cr.status_code == 200, with_cr.text
+    assert with_cr.json()["skipped"] > 250  # the same rows, line by line, already taken
+    assert {r["line"] for r in with_cr.json()["rejects"]} == malformed
+    assert odd.status_code == 200, odd.text
+    assert [(r["line"], r["rule"]) for r in odd.json()["rejects"] if r["line"] > 3] == [
+        (4, "not a well-formed JSON object"),
+        (5, "nested too deeply to be a row"),
+        (6, "not a flat object of text values"),
+    ]
+    assert typed.status_code == 200, typed.text
+    assert [(r["line"], r["rule"]) for r in typed.json()["rejects"]] == [
+        (1, "Patient.name is not of the type FHIR gives it"),
+        (2, "Patient.meta.lastUpdated is not of the type FHIR gives it"),
+    ]
+    for refused in (nested, long_number, nul_header):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["field"] == "feed"

@@ -118,7 +118,8 @@ def test_workers_reach_the_outcomes_of_one_process(
 
 
 def _rows(runtime: Runtime, path: Path, source: str) -> list[FeedRow]:
-    items = mapped_items(load_mapping(source), read_feed(path), RowHasher(runtime.keyring))
+    today = runtime.clock.now().date()
+    items = mapped_items(load_mapping(source), read_feed(path), RowHasher(runtime.keyring), today=today)
     return [item.row for item in items if item.row is not None]
 
 

@@ -35,6 +35,7 @@ from contactpoint.store.models import ChildRow
 from contactpoint.synth.feeds import generate
 from tests.factories import ChildFactory
 from tests.linkage_support import child_benefit_row, write_child_benefit
+from tests.process_support import still_running_after
 
 NHS = "nhs_registrations"
 
@@ -169,11 +170,7 @@ def _descendants(pid: int) -> set[int]:
 
 
 def _wait_gone(pids: set[int], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while pids and time.monotonic() < deadline:
-        pids = {pid for pid in pids if Path(f"/proc/{pid}").exists()}
-        time.sleep(0.05)
-    assert not pids, "the killed run's worker processes outlived it"
+    assert not still_running_after(pids, seconds), "the killed run's worker processes outlived it"
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])
@@ -307,3 +304,95 @@ def test_a_row_about_a_young_adult_kept_to_25_still_reaches_their_record(
 
     assert report.outcomes["linked"] == 1
     assert list(_versions(runtime).values()) == [2]
+
+
+def test_an_old_extract_takes_a_child_who_was_17_when_it_was_made(
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    turned_18 = replace(
+        factory.child(la_code="201"), date_of_birth=date(2008, 6, 1)
+    )  # 18 on the clock's today
+    feed = write_child_benefit(
+        tmp_path / "cb.csv", [{**child_benefit_row("CB8", turned_18), "EFFECTIVE_DATE": ""}]
+    )
+
+    report = ingest_feed(runtime, feed, "child_benefit", any_place_linker, extracted=date(2026, 3, 31))
+
+    assert (report.outcomes["new"], report.reasons["adult"]) == (1, 0)
+
+
+def test_without_the_extract_date_the_same_child_counts_as_an_adult(
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    turned_18 = replace(factory.child(la_code="201"), date_of_birth=date(2008, 6, 1))
+    feed = write_child_benefit(
+        tmp_path / "cb.csv", [{**child_benefit_row("CB8", turned_18), "EFFECTIVE_DATE": ""}]
+    )
+
+    report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
+
+    assert (report.outcomes["new"], report.reasons["adult"]) == (0, 1)
+
+
+def test_a_row_with_a_postcode_and_no_address_line_places_its_new_child_by_the_postcode(
+    runtime: Runtime, linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    placed: list[str] = []
+
+    def la_for(postcode: str) -> str:
+        placed.append(postcode)
+        return "318"
+
+    child = factory.child(la_code="201")
+    row = {
+        **child_benefit_row("CB9", child),
+        "ADDRESS_LINE_1": "",
+        "ADDRESS_LINE_2": "",
+        "ADDRESS_LINE_3": "",
+    }
+    feed = write_child_benefit(tmp_path / "cb.csv", [{**row, "TOWN": "", "POSTCODE": "LE65 1AB"}])
+
+    report = ingest_feed(runtime, feed, "child_benefit", replace(linker, la_for=la_for))
+
+    assert report.outcomes["new"] == 1
+    assert placed == ["LE65 1AB"]
+    with runtime.unit_of_work() as uow:
+        (cp_id,) = _versions(runtime)
+        assert uow.children.get(ContactPointId(cp_id)).record.la_code == "318"
+
+
+def test_a_row_losing_an_address_line_is_taken_and_the_loss_counted(
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    child = factory.child(la_code="201")
+    feed = write_child_benefit(
+        tmp_path / "cb.csv",
+        [
+            {**child_benefit_row("CB10", child), "ADDRESS_LINE_2": "Flat 3 <b>"},
+            child_benefit_row("CB11", child),
+        ],
+    )
+    rejects = tmp_path / "rejects.csv"
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "--data-dir",
+            str(runtime.settings.home),
+            "ingest",
+            str(feed),
+            "--source",
+            "child_benefit",
+            "--rejects",
+            str(rejects),
+        ],
+        env={"CONTACTPOINT_DATABASE_URL": runtime.settings.resolved_database_url()},
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "taken without: address_line" in result.output
+    assert rejects.read_text(encoding="utf-8").splitlines() == ["line,row_key,field,reason"]
+    with runtime.engine.connect() as connection:
+        outcomes = connection.execute(text("select outcome from feed_rows")).scalars().all()
+    assert "rejected" not in outcomes
+    assert len(outcomes) == 2

@@ -20,6 +20,7 @@ from contactpoint.app.accounts.accounts import begin_sign_in, complete_sign_in
 from contactpoint.bootstrap import build_runtime
 from contactpoint.console import app
 from contactpoint.settings import Settings
+from tests.process_support import running, still_running_after
 from tests.websupport import free_port
 
 CLI = [sys.executable, "-c", "from contactpoint.console import app; app()"]
@@ -128,3 +129,29 @@ def _answers(base: str) -> bool:
         return httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200
     except httpx.TransportError:
         return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the kernel's parent-death signal")
+def test_a_killed_serve_takes_its_workers_with_it(tmp_path):
+    home = tmp_path / "store"
+    assert invoke(home, "init").exit_code == 0
+    port = free_port()
+    with subprocess.Popen(  # noqa: S603  # our own CLI with fixed arguments
+        [*CLI, "--data-dir", str(home), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as server:
+        workers: set[int] = set()
+        try:
+            deadline = time.monotonic() + 60
+            while len(workers := _worker_pids(server.pid)) < 2 or not _answers(f"http://127.0.0.1:{port}"):
+                assert server.poll() is None, "the server stopped"
+                assert time.monotonic() < deadline, "the workers did not start"
+                time.sleep(0.2)
+            server.send_signal(signal.SIGKILL)  # the supervisor alone, as the OOM killer would
+            server.wait()
+            assert not still_running_after(workers, seconds=10), "the workers outlived the killed server"
+        finally:
+            for pid in workers:
+                if running(pid):
+                    os.kill(pid, signal.SIGKILL)

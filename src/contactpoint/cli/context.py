@@ -18,7 +18,7 @@ class CliState:
     settings: Settings
 
     def runtime(self) -> Runtime:
-        """Build the services for this command (the store must have been initialised)."""
+        """Build the runtime for this command (the store must have been initialised)."""
         return build_runtime(self.settings)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -27,11 +28,17 @@ def _row_count(path: Path) -> int | None:
     """Data rows in a line-based file (for the progress bar's total); None for a FHIR Bundle."""
     if path.suffix.lower() == ".json":
         return None
+    newlines = returns = 0
     with path.open("rb") as handle:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+    lines = newlines or returns  # a file with CR-only line ends has no newline
     return max(0, lines - 1) if path.suffix.lower() == ".csv" else lines
 
 
+EXIT_TOO_MANY_REJECTS = 8
+DEFAULT_MAX_REJECT_SHARE = 0.05
 MIN_ROWS_FOR_WORKERS = 50_000  # below this, starting the workers (about 3 s) costs more than they save
 MAX_AUTO_WORKERS = 2  # batches write one at a time (about 40% of a batch): a third would mostly wait
 
@@ -89,6 +96,8 @@ def report_table(report: RunReport) -> Table:
         rejects_by_field[reject.field] = rejects_by_field.get(reject.field, 0) + 1
     for field, count in sorted(rejects_by_field.items()):
         table.add_row(f"  rejected: {field}", str(count))
+    for field, count in sorted(report.dropped.items()):
+        table.add_row(f"  taken without: {field}", str(count))
     return table
 
 
@@ -125,6 +134,30 @@ def ingest(
             ),
         ),
     ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help=(
+                "The extract's date (YYYY-MM-DD), where the mapping names no extract-date column or "
+                "constant: ages and adult refusals are taken at it, and no birth may follow it. "
+                "Default: today."
+            ),
+        ),
+    ] = None,
+    max_reject_share: Annotated[
+        float,
+        typer.Option(
+            "--max-reject-share",
+            min=0.0,
+            max=1.0,
+            help=(
+                "Exit with code 8 when more than this share of the file's rows is rejected (the rows "
+                "taken stay taken), so a broken feed in a scheduled job is noticed."
+            ),
+        ),
+    ] = DEFAULT_MAX_REJECT_SHARE,
 ) -> None:
     """Read, validate, match and apply a feed. Safe to re-run: rows already taken are skipped."""
     mapping = (
@@ -134,8 +167,11 @@ def ingest(
     )
     if mapping.source != source:
         raise typer.BadParameter("the mapping file is for another source", param_hint="--mapping")
+    extracted: date | None = as_of.date() if as_of is not None else None
     runtime = state(ctx).runtime()
     try:
+        if extracted is not None and extracted > runtime.clock.now().date():
+            raise typer.BadParameter("the extract's date is after today", param_hint="--as-of")
         linker = build_linker(runtime)
         rows = _row_count(feed)
         if workers is None:
@@ -151,6 +187,7 @@ def ingest(
                 mapping=mapping,
                 on_batch=lambda n: progress.advance(task, n),
                 workers=workers,
+                extracted=extracted,
             )
     finally:
         runtime.close()
@@ -159,3 +196,10 @@ def ingest(
     if rejects is not None:
         write_rejects(rejects, report.rejects)
         console.print(f"Rejects report: [bold]{rejects}[/] ({len(report.rejects)} rows)")
+    rejected = len(report.rejects)  # every rejected row of the file, also those recorded by an earlier run
+    if report.read and rejected > max_reject_share * report.read:
+        Console(stderr=True).print(
+            f"[bold red]Error:[/] {rejected} of {report.read} rows rejected ({rejected / report.read:.1%}), "
+            f"more than the {max_reject_share:.1%} allowed (--max-reject-share)"
+        )
+        raise typer.Exit(EXIT_TOO_MANY_REJECTS)

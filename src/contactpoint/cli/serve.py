@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.console import Console
 
 from contactpoint.app.runtime import Runtime
 from contactpoint.bootstrap import build_runtime
+from contactpoint.child_processes import stop_with_parent
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.settings import Settings
@@ -31,8 +33,14 @@ def run_server(runtime: Runtime, port: int, *, workers_log: bool = False) -> Non
 
 
 def app_from_environment() -> FastAPI:
-    """The app of one worker process of `serve --workers N`: its own Services, built from the
-    `CONTACTPOINT_*` environment the parent set (uvicorn starts workers fresh and imports this)."""
+    """The app of one worker process of `serve --workers N`: its own Runtime, built from the
+    `CONTACTPOINT_*` environment the parent set (uvicorn starts workers fresh and imports this).
+
+    A worker stops, after finishing its requests, when the supervisor dies: otherwise a killed
+    `serve` would leave workers answering on the port with nobody to stop them."""
+    supervisor = multiprocessing.parent_process()  # its pid as the supervisor gave it, not getppid()
+    if supervisor is not None and supervisor.pid is not None:
+        stop_with_parent(supervisor.pid, graceful=True)
     return create_app(build_runtime(Settings()), WebConfig(hsts=True))
 
 

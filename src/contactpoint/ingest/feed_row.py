@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from contactpoint.domain.postcodes import Postcode
 from contactpoint.domain.records import (
     Carer,
     ChildNames,
@@ -47,6 +48,20 @@ class FeedRow:
     involvements: tuple[Involvement, ...] = ()
     identifiers: tuple[SourceIdentifier, ...] = ()
     as_of: date | None = None  # the source's effective date for the row, for survivorship by recency
+    postcode: Postcode | None = None  # also when the row gives no address line to hold it with
+
+    @property
+    def located_at(self) -> Postcode | None:
+        """The row's postcode, from its address or alone: enough to find the child's local authority."""
+        return self.postcode or (self.whereabouts.postcode if self.whereabouts else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A field left out of a row that was otherwise taken, and why: the row's other fields still count."""
+
+    field: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,22 +2,33 @@
 
 A new source needs a mapping file, not code. The transforms are the few that real feeds need: a
 date format, given names split across one or several columns, a full name in one column, address
-lines in columns or one comma-joined column, code tables for gender, change, service and consent,
-and templates for organisation names a feed does not carry.
+lines in columns or one comma-joined column, code tables for gender, change, service and consent
+(matched ignoring case and surrounding spaces), templates for organisation names a feed does not
+carry, constant values for columns it does not carry (`[constants]`), and the extract's date (a
+column or a constant; else the run's `--as-of`), at which ages are taken.
+
+A row is rejected only for what makes it unusable: no key, no usable name or date of birth, a date
+of birth that is impossible, before 1990 or after the extract, a postcode that is not one, or a code
+the mapping does not know. A field that can be left out is left out, and the row taken without it:
+an address line, town, carer, identifier, practitioner or contact that breaks its rule is dropped
+(`Dropped`, counted in the run's report). A postcode without an address line still places the child.
 
 Every failure raises `ValidationError(field, rule)` naming the field, never the value.
 """
 
 from __future__ import annotations
 
+import re
+import string
 import tomllib
+from collections.abc import Callable, Sequence
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.postcodes import Postcode
@@ -42,9 +53,13 @@ from contactpoint.domain.vocabulary import (
     SensitiveBasis,
     ServiceType,
 )
-from contactpoint.ingest.feed_row import ChangeKind, FeedRow
+from contactpoint.ingest.feed_row import ChangeKind, Dropped, FeedRow
 
 Values = MappingType[str, str | None]
+T = TypeVar("T")
+EARLIEST_BIRTH = date(1990, 1, 1)  # nobody born earlier can still be held (25 at most, with consent)
+_DATE_FIELDS = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}"}
+_DATE_WORDS = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY"}
 
 
 @lru_cache(maxsize=1 << 13)
@@ -113,6 +128,9 @@ class SourceMapping:
     involvement: InvolvementMapping | None
     carer: CarerMapping | None
     required: tuple[str, ...] = field(default=())
+    constants: dict[str, str] = field(default_factory=dict)  # columns the file does not carry
+    extract_date: str | None = None  # the column (or constant) holding the extract's date
+    ignore: tuple[str, ...] = ()  # columns the source sends that the index does not take
 
     # Loading ----------------------------------------------------------------------------------
 
@@ -140,18 +158,17 @@ class SourceMapping:
             key=data["key"],
             date_format=data["date_format"],
             change_column=change["column"] if change else None,
-            change_codes={
-                code: ChangeKind(kind)
-                for kind, codes in (change or {}).get("codes", {}).items()
-                for code in codes
-            },
+            change_codes=_codes(
+                {code: kind for kind, codes in (change or {}).get("codes", {}).items() for code in codes},
+                ChangeKind,
+            ),
             as_of=data.get("as_of"),
             given=tuple(name["given"] if isinstance(name["given"], list) else [name["given"]]),
             family=name["family"],
             known_as=name.get("known_as"),
             date_of_birth=data["date_of_birth"],
             gender_column=gender["column"] if gender else None,
-            gender_codes={code: Gender(value) for code, value in (gender or {}).get("codes", {}).items()},
+            gender_codes=_codes((gender or {}).get("codes", {}), Gender),
             address_lines=tuple(lines if isinstance(lines, list) else [lines]),
             address_split=address.get("split"),
             town=address.get("town"),
@@ -162,7 +179,80 @@ class SourceMapping:
             involvement=_involvement(involvement) if involvement else None,
             carer=_carer(carer) if carer else None,
             required=tuple(data.get("required", [])),
+            constants={str(column): str(value) for column, value in data.get("constants", {}).items()},
+            extract_date=data.get("extract_date"),
+            ignore=tuple(data.get("ignore", [])),
         )
+
+    # Checking a file's columns -----------------------------------------------------------------
+
+    def columns(self) -> frozenset[str]:
+        """The columns this mapping reads from a file (its constants are not in the file)."""
+        named: list[str | None] = [
+            self.key,
+            self.change_column,
+            self.as_of,
+            self.extract_date,
+            *self.given,
+            self.family,
+            self.known_as,
+            self.date_of_birth,
+            self.gender_column,
+            *self.address_lines,
+            self.town,
+            self.postcode,
+            self.la_column,
+            self.identifier_column,
+            *self.required,
+        ]
+        if (involvement := self.involvement) is not None:
+            named += [
+                involvement.service_column,
+                involvement.organisation_code,
+                *_template_columns(involvement.organisation_name),
+                involvement.start,
+                involvement.end,
+                involvement.practitioner,
+                involvement.phone,
+                involvement.email,
+                involvement.lead,
+                involvement.caf,
+                involvement.basis_column,
+            ]
+        if (carer := self.carer) is not None:
+            named += [carer.full_name, carer.given, carer.family, carer.relationship_column, carer.phone]
+        return frozenset(column for column in named if column) - self.constants.keys()
+
+    def check_header(self, header: Sequence[str], complete: bool) -> None:
+        """Stop a file whose columns are not this mapping's, before any row is read: a wrong file, an
+        old layout or a wrong separator would otherwise reject every row one by one, or worse, map
+        columns that mean something else. `complete` is False where a file may leave out empty
+        columns (a JSON Lines object), so only the key must be there.
+
+        Column names are listed only when the header shares a column with the mapping: a file with
+        no header line has a row of values where the header should be, and values never go into a
+        message."""
+        expected = self.columns()
+        present = set(header)
+        missing = sorted(expected - present) if complete else sorted({self.key} - present)
+        unexpected = [column for column in header if column not in expected and column not in self.ignore]
+        repeated = sorted({column for column in header if header.count(column) > 1})
+        if not missing and not unexpected and not repeated:
+            return
+        problems = [f"missing columns: {', '.join(missing)}"] if missing else []
+        separator = _separator(header, expected) if complete else None
+        if separator is not None:
+            problems.append(f"the file is separated by {separator}, not commas")
+        elif present & expected:
+            if unexpected:
+                problems.append(f"unexpected columns: {', '.join(_listed(unexpected))}")
+            if repeated:
+                problems.append(f"repeated columns: {', '.join(_listed(repeated))}")
+        else:
+            problems.append(
+                "no column of the mapping is in the first line: is it this source's file, with a header line?"
+            )
+        raise ValidationError("header", f"does not match the {self.source} mapping: {'; '.join(problems)}")
 
     # Mapping a row ----------------------------------------------------------------------------
 
@@ -180,8 +270,33 @@ class SourceMapping:
             parts.extend((column.encode(), b"\x1f", b"\x00" if value is None else value.encode(), b"\x1e"))
         return b"".join(parts)
 
-    def map_row(self, values: Values, line: int, content_hash: str = "") -> FeedRow:
-        """Validate one row into a FeedRow; raises ValidationError naming the first bad field."""
+    def map_row(
+        self,
+        values: Values,
+        line: int,
+        content_hash: str = "",
+        *,
+        extracted: date | None = None,
+        today: date | None = None,
+    ) -> FeedRow:
+        """Validate one row into a FeedRow (leaving out fields that can be dropped); raises
+        ValidationError naming the first field that makes the row unusable."""
+        return self.map_row_dropping(values, line, content_hash, extracted=extracted, today=today)[0]
+
+    def map_row_dropping(
+        self,
+        values: Values,
+        line: int,
+        content_hash: str = "",
+        *,
+        extracted: date | None = None,
+        today: date | None = None,
+    ) -> tuple[FeedRow, tuple[Dropped, ...]]:
+        """`map_row`, with the fields left out and why. `extracted` is the run's extract date, for
+        rows whose mapping names none; ages are taken at the extract date (else at `today`)."""
+        if self.constants:
+            values = {**values, **self.constants}
+        dropped: list[Dropped] = []
         key = self.row_key(values)
         if key is None:
             raise ValidationError(self.key, "the row has no key")
@@ -195,15 +310,12 @@ class SourceMapping:
         if not family:
             raise ValidationError("family_name", "is required")
         current = PersonName.of(given, family)
-        known_as: tuple[PersonName, ...] = ()
-        preferred = _get(values, self.known_as) if self.known_as else None
-        if preferred and clean_text(preferred) != current.given.split(" ", 1)[0]:
-            known_as = (PersonName.of(preferred, family),)
-        born = self._date(values, self.date_of_birth, "date_of_birth")
-        if born is None:
-            raise ValidationError("date_of_birth", "is required")
-        whereabouts = self._whereabouts(values)
-        la_code = _get(values, self.la_column) if self.la_column else None
+        known_as = self._known_as(values, current, dropped)
+        extract = (self._date(values, self.extract_date, "extract_date") if self.extract_date else None) or (
+            extracted
+        )
+        born = self._birth(values, extract, today)
+        whereabouts, postcode = self._whereabouts(values, dropped)
         return FeedRow(
             source=self.source,
             row_key=key,
@@ -214,12 +326,33 @@ class SourceMapping:
             date_of_birth=born,
             gender=self._gender(values),
             whereabouts=whereabouts,
-            la_code=check_la_code(la_code) if la_code else None,
-            carers=self._carers(values),
-            involvements=self._involvements(values),
-            identifiers=self._identifiers(values),
-            as_of=self._date(values, self.as_of, "as_of") if self.as_of else None,
-        )
+            la_code=self._la_code(values, dropped),
+            carers=_or_dropped(lambda: self._carers(values), (), dropped, "carer"),
+            involvements=self._involvements(values, dropped),
+            identifiers=self._identifiers(values, dropped),
+            as_of=(self._date(values, self.as_of, "as_of") if self.as_of else None) or extract,
+            postcode=postcode,
+        ), tuple(dropped)
+
+    def _known_as(
+        self, values: Values, current: PersonName, dropped: list[Dropped]
+    ) -> tuple[PersonName, ...]:
+        preferred = _get(values, self.known_as) if self.known_as else None
+        if not preferred or clean_text(preferred) == current.given.split(" ", 1)[0]:
+            return ()
+        return _or_dropped(lambda: (PersonName.of(preferred, current.family),), (), dropped, "known_as")
+
+    def _birth(self, values: Values, extract: date | None, today: date | None) -> date:
+        born = self._date(values, self.date_of_birth, "date_of_birth")
+        if born is None:
+            raise ValidationError("date_of_birth", "is required")
+        if born < EARLIEST_BIRTH:
+            raise ValidationError("date_of_birth", f"is before {EARLIEST_BIRTH.year}")
+        if extract is not None and born > extract:
+            raise ValidationError("date_of_birth", "is after the extract date")
+        if extract is None and today is not None and born > today:
+            raise ValidationError("date_of_birth", "is in the future")
+        return born
 
     def _date(self, values: Values, column: str | None, name: str) -> date | None:
         text = _get(values, column) if column else None
@@ -228,25 +361,36 @@ class SourceMapping:
         try:
             return _parse_date(text, self.date_format)
         except ValueError as error:
-            raise ValidationError(name, f"must be a date written {self.date_format}") from error
+            if _date_shape(self.date_format).match(text):
+                raise ValidationError(name, "is not a real date (no such day or month)") from error
+            raise ValidationError(name, f"must be a date written {_date_words(self.date_format)}") from error
+
+    def _la_code(self, values: Values, dropped: list[Dropped]) -> str | None:
+        code = _get(values, self.la_column) if self.la_column else None
+        if code is None:
+            return None
+        return _or_dropped(lambda: check_la_code(code), None, dropped)
 
     def _change(self, values: Values) -> ChangeKind:
         if self.change_column is None:
             return ChangeKind.EXTRACT
-        code = _get(values, self.change_column)
+        code = _fold(_get(values, self.change_column))
         if code is None or code not in self.change_codes:
             raise ValidationError("change", "is not one of the source's change codes")
         return self.change_codes[code]
 
     def _gender(self, values: Values) -> Gender:
-        code = _get(values, self.gender_column) if self.gender_column else None
+        code = _fold(_get(values, self.gender_column)) if self.gender_column else None
         if code is None:
             return Gender.NOT_SPECIFIED
         if code not in self.gender_codes:
             raise ValidationError("gender", "is not one of the source's gender codes")
         return self.gender_codes[code]
 
-    def _whereabouts(self, values: Values) -> Whereabouts | None:
+    def _whereabouts(
+        self, values: Values, dropped: list[Dropped]
+    ) -> tuple[Whereabouts | None, Postcode | None]:
+        """The address, and the postcode even when no address line survives to hold it with."""
         postcode_text = _get(values, self.postcode) if self.postcode else None
         if self.address_split is not None and self.address_lines:
             joined = _get(values, self.address_lines[0]) or ""
@@ -256,19 +400,29 @@ class SourceMapping:
         town = _get(values, self.town) if self.town else None
         if self.address_split is not None and town is None and len(parts) > 1:
             town = parts.pop()  # a joined address ends with its town
-        if postcode_text is None or not parts:
-            return None  # a partial address says nothing reliable about where the child lives
+        if postcode_text is None:
+            if parts:  # lines without a postcode say nothing reliable about where the child lives
+                dropped.append(Dropped("address", "has no postcode"))
+            return None, None
         postcode = Postcode.parse(postcode_text)
+        parts = [part for part in parts if _address_part(part, postcode, "address_line", dropped)]
+        if town is not None and not _address_part(clean_text(town), postcode, "town", dropped):
+            town = None
+        if not parts:
+            return None, postcode
         if len(parts) > 4:
             parts = [*parts[:3], ", ".join(parts[3:])]
         address = PostalAddress(tuple(parts), postcode, clean_text(town) if town else None)
-        return Whereabouts(AddressState.KNOWN, address)
+        return Whereabouts(AddressState.KNOWN, address), postcode
 
-    def _identifiers(self, values: Values) -> tuple[SourceIdentifier, ...]:
+    def _identifiers(self, values: Values, dropped: list[Dropped]) -> tuple[SourceIdentifier, ...]:
         if self.identifier_scheme is None or self.identifier_column is None:
             return ()
         value = _get(values, self.identifier_column)
-        return (SourceIdentifier(self.identifier_scheme, value.replace(" ", "")),) if value else ()
+        if not value:
+            return ()
+        scheme = self.identifier_scheme
+        return _or_dropped(lambda: (SourceIdentifier(scheme, value.replace(" ", "")),), (), dropped)
 
     def _carers(self, values: Values) -> tuple[Carer, ...]:
         mapping = self.carer
@@ -299,7 +453,7 @@ class SourceMapping:
             ),
         )
 
-    def _involvements(self, values: Values) -> tuple[Involvement, ...]:
+    def _involvements(self, values: Values, dropped: list[Dropped]) -> tuple[Involvement, ...]:
         mapping = self.involvement
         if mapping is None:
             return ()
@@ -309,7 +463,7 @@ class SourceMapping:
             return ()
         service = mapping.service
         if mapping.service_column is not None:
-            service_code = _get(values, mapping.service_column)
+            service_code = _fold(_get(values, mapping.service_column))
             if service_code is None or service_code not in mapping.service_codes:
                 raise ValidationError("service", "is not one of the source's service codes")
             service = mapping.service_codes[service_code]
@@ -317,7 +471,7 @@ class SourceMapping:
             raise ValidationError("service", "the mapping names no service")
         basis = None
         if mapping.basis_column is not None:
-            basis_code = _get(values, mapping.basis_column)
+            basis_code = _fold(_get(values, mapping.basis_column))
             if basis_code is not None:
                 if basis_code not in mapping.basis_codes:
                     raise ValidationError("sensitive_basis", "is not one of the source's consent codes")
@@ -327,7 +481,12 @@ class SourceMapping:
             full = _get(values, mapping.practitioner)
             if full and " " in full.strip():
                 given, family = full.strip().rsplit(" ", 1)
-                practitioner = PersonName.of(given, family)
+                practitioner = _or_dropped(
+                    lambda: PersonName.of(given, family), None, dropped, "practitioner"
+                )
+        phone = _get(values, mapping.phone) if mapping.phone else None
+        email = _get(values, mapping.email) if mapping.email else None
+        contact = _or_dropped(lambda: ContactDetails(phone=phone, email=email), ContactDetails(), dropped)
         return (
             Involvement(
                 service=service,
@@ -335,12 +494,9 @@ class SourceMapping:
                 start=start,
                 end=self._date(values, mapping.end, "involvement_end") if mapping.end else None,
                 practitioner=practitioner,
-                contact=ContactDetails(
-                    phone=_get(values, mapping.phone) if mapping.phone else None,
-                    email=_get(values, mapping.email) if mapping.email else None,
-                ),
-                lead_professional=bool(mapping.lead and _get(values, mapping.lead) in mapping.yes),
-                caf_exists=bool(mapping.caf and _get(values, mapping.caf) in mapping.yes),
+                contact=contact,
+                lead_professional=bool(mapping.lead and _fold(_get(values, mapping.lead)) in mapping.yes),
+                caf_exists=bool(mapping.caf and _fold(_get(values, mapping.caf)) in mapping.yes),
                 sensitive_basis=basis,
             ),
         )
@@ -354,6 +510,86 @@ def _get(values: Values, column: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
+
+
+def _template_columns(text: str) -> list[str]:
+    """The columns an organisation name reads: one column, or the fields of a template."""
+    if "{" not in text:
+        return [text]
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+_LISTED = 20
+
+
+def _separator(header: Sequence[str], expected: frozenset[str]) -> str | None:
+    """The separator a one-column header really uses, when splitting on it finds the mapping's columns."""
+    if len(header) != 1:
+        return None
+    for separator, name in _SEPARATORS.items():
+        if separator in header[0] and {part.strip() for part in header[0].split(separator)} & expected:
+            return name
+    return None
+
+
+def _listed(columns: Sequence[str]) -> list[str]:
+    """Column names for a message: a few, each cut short."""
+    shown = [column if len(column) <= 40 else f"{column[:40]}..." for column in columns[:_LISTED]]
+    return [*shown, f"and {len(columns) - _LISTED} more"] if len(columns) > _LISTED else shown
+
+
+def _fold(code: str | None) -> str | None:
+    """A code as value maps compare it: sources write "m", "M" and " M " for the same thing."""
+    return code.strip().casefold() if code is not None else None
+
+
+def _codes(table: dict[str, str], kind: Callable[[str], T]) -> dict[str, T]:
+    """A value map keyed by folded code; codes that fold together must mean one thing."""
+    folded: dict[str, T] = {}
+    for code, meaning in table.items():
+        key = code.strip().casefold()
+        value = kind(meaning)
+        if folded.get(key, value) != value:
+            raise ValueError(f"codes that differ only in case or spaces mean different things: {code!r}")
+        folded[key] = value
+    return folded
+
+
+def _or_dropped(make: Callable[[], T], instead: T, dropped: list[Dropped], field_name: str = "") -> T:
+    """`make()`, or `instead` with the reason noted when the field breaks a rule: a field that can be
+    left out is left out, and the rest of the row taken."""
+    try:
+        return make()
+    except ValidationError as error:
+        dropped.append(Dropped(field_name or error.field, error.rule))
+        return instead
+
+
+def _address_part(part: str, postcode: Postcode, field_name: str, dropped: list[Dropped]) -> bool:
+    """Whether an address line (or town) may be held; one that may not is dropped, not the row."""
+    try:
+        PostalAddress((part,), postcode)
+    except ValidationError as error:
+        dropped.append(Dropped(field_name, error.rule))
+        return False
+    return True
+
+
+@lru_cache(maxsize=32)
+def _date_shape(date_format: str) -> re.Pattern[str]:
+    """Text shaped like a date in the format (digits where the fields go), valid or not."""
+    pattern = re.escape(date_format)
+    for directive, digits in _DATE_FIELDS.items():
+        pattern = pattern.replace(re.escape(directive), digits)
+    return re.compile(f"^{pattern}$")
+
+
+def _date_words(date_format: str) -> str:
+    """The format as people write it: DD/MM/YYYY."""
+    for directive, word in _DATE_WORDS.items():
+        date_format = date_format.replace(directive, word)
+    return date_format
 
 
 def _template(text: str, values: Values) -> str:
@@ -379,7 +615,7 @@ def _involvement(data: dict[str, Any]) -> InvolvementMapping:
     return InvolvementMapping(
         service=ServiceType(service) if service else None,
         service_column=data.get("service_column"),
-        service_codes={code: ServiceType(v) for code, v in data.get("service_codes", {}).items()},
+        service_codes=_codes(data.get("service_codes", {}), ServiceType),
         organisation_code=data["organisation_code"],
         organisation_name=data["organisation_name"],
         start=data["start"],
@@ -389,9 +625,9 @@ def _involvement(data: dict[str, Any]) -> InvolvementMapping:
         email=data.get("email"),
         lead=data.get("lead"),
         caf=data.get("caf"),
-        yes=frozenset(data.get("yes", ["Y"])),
+        yes=frozenset(code.strip().casefold() for code in data.get("yes", ["Y"])),
         basis_column=data.get("basis_column"),
-        basis_codes={code: SensitiveBasis(v) for code, v in data.get("basis_codes", {}).items()},
+        basis_codes=_codes(data.get("basis_codes", {}), SensitiveBasis),
     )
 
 
@@ -412,11 +648,13 @@ def load_mapping(source: str, directory: Path | None = None) -> SourceMapping:
     if directory is not None:
         path = directory / f"{source}.toml"
         if not path.is_file():
-            raise ValidationError("source", "no mapping file for that source")
+            known = sorted(p.stem for p in directory.glob("*.toml"))
+            raise ValidationError("source", f"no mapping for that source; known sources: {', '.join(known)}")
         return SourceMapping.from_toml(path.read_text(encoding="utf-8"))
     shipped = resources.files("contactpoint.ingest") / "mappings" / f"{source}.toml"
-    if not shipped.is_file():
-        raise ValidationError("source", "no mapping file for that source")
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", source) or not shipped.is_file():
+        listed = ", ".join(shipped_sources())
+        raise ValidationError("source", f"no mapping for that source; known sources: {listed}")
     return SourceMapping.from_toml(shipped.read_text(encoding="utf-8"))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import multiprocessing
+import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from contactpoint.child_processes import stop_with_parent
 from contactpoint.synth.calendar import FeedCalendar
 from contactpoint.synth.chunks import ChunkOutput, ChunkTask, render_chunk, source_salt
 from contactpoint.synth.population import MAX_CHILDREN
@@ -137,7 +139,9 @@ def _chunks(task: ChunkTask, workers: int) -> Iterator[ChunkOutput]:
             yield output
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(  # workers stop if the generating process is killed
+        max_workers=workers, mp_context=context, initializer=stop_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         pending: deque[Future[ChunkOutput]] = deque()
         while made < wanted:
             while len(pending) < 2 * workers:

@@ -50,6 +50,7 @@ class RunReport:
     reasons: Counter[str] = field(default_factory=Counter)
     private_holds: int = 0
     rejects: list[Rejected] = field(default_factory=list)
+    dropped: Counter[str] = field(default_factory=Counter)  # fields left out of rows taken, by field
 
     def merge(self, other: RunReport) -> None:
         """Add what another part of the run did (a worker's batch)."""
@@ -60,6 +61,7 @@ class RunReport:
         self.reasons.update(other.reasons)
         self.private_holds += other.private_holds
         self.rejects.extend(other.rejects)
+        self.dropped.update(other.dropped)
 
     def counts(self) -> dict[str, int]:
         """Flat counts for the run's ledger entry."""
@@ -70,6 +72,7 @@ class RunReport:
             "private_holds": self.private_holds,
             **{f"outcome:{k}": v for k, v in self.outcomes.items()},
             **{f"reason:{k}": v for k, v in self.reasons.items()},
+            **{f"dropped:{k}": v for k, v in self.dropped.items()},
         }
 
 
@@ -116,6 +119,7 @@ class BatchRun:
                 field = item.rejected.field if item.rejected else "row"
                 self._ledger.append(LedgerEntry(source, *identity, Outcome.REJECTED, field, None))
                 continue
+            report.dropped.update(dropped.field for dropped in item.dropped)
             rows.append(item.row)
             positions.append(mapped)
         if rows:
@@ -221,9 +225,8 @@ class BatchRun:
                     (
                         la
                         for i in members
-                        if (wb := rows[i].whereabouts) is not None
-                        and wb.postcode is not None
-                        and (la := self._linker.la_for(wb.postcode.value)) is not None
+                        if (postcode := rows[i].located_at) is not None
+                        and (la := self._linker.la_for(postcode.value)) is not None
                     ),
                     None,
                 )

@@ -7,7 +7,9 @@ the same feed twice changes nothing and a run killed at any point resumes where 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from contactpoint.app.feeds.batch import BatchRun, RunReport
@@ -32,17 +34,21 @@ def ingest_feed(
     mapping: SourceMapping | None = None,
     on_batch: Callable[[int], None] | None = None,
     workers: int = 0,
+    extracted: date | None = None,
 ) -> RunReport:
-    """Take one feed file into the index; returns the run's report."""
+    """Take one feed file into the index; returns the run's report. A file whose header does not
+    match the mapping stops before any row is read (`SourceMapping.check_header`)."""
+    mapping = mapping or load_mapping(source)
     return ingest_rows(
         runtime,
-        read_feed(path),
+        read_feed(path, mapping.check_header),
         source,
         linker,
         batch_size=batch_size,
         mapping=mapping,
         on_batch=on_batch,
         workers=workers,
+        extracted=extracted,
     )
 
 
@@ -57,15 +63,20 @@ def ingest_rows(
     on_batch: Callable[[int], None] | None = None,
     report: RunReport | None = None,
     workers: int = 0,
+    extracted: date | None = None,
 ) -> RunReport:
     """Take a feed's rows, as a reader yields them (from a file or a streamed upload), into the index.
 
     Pass `report` to keep what was done if the rows stop coming midway (committed batches stay).
-    With `workers`, that many processes take the batches (`feed_workers.py`); they use the settings'
-    model, so `linker` must be `build_linker`'s (its thresholds are passed on).
+    With `workers`, that many processes take the batches (`workers.py`); they use the settings'
+    model, so `linker` must be `build_linker`'s (its thresholds are passed on). `extracted` is the
+    extract's date for rows whose mapping names none (ages are taken at it rather than today).
     """
     mapping = mapping or load_mapping(source)
     report = report if report is not None else RunReport(source)
+    read = iter(read)
+    first = next(read, None)  # a file failing its header check stops here, before a run is recorded
+    read = read if first is None else itertools.chain([first], read)
     with runtime.unit_of_work() as uow:
         report.run_id = uow.feed_runs.start(source)
         uow.commit()
@@ -79,10 +90,13 @@ def ingest_rows(
             batch_size=batch_size,
             workers=workers,
             on_batch=on_batch,
+            extracted=extracted,
         )
     else:
         hasher = RowHasher(runtime.keyring)
-        for batch in batches(mapped_items(mapping, read, hasher), batch_size):
+        today = runtime.clock.now().date()
+        items = mapped_items(mapping, read, hasher, today=today, extracted=extracted)
+        for batch in batches(items, batch_size):
             with runtime.unit_of_work() as uow:
                 BatchRun(uow, linker, report, runtime.clock.now().date()).run(batch)
                 uow.commit()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from contactpoint.domain.errors import ValidationError
-from contactpoint.ingest.feed_row import FeedRow, Rejected
+from contactpoint.ingest.feed_row import Dropped, FeedRow, Rejected
 from contactpoint.ingest.mapping import SourceMapping
 from contactpoint.ingest.readers import RawRow, ReadItem
 from contactpoint.ingest.row_hash import RowHasher
@@ -22,6 +23,7 @@ class FeedItem:
     row: FeedRow | None
     rejected: Rejected | None
     hashes: tuple[str, ...]  # the current content hash first, then those under older key versions
+    dropped: tuple[Dropped, ...] = ()  # fields left out of a mapped row
 
     @property
     def key(self) -> str | None:
@@ -38,15 +40,28 @@ class FeedItem:
         return [(self.key, h) for h in self.hashes] if self.key is not None else []
 
 
-def mapped_items(mapping: SourceMapping, read: Iterable[ReadItem], hasher: RowHasher) -> Iterator[FeedItem]:
-    """Each read row mapped onto a feed row and hashed, or rejected with its line and reason."""
+def mapped_items(
+    mapping: SourceMapping,
+    read: Iterable[ReadItem],
+    hasher: RowHasher,
+    *,
+    today: date,
+    extracted: date | None = None,
+) -> Iterator[FeedItem]:
+    """Each read row mapped onto a feed row and hashed, or rejected with its line and reason.
+
+    `extracted` is the extract's date for rows whose mapping names none (`ingest --as-of`); ages
+    are taken at it, else at `today`."""
     for item in read:
         if not isinstance(item, RawRow):
             yield FeedItem(None, Rejected(item.line, None, "row", item.reason), ())
             continue
         hashes = hasher.all(mapping.canonical(item.values))
         try:
-            yield FeedItem(mapping.map_row(item.values, item.line, hashes[0]), None, hashes)
+            row, dropped = mapping.map_row_dropping(
+                item.values, item.line, hashes[0], extracted=extracted, today=today
+            )
+            yield FeedItem(row, None, hashes, dropped)
         except ValidationError as error:
             rejected = Rejected(item.line, mapping.row_key(item.values), error.field, error.rule)
             yield FeedItem(None, rejected, hashes)

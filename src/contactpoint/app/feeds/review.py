@@ -246,13 +246,9 @@ def _apply(
     elif action is ReviewAction.NEW_CHILD:
         if too_old_for_a_new_record(row.date_of_birth, as_of, today_in_england(runtime.clock)):
             raise ValidationError("date_of_birth", "the row is about an adult: link it or reject it")
-        postcode = row.whereabouts.postcode if row.whereabouts else None
-        placed = (
-            la_code
-            or row.la_code
-            or (runtime.la_lookup(postcode.value) if postcode else None)
-            or item.la_code
-        )
+        postcode = row.located_at
+        looked_up = runtime.la_lookup(postcode.value) if postcode else None
+        placed = la_code or row.la_code or looked_up or item.la_code
         if placed is None:
             raise ValidationError("la_code", "no local authority is known for this child; name one")
         (new_id,) = uow.children.reserve_ids(1)

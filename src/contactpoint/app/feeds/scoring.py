@@ -1,6 +1,6 @@
 """The read-only half of a feed batch: find each row's candidate records, decrypt them, score the pairs.
 
-It writes nothing, so a feed worker (`app/feed_workers.py`) runs it in a read-only session while
+It writes nothing, so a feed worker (`app/feeds/workers.py`) runs it in a read-only session while
 another batch writes; what it found is then checked against the store inside the writing
 transaction (`revalidate`), so a batch always decides on the store as it is when it is applied.
 """

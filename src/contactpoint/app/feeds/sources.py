@@ -154,7 +154,7 @@ def submit_feed(
     try:
         ingest_rows(
             runtime,
-            parse_feed(feed_format, chunks),
+            parse_feed(feed_format, chunks, mapping.check_header),
             source,
             linker,
             batch_size=batch_size,

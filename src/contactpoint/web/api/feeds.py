@@ -147,6 +147,7 @@ def _report(report: RunReport) -> FeedRunRead:
         private_holds=report.private_holds,
         outcomes=dict(report.outcomes),
         reasons=dict(report.reasons),
+        dropped=dict(report.dropped),
         rejects=[
             FeedRejectRead(line=r.line, row_key=r.row_key, field=r.field, rule=r.reason) for r in listed
         ],

@@ -32,6 +32,7 @@ class FeedRunRead(BaseModel):
     private_holds: int
     outcomes: dict[str, int]
     reasons: dict[str, int]
+    dropped: dict[str, int]  # rows taken without a field that broke its rule, by field
     rejects: list[FeedRejectRead]
     rejects_total: int
 
