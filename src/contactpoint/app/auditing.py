@@ -3,33 +3,52 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from contactpoint.access.policy import Principal, audit_scope
 from contactpoint.app.services import Services
 from contactpoint.audit.events import RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
-from contactpoint.audit.log import AuditLog
+from contactpoint.audit.log import AuditLog, CheckpointRule
 from contactpoint.audit.verify import VerifyReport, verify_log
+from contactpoint.audit.witness import CheckpointFile
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.settings import Settings
 from contactpoint.store.timestamps import as_utc
 from contactpoint.store.unit_of_work import UnitOfWork
 
 MAX_ENTRIES = 200
 
 
+def checkpoint_rule(settings: Settings) -> CheckpointRule:
+    """How often checkpoints are signed, and so how far verification lets the newest lag the head."""
+    return CheckpointRule(
+        settings.audit_checkpoint_entries, timedelta(minutes=settings.audit_checkpoint_minutes)
+    )
+
+
+def audit_witness(settings: Settings) -> CheckpointFile:
+    """The file checkpoints are exported to, outside the database."""
+    return CheckpointFile(settings.resolved_audit_witness_file())
+
+
 def audit_log(services: Services, uow: UnitOfWork) -> AuditLog:
     """The audit log bound to this unit of work's transaction."""
-    return AuditLog(uow.audit, services.audit_keys, services.clock)
+    settings = services.settings
+    return AuditLog(
+        uow.audit, services.audit_keys, services.clock, checkpoint_rule(settings), audit_witness(settings)
+    )
 
 
 def verify_audit(services: Services) -> VerifyReport:
-    """Recompute the chain and check every checkpoint."""
+    """Recompute the chain and check it against every checkpoint, in the database and the witness file."""
+    settings = services.settings
     with services.unit_of_work() as uow:
-        return verify_log(uow.audit, services.audit_keys)
+        return verify_log(uow.audit, services.audit_keys, checkpoint_rule(settings), audit_witness(settings))
 
 
 def checkpoint_audit(services: Services) -> int | None:
-    """Sign the current head; returns the sequence number signed, or None if nothing new."""
+    """Sign the current head and export checkpoints the witness file lacks; returns the sequence
+    number signed, or None if the head was signed already."""
     with services.unit_of_work() as uow:
         checkpoint = audit_log(services, uow).checkpoint()
         uow.commit()

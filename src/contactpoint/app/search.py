@@ -200,7 +200,8 @@ def search_children(services: Services, principal: Principal, criteria: SearchCr
         scored.sort(key=lambda pair: (-pair[0], pair[1].cp_id.value))
         chosen = [record for _, record in scored[:MAX_RESULTS]]
         now = services.clock.now()
-        seq = audit_log(services, uow).append(
+        log = audit_log(services, uow)
+        seq = log.append(
             AuditEvent(
                 AuditKind.SEARCH,
                 principal.user_id,
@@ -214,7 +215,7 @@ def search_children(services: Services, principal: Principal, criteria: SearchCr
             )
         )
         shielded = sum(1 for r in chosen if r.status is RecordStatus.SHIELDED)
-        suspended = misuse.after_search(uow, principal, now, seq, shielded_hits=shielded)
+        suspended = misuse.after_search(uow, log, principal, now, seq, shielded_hits=shielded)
         uow.commit()
     if suspended:
         raise AuthenticationFailed("this account has been suspended; contact your user administrator")

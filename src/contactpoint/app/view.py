@@ -203,7 +203,7 @@ def view_child(
             )
         )
         misuse.after_view(
-            uow,
+            log,
             principal,
             now,
             seq,

@@ -45,6 +45,8 @@ class AuditKind(StrEnum):
     REVIEW_DECIDED = "review:decide"
     FEED_SUBMITTED = "feeds:submit"  # a data source's upload: source, run and counts
     SOURCE_REVOKED = "sources:revoke"  # a data source's API key revoked
+    ALERT_RAISED = "alerts:raise"  # a misuse alert about the actor: signal, score, the entry that raised it
+    ALERTS_READ = "alerts:read"  # an auditor or user administrator listed misuse alerts
 
 
 # Entries that tell that a child was adopted: national auditors only (DESIGN invariant 4 and section 1;

@@ -71,6 +71,10 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # The last signed checkpoint, so an append knows without a query whether the next one is due
+    # (only a trigger for signing: verification trusts signatures, never these columns).
+    checkpoint_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    checkpoint_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntryRow(Base):
@@ -124,6 +128,8 @@ class AlertRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(Integer)
     audit_seq: Mapped[int | None] = mapped_column(BigInteger)
+    # The audit entry that records this alert in the chain (none for alerts raised before that).
+    entry_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
 
 
 class SourceAccountRow(Base):
