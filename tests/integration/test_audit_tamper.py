@@ -193,7 +193,8 @@ def test_truncating_the_log_and_deleting_later_checkpoints_is_detected(long_log,
     _sql(long_log, "DELETE FROM audit_checkpoints WHERE seq > 120")
     _sql(
         long_log,
-        "UPDATE audit_head SET seq = 120, entry_hash = (SELECT entry_hash FROM audit_entries WHERE seq = 120)",
+        "UPDATE audit_head SET seq = 120, "
+        "entry_hash = (SELECT entry_hash FROM audit_entries WHERE seq = 120)",
     )
     result = _verify_command(settings)
     assert result.exit_code == 7, result.output
