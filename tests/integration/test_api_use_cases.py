@@ -256,14 +256,16 @@ def test_involvements_cannot_be_added_to_a_shielded_childs_record(services, fact
 
 
 def test_auditors_see_their_own_la_only_and_never_their_own_trail(services, factory):
-    (target,) = store_children(services, [child(factory)])
+    target, elsewhere = store_children(services, [child(factory), child(factory, la=OTHER_LA)])
     here = principal(services, Role.PRACTITIONER, la_code=HOME_LA)
     there = principal(services, Role.PRACTITIONER, la_code=OTHER_LA)
     view_child(services, here, target.cp_id, REASON)
     view_child(services, there, target.cp_id, REASON)
+    view_child(services, there, elsewhere.cp_id, REASON)
     auditor = principal(services, Role.AUDITOR, la_code=HOME_LA)
     actors = {e.actor_id for e in query_audit(services, auditor, child=target.cp_id)}
-    assert actors == {here.user_id}
+    assert actors == {here.user_id, there.user_id}  # the child is theirs, whoever read it
+    assert query_audit(services, auditor, child=elsewhere.cp_id) == []  # another LA's child read there
     query_audit(services, auditor)
     national = principal(services, Role.NATIONAL_AUDITOR)
     assert {here.user_id, there.user_id} <= {e.actor_id for e in query_audit(services, national)}

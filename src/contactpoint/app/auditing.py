@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 from contactpoint.access.policy import Principal, audit_scope
 from contactpoint.app.services import Services
 from contactpoint.audit.events import RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
+from contactpoint.audit.keys import AuditKeys
 from contactpoint.audit.log import AuditLog, CheckpointRule
 from contactpoint.audit.verify import VerifyReport, verify_log
 from contactpoint.audit.witness import CheckpointFile
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.settings import Settings
+from contactpoint.store.audit_repository import StoredEntry
 from contactpoint.store.timestamps import as_utc
 from contactpoint.store.unit_of_work import UnitOfWork
 
@@ -82,24 +84,23 @@ def query_audit(
     """
     la_code = audit_scope(principal)
     since, until = (as_utc(t) if t else None for t in (since, until))
+    keys = services.audit_keys
     with services.unit_of_work() as uow:
-        actor_ids: list[int] | None = None
+        reach: tuple[list[int], str] | None = None
         if la_code is not None:
-            actor_ids = uow.users.ids_in_la(la_code)
-        if user_id is not None:
-            actor_ids = [user_id] if actor_ids is None or user_id in actor_ids else []
+            reach = (uow.users.ids_in_la(la_code), la_code)
         subjects = None
         if child is not None:
-            keys = services.audit_keys
             subjects = [keys.subject(child.value, version) for version in keys.held_versions()]
         rows = uow.audit.query(
-            actor_ids=actor_ids,
+            actor_ids=None if user_id is None else [user_id],
             subjects=subjects,
             since=since,
             until=until,
             exclude_actor=principal.user_id,
             limit=MAX_ENTRIES,
             exclude_kinds=RESTRICTED_KINDS if la_code is not None else (),
+            reach=reach,
         )
         audit_log(services, uow).append(
             AuditEvent(
@@ -110,18 +111,24 @@ def query_audit(
             )
         )
         uow.commit()
+    own_accounts = set(reach[0]) if reach else set()
     views = []
     for row in rows:
-        payload = services.audit_keys.open(row.seq, row.kind, row.key_version, row.payload)
-        children = payload.pop("children", [])
-        views.append(
-            AuditEntryView(
-                row.seq,
-                row.at,
-                row.kind,
-                row.actor_id,
-                list(children) if isinstance(children, list) else [],
-                payload,
-            )
-        )
+        payload = keys.open(row.seq, row.kind, row.key_version, row.payload)
+        found = payload.pop("children", [])
+        children = list(found) if isinstance(found, list) else []
+        if la_code is not None and row.actor_id not in own_accounts:
+            children = _owned_children(keys, row, children, la_code)
+        views.append(AuditEntryView(row.seq, row.at, row.kind, row.actor_id, children, payload))
     return views
+
+
+def _owned_children(keys: AuditKeys, row: StoredEntry, children: list[str], la_code: str) -> list[str]:
+    """The children of an entry that `la_code` owns: an LA auditor reading another LA's practitioner's
+    entry about its child does not learn which other LAs' children the same search returned."""
+    owned = {subject for subject, la in zip(row.subjects, row.subject_las, strict=False) if la == la_code}
+    return [
+        cp_id
+        for cp_id in children
+        if any(keys.subject(cp_id, version) in owned for version in keys.held_versions())
+    ]

@@ -212,6 +212,7 @@ def search_children(services: Services, principal: Principal, criteria: SearchCr
                     "criteria": services.audit_keys.subject("criteria|" + criteria.fingerprint_text()).hex(),
                     "candidates": len(found),
                 },
+                owners={r.cp_id.value: r.la_code for r in chosen},
             )
         )
         shielded = sum(1 for r in chosen if r.status is RecordStatus.SHIELDED)

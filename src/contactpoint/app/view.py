@@ -200,6 +200,7 @@ def view_child(
                 principal.user_id,
                 (cp_id.value,),
                 {"reason": reason.value, "level": level.value, "version": stored.version},
+                owners={cp_id.value: record.la_code},
             )
         )
         misuse.after_view(

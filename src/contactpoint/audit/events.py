@@ -63,9 +63,14 @@ RESTRICTED_KINDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
-    """One thing that happened: who, to which children (by ContactPoint ID), and coded details."""
+    """One thing that happened: who, to which children (by ContactPoint ID), and coded details.
+
+    `owners` names the local authority of each child it knows (ID to LA code), so that the owning
+    LA's auditors find what practitioners of other LAs did to their children.
+    """
 
     kind: AuditKind
     actor_id: int | None
     children: tuple[str, ...] = ()
     details: dict[str, Detail] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)

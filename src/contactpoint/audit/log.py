@@ -59,7 +59,8 @@ class AuditLog:
         kind = event.kind.value
         payload: dict[str, Detail] = {"children": list(event.children), **event.details}
         sealed = self._keys.seal(seq, kind, payload)
-        subjects = tuple(sorted({self._keys.subject(cp_id) for cp_id in event.children}))
+        owners = {self._keys.subject(cp_id): event.owners.get(cp_id) for cp_id in event.children}
+        subjects = tuple(sorted(owners))
         version = self._keys.current_version
         digest = entry_hash(
             self._keys.chain_key(version),
@@ -73,7 +74,8 @@ class AuditLog:
             subjects=subjects,
         )
         self._repository.insert(
-            StoredEntry(seq, at, kind, event.actor_id, version, sealed, head.entry_hash, digest, subjects)
+            StoredEntry(seq, at, kind, event.actor_id, version, sealed, head.entry_hash, digest, subjects),
+            {subject: la for subject, la in owners.items() if la is not None},
         )
         if self._rule.due(seq, at, head.checkpoint_seq, head.checkpoint_at):
             self._sign(seq, digest, at)

@@ -102,6 +102,9 @@ class AuditSubjectRow(Base):
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     subject: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True, index=True)
+    # The LA owning the child when the entry was written, so its auditors see other LAs' reads of it
+    # (a filter on who may read the entry, not part of what the chain protects).
+    la_code: Mapped[str | None] = mapped_column(String(3), index=True)
 
 
 class AuditCheckpointRow(Base):

@@ -7,11 +7,11 @@ read, so two requests can never chain onto the same predecessor.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, case, event, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.store.access_models import (
@@ -75,6 +75,7 @@ class StoredEntry:
     prev_hash: bytes
     entry_hash: bytes
     subjects: tuple[bytes, ...]
+    subject_las: tuple[str | None, ...] = ()  # the LA owning each subject's child, where recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +136,10 @@ class AuditRepository:
         ).one_or_none()
         return (row.seq, row.entry_hash) if row else (0, GENESIS_HASH)
 
-    def insert(self, entry: StoredEntry) -> None:
-        """Append one entry and its subjects, and move the head to it (Core statements: this runs on
-        every read, and the ORM's unit-of-work bookkeeping cost more than the inserts)."""
+    def insert(self, entry: StoredEntry, owners: Mapping[bytes, str] | None = None) -> None:
+        """Append one entry and its subjects (with the LA owning each, where known), and move the head
+        to it (Core statements: this runs on every read, and the ORM's bookkeeping cost more than the
+        inserts)."""
         connection = self._session.connection()
         connection.execute(
             _INSERT_ENTRY,
@@ -153,31 +155,41 @@ class AuditRepository:
             },
         )
         if entry.subjects:
-            connection.execute(_INSERT_SUBJECT, [{"seq": entry.seq, "subject": s} for s in entry.subjects])
+            owned = owners or {}
+            connection.execute(
+                _INSERT_SUBJECT,
+                [{"seq": entry.seq, "subject": s, "la_code": owned.get(s)} for s in entry.subjects],
+            )
         connection.execute(_MOVE_HEAD, {"new_seq": entry.seq, "new_hash": entry.entry_hash})
 
     def _with_subjects(self, rows: Sequence[AuditEntryRow]) -> list[StoredEntry]:
         seqs = [row.seq for row in rows]
-        subjects: dict[int, list[bytes]] = {}
+        subjects: dict[int, list[tuple[bytes, str | None]]] = {}
         if seqs:
-            for seq, subject in self._session.execute(
-                select(AuditSubjectRow.seq, AuditSubjectRow.subject).where(AuditSubjectRow.seq.in_(seqs))
+            for seq, subject, la_code in self._session.execute(
+                select(AuditSubjectRow.seq, AuditSubjectRow.subject, AuditSubjectRow.la_code).where(
+                    AuditSubjectRow.seq.in_(seqs)
+                )
             ):
-                subjects.setdefault(seq, []).append(subject)
-        return [
-            StoredEntry(
-                row.seq,
-                as_utc(row.at),
-                row.kind,
-                row.actor_id,
-                row.key_version,
-                row.payload,
-                row.prev_hash,
-                row.entry_hash,
-                tuple(sorted(subjects.get(row.seq, []))),
+                subjects.setdefault(seq, []).append((subject, la_code))
+        entries = []
+        for row in rows:
+            owned = sorted(subjects.get(row.seq, []), key=lambda pair: pair[0])
+            entries.append(
+                StoredEntry(
+                    row.seq,
+                    as_utc(row.at),
+                    row.kind,
+                    row.actor_id,
+                    row.key_version,
+                    row.payload,
+                    row.prev_hash,
+                    row.entry_hash,
+                    tuple(subject for subject, _ in owned),
+                    tuple(la for _, la in owned),
+                )
             )
-            for row in rows
-        ]
+        return entries
 
     def iter_entries(self, batch: int = 1000) -> Iterator[StoredEntry]:
         """Every entry in sequence order, in batches (the physical order a verifier must check)."""
@@ -217,9 +229,23 @@ class AuditRepository:
         exclude_actor: int | None,
         limit: int,
         exclude_kinds: Collection[str] = (),
+        reach: tuple[Sequence[int], str] | None = None,
     ) -> list[StoredEntry]:
-        """Entries matching every given filter, newest first."""
+        """Entries matching every given filter, newest first.
+
+        `reach` (accounts, LA code) keeps entries made by those accounts or about children that LA owns.
+        """
         query = select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(limit)
+        if reach is not None:
+            accounts, la_code = reach
+            query = query.where(
+                or_(
+                    AuditEntryRow.actor_id.in_(list(accounts)),
+                    AuditEntryRow.seq.in_(
+                        select(AuditSubjectRow.seq).where(AuditSubjectRow.la_code == la_code)
+                    ),
+                )
+            )
         if actor_ids is not None:
             query = query.where(AuditEntryRow.actor_id.in_(list(actor_ids)))
         if subjects is not None:

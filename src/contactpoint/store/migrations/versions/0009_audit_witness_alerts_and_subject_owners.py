@@ -1,4 +1,5 @@
-"""audit head notes its last checkpoint; misuse alerts name the audit entry recording them
+"""audit head notes its last checkpoint; misuse alerts name the audit entry recording them;
+audit subjects name the LA owning the child
 
 Revision ID: 0009
 Revises: 0008
@@ -27,10 +28,16 @@ def upgrade() -> None:
     with op.batch_alter_table("misuse_alerts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("entry_seq", sa.BigInteger(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_misuse_alerts_entry_seq"), ["entry_seq"])
+    with op.batch_alter_table("audit_subjects", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("la_code", sa.String(length=3), nullable=True))
+        batch_op.create_index(batch_op.f("ix_audit_subjects_la_code"), ["la_code"], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("audit_subjects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_subjects_la_code"))
+        batch_op.drop_column("la_code")
     with op.batch_alter_table("misuse_alerts", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_misuse_alerts_entry_seq"), type_="unique")
         batch_op.drop_column("entry_seq")
