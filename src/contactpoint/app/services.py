@@ -17,6 +17,7 @@ from contactpoint.crypto.keyring import FileKeyStore, Keyring, KeyStore, StaticK
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock, SystemClock
 from contactpoint.settings import Settings
+from contactpoint.store.data_dir import require_private_dir
 from contactpoint.store.engine import make_engine, make_session_factory
 from contactpoint.store.unit_of_work import UnitOfWork
 from contactpoint.store.writer_lock import WriterLock, guard_writes, lock_file_for
@@ -77,7 +78,8 @@ class Services:
 def build_services(
     settings: Settings, clock: Clock | None = None, key_store: KeyStore | None = None
 ) -> Services:
-    """Wire the real implementations for a process."""
+    """Wire the real implementations for a process, refusing a data directory others can open."""
+    require_private_dir(settings.home)
     return Services(
         settings=settings,
         engine=make_engine(settings.resolved_database_url()),
