@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from contactpoint.app.auditing import checkpoint_audit
 from contactpoint.app.children import index_statistics
 from contactpoint.app.demo_accounts import provision_demo_accounts
 from contactpoint.app.demo_data import load_demo_feeds
@@ -88,6 +89,7 @@ def demo(
                 by_la[count.la_code] = by_la.get(count.la_code, 0) + count.count
         la_code = max(sorted(by_la), key=lambda la: by_la[la])
         accounts = provision_demo_accounts(services, la_code)
+        checkpoint_audit(services)  # the loaded store's whole log signed and witnessed
         home = settings.home
         keys_at = report.key_file or "the environment"
         console.print(f"\n[bold green]Demo store ready[/] in [bold]{home}[/] (keys in {keys_at}).")

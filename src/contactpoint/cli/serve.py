@@ -10,6 +10,7 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
+from contactpoint.app.auditing import checkpoint_audit
 from contactpoint.app.services import Services, build_services
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
@@ -27,6 +28,7 @@ def run_server(services: Services, port: int, *, workers_log: bool = False) -> N
     so the __Host- cookies (Secure) work; anywhere else, put TLS in front."""
     app = create_app(services, WebConfig(hsts=True))
     uvicorn.run(app, host=LOCALHOST, port=port, access_log=workers_log, **_UVICORN)  # type: ignore[arg-type]
+    checkpoint_audit(services)  # sign the tail the session left, so nothing of it can go unseen
 
 
 def app_from_environment() -> FastAPI:
