@@ -283,7 +283,7 @@ def _store(
         if not ready:
             shutil.rmtree(home, ignore_errors=True)
             url = fresh_database_url(backend, root, name)
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)  # the server refuses a data directory others open
     return home, url, not ready
 
 

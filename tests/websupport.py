@@ -141,6 +141,27 @@ def api_token(client: httpx.Client, clock: FixedClock, account: Account) -> str:
     return token
 
 
+def ui_token(client: httpx.Client, clock: FixedClock, account: Account) -> str:
+    """Sign in through the web UI's two forms; returns the session cookie's token."""
+    pre = client.get("/sign-in").cookies["__Host-cp_presession"]
+    first = client.post(
+        "/sign-in",
+        data={"username": account.username, "password": account.password, "csrf_token": pre},
+        headers={"Cookie": f"__Host-cp_presession={pre}"},
+    )
+    assert first.status_code == 303, first.text
+    pending = first.cookies["__Host-cp_session"]
+    cookie = {"Cookie": f"__Host-cp_session={pending}"}
+    form = client.get("/sign-in/code", headers=cookie)
+    csrf = form.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    second = client.post(
+        "/sign-in/code", data={"code": next_code(clock, account), "csrf_token": csrf}, headers=cookie
+    )
+    assert second.status_code == 303, second.text
+    token: str = second.cookies["__Host-cp_session"]
+    return token
+
+
 def store_children(runtime: Runtime, records: list[ChildRecord]) -> list[ChildRecord]:
     """Register records (new IDs are issued); returns them with their IDs."""
     stored: list[ChildRecord] = []

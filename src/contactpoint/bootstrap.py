@@ -12,6 +12,7 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.crypto.keyring import FileKeyStore, Keyring, KeyStore, StaticKeyStore
 from contactpoint.domain.clock import Clock, SystemClock
 from contactpoint.settings import Settings
+from contactpoint.store.data_dir import require_private_dir
 
 
 def key_store_for(settings: Settings) -> KeyStore:
@@ -30,7 +31,8 @@ def postcode_authorities_for(settings: Settings) -> PostcodeAuthorities:
 def build_runtime(
     settings: Settings, clock: Clock | None = None, key_store: KeyStore | None = None
 ) -> Runtime:
-    """Wire the real implementations for a process."""
+    """Wire the real implementations for a process, refusing a data directory others can open."""
+    require_private_dir(settings.home)
     return Runtime.open(
         settings,
         key_store=key_store or key_store_for(settings),

@@ -26,6 +26,19 @@ class Settings(BaseSettings):
     keyring: SecretStr | None = Field(
         default=None, description="The keyring JSON itself, for deployments that hold it in a secret store."
     )
+    audit_witness_file: Path | None = Field(
+        default=None,
+        description="File every signed audit checkpoint is appended to, for shipping to a witness outside "
+        "the database; default: audit-checkpoints.jsonl in the home folder.",
+    )
+    audit_checkpoint_entries: int = Field(
+        default=100, ge=1, description="Audit log: sign a checkpoint at least every this many entries."
+    )
+    audit_checkpoint_minutes: float = Field(
+        default=5.0,
+        gt=0,
+        description="Audit log: sign a checkpoint at least this often while entries arrive.",
+    )
     planned_population: int = Field(
         default=11_000_000, ge=1, description="Children the index is sized for (sets blind index truncation)."
     )
@@ -49,6 +62,10 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite store."""
         return self.database_url or f"sqlite:///{(self.home / 'contactpoint.db').resolve()}"
+
+    def resolved_audit_witness_file(self) -> Path:
+        """The checkpoint export, defaulting to the home folder."""
+        return self.audit_witness_file or self.home / "audit-checkpoints.jsonl"
 
     def resolved_key_file(self) -> Path:
         """The key file path, defaulting to the home folder."""

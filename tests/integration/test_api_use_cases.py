@@ -252,14 +252,16 @@ def test_involvements_cannot_be_added_to_a_shielded_childs_record(runtime, facto
 
 
 def test_auditors_see_their_own_la_only_and_never_their_own_trail(runtime, factory):
-    (target,) = store_children(runtime, [child(factory)])
+    target, elsewhere = store_children(runtime, [child(factory), child(factory, la=OTHER_LA)])
     here = principal(runtime, Role.PRACTITIONER, la_code=HOME_LA)
     there = principal(runtime, Role.PRACTITIONER, la_code=OTHER_LA)
     view_child(runtime, here, target.cp_id, REASON)
     view_child(runtime, there, target.cp_id, REASON)
+    view_child(runtime, there, elsewhere.cp_id, REASON)
     auditor = principal(runtime, Role.AUDITOR, la_code=HOME_LA)
     actors = {e.actor_id for e in query_audit(runtime, auditor, child=target.cp_id)}
-    assert actors == {here.user_id}
+    assert actors == {here.user_id, there.user_id}  # the child is theirs, whoever read it
+    assert query_audit(runtime, auditor, child=elsewhere.cp_id) == []  # another LA's child read there
     query_audit(runtime, auditor)
     national = principal(runtime, Role.NATIONAL_AUDITOR)
     assert {here.user_id, there.user_id} <= {e.actor_id for e in query_audit(runtime, national)}

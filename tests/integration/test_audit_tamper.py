@@ -1,15 +1,21 @@
 """The audit log is tamper-evident (invariant 6): rows are edited, deleted, inserted and reordered
-directly in SQL, and `audit verify` (the use case and the command) catches each."""
+directly in SQL, and `audit verify` (the use case and the command) catches each, including the
+attacks of someone with write access to the database who knows how the chain is built."""
 
 from __future__ import annotations
 
+import hashlib
+import struct
+from datetime import UTC
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from contactpoint.app.oversight.auditing import audit_log, checkpoint_audit, verify_audit
 from contactpoint.audit.events import AuditEvent, AuditKind
-from contactpoint.console import app
+from contactpoint.cli.main import app
+from contactpoint.store.access_models import AuditEntryRow
 
 N = 12
 
@@ -34,7 +40,8 @@ def test_an_untouched_log_verifies(logged):
     report = verify_audit(logged)
     assert report.ok, report.problems
     assert report.entries == N
-    assert report.checkpoints == 1
+    assert report.checkpoints == 2  # the first entry's and the explicit one
+    assert report.witnessed == 2
 
 
 def test_the_command_says_intact_and_exits_zero(logged, settings):
@@ -116,3 +123,123 @@ def test_the_log_holds_no_plaintext_reason_or_id(logged):
     with logged.engine.connect() as connection:
         payloads = [row[0] for row in connection.execute(text("SELECT payload FROM audit_entries"))]
     assert all(b"assessment" not in bytes(p) and b"100000000000" not in bytes(p) for p in payloads)
+
+
+def _verify_command(settings):
+    return CliRunner().invoke(app, ["--data-dir", str(settings.home), "audit", "verify"], env=_env(settings))
+
+
+def _attacker_sha256(row, prev_hash: bytes, subjects: list[bytes]) -> bytes:
+    """The chain as an attacker who read the source recomputes it: plain SHA-256, no key."""
+
+    def field(value: bytes) -> bytes:
+        return struct.pack(">I", len(value)) + value
+
+    at = row.at.astimezone(UTC) if row.at.tzinfo is not None else row.at
+    digest = hashlib.sha256(b"contactpoint-audit/1")
+    digest.update(field(prev_hash))
+    digest.update(struct.pack(">Q", row.seq))
+    digest.update(field(at.replace(tzinfo=None).isoformat(timespec="microseconds").encode()))
+    digest.update(field(row.kind.encode()))
+    digest.update(field(b"" if row.actor_id is None else str(row.actor_id).encode()))
+    digest.update(struct.pack(">I", row.key_version))
+    digest.update(field(bytes(row.payload)))
+    for subject in sorted(subjects):
+        digest.update(field(subject))
+    return digest.digest()
+
+
+def _rechain_from(runtime, first: int) -> None:
+    """Recompute every tag from entry `first` on, and move the head, as a database writer can."""
+    with runtime.engine.begin() as connection:
+        prev = connection.execute(
+            text("SELECT entry_hash FROM audit_entries WHERE seq = :s"), {"s": first - 1}
+        ).scalar_one()
+        entries = AuditEntryRow.__table__
+        rows = connection.execute(select(entries).where(entries.c.seq >= first).order_by(entries.c.seq)).all()
+        for row in rows:
+            subjects = [
+                bytes(s)
+                for (s,) in connection.execute(
+                    text("SELECT subject FROM audit_subjects WHERE seq = :s"), {"s": row.seq}
+                )
+            ]
+            new = _attacker_sha256(row, bytes(prev), subjects)
+            connection.execute(
+                text("UPDATE audit_entries SET prev_hash = :p, entry_hash = :h WHERE seq = :s"),
+                {"p": prev, "h": new, "s": row.seq},
+            )
+            prev = new
+        connection.execute(
+            text("UPDATE audit_head SET seq = :s, entry_hash = :h"), {"s": rows[-1].seq, "h": prev}
+        )
+
+
+@pytest.fixture
+def long_log(runtime):
+    """250 entries as a working day writes them: views, an override, checkpoints only as appends sign them."""
+    with runtime.unit_of_work() as uow:
+        log = audit_log(runtime, uow)
+        for i in range(250):
+            kind = AuditKind.OVERRIDE if i == 229 else AuditKind.VIEW
+            log.append(AuditEvent(kind, 40 + i % 5, (f"{200000000000 + i}",), {"reason": "assessment"}))
+        uow.commit()
+    return runtime
+
+
+def test_truncating_the_log_and_deleting_later_checkpoints_is_detected(long_log, settings):
+    _sql(long_log, "DELETE FROM audit_subjects WHERE seq > 120")
+    _sql(long_log, "DELETE FROM audit_entries WHERE seq > 120")
+    _sql(long_log, "DELETE FROM audit_checkpoints WHERE seq > 120")
+    _sql(
+        long_log,
+        "UPDATE audit_head SET seq = 120, "
+        "entry_hash = (SELECT entry_hash FROM audit_entries WHERE seq = 120)",
+    )
+    result = _verify_command(settings)
+    assert result.exit_code == 7, result.output
+    assert "checkpoint 201" in result.output
+
+
+def test_re_attributing_an_override_and_recomputing_the_chain_is_detected(long_log, settings):
+    _sql(long_log, "UPDATE audit_entries SET actor_id = 99 WHERE seq = 230")
+    _rechain_from(long_log, 230)
+    _sql(long_log, "DELETE FROM audit_checkpoints WHERE seq >= 230")
+    result = _verify_command(settings)
+    assert result.exit_code == 7, result.output
+    assert "entry 230" in result.output
+
+
+def test_a_log_whose_checkpoints_are_gone_everywhere_fails(long_log, settings):
+    _sql(long_log, "DELETE FROM audit_checkpoints")
+    settings.resolved_audit_witness_file().unlink()
+    problems = verify_audit(long_log).problems
+    assert any("no signed checkpoint" in p for p in problems)
+
+
+def test_checkpoints_are_signed_every_n_entries_and_exported_to_the_witness_file(long_log, settings):
+    witnessed = settings.resolved_audit_witness_file().read_text().splitlines()
+    assert [int(line.split(",")[0].split(":")[1]) for line in witnessed] == [1, 101, 201]
+    assert b"assessment" not in settings.resolved_audit_witness_file().read_bytes()
+    assert verify_audit(long_log).ok
+
+
+def test_a_rolled_back_append_exports_no_checkpoint(runtime, settings):
+    with runtime.unit_of_work() as uow:
+        audit_log(runtime, uow).append(AuditEvent(AuditKind.VIEW, 1, (), {}))
+    assert not settings.resolved_audit_witness_file().exists()
+    assert verify_audit(runtime).ok
+
+
+def test_deleting_or_downgrading_a_misuse_alert_is_detected(runtime):
+    with runtime.unit_of_work() as uow:
+        log = audit_log(runtime, uow)
+        trigger = log.append(AuditEvent(AuditKind.OVERRIDE, 7, ("123456789012",), {"reason": "assessment"}))
+        log.record_alert(user_id=7, la_code="E08", signal="override_use", score=60, trigger_seq=trigger)
+        log.record_alert(user_id=7, la_code="E08", signal="out_of_hours", score=5, trigger_seq=trigger)
+        uow.commit()
+    assert verify_audit(runtime).ok
+    _sql(runtime, "UPDATE misuse_alerts SET score = 1 WHERE kind = 'override_use'")
+    assert any("differs from audit entry" in p for p in verify_audit(runtime).problems)
+    _sql(runtime, "DELETE FROM misuse_alerts WHERE kind = 'override_use'")
+    assert any("records an alert that is gone" in p for p in verify_audit(runtime).problems)

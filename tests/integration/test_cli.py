@@ -50,6 +50,18 @@ def test_commands_before_init_say_what_to_do(home):
     assert "contactpoint init" in result.output
 
 
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o701])
+def test_a_data_directory_open_to_others_stops_every_command_and_the_server(home, mode):
+    invoke(home, "init")
+    home.chmod(mode)
+    for command in (["stats"], ["audit", "verify"], ["serve", "--port", "8765"], ["init"]):
+        result = invoke(home, *command)
+        assert result.exit_code == 4, (command, result.output)
+        assert "chmod 700" in result.output
+    home.chmod(0o700)
+    assert invoke(home, "stats").exit_code == 0
+
+
 def test_a_key_file_open_to_others_stops_every_command(home):
     invoke(home, "init")
     (home / "keyring.json").chmod(0o644)

@@ -8,11 +8,11 @@ import httpx
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import token_hash
 from tests.review_support import hold_for_review
-from tests.websupport import HOME_LA, OTHER_LA, Account, api_token, live_server, make_account, store_children
+from tests.websupport import HOME_LA, OTHER_LA, Account, live_server, make_account, store_children, ui_token
 
 
 def _form_session(client: httpx.Client, runtime, clock, account: Account) -> tuple[dict[str, str], str]:
-    token = api_token(client, clock, account)
+    token = ui_token(client, clock, account)
     with runtime.unit_of_work() as uow:
         held = uow.sessions.get(token_hash(token))
     assert held is not None

@@ -18,7 +18,7 @@ from contactpoint.app.feeds.sources import add_source_account
 from contactpoint.console import app as cli_app
 from contactpoint.web.app import create_app
 from contactpoint.web.deps import Need, UiNeed
-from tests.websupport import api_routes, api_token, live_server, make_account
+from tests.websupport import api_routes, api_token, live_server, make_account, ui_token
 
 PRACTICE = {Role.PRACTITIONER, Role.CHILD_PROTECTION, Role.LA_DATA_ADMIN}
 RECORDERS = {Role.PRACTITIONER, Role.CHILD_PROTECTION}
@@ -189,12 +189,12 @@ def _fill(path: str) -> str:
 def test_each_role_reaches_exactly_the_routes_the_matrix_allows(runtime, clock, role):
     account = make_account(runtime, role)
     with live_server(runtime) as base, httpx.Client(base_url=base) as client:
-        token = api_token(client, clock, account)
+        token, page_token = api_token(client, clock, account), ui_token(client, clock, account)
         with runtime.unit_of_work() as uow:
-            held = uow.sessions.get(token_hash(token))
+            held = uow.sessions.get(token_hash(page_token))
         assert held is not None
         bearer = {"Authorization": f"Bearer {token}"}
-        cookie = {"Cookie": f"__Host-cp_session={token}"}
+        cookie = {"Cookie": f"__Host-cp_session={page_token}"}
         sign_out_last = sorted(
             [*API_MATRIX.items(), *UI_MATRIX.items()],
             key=lambda item: item[0][1] in ("/api/v1/sessions/current", "/sign-out"),

@@ -11,7 +11,7 @@ import pytest
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import token_hash
 from contactpoint.app.accounts.accounts import set_suspended
-from tests.websupport import PASSWORD, api_token, live_server, make_account, next_code
+from tests.websupport import PASSWORD, api_token, live_server, make_account, next_code, ui_token
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_a_password_alone_does_not_make_a_session(runtime, clock, server):
 
 
 def test_a_ui_form_without_the_csrf_token_is_refused(runtime, clock, server):
-    token = api_token(server, clock, make_account(runtime, Role.PRACTITIONER))
+    token = ui_token(server, clock, make_account(runtime, Role.PRACTITIONER))
     cookie = {"Cookie": f"__Host-cp_session={token}"}
     form = {
         "family_name": "Smith",
@@ -99,6 +99,17 @@ def test_a_ui_form_without_the_csrf_token_is_refused(runtime, clock, server):
     assert held is not None
     accepted = server.post("/search", data={**form, "csrf_token": held.csrf_token}, headers=cookie)
     assert accepted.status_code == 200
+
+
+def test_a_ui_session_token_is_no_api_bearer_token_and_an_api_token_no_ui_cookie(runtime, clock, server):
+    account = make_account(runtime, Role.PRACTITIONER)
+    from_ui, from_api = ui_token(server, clock, account), api_token(server, clock, account)
+    assert server.get("/", headers={"Cookie": f"__Host-cp_session={from_ui}"}).status_code == 200
+    assert _me(server, from_api).status_code == 200
+    assert _me(server, from_ui).status_code == 401
+    as_cookie = server.get("/", headers={"Cookie": f"__Host-cp_session={from_api}"})
+    assert as_cookie.status_code != 200
+    assert account.username not in as_cookie.text
 
 
 def test_pages_and_api_responses_carry_strict_security_headers(runtime, clock, server):

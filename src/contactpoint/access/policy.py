@@ -149,7 +149,12 @@ def require_manage_account(principal: Principal, role: Role, la_code: str | None
 
 
 def audit_scope(principal: Principal) -> str | None:
-    """The LA whose audit log an auditor may read, or None for a national auditor."""
+    """The LA whose audit log an auditor may read, or None for a national auditor.
+
+    An LA's part of the log is what its own accounts did, and what anyone, of any LA, did to the
+    children it owns (searches that returned them, views, overrides): oversight of a child follows
+    the child, not the practitioner. Entries reached through the child show only that LA's children.
+    """
     require(principal, Permission.READ_AUDIT)
     return None if principal.role.is_national else principal.la_code
 

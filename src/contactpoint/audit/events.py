@@ -45,6 +45,8 @@ class AuditKind(StrEnum):
     REVIEW_DECIDED = "review:decide"
     FEED_SUBMITTED = "feeds:submit"  # a data source's upload: source, run and counts
     SOURCE_REVOKED = "sources:revoke"  # a data source's API key revoked
+    ALERT_RAISED = "alerts:raise"  # a misuse alert about the actor: signal, score, the entry that raised it
+    ALERTS_READ = "alerts:read"  # an auditor or user administrator listed misuse alerts
 
 
 # Entries that tell that a child was adopted: national auditors only (DESIGN invariant 4 and section 1;
@@ -61,9 +63,14 @@ RESTRICTED_KINDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
-    """One thing that happened: who, to which children (by ContactPoint ID), and coded details."""
+    """One thing that happened: who, to which children (by ContactPoint ID), and coded details.
+
+    `owners` names the local authority of each child it knows (ID to LA code), so that the owning
+    LA's auditors find what practitioners of other LAs did to their children.
+    """
 
     kind: AuditKind
     actor_id: int | None
     children: tuple[str, ...] = ()
     details: dict[str, Detail] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)

@@ -3,6 +3,8 @@
 - payload encryption: AES-256-GCM, bound to the entry's sequence number and kind;
 - subject hashes: HMAC-SHA256 of a ContactPoint ID, truncated to 128 bits, so auditors can find a
   child's entries without the log listing children in the clear;
+- chain tags: HMAC-SHA256 per entry (audit/chain.py), so only a holder of the keyring can
+  recompute the chain;
 - checkpoint signing: an Ed25519 key whose 32-byte seed is derived per key version. The public
   key can be published so that anyone can check checkpoints without holding any secret.
 """
@@ -14,11 +16,13 @@ import hmac
 import json
 import os
 import struct
+from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from contactpoint.audit.chain import canonical_time
 from contactpoint.audit.events import Detail
 from contactpoint.crypto.keyring import Keyring
 from contactpoint.domain.errors import IntegrityFailure
@@ -26,6 +30,7 @@ from contactpoint.domain.errors import IntegrityFailure
 _PAYLOAD = "audit/payload"
 _SUBJECT = "audit/subject"
 _SIGNING = "audit/checkpoint-ed25519"
+_CHAIN = "audit/chain-hmac"
 SUBJECT_BYTES = 16
 
 
@@ -78,19 +83,38 @@ class AuditKeys:
         """The verification key (publishable)."""
         return self._signing_key(self.current_version if version is None else version).public_key()
 
+    def chain_key(self, version: int) -> bytes:
+        """The HMAC key that tags entries written under key `version`."""
+        return self._keyring.key(_CHAIN, version)
+
     @staticmethod
-    def checkpoint_message(seq: int, entry_hash: bytes) -> bytes:
-        """What a checkpoint signs."""
-        return b"contactpoint-audit-checkpoint/1" + struct.pack(">Q", seq) + entry_hash
+    def checkpoint_message(seq: int, entry_hash: bytes, at: datetime | None) -> bytes:
+        """What a checkpoint signs: the head, and when (older checkpoints signed no time)."""
+        if at is None:
+            return b"contactpoint-audit-checkpoint/1" + struct.pack(">Q", seq) + entry_hash
+        return (
+            b"contactpoint-audit-checkpoint/2"
+            + struct.pack(">Q", seq)
+            + entry_hash
+            + canonical_time(at).encode()
+        )
 
-    def sign(self, seq: int, entry_hash: bytes) -> bytes:
-        """Sign the chain head at `seq` under the current key version."""
-        return self._signing_key(self.current_version).sign(self.checkpoint_message(seq, entry_hash))
+    def sign(self, seq: int, entry_hash: bytes, at: datetime) -> bytes:
+        """Sign the chain head at `seq`, and the time of signing, under the current key version."""
+        return self._signing_key(self.current_version).sign(self.checkpoint_message(seq, entry_hash, at))
 
-    def signature_valid(self, seq: int, entry_hash: bytes, key_version: int, signature: bytes) -> bool:
-        """Check a checkpoint's signature."""
-        try:
-            self.public_key(key_version).verify(signature, self.checkpoint_message(seq, entry_hash))
-        except InvalidSignature:
-            return False
-        return True
+    def signed_time(
+        self, seq: int, entry_hash: bytes, at: datetime, key_version: int, signature: bytes
+    ) -> tuple[bool, bool]:
+        """Whether a checkpoint's signature holds, and whether it covers its time (older ones do not)."""
+        public = self.public_key(key_version)
+        for message, timed in (
+            (self.checkpoint_message(seq, entry_hash, at), True),
+            (self.checkpoint_message(seq, entry_hash, None), False),
+        ):
+            try:
+                public.verify(signature, message)
+            except InvalidSignature:
+                continue
+            return True, timed
+        return False, False

@@ -2,41 +2,69 @@
 
 The entry is written in the same transaction as the read or change it records, before any data is
 returned (invariant 5): if the append fails, the transaction fails and nothing is shown.
+
+A checkpoint is signed by the append that finds the last one `CheckpointRule.entries` entries or
+`CheckpointRule.interval` behind, so the unsigned tail of the log (what a truncation could remove
+unseen) never exceeds either; verification holds the log to the same rule. Checkpoints go to the
+witness file once their transaction commits.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from contactpoint.audit.chain import entry_hash
-from contactpoint.audit.events import AuditEvent, Detail
+from contactpoint.audit.events import AuditEvent, AuditKind, Detail
 from contactpoint.audit.keys import AuditKeys
+from contactpoint.audit.witness import CheckpointFile
 from contactpoint.domain.clock import Clock
 from contactpoint.store.audit_repository import AuditRepository, StoredCheckpoint, StoredEntry
 
-CHECKPOINT_EVERY = 100
+
+@dataclass(frozen=True, slots=True)
+class CheckpointRule:
+    """How far the newest signed checkpoint may lag the head: entries, and time."""
+
+    entries: int = 100
+    interval: timedelta = timedelta(minutes=5)
+
+    def due(self, seq: int, at: datetime, last_seq: int, last_at: datetime | None) -> bool:
+        """Whether appending entry `seq` at `at` must sign a checkpoint."""
+        return last_at is None or seq - last_seq >= self.entries or at - last_at >= self.interval
 
 
 class AuditLog:
     """Append-only log over the audit repository."""
 
-    def __init__(self, repository: AuditRepository, keys: AuditKeys, clock: Clock) -> None:
+    def __init__(
+        self,
+        repository: AuditRepository,
+        keys: AuditKeys,
+        clock: Clock,
+        rule: CheckpointRule | None = None,
+        witness: CheckpointFile | None = None,
+    ) -> None:
         self._repository = repository
         self._keys = keys
         self._clock = clock
+        self._rule = rule or CheckpointRule()
+        self._witness = witness
 
     def append(self, event: AuditEvent) -> int:
         """Write one event, chained to the last; returns its sequence number."""
-        last_seq, last_hash = self._repository.lock_head()
-        seq = last_seq + 1
+        head = self._repository.lock_head()
+        seq = head.seq + 1
         at = self._clock.now()
         kind = event.kind.value
         payload: dict[str, Detail] = {"children": list(event.children), **event.details}
         sealed = self._keys.seal(seq, kind, payload)
-        subjects = tuple(sorted({self._keys.subject(cp_id) for cp_id in event.children}))
+        owners = {self._keys.subject(cp_id): event.owners.get(cp_id) for cp_id in event.children}
+        subjects = tuple(sorted(owners))
         version = self._keys.current_version
         digest = entry_hash(
-            prev_hash=last_hash,
+            self._keys.chain_key(version),
+            prev_hash=head.entry_hash,
             seq=seq,
             at=at,
             kind=kind,
@@ -46,22 +74,58 @@ class AuditLog:
             subjects=subjects,
         )
         self._repository.insert(
-            StoredEntry(seq, at, kind, event.actor_id, version, sealed, last_hash, digest, subjects)
+            StoredEntry(seq, at, kind, event.actor_id, version, sealed, head.entry_hash, digest, subjects),
+            {subject: la for subject, la in owners.items() if la is not None},
         )
-        if seq % CHECKPOINT_EVERY == 0:
+        if self._rule.due(seq, at, head.checkpoint_seq, head.checkpoint_at):
             self._sign(seq, digest, at)
         return seq
 
+    def record_alert(
+        self, *, user_id: int, la_code: str | None, signal: str, score: int, trigger_seq: int | None
+    ) -> int:
+        """Raise a misuse alert and record it in the chain, so deleting or downgrading it shows."""
+        seq = self.append(
+            AuditEvent(
+                AuditKind.ALERT_RAISED,
+                user_id,
+                (),
+                {"signal": signal, "score": score, "trigger": trigger_seq},
+            )
+        )
+        self._repository.add_alert(
+            at=self._clock.now(),
+            user_id=user_id,
+            la_code=la_code,
+            kind=signal,
+            score=score,
+            audit_seq=trigger_seq,
+            entry_seq=seq,
+        )
+        return seq
+
     def checkpoint(self) -> StoredCheckpoint | None:
-        """Sign the current head (if it is not signed already)."""
-        seq, digest = self._repository.lock_head()
-        if seq == 0 or self._repository.latest_checkpoint_seq() >= seq:
+        """Sign the current head (if it is not signed already), and export whatever the witness lacks."""
+        head = self._repository.lock_head()
+        if head.seq == 0 or self._repository.latest_checkpoint_seq() >= head.seq:
+            self._export()
             return None
-        return self._sign(seq, digest, self._clock.now())
+        return self._sign(head.seq, head.entry_hash, self._clock.now())
 
     def _sign(self, seq: int, digest: bytes, at: datetime) -> StoredCheckpoint:
         checkpoint = StoredCheckpoint(
-            seq, at, digest, self._keys.current_version, self._keys.sign(seq, digest)
+            seq, at, digest, self._keys.current_version, self._keys.sign(seq, digest, at)
         )
         self._repository.add_checkpoint(checkpoint)
+        self._export()
         return checkpoint
+
+    def _export(self) -> None:
+        """After commit, append to the witness every checkpoint it does not hold yet (this one, and any
+        a crash or an older version of the log left behind)."""
+        witness = self._witness
+        if witness is None:
+            return
+        pending = self._repository.checkpoints(after=witness.last_seq())
+        if pending:
+            self._repository.after_commit(lambda: witness.append(pending))

@@ -1,18 +1,30 @@
-"""`audit verify`: recompute the chain and check every signed checkpoint.
+"""`audit verify`: recompute the keyed chain, and check it against signed checkpoints kept in the
+database and in the witness file outside it.
 
-Detects an edited entry (its hash no longer matches), a deleted one (a gap in the sequence, a
-broken link, orphaned subject rows), an inserted one (a broken link), reordered ones (the sequence
-number is inside the hash), and a truncated tail up to the last checkpoint (the checkpoint names an
-entry that is gone or the head disagrees).
+Detects an edited entry (its tag no longer matches, and only the keyring can make a new one), a
+deleted one (a gap in the sequence, a broken link, orphaned subject rows), an inserted one (a broken
+link), reordered ones (the sequence number is inside the tag), a truncated tail (a checkpoint, in
+the database or the witness file, names an entry that is gone), deleted checkpoints (the witness
+holds them), a log whose newest checkpoint lags the head by more than the checkpoint rule allows
+(checkpoints stopped, or were removed with the tail they signed), and misuse alerts deleted or
+changed (each is recorded in the chain).
+
+Entries tagged with plain SHA-256 (logs written before keyed tags) are accepted only at or before a
+signed checkpoint, whose signature pins them; after it, only a keyed tag will do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from contactpoint.audit.chain import entry_hash
+from contactpoint.audit.chain import entry_hash, legacy_entry_hash
+from contactpoint.audit.events import AuditKind
 from contactpoint.audit.keys import AuditKeys
-from contactpoint.store.audit_repository import GENESIS_HASH, AuditRepository
+from contactpoint.audit.log import CheckpointRule
+from contactpoint.audit.witness import CheckpointFile
+from contactpoint.domain.errors import IntegrityFailure
+from contactpoint.store.audit_repository import GENESIS_HASH, AuditRepository, StoredCheckpoint, StoredEntry
 
 MAX_PROBLEMS = 20
 
@@ -23,6 +35,7 @@ class VerifyReport:
 
     entries: int = 0
     checkpoints: int = 0
+    witnessed: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -31,47 +44,182 @@ class VerifyReport:
         return not self.problems
 
 
-def verify_log(repository: AuditRepository, keys: AuditKeys) -> VerifyReport:
-    """Walk the whole chain and the checkpoints."""
-    report = VerifyReport()
-    hashes: dict[int, bytes] = {}
-    expected_seq = 1
-    running = GENESIS_HASH
-    for entry in repository.iter_entries():
-        report.entries += 1
-        if entry.seq != expected_seq:
-            report.problems.append(f"entry {expected_seq}: missing (next entry found is {entry.seq})")
-        if entry.prev_hash != running:
-            report.problems.append(f"entry {entry.seq}: does not follow its predecessor")
-        recomputed = entry_hash(
-            prev_hash=entry.prev_hash,
-            seq=entry.seq,
-            at=entry.at,
-            kind=entry.kind,
-            actor_id=entry.actor_id,
-            key_version=entry.key_version,
-            payload=entry.payload,
-            subjects=entry.subjects,
+@dataclass(frozen=True, slots=True)
+class _Signed:
+    seq: int
+    entry_hash: bytes
+    at: datetime | None  # None: an older checkpoint that signed no time
+
+
+def _check_signatures(
+    keys: AuditKeys, checkpoints: list[StoredCheckpoint], where: str, report: VerifyReport
+) -> dict[int, _Signed]:
+    signed: dict[int, _Signed] = {}
+    for checkpoint in checkpoints:
+        valid, timed = keys.signed_time(
+            checkpoint.seq, checkpoint.entry_hash, checkpoint.at, checkpoint.key_version, checkpoint.signature
         )
-        if recomputed != entry.entry_hash:
-            report.problems.append(f"entry {entry.seq}: contents do not match its hash")
-        hashes[entry.seq] = entry.entry_hash
-        running = entry.entry_hash
-        expected_seq = entry.seq + 1
-        if len(report.problems) >= MAX_PROBLEMS:
-            break
+        if not valid:
+            report.problems.append(f"checkpoint {checkpoint.seq}{where}: bad signature")
+            continue
+        signed[checkpoint.seq] = _Signed(
+            checkpoint.seq, checkpoint.entry_hash, checkpoint.at if timed else None
+        )
+    return signed
+
+
+def _tag_matches(keys: AuditKeys, entry: StoredEntry, pinned_through: int) -> bool:
+    keyed = entry_hash(
+        keys.chain_key(entry.key_version),
+        prev_hash=entry.prev_hash,
+        seq=entry.seq,
+        at=entry.at,
+        kind=entry.kind,
+        actor_id=entry.actor_id,
+        key_version=entry.key_version,
+        payload=entry.payload,
+        subjects=entry.subjects,
+    )
+    if keyed == entry.entry_hash:
+        return True
+    if entry.seq > pinned_through:
+        return False
+    legacy = legacy_entry_hash(
+        prev_hash=entry.prev_hash,
+        seq=entry.seq,
+        at=entry.at,
+        kind=entry.kind,
+        actor_id=entry.actor_id,
+        key_version=entry.key_version,
+        payload=entry.payload,
+        subjects=entry.subjects,
+    )
+    return legacy == entry.entry_hash
+
+
+def verify_log(
+    repository: AuditRepository,
+    keys: AuditKeys,
+    rule: CheckpointRule | None = None,
+    witness: CheckpointFile | None = None,
+) -> VerifyReport:
+    """Walk the whole chain, the checkpoints of the database and of the witness file, and the alerts."""
+    report = VerifyReport()
+    signed = _gather_checkpoints(repository, keys, witness, report)
+    walk = _walk_chain(repository, keys, max(signed, default=0), report)
+    if walk is None:
+        return report
     head_seq, head_hash = repository.head()
-    if head_seq != expected_seq - 1 or head_hash != running:
-        report.problems.append(f"the head says entry {head_seq}, the chain ends at entry {expected_seq - 1}")
+    if head_seq != walk.last_seq or head_hash != walk.last_hash:
+        report.problems.append(f"the head says entry {head_seq}, the chain ends at entry {walk.last_seq}")
     orphans = repository.orphan_subject_count()
     if orphans:
         report.problems.append(f"{orphans} subject rows belong to no entry")
-    for checkpoint in repository.checkpoints():
-        report.checkpoints += 1
-        if not keys.signature_valid(
-            checkpoint.seq, checkpoint.entry_hash, checkpoint.key_version, checkpoint.signature
-        ):
-            report.problems.append(f"checkpoint {checkpoint.seq}: bad signature")
-        elif hashes.get(checkpoint.seq) != checkpoint.entry_hash:
-            report.problems.append(f"checkpoint {checkpoint.seq}: the entry it signed is changed or gone")
+    for seq, checkpoint in sorted(signed.items()):
+        if walk.hashes.get(seq) != checkpoint.entry_hash:
+            report.problems.append(f"checkpoint {seq}: the entry it signed is changed or gone")
+    if walk.last_at is not None:
+        _check_fresh(rule or CheckpointRule(), signed, walk.last_seq, walk.last_at, report)
+    _check_alerts(repository, keys, walk.alert_entries, report)
     return report
+
+
+def _gather_checkpoints(
+    repository: AuditRepository, keys: AuditKeys, witness: CheckpointFile | None, report: VerifyReport
+) -> dict[int, _Signed]:
+    """Validly signed checkpoints of the database and the witness file, which must agree."""
+    stored = _check_signatures(keys, repository.checkpoints(), "", report)
+    witnessed: dict[int, _Signed] = {}
+    if witness is not None:
+        read = witness.read()
+        for line in read.unreadable:
+            report.problems.append(f"witness file line {line}: unreadable")
+        witnessed = _check_signatures(keys, read.checkpoints, " (witness file)", report)
+        report.witnessed = len(witnessed)
+        for seq, signed in witnessed.items():
+            if seq not in stored:
+                report.problems.append(f"checkpoint {seq}: in the witness file, gone from the database")
+            elif stored[seq].entry_hash != signed.entry_hash:
+                report.problems.append(f"checkpoint {seq}: the database and the witness file disagree")
+        if stored and not witnessed:
+            report.problems.append("the witness file holds no checkpoint (run `audit checkpoint` to export)")
+    signed_all = {**stored, **witnessed}
+    report.checkpoints = len(signed_all)
+    return signed_all
+
+
+@dataclass
+class _Walk:
+    last_seq: int = 0
+    last_hash: bytes = GENESIS_HASH
+    last_at: datetime | None = None
+    hashes: dict[int, bytes] = field(default_factory=dict)
+    alert_entries: list[StoredEntry] = field(default_factory=list)
+
+
+def _walk_chain(
+    repository: AuditRepository, keys: AuditKeys, pinned_through: int, report: VerifyReport
+) -> _Walk | None:
+    """Every entry in order: sequence, link and tag. None when too many problems to go on."""
+    walk = _Walk()
+    for entry in repository.iter_entries():
+        report.entries += 1
+        if entry.seq != walk.last_seq + 1:
+            report.problems.append(f"entry {walk.last_seq + 1}: missing (next entry found is {entry.seq})")
+        if entry.prev_hash != walk.last_hash:
+            report.problems.append(f"entry {entry.seq}: does not follow its predecessor")
+        if not _tag_matches(keys, entry, pinned_through):
+            report.problems.append(f"entry {entry.seq}: contents do not match its tag")
+        if entry.kind == AuditKind.ALERT_RAISED.value:
+            walk.alert_entries.append(entry)
+        walk.hashes[entry.seq] = entry.entry_hash
+        walk.last_seq, walk.last_hash, walk.last_at = entry.seq, entry.entry_hash, entry.at
+        if len(report.problems) >= MAX_PROBLEMS:
+            return None
+    return walk
+
+
+def _check_fresh(
+    rule: CheckpointRule, signed: dict[int, _Signed], head_seq: int, head_at: datetime, report: VerifyReport
+) -> None:
+    """The newest timed checkpoint is at most `rule.entries` entries and `rule.interval` behind the head."""
+    timed = [s for s in signed.values() if s.at is not None and s.seq <= head_seq]
+    if not timed:
+        report.problems.append(f"no signed checkpoint covers the log (head at entry {head_seq})")
+        return
+    newest = max(timed, key=lambda s: s.seq)
+    assert newest.at is not None  # noqa: S101  # filtered above; narrows the type for mypy
+    if head_seq - newest.seq > rule.entries or head_at - newest.at > rule.interval:
+        report.problems.append(
+            f"the newest checkpoint (entry {newest.seq}) lags the head (entry {head_seq}) by more than "
+            f"{rule.entries} entries or {int(rule.interval.total_seconds() // 60)} minutes"
+        )
+
+
+def _check_alerts(
+    repository: AuditRepository, keys: AuditKeys, entries: list[StoredEntry], report: VerifyReport
+) -> None:
+    """Every alert the chain records is in the alerts table, unchanged, and every recorded alert row
+    names such an entry."""
+    recorded: dict[int, tuple[int | None, str, int]] = {}
+    for entry in entries:
+        try:
+            payload = keys.open(entry.seq, entry.kind, entry.key_version, entry.payload)
+        except IntegrityFailure:
+            report.problems.append(f"entry {entry.seq}: the alert it records cannot be read")
+            continue
+        score = payload.get("score")
+        recorded[entry.seq] = (
+            entry.actor_id,
+            str(payload.get("signal")),
+            score if isinstance(score, int) else -1,
+        )
+    seen: set[int] = set()
+    for alert in repository.all_alerts():
+        if alert.entry_seq is None:
+            continue
+        seen.add(alert.entry_seq)
+        if recorded.get(alert.entry_seq) != (alert.user_id, alert.kind, alert.score):
+            report.problems.append(f"alert {alert.id}: differs from audit entry {alert.entry_seq}")
+    for seq in sorted(set(recorded) - seen):
+        report.problems.append(f"entry {seq}: records an alert that is gone")

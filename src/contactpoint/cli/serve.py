@@ -11,6 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
 
+from contactpoint.app.oversight.auditing import checkpoint_audit
 from contactpoint.app.runtime import Runtime
 from contactpoint.bootstrap import build_runtime
 from contactpoint.child_processes import stop_with_parent
@@ -30,6 +31,7 @@ def run_server(runtime: Runtime, port: int, *, workers_log: bool = False) -> Non
     so the __Host- cookies (Secure) work; anywhere else, put TLS in front."""
     app = create_app(runtime, WebConfig(hsts=True))
     uvicorn.run(app, host=LOCALHOST, port=port, access_log=workers_log, **_UVICORN)  # type: ignore[arg-type]
+    checkpoint_audit(runtime)  # sign the tail the session left, so nothing of it can go unseen
 
 
 def app_from_environment() -> FastAPI:

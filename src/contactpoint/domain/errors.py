@@ -41,4 +41,5 @@ class KeyringError(ContactPointError):
 
 
 class StoreUnavailable(ContactPointError):
-    """The database could not be reached or refused the operation."""
+    """The database could not be reached or refused the operation, or the data directory holding it
+    is open to others."""

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from contactpoint.app.children.records import index_statistics
 from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.app.oversight.auditing import checkpoint_audit
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.ingest import feed_reports_table
@@ -91,6 +92,7 @@ def demo(
                 by_la[count.la_code] = by_la.get(count.la_code, 0) + count.count
         la_code = max(sorted(by_la), key=lambda la: by_la[la])
         accounts = provision_demo_accounts(runtime, la_code)
+        checkpoint_audit(runtime)  # the loaded store's whole log signed and witnessed
         home = settings.home
         keys_at = report.key_file or "the environment"
         console.print(f"\n[bold green]Demo store ready[/] in [bold]{home}[/] (keys in {keys_at}).")

@@ -4,27 +4,68 @@ Names are folded to unaccented capitals and reduced to NYSIIS phonetic keys (jel
 were designed for personal names and absorb most spelling variants (Steven/Stephen, Mohammed/
 Muhammad). Hyphenated and double-barrelled family names yield a key for the whole and each part,
 so "Smith-Jones", "Jones Smith" and plain "Smith" meet.
+
+Folding first replaces every letter that looks like a Latin one by that letter (Unicode's
+confusables table, UTS #39: Cyrillic a, U+0430, is "a"; Greek capital omicron is "O"), then
+transliterates what is left (anyascii: Cyrillic zhe is "ZH"). Dropping such letters instead let a
+name typed with a Cyrillic a share no key with the child it copies, so a feed row about a
+shielded child became a new, visible record. Look-alikes win over transliteration because the
+threat is a name that looks the same.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import string
 import unicodedata
 from datetime import date
 from functools import lru_cache
+from importlib.resources import files
 
 import jellyfish
+from anyascii import anyascii
 
 _NON_LETTERS = re.compile(r"[^A-Z]")
 _PART_SEPARATORS = re.compile(r"[\s-]+")
 _CACHE = 1 << 16  # name frequencies are skewed: a small cache answers most look-ups
+_LATIN = frozenset(string.ascii_letters)
+
+
+@lru_cache(maxsize=1)
+def _latin_lookalikes() -> dict[str, str]:
+    """Each non-ASCII character that Unicode lists as confusable with a Latin letter, and that letter."""
+    table = json.loads(files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8"))
+    lookalikes: dict[str, str] = {}
+    for character, confusables in table.items():
+        if len(character) != 1 or character.isascii():
+            continue
+        latin = sorted(c["c"] for c in confusables if c["c"] in _LATIN)
+        if not latin:
+            continue
+        letter = latin[0]
+        # The table's prototype of the vertical stroke is "l"; a capital stroke (Cyrillic and Greek
+        # capital I, the palochka) stands for a capital I in a name.
+        if letter == "l" and unicodedata.category(character) == "Lu":
+            letter = "I"
+        lookalikes[character] = letter
+    return lookalikes
+
+
+def _to_latin(character: str) -> str:
+    if character.isascii():
+        return character
+    return _latin_lookalikes().get(character) or anyascii(character)
 
 
 @lru_cache(maxsize=_CACHE)
 def fold(text: str) -> str:
-    """Unaccented capitals with every non-letter removed: "O'Brien" -> "OBRIEN"."""
+    """Unaccented capitals with every non-letter removed: "O'Brien" -> "OBRIEN"; look-alike and
+    other non-Latin letters become Latin ones first: "Anna" typed with Cyrillic a's -> "ANNA"."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if not stripped.isascii():
+        stripped = "".join(_to_latin(c) for c in stripped)
     return _NON_LETTERS.sub("", stripped.upper())
 
 

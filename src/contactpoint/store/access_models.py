@@ -71,6 +71,10 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # The last signed checkpoint, so an append knows without a query whether the next one is due
+    # (only a trigger for signing: verification trusts signatures, never these columns).
+    checkpoint_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    checkpoint_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntryRow(Base):
@@ -98,6 +102,9 @@ class AuditSubjectRow(Base):
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     subject: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True, index=True)
+    # The LA owning the child when the entry was written, so its auditors see other LAs' reads of it
+    # (a filter on who may read the entry, not part of what the chain protects).
+    la_code: Mapped[str | None] = mapped_column(String(3), index=True)
 
 
 class AuditCheckpointRow(Base):
@@ -124,6 +131,8 @@ class AlertRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(Integer)
     audit_seq: Mapped[int | None] = mapped_column(BigInteger)
+    # The audit entry that records this alert in the chain (none for alerts raised before that).
+    entry_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
 
 
 class SourceAccountRow(Base):

@@ -7,11 +7,11 @@ read, so two requests can never chain onto the same predecessor.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, case, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.store.access_models import (
@@ -34,7 +34,7 @@ _LOCK_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == _HEAD_ID)
     .values(seq=_HEAD.c.seq)
-    .returning(_HEAD.c.seq, _HEAD.c.entry_hash)
+    .returning(_HEAD.c.seq, _HEAD.c.entry_hash, _HEAD.c.checkpoint_seq, _HEAD.c.checkpoint_at)
 )
 _MOVE_HEAD = (
     update(_HEAD)
@@ -53,6 +53,16 @@ _COUNTS = select(
 
 
 @dataclass(frozen=True, slots=True)
+class AuditHead:
+    """The chain's last entry and the last checkpoint signed, as the locked head row says."""
+
+    seq: int
+    entry_hash: bytes
+    checkpoint_seq: int = 0
+    checkpoint_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredEntry:
     """One audit row with the subject hashes that belong to it."""
 
@@ -65,6 +75,7 @@ class StoredEntry:
     prev_hash: bytes
     entry_hash: bytes
     subjects: tuple[bytes, ...]
+    subject_las: tuple[str | None, ...] = ()  # the LA owning each subject's child, where recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +100,7 @@ class StoredAlert:
     kind: str
     score: int
     audit_seq: int | None
+    entry_seq: int | None = None
 
 
 class AuditRepository:
@@ -98,8 +110,8 @@ class AuditRepository:
         self._session = session
         self._before_write = before_write
 
-    def lock_head(self) -> tuple[int, bytes]:
-        """Take the append lock and return the last sequence number and hash.
+    def lock_head(self) -> AuditHead:
+        """Take the append lock and return the head.
 
         The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before the head is read.
         """
@@ -107,10 +119,15 @@ class AuditRepository:
             self._before_write()
         row = self._session.connection().execute(_LOCK_HEAD).one_or_none()
         if row is None:
-            self._session.add(AuditHeadRow(id=_HEAD_ID, seq=0, entry_hash=GENESIS_HASH))
+            self._session.add(AuditHeadRow(id=_HEAD_ID, seq=0, entry_hash=GENESIS_HASH, checkpoint_seq=0))
             self._session.flush()
-            return 0, GENESIS_HASH
-        return row.seq, row.entry_hash
+            return AuditHead(0, GENESIS_HASH)
+        at = as_utc(row.checkpoint_at) if row.checkpoint_at is not None else None
+        return AuditHead(row.seq, row.entry_hash, row.checkpoint_seq, at)
+
+    def after_commit(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once this transaction commits (never if it rolls back)."""
+        event.listen(self._session, "after_commit", lambda _session: callback(), once=True)
 
     def head(self) -> tuple[int, bytes]:
         """The head without locking (for verification)."""
@@ -119,9 +136,10 @@ class AuditRepository:
         ).one_or_none()
         return (row.seq, row.entry_hash) if row else (0, GENESIS_HASH)
 
-    def insert(self, entry: StoredEntry) -> None:
-        """Append one entry and its subjects, and move the head to it (Core statements: this runs on
-        every read, and the ORM's unit-of-work bookkeeping cost more than the inserts)."""
+    def insert(self, entry: StoredEntry, owners: Mapping[bytes, str] | None = None) -> None:
+        """Append one entry and its subjects (with the LA owning each, where known), and move the head
+        to it (Core statements: this runs on every read, and the ORM's bookkeeping cost more than the
+        inserts)."""
         connection = self._session.connection()
         connection.execute(
             _INSERT_ENTRY,
@@ -137,31 +155,41 @@ class AuditRepository:
             },
         )
         if entry.subjects:
-            connection.execute(_INSERT_SUBJECT, [{"seq": entry.seq, "subject": s} for s in entry.subjects])
+            owned = owners or {}
+            connection.execute(
+                _INSERT_SUBJECT,
+                [{"seq": entry.seq, "subject": s, "la_code": owned.get(s)} for s in entry.subjects],
+            )
         connection.execute(_MOVE_HEAD, {"new_seq": entry.seq, "new_hash": entry.entry_hash})
 
     def _with_subjects(self, rows: Sequence[AuditEntryRow]) -> list[StoredEntry]:
         seqs = [row.seq for row in rows]
-        subjects: dict[int, list[bytes]] = {}
+        subjects: dict[int, list[tuple[bytes, str | None]]] = {}
         if seqs:
-            for seq, subject in self._session.execute(
-                select(AuditSubjectRow.seq, AuditSubjectRow.subject).where(AuditSubjectRow.seq.in_(seqs))
+            for seq, subject, la_code in self._session.execute(
+                select(AuditSubjectRow.seq, AuditSubjectRow.subject, AuditSubjectRow.la_code).where(
+                    AuditSubjectRow.seq.in_(seqs)
+                )
             ):
-                subjects.setdefault(seq, []).append(subject)
-        return [
-            StoredEntry(
-                row.seq,
-                as_utc(row.at),
-                row.kind,
-                row.actor_id,
-                row.key_version,
-                row.payload,
-                row.prev_hash,
-                row.entry_hash,
-                tuple(sorted(subjects.get(row.seq, []))),
+                subjects.setdefault(seq, []).append((subject, la_code))
+        entries = []
+        for row in rows:
+            owned = sorted(subjects.get(row.seq, []), key=lambda pair: pair[0])
+            entries.append(
+                StoredEntry(
+                    row.seq,
+                    as_utc(row.at),
+                    row.kind,
+                    row.actor_id,
+                    row.key_version,
+                    row.payload,
+                    row.prev_hash,
+                    row.entry_hash,
+                    tuple(subject for subject, _ in owned),
+                    tuple(la for _, la in owned),
+                )
             )
-            for row in rows
-        ]
+        return entries
 
     def iter_entries(self, batch: int = 1000) -> Iterator[StoredEntry]:
         """Every entry in sequence order, in batches (the physical order a verifier must check)."""
@@ -201,9 +229,23 @@ class AuditRepository:
         exclude_actor: int | None,
         limit: int,
         exclude_kinds: Collection[str] = (),
+        reach: tuple[Sequence[int], str] | None = None,
     ) -> list[StoredEntry]:
-        """Entries matching every given filter, newest first."""
+        """Entries matching every given filter, newest first.
+
+        `reach` (accounts, LA code) keeps entries made by those accounts or about children that LA owns.
+        """
         query = select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(limit)
+        if reach is not None:
+            accounts, la_code = reach
+            query = query.where(
+                or_(
+                    AuditEntryRow.actor_id.in_(list(accounts)),
+                    AuditEntryRow.seq.in_(
+                        select(AuditSubjectRow.seq).where(AuditSubjectRow.la_code == la_code)
+                    ),
+                )
+            )
         if actor_ids is not None:
             query = query.where(AuditEntryRow.actor_id.in_(list(actor_ids)))
         if subjects is not None:
@@ -253,7 +295,7 @@ class AuditRepository:
     # Checkpoints ---------------------------------------------------------------------------------
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
-        """Store a signed head."""
+        """Store a signed head, and note it on the head row (call with the head locked)."""
         self._session.add(
             AuditCheckpointRow(
                 seq=checkpoint.seq,
@@ -264,10 +306,17 @@ class AuditRepository:
             )
         )
         self._session.flush()
+        self._session.connection().execute(
+            update(_HEAD)
+            .where(_HEAD.c.id == _HEAD_ID)
+            .values(checkpoint_seq=checkpoint.seq, checkpoint_at=checkpoint.at)
+        )
 
-    def checkpoints(self) -> list[StoredCheckpoint]:
-        """Every checkpoint in order."""
-        rows = self._session.scalars(select(AuditCheckpointRow).order_by(AuditCheckpointRow.seq))
+    def checkpoints(self, after: int = 0) -> list[StoredCheckpoint]:
+        """Every checkpoint after sequence number `after`, in order."""
+        rows = self._session.scalars(
+            select(AuditCheckpointRow).where(AuditCheckpointRow.seq > after).order_by(AuditCheckpointRow.seq)
+        )
         return [StoredCheckpoint(r.seq, as_utc(r.at), r.entry_hash, r.key_version, r.signature) for r in rows]
 
     def latest_checkpoint_seq(self) -> int:
@@ -277,13 +326,36 @@ class AuditRepository:
     # Alerts --------------------------------------------------------------------------------------
 
     def add_alert(
-        self, *, at: datetime, user_id: int, la_code: str | None, kind: str, score: int, audit_seq: int | None
+        self,
+        *,
+        at: datetime,
+        user_id: int,
+        la_code: str | None,
+        kind: str,
+        score: int,
+        audit_seq: int | None,
+        entry_seq: int | None = None,
     ) -> None:
-        """Raise a misuse alert."""
+        """Raise a misuse alert (`entry_seq`: the audit entry recording it)."""
         self._session.add(
-            AlertRow(at=at, user_id=user_id, la_code=la_code, kind=kind, score=score, audit_seq=audit_seq)
+            AlertRow(
+                at=at,
+                user_id=user_id,
+                la_code=la_code,
+                kind=kind,
+                score=score,
+                audit_seq=audit_seq,
+                entry_seq=entry_seq,
+            )
         )
         self._session.flush()
+
+    def all_alerts(self) -> Iterator[StoredAlert]:
+        """Every alert, oldest first (verification compares them with the chain)."""
+        for r in self._session.scalars(select(AlertRow).order_by(AlertRow.id)):
+            yield StoredAlert(
+                r.id, as_utc(r.at), r.user_id, r.la_code, r.kind, r.score, r.audit_seq, r.entry_seq
+            )
 
     def alerts(
         self, la_code: str | None, since: datetime, exclude_user: int | None, limit: int
@@ -300,6 +372,6 @@ class AuditRepository:
         if exclude_user is not None:
             query = query.where(AlertRow.user_id != exclude_user)
         return [
-            StoredAlert(r.id, as_utc(r.at), r.user_id, r.la_code, r.kind, r.score, r.audit_seq)
+            StoredAlert(r.id, as_utc(r.at), r.user_id, r.la_code, r.kind, r.score, r.audit_seq, r.entry_seq)
             for r in self._session.scalars(query)
         ]

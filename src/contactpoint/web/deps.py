@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from contactpoint.access.errors import AuthenticationFailed
 from contactpoint.access.policy import Principal, require
 from contactpoint.access.roles import Permission
+from contactpoint.access.tokens import Channel
 from contactpoint.app.accounts.accounts import Authenticated, authenticate
 from contactpoint.app.feeds.sources import authenticate_source, is_source_key
 from contactpoint.app.runtime import Runtime
@@ -47,7 +48,7 @@ def api_session(
         raise AuthenticationFailed("not signed in")
     if is_source_key(credentials.credentials):  # a data source's API key (app/feeds/sources.py)
         return authenticate_source(runtime, credentials.credentials)
-    return authenticate(runtime, credentials.credentials)
+    return authenticate(runtime, credentials.credentials, Channel.API)
 
 
 def ui_session(request: Request, runtime: RuntimeDep) -> Authenticated:
@@ -55,7 +56,7 @@ def ui_session(request: Request, runtime: RuntimeDep) -> Authenticated:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise AuthenticationFailed("not signed in")
-    return authenticate(runtime, token)
+    return authenticate(runtime, token, Channel.UI)
 
 
 class Need:

@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from contactpoint.audit.chain import canonical_time, entry_hash
+from contactpoint.audit.chain import canonical_time, entry_hash, legacy_entry_hash
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.crypto.keyring import Keyring
 from contactpoint.domain.errors import IntegrityFailure
@@ -35,7 +35,13 @@ BASE: dict[str, Any] = {
     ],
 )
 def test_every_field_is_covered_by_the_entry_hash(field, other):
-    assert entry_hash(**BASE) != entry_hash(**{**BASE, field: other})
+    key = b"k" * 32
+    assert entry_hash(key, **BASE) != entry_hash(key, **{**BASE, field: other})
+
+
+def test_the_entry_tag_needs_the_key_so_a_database_writer_cannot_recompute_it():
+    assert entry_hash(b"k" * 32, **BASE) != entry_hash(b"K" * 32, **BASE)
+    assert entry_hash(b"k" * 32, **BASE) != legacy_entry_hash(**BASE)
 
 
 def test_time_hashes_the_same_whether_the_database_returns_it_naive_or_aware():
@@ -53,12 +59,13 @@ def test_payloads_are_encrypted_and_bound_to_their_entry():
 
 def test_checkpoint_signatures_verify_and_fail_when_anything_changes():
     keys = AuditKeys(Keyring.create(NOW))
-    signature = keys.sign(10, b"h" * 32)
-    assert keys.signature_valid(10, b"h" * 32, 1, signature)
-    assert not keys.signature_valid(11, b"h" * 32, 1, signature)
-    assert not keys.signature_valid(10, b"i" * 32, 1, signature)
+    signature = keys.sign(10, b"h" * 32, NOW)
+    assert keys.signed_time(10, b"h" * 32, NOW, 1, signature) == (True, True)
+    assert not keys.signed_time(11, b"h" * 32, NOW, 1, signature)[0]
+    assert not keys.signed_time(10, b"i" * 32, NOW, 1, signature)[0]
+    assert not keys.signed_time(10, b"h" * 32, NOW + timedelta(minutes=1), 1, signature)[0]
     other = AuditKeys(Keyring.create(NOW))
-    assert not other.signature_valid(10, b"h" * 32, 1, signature)
+    assert not other.signed_time(10, b"h" * 32, NOW, 1, signature)[0]
 
 
 def test_subject_hashes_are_keyed():

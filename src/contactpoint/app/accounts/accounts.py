@@ -15,7 +15,7 @@ from contactpoint.access import passwords, throttle, totp
 from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, Throttled
 from contactpoint.access.policy import Principal, require, require_manage_account
 from contactpoint.access.roles import Permission, Role
-from contactpoint.access.tokens import new_token, token_hash
+from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel, token_hash
 from contactpoint.app.oversight.affinity import account_affinity
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
@@ -310,14 +310,19 @@ def _fail(
     uow.commit()
 
 
-def _start_session(uow: UnitOfWork, user_id: int, stage: str, now: datetime) -> SessionGrant:
-    token, csrf = new_token(), new_token()
+def _start_session(
+    uow: UnitOfWork, user_id: int, stage: str, now: datetime, channel: Channel
+) -> SessionGrant:
+    token, csrf = new_session_token(channel), new_token()
     uow.sessions.add(token_hash(token), user_id, stage, csrf, now)
     return SessionGrant(token, stage, csrf)
 
 
-def begin_sign_in(runtime: Runtime, username: str, password: str, address: str) -> SessionGrant:
-    """Check the password; returns a short session that only the second factor can complete."""
+def begin_sign_in(
+    runtime: Runtime, username: str, password: str, address: str, channel: Channel = Channel.UI
+) -> SessionGrant:
+    """Check the password; returns a short session that only the second factor can complete, and
+    whose token (like the full session's after it) works on `channel` only."""
     keys = _throttle_keys(username, address)
     now = runtime.clock.now()
     with runtime.unit_of_work() as uow:
@@ -328,7 +333,7 @@ def begin_sign_in(runtime: Runtime, username: str, password: str, address: str) 
             _fail(runtime, uow, keys, user.id if user else None, "password")
             raise AuthenticationFailed("the username or password is not right")
         uow.throttle.clear(keys[0][1])
-        grant = _start_session(uow, user.id, "totp" if user.totp_enrolled else "enrol", now)
+        grant = _start_session(uow, user.id, "totp" if user.totp_enrolled else "enrol", now, channel)
         uow.commit()
     return grant
 
@@ -361,9 +366,15 @@ def enrolment(runtime: Runtime, token: str) -> Enrolment:
 def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> SessionGrant:
     """Check the TOTP code (enrolling if this is the first time); returns a new, full session."""
     now = runtime.clock.now()
+    channel = session_channel(token)
     with runtime.unit_of_work() as uow:
         held = uow.sessions.get(token_hash(token))
-        if held is None or held.stage not in ("totp", "enrol") or now - held.created_at > SECOND_FACTOR_LIMIT:
+        if (
+            held is None
+            or channel is None
+            or held.stage not in ("totp", "enrol")
+            or now - held.created_at > SECOND_FACTOR_LIMIT
+        ):
             raise AuthenticationFailed("sign in again")
         user = uow.users.get(held.user_id)
         keys = _throttle_keys(user.username, address)
@@ -376,7 +387,7 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
         uow.throttle.clear(keys[0][1])
         uow.users.set_totp(user.id, enrolled=True, last_step=check.step)
         uow.sessions.delete(held.token_hash)
-        grant = _start_session(uow, user.id, "full", now)
+        grant = _start_session(uow, user.id, "full", now, channel)
         log = audit_log(runtime, uow)
         if held.stage == "enrol":
             log.append(AuditEvent(AuditKind.ENROLLED, user.id))
@@ -387,15 +398,18 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
 
 def sign_in(runtime: Runtime, username: str, password: str, code: str, address: str) -> SessionGrant:
     """Both factors in one call (the JSON API); enrolment happens in the web UI at first sign-in."""
-    grant = begin_sign_in(runtime, username, password, address)
+    grant = begin_sign_in(runtime, username, password, address, Channel.API)
     if grant.stage == "enrol":
         sign_out(runtime, grant.token)
         raise AuthenticationFailed("enrol your second factor in the web UI first")
     return complete_sign_in(runtime, grant.token, code, address)
 
 
-def authenticate(runtime: Runtime, token: str) -> Authenticated:
-    """The account behind a full session, enforcing idle and absolute limits and suspension."""
+def authenticate(runtime: Runtime, token: str, channel: Channel) -> Authenticated:
+    """The account behind a full session started on `channel`, enforcing idle and absolute limits
+    and suspension."""
+    if session_channel(token) is not channel:
+        raise AuthenticationFailed("not signed in")
     now = runtime.clock.now()
     digest = token_hash(token)
     with runtime.unit_of_work() as uow:

@@ -80,6 +80,7 @@ def _change(
                 "caf_exists": bool(item and item.caf_exists),
                 "version": version,
             },
+            owners={cp_id.value: record.la_code},
         )
     )
     uow.commit()

@@ -196,7 +196,8 @@ def search_children(runtime: Runtime, principal: Principal, criteria: SearchCrit
         scored.sort(key=lambda pair: (-pair[0], pair[1].cp_id.value))
         chosen = [record for _, record in scored[:MAX_RESULTS]]
         now = runtime.clock.now()
-        seq = audit_log(runtime, uow).append(
+        log = audit_log(runtime, uow)
+        seq = log.append(
             AuditEvent(
                 AuditKind.SEARCH,
                 principal.user_id,
@@ -207,10 +208,11 @@ def search_children(runtime: Runtime, principal: Principal, criteria: SearchCrit
                     "criteria": runtime.audit_keys.subject("criteria|" + criteria.fingerprint_text()).hex(),
                     "candidates": len(found),
                 },
+                owners={r.cp_id.value: r.la_code for r in chosen},
             )
         )
         shielded = sum(1 for r in chosen if r.status is RecordStatus.SHIELDED)
-        suspended = misuse.after_search(uow, principal, now, seq, shielded_hits=shielded)
+        suspended = misuse.after_search(uow, log, principal, now, seq, shielded_hits=shielded)
         uow.commit()
     if suspended:
         raise AuthenticationFailed("this account has been suspended; contact your user administrator")

@@ -200,10 +200,11 @@ def view_child(
                 principal.user_id,
                 (cp_id.value,),
                 {"reason": reason.value, "level": level.value, "version": stored.version},
+                owners={cp_id.value: record.la_code},
             )
         )
         misuse.after_view(
-            uow,
+            log,
             principal,
             now,
             seq,

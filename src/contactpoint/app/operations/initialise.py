@@ -11,6 +11,7 @@ from contactpoint.crypto.keyring import FileKeyStore, Keyring
 from contactpoint.domain.clock import Clock
 from contactpoint.settings import Settings
 from contactpoint.store import migrate
+from contactpoint.store.data_dir import require_private_dir
 from contactpoint.store.engine import make_engine
 
 
@@ -30,6 +31,7 @@ def initialise_store(settings: Settings, clock: Clock) -> InitReport:
     Safe to run again: an existing keyring is kept, since replacing it would lose every record.
     """
     settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    require_private_dir(settings.home)
     keys_created = False
     key_file: Path | None = None
     if settings.keyring is None:

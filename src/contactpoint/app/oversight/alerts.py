@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from contactpoint.access.policy import Principal, audit_scope, require
 from contactpoint.access.roles import Permission, has_permission
+from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.oversight.misuse import Signal
 from contactpoint.app.runtime import Runtime
+from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.store.audit_repository import StoredAlert
 
 WINDOW = timedelta(days=30)
@@ -21,7 +23,19 @@ def list_alerts(runtime: Runtime, principal: Principal) -> list[StoredAlert]:
     since = runtime.clock.now() - WINDOW
     with runtime.unit_of_work() as uow:
         if has_permission(principal.role, Permission.READ_AUDIT):
-            return uow.audit.alerts(audit_scope(principal), since, principal.user_id, LIMIT)
-        la_code = None if principal.role.is_national else principal.la_code
-        alerts = uow.audit.alerts(la_code, since, principal.user_id, LIMIT)
-    return [a for a in alerts if a.kind == Signal.HARD_LIMIT.value]
+            alerts = uow.audit.alerts(audit_scope(principal), since, principal.user_id, LIMIT)
+        else:
+            la_code = None if principal.role.is_national else principal.la_code
+            found = uow.audit.alerts(la_code, since, principal.user_id, LIMIT)
+            alerts = [a for a in found if a.kind == Signal.HARD_LIMIT.value]
+        # Handling alerts is part of the trail: who looked at which alerts, and when.
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.ALERTS_READ,
+                principal.user_id,
+                (),
+                {"alerts": [str(a.entry_seq or f"id:{a.id}") for a in alerts]},
+            )
+        )
+        uow.commit()
+    return alerts

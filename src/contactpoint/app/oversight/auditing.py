@@ -3,33 +3,54 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from contactpoint.access.policy import Principal, audit_scope
 from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
-from contactpoint.audit.log import AuditLog
+from contactpoint.audit.keys import AuditKeys
+from contactpoint.audit.log import AuditLog, CheckpointRule
 from contactpoint.audit.verify import VerifyReport, verify_log
+from contactpoint.audit.witness import CheckpointFile
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.settings import Settings
+from contactpoint.store.audit_repository import StoredEntry
 from contactpoint.store.timestamps import as_utc
 from contactpoint.store.unit_of_work import UnitOfWork
 
 MAX_ENTRIES = 200
 
 
+def checkpoint_rule(settings: Settings) -> CheckpointRule:
+    """How often checkpoints are signed, and so how far verification lets the newest lag the head."""
+    return CheckpointRule(
+        settings.audit_checkpoint_entries, timedelta(minutes=settings.audit_checkpoint_minutes)
+    )
+
+
+def audit_witness(settings: Settings) -> CheckpointFile:
+    """The file checkpoints are exported to, outside the database."""
+    return CheckpointFile(settings.resolved_audit_witness_file())
+
+
 def audit_log(runtime: Runtime, uow: UnitOfWork) -> AuditLog:
     """The audit log bound to this unit of work's transaction."""
-    return AuditLog(uow.audit, runtime.audit_keys, runtime.clock)
+    settings = runtime.settings
+    return AuditLog(
+        uow.audit, runtime.audit_keys, runtime.clock, checkpoint_rule(settings), audit_witness(settings)
+    )
 
 
 def verify_audit(runtime: Runtime) -> VerifyReport:
-    """Recompute the chain and check every checkpoint."""
+    """Recompute the chain and check it against every checkpoint, in the database and the witness file."""
+    settings = runtime.settings
     with runtime.unit_of_work() as uow:
-        return verify_log(uow.audit, runtime.audit_keys)
+        return verify_log(uow.audit, runtime.audit_keys, checkpoint_rule(settings), audit_witness(settings))
 
 
 def checkpoint_audit(runtime: Runtime) -> int | None:
-    """Sign the current head; returns the sequence number signed, or None if nothing new."""
+    """Sign the current head and export checkpoints the witness file lacks; returns the sequence
+    number signed, or None if the head was signed already."""
     with runtime.unit_of_work() as uow:
         checkpoint = audit_log(runtime, uow).checkpoint()
         uow.commit()
@@ -63,24 +84,23 @@ def query_audit(
     """
     la_code = audit_scope(principal)
     since, until = (as_utc(t) if t else None for t in (since, until))
+    keys = runtime.audit_keys
     with runtime.unit_of_work() as uow:
-        actor_ids: list[int] | None = None
+        reach: tuple[list[int], str] | None = None
         if la_code is not None:
-            actor_ids = uow.users.ids_in_la(la_code)
-        if user_id is not None:
-            actor_ids = [user_id] if actor_ids is None or user_id in actor_ids else []
+            reach = (uow.users.ids_in_la(la_code), la_code)
         subjects = None
         if child is not None:
-            keys = runtime.audit_keys
             subjects = [keys.subject(child.value, version) for version in keys.held_versions()]
         rows = uow.audit.query(
-            actor_ids=actor_ids,
+            actor_ids=None if user_id is None else [user_id],
             subjects=subjects,
             since=since,
             until=until,
             exclude_actor=principal.user_id,
             limit=MAX_ENTRIES,
             exclude_kinds=RESTRICTED_KINDS if la_code is not None else (),
+            reach=reach,
         )
         audit_log(runtime, uow).append(
             AuditEvent(
@@ -91,18 +111,24 @@ def query_audit(
             )
         )
         uow.commit()
+    own_accounts = set(reach[0]) if reach else set()
     views = []
     for row in rows:
-        payload = runtime.audit_keys.open(row.seq, row.kind, row.key_version, row.payload)
-        children = payload.pop("children", [])
-        views.append(
-            AuditEntryView(
-                row.seq,
-                row.at,
-                row.kind,
-                row.actor_id,
-                list(children) if isinstance(children, list) else [],
-                payload,
-            )
-        )
+        payload = keys.open(row.seq, row.kind, row.key_version, row.payload)
+        found = payload.pop("children", [])
+        children = list(found) if isinstance(found, list) else []
+        if la_code is not None and row.actor_id not in own_accounts:
+            children = _owned_children(keys, row, children, la_code)
+        views.append(AuditEntryView(row.seq, row.at, row.kind, row.actor_id, children, payload))
     return views
+
+
+def _owned_children(keys: AuditKeys, row: StoredEntry, children: list[str], la_code: str) -> list[str]:
+    """The children of an entry that `la_code` owns: an LA auditor reading another LA's practitioner's
+    entry about its child does not learn which other LAs' children the same search returned."""
+    owned = {subject for subject, la in zip(row.subjects, row.subject_las, strict=False) if la == la_code}
+    return [
+        cp_id
+        for cp_id in children
+        if any(keys.subject(cp_id, version) in owned for version in keys.held_versions())
+    ]

@@ -11,7 +11,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from contactpoint.access.policy import Principal
-from contactpoint.audit.events import AuditKind
+from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.audit.log import AuditLog
 from contactpoint.store.unit_of_work import UnitOfWork
 
 LONDON = ZoneInfo("Europe/London")
@@ -49,17 +50,15 @@ SCORES: dict[Signal, int] = {
 }
 
 
-def raise_alert(
-    uow: UnitOfWork, principal: Principal, signal: Signal, now: datetime, seq: int | None
-) -> None:
-    """Store one alert for the auditors of the user's LA (and national auditors)."""
-    uow.audit.add_alert(
-        at=now,
+def raise_alert(log: AuditLog, principal: Principal, signal: Signal, seq: int | None) -> None:
+    """Store one alert for the auditors of the user's LA (and national auditors), recorded in the
+    audit chain so that deleting or downgrading it is detected."""
+    log.record_alert(
         user_id=principal.user_id,
         la_code=principal.la_code,
-        kind=signal.value,
+        signal=signal.value,
         score=SCORES[signal],
-        audit_seq=seq,
+        trigger_seq=seq,
     )
 
 
@@ -70,26 +69,31 @@ def out_of_hours(now: datetime) -> bool:
 
 
 def after_search(
-    uow: UnitOfWork, principal: Principal, now: datetime, seq: int, *, shielded_hits: int
+    uow: UnitOfWork, log: AuditLog, principal: Principal, now: datetime, seq: int, *, shielded_hits: int
 ) -> bool:
     """Signals of a search; returns True when a hard limit suspended the account."""
     if shielded_hits:
-        raise_alert(uow, principal, Signal.SHIELDED_HIT, now, seq)
+        raise_alert(log, principal, Signal.SHIELDED_HIT, seq)
     if out_of_hours(now):
-        raise_alert(uow, principal, Signal.OUT_OF_HOURS, now, seq)
+        raise_alert(log, principal, Signal.OUT_OF_HOURS, seq)
     day = now - timedelta(days=1)
     searches, hour = uow.audit.counts_since(
         principal.user_id, AuditKind.SEARCH.value, day, now - timedelta(hours=1)
     )
     if hour > HOURLY_SEARCH_LIMIT:
-        raise_alert(uow, principal, Signal.HARD_LIMIT, now, seq)
+        raise_alert(log, principal, Signal.HARD_LIMIT, seq)
         uow.users.set_suspended(principal.user_id, True)
         uow.sessions.delete_for_user(principal.user_id)
+        log.append(
+            AuditEvent(
+                AuditKind.ACCOUNT_SUSPENDED, principal.user_id, (), {"signal": Signal.HARD_LIMIT.value}
+            )
+        )
         return True
     if searches >= PROBING_MIN_SEARCHES and searches % PROBING_MIN_SEARCHES == 0:
         views = uow.audit.count_by_actor(principal.user_id, AuditKind.VIEW.value, day)
         if views < searches * PROBING_MAX_VIEW_RATIO:
-            raise_alert(uow, principal, Signal.PROBING, now, seq)
+            raise_alert(log, principal, Signal.PROBING, seq)
         if principal.la_code is not None:
             peers = uow.audit.counts_by_actor(
                 AuditKind.SEARCH.value, day, uow.users.ids_in_la(principal.la_code)
@@ -97,12 +101,12 @@ def after_search(
             others = sorted(n for user, n in peers.items() if user != principal.user_id)
             baseline = others[len(others) // 2] if others else 0
             if searches > PEER_MULTIPLE * max(baseline, 1):
-                raise_alert(uow, principal, Signal.VOLUME, now, seq)
+                raise_alert(log, principal, Signal.VOLUME, seq)
     return False
 
 
 def after_view(
-    uow: UnitOfWork,
+    log: AuditLog,
     principal: Principal,
     now: datetime,
     seq: int,
@@ -115,15 +119,15 @@ def after_view(
     """Signals of opening a record; `shares` says whether the child shares the user's family name
     and home postcode (app/affinity.py)."""
     if override:
-        raise_alert(uow, principal, Signal.OVERRIDE, now, seq)
+        raise_alert(log, principal, Signal.OVERRIDE, seq)
     elif shielded:
-        raise_alert(uow, principal, Signal.SHIELDED_HIT, now, seq)
+        raise_alert(log, principal, Signal.SHIELDED_HIT, seq)
     if principal.la_code is not None and la_code != principal.la_code:
-        raise_alert(uow, principal, Signal.OUTSIDE_LA, now, seq)
+        raise_alert(log, principal, Signal.OUTSIDE_LA, seq)
     if out_of_hours(now):
-        raise_alert(uow, principal, Signal.OUT_OF_HOURS, now, seq)
+        raise_alert(log, principal, Signal.OUT_OF_HOURS, seq)
     shares_surname, shares_postcode = shares
     if shares_surname:
-        raise_alert(uow, principal, Signal.SHARES_SURNAME, now, seq)
+        raise_alert(log, principal, Signal.SHARES_SURNAME, seq)
     if shares_postcode:
-        raise_alert(uow, principal, Signal.SHARES_POSTCODE, now, seq)
+        raise_alert(log, principal, Signal.SHARES_POSTCODE, seq)
