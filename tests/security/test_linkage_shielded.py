@@ -229,6 +229,6 @@ def test_look_alike_letters_never_make_a_visible_copy_of_a_shielded_child(
 
     with runtime.unit_of_work() as uow:
         assert uow.children.count() == before
-        ordinary = [item for item in uow.feeds.all_open() if not item.private]
+        ordinary = [item for item in uow.reviews.all_open() if not item.private]
         assert not any(item.candidate_cp_id == child.cp_id.value for item in ordinary)
     assert report.outcomes["new"] == 0
