@@ -38,7 +38,7 @@ def train_command(
     ] = None,
     generations: Annotated[int, typer.Option(min=1, max=120, help="Feed generations to train on.")] = 4,
 ) -> None:
-    """Train on synthetic feeds (labels from their ground truth); write the JSON and the weights chart."""
+    """Estimate the model from the feeds' rows, unlabelled (EM); write the JSON and the weights chart."""
     with console.status("Reading synthetic feeds"):
         datasets = training_datasets(synthetic, generations=generations)
     with console.status(f"Training on {sum(len(rows) for rows in datasets.values())} rows"):
