@@ -239,10 +239,14 @@ def train(datasets: Mapping[str, Sequence[dict[str, Any]]], *, seed: int = 1) ->
     """
     logging.getLogger("splink").setLevel(logging.WARNING)
     db_api = in_memory_db_api()
+    named = {name: rows for name, rows in datasets.items() if rows}
+    single = len(named) == 1  # one table: Splink then reads each row's dataset from a column
     frames = [
-        db_api.register([_unlabelled(row) for row in rows], dataset_display_name=name)
-        for name, rows in datasets.items()
-        if rows
+        db_api.register(
+            [_unlabelled(row) | ({"source_dataset": name} if single else {}) for row in rows],
+            dataset_display_name=name,
+        )
+        for name, rows in named.items()
     ]
     linker = Linker(frames, model_settings())
     training = linker.training
@@ -255,6 +259,7 @@ def train(datasets: Mapping[str, Sequence[dict[str, Any]]], *, seed: int = 1) ->
             rule, record_sample_proportion=1.0, max_pairs=2_000_000
         )
     settings = with_priors(linker.misc.save_model_to_json(), _prior_m(), PRIOR_WEIGHT)
+    settings = with_fallback(settings, load().settings)
     all_rows = [row for rows in datasets.values() for row in rows]
     charted = Linker(frames, settings)
     return TrainedModel(settings, term_frequencies(all_rows)), charted
@@ -306,6 +311,27 @@ def save(model: TrainedModel, linker: Linker, folder: Path) -> list[Path]:
     save_chart: Callable[[str], None] = chart.save  # Splink leaves save() unannotated; it writes the file
     save_chart(str(paths[2]))
     return paths
+
+
+def with_fallback(settings: dict[str, Any], fallback: dict[str, Any]) -> dict[str, Any]:
+    """The settings with every m or u the data could not estimate taken from the fallback model's
+    level of the same label: a level no row showed (a sector match where sectors never differ, a
+    gender no feed records) says what the shipped model says, not nothing."""
+    known = {
+        (comparison["output_column_name"], level.get("label_for_charts")): level
+        for comparison in fallback["comparisons"]
+        for level in comparison["comparison_levels"]
+    }
+    filled: dict[str, Any] = json.loads(json.dumps(settings))
+    for comparison in filled["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            other = known.get((comparison["output_column_name"], level.get("label_for_charts")), {})
+            for probability in ("m_probability", "u_probability"):
+                if level.get(probability) is None and other.get(probability) is not None:
+                    level[probability] = other[probability]
+    return filled
 
 
 def shipped_model_folder() -> Path:
