@@ -34,9 +34,10 @@ def make_linker(settings: Settings) -> Linker:
 
 
 def close_variant(record: ChildRecord, key: str = "CBR1") -> dict[str, str]:
-    """A row whose given name is one letter off: a possible twin, so it is held for review."""
+    """A row whose given name has two letters more: close to the record's, yet neither a plain slip
+    (one edit) nor a name in common use, so twin or typo cannot be told apart and it is held for review."""
     given = record.names.current.given
-    altered = given[:-1] + ("a" if given[-1] != "a" else "e")
+    altered = given + "ae"
     current = PersonName(altered, record.names.current.family)
     return child_benefit_row(key, replace(record, names=replace(record.names, current=current)))
 

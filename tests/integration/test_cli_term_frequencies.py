@@ -29,7 +29,10 @@ def test_a_dry_run_stores_nothing_and_a_real_run_stores_tables_linkage_then_uses
     assert "names counted" in dry.output
     with runtime.unit_of_work() as uow:
         assert uow.term_frequencies.all() == []
-    assert build_linker(runtime).term_frequencies == "family_name: shipped, given_name: shipped"
+    assert (
+        build_linker(runtime).term_frequencies
+        == "family_name: shipped, given_name: shipped, postcode: shipped"
+    )
 
     built = runner.invoke(app, command)
 
@@ -41,6 +44,9 @@ def test_a_dry_run_stores_nothing_and_a_real_run_stores_tables_linkage_then_uses
         assert {t.column: dict(t.frequencies) for t in uow.term_frequencies.all()} == {
             "given_name": {"HARRIET": 1.0},
             "family_name": {"OKONKWO": 1.0},
+            "postcode": {},  # each child at its own postcode
         }
-    assert build_linker(runtime).term_frequencies.count("index (built ") == 2
+    assert (
+        build_linker(runtime).term_frequencies.count("index (built ") == 2
+    )  # an empty postcode table is not used
     runtime.close()

@@ -23,7 +23,7 @@ from contactpoint.app.operations.keys import rotate_keys
 from contactpoint.app.runtime import Runtime
 from contactpoint.console import app
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import PersonName, RetentionExtension
+from contactpoint.domain.records import ChildRecord, PersonName, RetentionExtension
 from contactpoint.domain.vocabulary import ExtensionBasis
 from contactpoint.evaluation.synthetic_geography import synthetic_postcode_authorities
 from contactpoint.linkage.decisions import Thresholds
@@ -124,6 +124,48 @@ def test_twins_in_one_feed_become_two_children(
     report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
 
     assert report.outcomes["new"] == 2
+
+
+def _renamed(record: ChildRecord, given: str) -> ChildRecord:
+    return replace(
+        record, names=replace(record.names, current=PersonName(given, record.names.current.family))
+    )
+
+
+def test_a_slip_in_a_given_name_within_one_feed_links_to_one_child(
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    first = factory.child()
+    given = first.names.current.given
+    slip = _renamed(first, given[0] + "q" + given[1:])  # one edit, and no name anyone is given
+    feed = write_child_benefit(
+        tmp_path / "slip.csv", [child_benefit_row("CBS1", first), child_benefit_row("CBS2", slip)]
+    )
+
+    report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
+
+    assert (report.outcomes["new"], report.outcomes["linked"]) == (1, 1)
+    with runtime.unit_of_work() as uow:
+        links = dict(uow.ledger.links("child_benefit"))
+    assert links["CBS1"] == links["CBS2"]
+
+
+def test_a_possible_twin_within_one_feed_is_held_for_review_against_the_first_row_record(
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    first = factory.child()
+    close = _renamed(first, first.names.current.given + "ae")  # close, rare, two edits: undecided
+    feed = write_child_benefit(
+        tmp_path / "close.csv", [child_benefit_row("CBC1", first), child_benefit_row("CBC2", close)]
+    )
+
+    report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
+
+    assert (report.outcomes["new"], report.outcomes["review"]) == (1, 1)
+    with runtime.unit_of_work() as uow:
+        (item,) = uow.reviews.all_open()
+        links = dict(uow.ledger.links("child_benefit"))
+    assert (item.row_key, item.reason, item.candidate_cp_id) == ("CBC2", "possible_twin", links["CBC1"])
 
 
 def test_a_row_about_a_known_child_is_applied_to_their_record(

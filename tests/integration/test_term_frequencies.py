@@ -19,7 +19,7 @@ from contactpoint.linkage.features import features
 from contactpoint.linkage.scoring import ScoredPair
 from tests.factories import ChildFactory
 
-SHIPPED = "family_name: shipped, given_name: shipped"
+SHIPPED = "family_name: shipped, given_name: shipped, postcode: shipped"
 
 
 def _register(
@@ -62,6 +62,7 @@ def _small_index(runtime, factory) -> None:
 EXPECTED = {
     "given_name": {"AMELIE": 7 / 21, "NOAH": 5 / 21, "MARY": 5 / 21},
     "family_name": {"OBRIEN": 11 / 21, "STONE": 9 / 21},
+    "postcode": {},  # no postcode is shared by 5 children here
 }
 
 
@@ -74,7 +75,7 @@ def test_the_built_tables_equal_hand_counted_frequencies_without_rare_values(run
     assert (report.records, report.names, report.entries, report.stored) == (
         20,
         21,
-        {"given_name": 3, "family_name": 2},
+        {"given_name": 3, "family_name": 2, "postcode": 0},
         True,
     )
     with runtime.unit_of_work() as uow:
@@ -161,14 +162,14 @@ def test_rotation_reseals_the_tables_and_the_old_key_can_then_be_retired(runtime
     _small_index(runtime, factory)
     build_term_frequencies(runtime)
     with runtime.unit_of_work() as uow:
-        assert uow.key_usage(1) == {"records": 20, "term-frequency tables": 2}
+        assert uow.key_usage(1) == {"records": 20, "term-frequency tables": 3}
 
     report = rotate_keys(runtime, batch_size=7)
 
     assert report.remaining == 0
     with runtime.unit_of_work() as uow:
         assert uow.key_usage(1) == {}
-        assert uow.key_usage(2) == {"records": 20, "term-frequency tables": 2}
+        assert uow.key_usage(2) == {"records": 20, "term-frequency tables": 3}
     retire_key(runtime, 1)
     with runtime.unit_of_work() as uow:
         assert {t.column: dict(t.frequencies) for t in uow.term_frequencies.all()} == EXPECTED
@@ -182,5 +183,5 @@ def test_retiring_refuses_while_the_tables_are_sealed_under_the_version(runtime,
     runtime.key_store.save(runtime.keyring.rotated(runtime.clock.now()))  # a third version,
     runtime.use_keyring(runtime.key_store.load())  # as if rotation stopped before re-sealing
 
-    with pytest.raises(KeyringError, match="2 term-frequency tables: finish `keys rotate` first"):
+    with pytest.raises(KeyringError, match="3 term-frequency tables: finish `keys rotate` first"):
         retire_key(runtime, 2)

@@ -1,9 +1,12 @@
 """Match decisions: link, review or new child, with the guards that no weight can override.
 
 Guards (DESIGN invariant 3 and the twins rule):
-- Twins (same date of birth, surname and address, different given names) are never merged: such a
-  pair is vetoed when the given names plainly differ or the genders do, and sent to review when the
-  given names are merely close (a typo and a twin look alike; a person decides).
+- Twins (same date of birth and surname, different given names) are never merged. Whether two given
+  names are a twin pair or one name and a slip of it is read from the names themselves: one edit
+  apart with one of them rare (or far rarer than the other) is a slip, and the weight decides;
+  plainly different names, or close names both in common use, are two children, and the pair is
+  vetoed, as it is when the genders differ; what stays ambiguous (close names, one of them rare,
+  more than one edit apart) goes to review. A shared identifier says it is one child.
 - A row that links to a shielded or sealed record is applied to it. A row that could link to one is
   held in the owning LA's private queue, and "could" is read widely: any protected record that
   blocking found for the row and that no unprotected record outscores above the upper threshold,
@@ -19,7 +22,8 @@ from enum import StrEnum
 
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.features import IDENTIFIER_COLUMNS
-from contactpoint.linkage.scoring import MISSING, ScoredPair
+from contactpoint.linkage.model import SWAPPED
+from contactpoint.linkage.scoring import MISSING, GivenNames, ScoredPair
 
 PROTECTED = frozenset({RecordStatus.SHIELDED, RecordStatus.SEALED})
 _IDENTIFIER_FIELDS = frozenset(IDENTIFIER_COLUMNS.values())
@@ -98,38 +102,59 @@ class TwinCheck(StrEnum):
     REVIEW = "review"
 
 
-_SAME_PLACE = frozenset({"Exact match on full postcode", "Exact match on sector", MISSING})
 # A twin's row with its day and month swapped, or a one-character slip, is still the same birthday.
 _SAME_BIRTH = frozenset(
     {"Exact match on dob", "Day and month swapped", "Damerau-Levenshtein distance of dob <= 1"}
 )
 _SAME_FAMILY = ("Exact match", "Jaro-Winkler", "Phonetic key equal", "Shares a part of a double-barrelled")
+_SAME_GIVEN = ("Exact match", SWAPPED)
+_DIFFERENT = "All other comparisons"
+# A name this many times rarer than the other, one edit from it, is a slip of it, not a second name
+# in use (a typo of a common name is seen a few times in a million; a twin's name far more often).
+SLIP_RARITY = 100.0
+
+
+def _is_slip(given: GivenNames) -> bool:
+    """One edit apart, and the rarer name unknown to the tables or far rarer than the other."""
+    if given.edits > 1:
+        return False
+    rarer, commoner = sorted(given.frequencies, key=lambda f: -1.0 if f is None else f)
+    return rarer is None or (commoner is not None and rarer * SLIP_RARITY <= commoner)
 
 
 def twin_check(pair: ScoredPair) -> TwinCheck:
-    """Same date of birth, surname and home but not the same given name, with no shared identifier.
+    """Same date of birth and surname but not the same given name, with no shared identifier.
 
     Each "same" is read widely, so that an error in one twin's row does not let the pair through:
     the birthday with its day and month swapped or one character wrong; the surname spelt nearly
-    alike, phonetically alike or sharing a part of a double-barrelled name; the home with its
-    postcode equal, in the same sector or missing on one side, or its first address line equal.
-    (At 1m children each of those errors let a twin's row link to the other twin's record.)
+    alike, phonetically alike or sharing a part of a double-barrelled name. The address is not
+    required: a twin's row from another source may carry an old or no address.
     """
     levels = {f.field: f.level for f in pair.fields}
-    same_household_birth = (
-        levels.get("dob") in _SAME_BIRTH
-        and levels.get("family_name", "").startswith(_SAME_FAMILY)
-        and (
-            levels.get("postcode") in _SAME_PLACE
-            or levels.get("address_line") == "Exact match on address_line"
-        )
-    )
-    if not same_household_birth or levels.get("given_name", "").startswith("Exact match"):
-        return TwinCheck.CLEAR
-    if any(levels.get(f, "").startswith("Exact match") for f in _IDENTIFIER_FIELDS):
-        return TwinCheck.CLEAR  # a shared NHS number or pupil number says it is the same child
-    if levels.get("given_name") == "All other comparisons" or levels.get("gender") == "All other comparisons":
+    given_level = levels.get("given_name", MISSING)
+    if (
+        levels.get("dob") not in _SAME_BIRTH
+        or not levels.get("family_name", "").startswith(_SAME_FAMILY)
+        or given_level == MISSING
+        or given_level.startswith(_SAME_GIVEN)
+        or any(levels.get(f, "").startswith("Exact match") for f in _IDENTIFIER_FIELDS)
+    ):
+        return TwinCheck.CLEAR  # not twin-like, or a shared NHS or pupil number says it is one child
+    if levels.get("gender") == _DIFFERENT:
+        return TwinCheck.VETO  # a slip in a name does not change the child's sex
+    return _from_given_names(pair.given, given_level)
+
+
+def _from_given_names(given: GivenNames | None, level: str) -> TwinCheck:
+    """Plainly different names are two children; close ones are a slip, twins, or undecided."""
+    if level == _DIFFERENT:
         return TwinCheck.VETO
+    if given is None:
+        return TwinCheck.REVIEW
+    if _is_slip(given):
+        return TwinCheck.CLEAR
+    if given.edits > 1 and all(f is not None for f in given.frequencies):
+        return TwinCheck.VETO  # two names both in common use: two children
     return TwinCheck.REVIEW
 
 

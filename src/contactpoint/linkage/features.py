@@ -26,14 +26,18 @@ FEATURE_COLUMNS = (
     "unique_id",
     "given_name",
     "given_key",
+    "middle_name",
     "family_name",
     "family_key",
     "family_parts",
     "dob",
     "dob_swapped",
     "birth_year",
+    "birth_month",
+    "birth_day",
     "gender",
     "postcode",
+    "sector",
     "district",
     "address_line",
     *IDENTIFIER_COLUMNS.values(),
@@ -56,20 +60,24 @@ def features(
 ) -> dict[str, Any]:
     """One row of comparison columns for one name of a child (a record has a row per name)."""
     address = whereabouts.address if whereabouts else None
-    first_given = name.given.split(" ", 1)[0]
+    first_given, *middle = name.given.split(" ")
     family_keys = sorted(family_name_keys(name.family))
     row: dict[str, Any] = {
         "unique_id": unique_id,
         "given_name": fold(first_given) or None,
         "given_key": given_name_key(name.given) or None,
+        "middle_name": fold(middle[0]) or None if middle else None,
         "family_name": fold(name.family) or None,
         "family_key": phonetic(name.family) or None,
         "family_parts": family_keys,
         "dob": born.isoformat(),
         "dob_swapped": _swapped(born),
         "birth_year": born.year,
+        "birth_month": born.month,
+        "birth_day": born.day,
         "gender": None if gender is Gender.NOT_SPECIFIED else gender.value,
         "postcode": address.postcode.value if address else None,
+        "sector": address.postcode.sector if address else None,
         "district": address.postcode.outward if address else None,
         "address_line": fold(address.lines[0]) if address else None,
     }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+import jellyfish
 from splink import Linker
 
 from contactpoint.domain.records import PersonName
@@ -38,6 +39,18 @@ class FieldAgreement:
 
 
 @dataclass(frozen=True, slots=True)
+class GivenNames:
+    """How far apart the two given names are and how common each is, for the twins rule (no values).
+
+    A frequency is the name's share in the term-frequency table, or None for a name too rare to be
+    in it (a slip of the keyboard usually is).
+    """
+
+    edits: int
+    frequencies: tuple[float | None, float | None]
+
+
+@dataclass(frozen=True, slots=True)
 class ScoredPair:
     """A scored pair: the left key (record ID or row key), the right key, the weight and why."""
 
@@ -45,6 +58,7 @@ class ScoredPair:
     right: str
     match_weight: float
     fields: tuple[FieldAgreement, ...]
+    given: GivenNames | None = None
 
 
 class Scorer(Protocol):
@@ -141,6 +155,8 @@ class SplinkScorer:
             )
             for name, levels in self._labels.items()
         ]
+        given_at = [columns.get(f"{name}") for name in ("given_name_l", "given_name_r")]
+        tf_at = [columns.get(f"tf_given_name_{side}") for side in ("l", "r")]
         best: dict[tuple[str, str], ScoredPair] = {}
         for record in records:
             left, right = key_of(str(record[left_at])), key_of(str(record[right_at]))
@@ -151,7 +167,9 @@ class SplinkScorer:
                 FieldAgreement(name, levels.get(int(record[gamma]), "?"), _partial(record, mw, tf))
                 for name, levels, gamma, mw, tf in fields_at
             )
-            best[(left, right)] = ScoredPair(left, right, weight, fields)
+            best[(left, right)] = ScoredPair(
+                left, right, weight, fields, _given_names(record, given_at, tf_at)
+            )
         return list(best.values())
 
     def between(
@@ -191,6 +209,21 @@ class SplinkScorer:
             return [p for p in self._pairs(predictions) if p.left != p.right]
         finally:
             self._db.delete_table_from_database(frame.physical_name)
+
+
+def _given_names(
+    record: tuple[Any, ...], given_at: list[int | None], tf_at: list[int | None]
+) -> GivenNames | None:
+    """The given names' distance and frequencies, when both rows have a given name."""
+    if given_at[0] is None or given_at[1] is None:
+        return None
+    left, right = record[given_at[0]], record[given_at[1]]
+    if not left or not right:
+        return None
+    frequencies = tuple(
+        float(record[at]) if at is not None and record[at] is not None else None for at in tf_at
+    )
+    return GivenNames(jellyfish.damerau_levenshtein_distance(left, right), (frequencies[0], frequencies[1]))
 
 
 def _partial(record: tuple[Any, ...], weight_at: int | None, adjustment_at: int | None) -> float:

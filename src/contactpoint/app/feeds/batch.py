@@ -147,27 +147,62 @@ class BatchRun:
         ]
         self._apply(rows, decisions, stored)
 
-    def _clusters_of_new(self, rows: list[FeedRow], decisions: list[Decision]) -> list[list[int]]:
-        """Rows decided new, grouped where the batch holds several rows about one child (predict_within)."""
+    def _clusters_of_new(
+        self, rows: list[FeedRow], decisions: list[Decision]
+    ) -> tuple[list[list[int]], dict[int, Decision]]:
+        """Rows decided new, grouped where the batch holds several rows about one child, and the rows
+        held for review against an earlier row of the batch.
+
+        The batch's rows are decided in order against the earlier ones that became records, exactly
+        as a row is decided against the index (`decide`, with the twins rule): a row linking to an
+        earlier one joins its record, a row in the review band, ambiguous or a possible twin is held
+        with the earlier row's record as its candidate, and the rest start records of their own.
+        """
         new = [i for i, d in enumerate(decisions) if d.outcome is Outcome.NEW]
-        parent = {i: i for i in new}
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
+        earlier_pairs: dict[int, list[ScoredPair]] = {}
         if len(new) > 1:
             features = [f for i in new for f in row_features(i, rows[i])]
-            for pair in self._linker.scorer.within(features, self._linker.thresholds.upper):
-                a, b = int(pair.left), int(pair.right)
-                if a in parent and b in parent and twin_check(pair) is TwinCheck.CLEAR:
-                    parent[root(a)] = root(b)
-        clusters: dict[int, list[int]] = {}
+            for pair in self._linker.scorer.within(features, self._linker.thresholds.lower):
+                first, second = sorted((int(pair.left), int(pair.right)))
+                earlier_pairs.setdefault(second, []).append(replace(pair, left=str(first), right=str(second)))
+        record_of: dict[int, int] = {}  # row -> the first row of its record
+        held: dict[int, Decision] = {}
         for i in new:
-            clusters.setdefault(root(i), []).append(i)
-        return [sorted(members) for members in clusters.values()]
+            decision = decide(
+                self._earlier_candidates(rows, earlier_pairs.get(i, []), record_of), self._linker.thresholds
+            )
+            if decision.outcome is Outcome.LINKED and decision.candidate is not None:
+                record_of[i] = int(decision.candidate.cp_id)
+            elif decision.outcome is Outcome.REVIEW:
+                held[i] = decision
+            else:
+                record_of[i] = i
+        clusters: dict[int, list[int]] = {}
+        for i, first in record_of.items():
+            clusters.setdefault(first, []).append(i)
+        return [sorted(members) for members in clusters.values()], held
+
+    @staticmethod
+    def _earlier_candidates(
+        rows: list[FeedRow], pairs: list[ScoredPair], record_of: dict[int, int]
+    ) -> list[Candidate]:
+        """A row's pairs with earlier rows that became records, as candidates named by that record's
+        first row; a record whose rows include a twin of this row counts as a twin."""
+        by_record: dict[int, ScoredPair] = {}
+        for pair in pairs:
+            first = record_of.get(int(pair.left))
+            if first is None:
+                continue  # the earlier row was held: no record yet
+            kept = by_record.get(first)
+            if kept is None or (
+                twin_check(kept) is not TwinCheck.VETO
+                and (twin_check(pair) is TwinCheck.VETO or pair.match_weight > kept.match_weight)
+            ):
+                by_record[first] = pair
+        return [
+            Candidate(str(first), RecordStatus.ACTIVE, rows[first].la_code or "", pair)
+            for first, pair in by_record.items()
+        ]
 
     # Applying -----------------------------------------------------------------------------------
 
@@ -212,7 +247,7 @@ class BatchRun:
         decisions: list[Decision],
         changed_provenance: dict[str, dict[str, Provenance]],
     ) -> None:
-        clusters = self._clusters_of_new(rows, decisions)
+        clusters, held_rows = self._clusters_of_new(rows, decisions)
         placed: list[tuple[list[int], str]] = []
         for members in clusters:
             if self._about_an_adult(rows[members[0]]):
@@ -235,10 +270,19 @@ class BatchRun:
                     self._hold(rows[i], Decision(Outcome.REVIEW, Reason.NO_LOCAL_AUTHORITY))
                 continue
             placed.append((members, la_code))
-        if not placed:
-            return
-        ids = self._uow.children.reserve_ids(len(placed))
+        ids = self._uow.children.reserve_ids(len(placed)) if placed else []
         records: list[ChildRecord] = []
+        record_ids = {
+            members[0]: (cp_id.value, la_code) for (members, la_code), cp_id in zip(placed, ids, strict=True)
+        }
+        for i, decision in sorted(held_rows.items()):
+            candidate = decision.candidate
+            target = record_ids.get(int(candidate.cp_id)) if candidate is not None else None
+            if candidate is None or target is None:  # its earlier row made no record (an adult, or no LA)
+                self._hold(rows[i], Decision(Outcome.REVIEW, decision.reason))
+            else:
+                moved = replace(candidate, cp_id=target[0], la_code=target[1])
+                self._hold(rows[i], replace(decision, candidate=moved))
         for (members, la_code), cp_id in zip(placed, ids, strict=True):
             first = rows[members[0]]
             record, entries = new_record(first, cp_id, la_code, self._as_of(first))
