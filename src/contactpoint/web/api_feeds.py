@@ -23,7 +23,6 @@ from starlette.requests import ClientDisconnect
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.feeds import sources
-from contactpoint.app.feeds.batch import RunReport
 from contactpoint.app.feeds.ingest import DEFAULT_BATCH
 from contactpoint.app.feeds.linker import Linker, build_linker
 from contactpoint.domain.errors import ContactPointError
@@ -58,16 +57,14 @@ class FeedRejectRead(BaseModel):
 
 
 class FeedRunRead(BaseModel):
-    """The run report: counts by outcome and reason, and the rejects."""
+    """The receipt: rows accepted, skipped (already taken) and rejected, and the rejects."""
 
     source: str
     run_id: int
     read: int
+    accepted: int
     skipped: int
     rejected: int
-    private_holds: int
-    outcomes: dict[str, int]
-    reasons: dict[str, int]
     rejects: list[FeedRejectRead]
     rejects_total: int
 
@@ -150,21 +147,19 @@ def _format(request: Request) -> FeedFormat:
     return MEDIA_TYPES[media]
 
 
-def _report(report: RunReport) -> FeedRunRead:
-    listed = sorted(report.rejects, key=lambda r: r.line)[:MAX_LISTED_REJECTS]
+def _report(receipt: sources.SubmissionReceipt) -> FeedRunRead:
+    listed = receipt.rejects[:MAX_LISTED_REJECTS]
     return FeedRunRead(
-        source=report.source,
-        run_id=report.run_id,
-        read=report.read,
-        skipped=report.skipped,
-        rejected=report.rejected,
-        private_holds=report.private_holds,
-        outcomes=dict(report.outcomes),
-        reasons=dict(report.reasons),
+        source=receipt.source,
+        run_id=receipt.run_id,
+        read=receipt.read,
+        accepted=receipt.accepted,
+        skipped=receipt.skipped,
+        rejected=receipt.rejected,
         rejects=[
             FeedRejectRead(line=r.line, row_key=r.row_key, field=r.field, rule=r.reason) for r in listed
         ],
-        rejects_total=len(report.rejects),
+        rejects_total=len(receipt.rejects),
     )
 
 
@@ -183,14 +178,16 @@ _BODY_DOC = {
     responses={
         413: {"model": ErrorRead, "description": "Larger than the limit (64 MiB for a FHIR Bundle)"},
         415: {"model": ErrorRead, "description": "Not CSV, JSON Lines or a FHIR Bundle"},
+        429: {"model": ErrorRead, "description": "More submissions from this key than a window allows"},
     },
 )
 async def submit_feed(
     source: SourceName, request: Request, runtime: ServicesDep, session: Submitter
 ) -> FeedRunRead:
     """Submit your source's feed (bearer: its API key). Rows already taken are skipped, so a broken
-    upload is completed by sending the same file again. Returns the run report."""
-    sources.check_submission(session.principal, source)
+    upload is completed by sending the same file again. Returns a receipt: rows accepted, skipped
+    and rejected (with why), never what became of a row accepted."""
+    sources.check_submission(runtime, session.principal, source)
     feed_format = _format(request)
     limit = MAX_FHIR_BYTES if feed_format is FeedFormat.FHIR_BUNDLE else MAX_BODY_BYTES
     declared = request.headers.get("content-length", "")
@@ -198,7 +195,7 @@ async def submit_feed(
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "the feed is too large")
     body, intake = _Body(limit), _intake(request)
 
-    def work() -> RunReport | ContactPointError:
+    def work() -> sources.SubmissionReceipt | ContactPointError:
         try:
             if intake.linker is None:
                 intake.linker = build_linker(runtime)
