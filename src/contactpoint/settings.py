@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         description="Folder of a trained Splink model; default: the model shipped in the package.",
     )
 
+    forwarded_allow_ips: list[str] = Field(
+        default_factory=list,
+        description="Addresses of the reverse proxies whose X-Forwarded-For and -Proto are believed; "
+        "from anyone else they are ignored (the sign-in throttle counts the peer's address).",
+    )
     feed_submission_window_seconds: int = Field(
         default=3600, ge=1, description="Data sources: the window over which submissions per key are counted."
     )

@@ -130,7 +130,7 @@ def code_submit(
             enrol = accounts.enrolment(runtime, token)
         except AuthenticationFailed:
             enrol = None
-        return render(
+        page = render(
             request,
             "code.html",
             {
@@ -140,6 +140,9 @@ def code_submit(
             },
             status_code=status_code,
         )
+        if isinstance(error, Throttled):
+            page.headers["Retry-After"] = str(error.retry_after)
+        return page
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, grant.token)
     return response

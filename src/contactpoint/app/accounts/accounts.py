@@ -288,14 +288,28 @@ def _record_failure(uow: UnitOfWork, keys: list[tuple[throttle.ThrottleRule, byt
         uow.throttle.record_failure(key, 1 if fresh or held is None else held[0] + 1, now)
 
 
-def _throttle_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
+def _password_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
+    """The counters a password guess touches; the first is the guesser's own (cleared on success)."""
     return [
         (
             throttle.PER_ACCOUNT_AND_ADDRESS,
             throttle.throttle_key(throttle.PER_ACCOUNT_AND_ADDRESS, address, username),
         ),
+        (throttle.PER_ACCOUNT, throttle.throttle_key(throttle.PER_ACCOUNT, username=username)),
         (throttle.PER_ADDRESS, throttle.throttle_key(throttle.PER_ADDRESS, address)),
     ]
+
+
+def _code_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
+    """The counters a second-factor guess touches: the account's, wherever it comes from, first."""
+    return [
+        (throttle.CODES_PER_ACCOUNT, throttle.throttle_key(throttle.CODES_PER_ACCOUNT, username=username)),
+        (throttle.PER_ADDRESS, throttle.throttle_key(throttle.PER_ADDRESS, address)),
+    ]
+
+
+def _stage_key(token_digest: bytes) -> bytes:
+    return throttle.throttle_key(throttle.CODES_PER_STAGE, token_digest.hex())
 
 
 def _fail(
@@ -318,7 +332,7 @@ def _start_session(uow: UnitOfWork, user_id: int, stage: str, now: datetime) -> 
 
 def begin_sign_in(runtime: Runtime, username: str, password: str, address: str) -> SessionGrant:
     """Check the password; returns a short session that only the second factor can complete."""
-    keys = _throttle_keys(username, address)
+    keys = _password_keys(username, address)
     now = runtime.clock.now()
     with runtime.unit_of_work() as uow:
         _check_throttle(uow, keys, now)
@@ -366,14 +380,24 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
         if held is None or held.stage not in ("totp", "enrol") or now - held.created_at > SECOND_FACTOR_LIMIT:
             raise AuthenticationFailed("sign in again")
         user = uow.users.get(held.user_id)
-        keys = _throttle_keys(user.username, address)
+        keys = _code_keys(user.username, address)
         _check_throttle(uow, keys, now)
         secret = runtime.secret_box.open(user.totp_secret, user.username)
         check = totp.check_code(secret, code, now, user.totp_last_step)
         if not check.accepted or user.suspended:
+            stage = _stage_key(held.token_hash)
+            tried = uow.throttle.get(stage)
+            tries = (tried[0] if tried else 0) + 1
+            if tries >= throttle.CODES_PER_STAGE.free_attempts:
+                # A handful of codes per password: guessing a code means giving the password again
+                uow.sessions.delete(held.token_hash)
+                uow.throttle.clear(stage)
+            else:
+                uow.throttle.record_failure(stage, tries, now)
             _fail(runtime, uow, keys, user.id, "code")
             raise AuthenticationFailed("the code is not right")
         uow.throttle.clear(keys[0][1])
+        uow.throttle.clear(_stage_key(held.token_hash))
         uow.users.set_totp(user.id, enrolled=True, last_step=check.step)
         uow.sessions.delete(held.token_hash)
         grant = _start_session(uow, user.id, "full", now)
