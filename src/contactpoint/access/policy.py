@@ -7,12 +7,14 @@ sensitive services. A rule enforced only in a template or a router would be a bu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role, has_permission
+from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.records import ChildRecord, Involvement
 from contactpoint.domain.retention import visible_to_administrators
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
@@ -146,6 +148,32 @@ def require_manage_account(principal: Principal, role: Role, la_code: str | None
         raise PermissionDenied(f"the {principal.role.value} role may not manage {role.value} accounts")
     if not principal.role.is_national and la_code != principal.la_code:
         raise PermissionDenied("accounts of another local authority are out of scope")
+
+
+def needs_second_approval(role: Role, service: ServiceType | None) -> bool:
+    """Accounts of special reach: the shielding override, or a sensitive service's involvements (whose
+    providers are hidden from everyone else). One administrator alone must not be able to make one,
+    or they could make one for themselves and reach what their own role never shows them."""
+    return role is Role.CHILD_PROTECTION or (service is not None and service.is_sensitive)
+
+
+def require_registered_organisation(
+    la_code: str | None, organisation_la: str | None, services: Collection[str], service: ServiceType
+) -> None:
+    """A practitioner acts for an organisation of the register (given by its LA and the services it
+    records; None when not registered), of the account's own LA, in a service it records."""
+    if organisation_la is None:
+        raise ValidationError("org_code", "is not a registered organisation")
+    if organisation_la != la_code:
+        raise PermissionDenied("organisations of another local authority are out of scope")
+    if service.value not in services:
+        raise ValidationError("service", "is not a service this organisation records")
+
+
+def require_second_administrator(principal: Principal, created_by: int | None) -> None:
+    """An account awaiting approval is approved by an administrator other than the one who made it."""
+    if created_by is not None and created_by == principal.user_id:
+        raise PermissionDenied("a second administrator must approve an account you created")
 
 
 def audit_scope(principal: Principal) -> str | None:

@@ -27,6 +27,8 @@ class AuditKind(StrEnum):
     ACCOUNT_SUSPENDED = "accounts:suspend"
     ACCOUNT_REINSTATED = "accounts:reinstate"
     ACCOUNT_RESET = "accounts:reset"
+    ACCOUNT_APPROVED = "accounts:approve"
+    ORGANISATION_REGISTERED = "organisations:register"
     AUDIT_READ = "audit:read"
     SHIELDING_REQUESTED = "shielding:request"
     SHIELDING_APPROVED = "shielding:approve"

@@ -323,6 +323,7 @@ class UserRead(BaseModel):
     service: ServiceType | None
     suspended: bool
     enrolled: bool
+    awaiting_approval: bool
 
 
 class AuditQuery(Input):

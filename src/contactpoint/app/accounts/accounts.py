@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 
 from contactpoint.access import passwords, throttle, totp
 from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, Throttled
-from contactpoint.access.policy import Principal, require, require_manage_account
+from contactpoint.access.policy import (
+    Principal,
+    needs_second_approval,
+    require,
+    require_manage_account,
+    require_registered_organisation,
+    require_second_administrator,
+)
 from contactpoint.access.roles import Permission, Role
 from contactpoint.access.tokens import new_token, token_hash
 from contactpoint.app.oversight.affinity import account_affinity
@@ -54,6 +61,7 @@ class AccountSummary:
     service: ServiceType | None
     suspended: bool
     enrolled: bool
+    awaiting_approval: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +108,7 @@ def _summary(user: StoredUser) -> AccountSummary:
         principal.service,
         user.suspended,
         user.totp_enrolled,
+        user.awaiting_approval,
     )
 
 
@@ -144,10 +153,12 @@ def provision_account(
     actor_id: int | None = None,
     family_name: str | None = None,
     home_postcode: str | None = None,
+    awaiting_approval: bool = False,
 ) -> int:
     """Store an account in the caller's unit of work and audit it; the caller checked the policy.
 
-    The holder's family name and home postcode, if given, are kept only as keyed hashes.
+    The holder's family name and home postcode, if given, are kept only as keyed hashes. An account
+    awaiting approval is stored suspended, and only `approve_account` lifts that.
     """
     _check_account_fields(
         username=username, role=role, la_code=la_code, org_code=org_code, org_name=org_name, service=service
@@ -166,12 +177,17 @@ def provision_account(
         totp_secret=runtime.secret_box.seal(secret, username),
         created_at=runtime.clock.now(),
         affinity=account_affinity(runtime.keyring, family_name, home_postcode),
+        created_by=actor_id,
+        awaiting_approval=awaiting_approval,
     )
     if enrolled:
         uow.users.set_totp(user_id, enrolled=True, last_step=0)
     audit_log(runtime, uow).append(
         AuditEvent(
-            AuditKind.ACCOUNT_CREATED, actor_id, (), {"account": user_id, "role": role.value, "la": la_code}
+            AuditKind.ACCOUNT_CREATED,
+            actor_id,
+            (),
+            {"account": user_id, "role": role.value, "la": la_code, "awaiting_approval": awaiting_approval},
         )
     )
     return user_id
@@ -203,12 +219,25 @@ def create_account(
 ) -> NewAccount:
     """A user administrator creates an account in their scope; TOTP is enrolled at first sign-in.
 
-    A practitioner's family name and home postcode, if given, arm the misuse signal for children
-    who share them; only keyed hashes are kept.
+    A practitioner acts for an organisation of the register, of the administrator's own LA, in a
+    service it records (the name is the register's). An account of special reach is made suspended
+    until a second administrator approves it. A practitioner's family name and home postcode, if
+    given, arm the misuse signal for children who share them; only keyed hashes are kept.
     """
     require_manage_account(principal, role, la_code)
     password = passwords.generate_password()
     with runtime.unit_of_work() as uow:
+        if role.needs_service:
+            if org_code is None or service is None:
+                raise ValidationError("service", "practitioners need an organisation and a service")
+            registered = uow.organisations.get(org_code)
+            require_registered_organisation(
+                la_code,
+                registered.la_code if registered else None,
+                registered.services if registered else (),
+                service,
+            )
+            org_name = registered.name if registered else org_name
         user_id = provision_account(
             runtime,
             uow,
@@ -222,9 +251,25 @@ def create_account(
             actor_id=principal.user_id,
             family_name=family_name,
             home_postcode=home_postcode,
+            awaiting_approval=needs_second_approval(role, service),
         )
         uow.commit()
     return NewAccount(user_id, username, password)
+
+
+def approve_account(runtime: Runtime, principal: Principal, user_id: int) -> None:
+    """A second administrator approves an account of special reach; it works from now."""
+    with runtime.unit_of_work() as uow:
+        target = uow.users.get(user_id)
+        require_manage_account(principal, Role(target.role), target.la_code)
+        if not target.awaiting_approval:
+            raise ValidationError("account", "is not awaiting approval")
+        require_second_administrator(principal, target.created_by)
+        uow.users.approve(user_id)
+        audit_log(runtime, uow).append(
+            AuditEvent(AuditKind.ACCOUNT_APPROVED, principal.user_id, (), {"account": user_id})
+        )
+        uow.commit()
 
 
 def list_accounts(runtime: Runtime, principal: Principal) -> list[AccountSummary]:
@@ -242,6 +287,8 @@ def set_suspended(runtime: Runtime, principal: Principal, user_id: int, *, suspe
         require_manage_account(principal, Role(target.role), target.la_code)
         if target.id == principal.user_id:
             raise PermissionDenied("you may not suspend your own account")
+        if target.awaiting_approval and not suspended:
+            raise PermissionDenied("the account awaits a second administrator's approval")
         uow.users.set_suspended(user_id, suspended)
         if suspended:
             uow.sessions.delete_for_user(user_id)
