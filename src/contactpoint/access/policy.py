@@ -15,7 +15,7 @@ from enum import StrEnum
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role, has_permission
 from contactpoint.domain.errors import ValidationError
-from contactpoint.domain.records import ChildRecord, Involvement
+from contactpoint.domain.records import Carer, ChildRecord, Involvement
 from contactpoint.domain.retention import visible_to_administrators
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
 
@@ -104,6 +104,19 @@ def shows_involvements(level: ViewLevel) -> bool:
 def shows_contact_details(level: ViewLevel) -> bool:
     """Address and carers' contact details."""
     return level in (ViewLevel.FULL, ViewLevel.OVERRIDE, ViewLevel.ADMIN)
+
+
+def shows_other_names(level: ViewLevel) -> bool:
+    """Former names and names known by: not in a limited view, where they would tie a shielded
+    child's new name to the old one."""
+    return level is not ViewLevel.LIMITED
+
+
+def visible_carers(record: ChildRecord, level: ViewLevel) -> tuple[Carer, ...]:
+    """The carers whose names the view shows. A limited view shows the carer the design allows,
+    the first recorded; one a feed added later (after a move, say) would point to where the child
+    is now."""
+    return record.carers[:1] if level is ViewLevel.LIMITED else record.carers
 
 
 def shows_identifiers(level: ViewLevel) -> bool:

@@ -27,6 +27,7 @@ from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.index_terms import IndexKind
 from contactpoint.domain.records import ChildRecord, PersonName
+from contactpoint.domain.visibility import names_search_may_match
 from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.linkage.blocking import family_dob_term, family_given_district_term, given_dob_term
 from contactpoint.linkage.normalise import date_variants, family_name_keys, fold, phonetic
@@ -156,7 +157,7 @@ def score(record: ChildRecord, criteria: SearchCriteria) -> float:
     """
     best_names = 0.0
     weight_names = 0.45 + (0.25 if criteria.given_name else 0.0)
-    for name in record.names.all():
+    for name in names_search_may_match(record.status, record.names):
         total = 0.45 * _family_score(criteria.family_name, name)
         if criteria.given_name:
             total += 0.25 * _given_score(criteria.given_name, name)

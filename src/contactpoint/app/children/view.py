@@ -124,7 +124,7 @@ def build_view(principal: Principal, record: ChildRecord, version: int, level: V
             c.contact.phone if full else None,
             c.contact.email if full else None,
         )
-        for c in record.carers
+        for c in policy.visible_carers(record, level)
     ]
     involvements = (
         [_involvement(principal, i, item, level) for i, item in enumerate(record.involvements)]
@@ -137,7 +137,9 @@ def build_view(principal: Principal, record: ChildRecord, version: int, level: V
         version=version,
         given_name=record.names.current.given,
         family_name=record.names.current.family,
-        other_names=[f"{n.given} {n.family}" for n in (*record.names.former, *record.names.known_as)],
+        other_names=[f"{n.given} {n.family}" for n in (*record.names.former, *record.names.known_as)]
+        if policy.shows_other_names(level)
+        else [],
         date_of_birth=record.date_of_birth,
         gender=record.gender,
         la_code=record.la_code,
