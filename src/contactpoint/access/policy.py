@@ -106,6 +106,13 @@ def shows_contact_details(level: ViewLevel) -> bool:
     return level in (ViewLevel.FULL, ViewLevel.OVERRIDE, ViewLevel.ADMIN)
 
 
+def shows_local_authority(principal: Principal, status: RecordStatus, la_code: str) -> bool:
+    """Whether a search result or view names the child's LA. Not for a shielded child unless this
+    user sees the whole record: the LA says roughly where the child lives, and brokered contact
+    reaches the owning team without anyone naming it."""
+    return view_level(principal, status, la_code, override=False) is not ViewLevel.LIMITED
+
+
 def shows_other_names(level: ViewLevel) -> bool:
     """Former names and names known by: not in a limited view, where they would tie a shielded
     child's new name to the old one."""

@@ -78,7 +78,7 @@ class SearchHitRead(BaseModel):
     family_name: str
     date_of_birth: date
     gender: Gender
-    la_code: str
+    la_code: str | None
 
 
 class SearchRead(BaseModel):
@@ -133,7 +133,7 @@ class ChildRead(BaseModel):
     other_names: list[str]
     date_of_birth: date
     gender: Gender
-    la_code: str
+    la_code: str | None
     deceased: bool
     address_state: str | None
     address_lines: list[str] | None

@@ -14,6 +14,7 @@ from datetime import date
 
 from rapidfuzz.distance import JaroWinkler
 
+from contactpoint.access import policy
 from contactpoint.access.errors import AuthenticationFailed
 from contactpoint.access.policy import Principal, require, search_may_return
 from contactpoint.access.roles import Permission
@@ -87,14 +88,14 @@ class SearchCriteria:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One result: name, date of birth, gender and LA, and nothing else."""
+    """One result: name, date of birth, gender and LA (not for a shielded child), and nothing else."""
 
     cp_id: str
     given_name: str
     family_name: str
     date_of_birth: date
     gender: Gender
-    la_code: str
+    la_code: str | None
 
 
 def normalise_district(text: str | None) -> str | None:
@@ -222,7 +223,7 @@ def search_children(runtime: Runtime, principal: Principal, criteria: SearchCrit
             r.names.current.family,
             r.date_of_birth,
             r.gender,
-            r.la_code,
+            r.la_code if policy.shows_local_authority(principal, r.status, r.la_code) else None,
         )
         for r in chosen
     ]
