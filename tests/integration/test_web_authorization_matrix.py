@@ -40,6 +40,7 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/children/{cp_id}/involvements"): RECORDERS,
     ("PUT", "/api/v1/children/{cp_id}/involvements/{index}"): RECORDERS,
     ("POST", "/api/v1/children/{cp_id}/involvements/{index}/end"): RECORDERS,
+    ("POST", "/api/v1/children/{cp_id}/involvements/{index}/lead"): PRACTICE,
     ("GET", "/api/v1/users"): USER_ADMINS,
     ("POST", "/api/v1/users"): USER_ADMINS,
     ("POST", "/api/v1/users/{user_id}/suspension"): USER_ADMINS,

@@ -161,6 +161,43 @@ def require_edit_involvement(principal: Principal, involvement: Involvement) -> 
         raise PermissionDenied("only the involved service may change its involvement")
 
 
+def _current_leads(record: ChildRecord, besides: int | None = None) -> list[Involvement]:
+    return [
+        item
+        for n, item in enumerate(record.involvements)
+        if n != besides and item.lead_professional and item.end is None
+    ]
+
+
+def require_may_claim_lead(record: ChildRecord, own_index: int | None) -> None:
+    """Marking one's own involvement as the lead takes the role only while nobody else holds it;
+    taking it from someone is a change of lead (`require_lead_change`)."""
+    if _current_leads(record, besides=own_index):
+        raise PermissionDenied(
+            "the child has a lead professional; the role changes with their or the LA team's agreement"
+        )
+
+
+def require_lead_change(principal: Principal, record: ChildRecord, index: int) -> None:
+    """Who may make an open involvement the lead: the owning LA's team, the current lead (handing
+    the role over), or anyone taking a vacant role for their own service. Nobody else: a
+    practitioner who could take the role silently would become the one others are told to call."""
+    require(principal, Permission.CHANGE_LEAD)
+    target = record.involvements[index]
+    if target.end is not None:
+        raise ValidationError("involvement", "has ended")
+    if principal.role is Role.LA_DATA_ADMIN:
+        if principal.la_code != record.la_code:
+            raise PermissionDenied("children of another local authority are out of scope")
+        return
+    current = _current_leads(record)
+    if any(is_own_service(principal, item) for item in current):
+        return
+    if not current and is_own_service(principal, target):
+        return
+    raise PermissionDenied("the lead professional changes with the current lead's or the LA team's agreement")
+
+
 def require_manage_account(principal: Principal, role: Role, la_code: str | None) -> None:
     """Create, suspend or reset an account of `role` in `la_code`: own LA, and only lesser roles."""
     require(principal, Permission.MANAGE_USERS)

@@ -30,6 +30,7 @@ from contactpoint.web.schemas import (
     ErrorRead,
     InvolvementCreate,
     InvolvementEnd,
+    LeadChange,
     MatchFactorRead,
     MeRead,
     ReviewDecisionCreate,
@@ -63,6 +64,7 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS)
 Practice = Annotated[Authenticated, Depends(Need(Permission.SEARCH_CHILDREN))]
 Viewer = Annotated[Authenticated, Depends(Need(Permission.VIEW_CHILD))]
 Recorder = Annotated[Authenticated, Depends(Need(Permission.WRITE_INVOLVEMENT))]
+LeadChanger = Annotated[Authenticated, Depends(Need(Permission.CHANGE_LEAD))]
 UserAdmin = Annotated[Authenticated, Depends(Need(Permission.MANAGE_USERS))]
 Auditor = Annotated[Authenticated, Depends(Need(Permission.READ_AUDIT))]
 AlertReader = Annotated[Authenticated, Depends(Need(Permission.READ_ALERTS))]
@@ -159,6 +161,21 @@ def create_involvement(
         session.principal,
         cp_id=ContactPointId(cp_id),
         data=_involvement_input(body),
+        expected_version=body.expected_version,
+    )
+    return VersionRead(version=version)
+
+
+@router.post("/children/{cp_id}/involvements/{index}/lead", tags=["involvements"])
+def change_lead(
+    cp_id: ChildId, index: InvolvementIndex, body: LeadChange, runtime: ServicesDep, session: LeadChanger
+) -> VersionRead:
+    """Make this involvement the lead professional: as the current lead handing over, or the LA team."""
+    version = involvements.change_lead_professional(
+        runtime,
+        session.principal,
+        cp_id=ContactPointId(cp_id),
+        index=index,
         expected_version=body.expected_version,
     )
     return VersionRead(version=version)

@@ -168,6 +168,12 @@ class InvolvementEnd(Input):
     expected_version: int = Field(ge=1, le=2**31 - 1)
 
 
+class LeadChange(Input):
+    """Make this involvement the lead professional (as the current lead, or the LA team)."""
+
+    expected_version: int = Field(ge=1, le=2**31 - 1)
+
+
 class VersionRead(BaseModel):
     """The record's version after a change."""
 

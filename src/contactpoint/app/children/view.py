@@ -29,8 +29,8 @@ OVERRIDE_WARNING = (
     "The hidden details are shown only on this page."
 )
 LA_TEAM_CONTACT = (
-    "Ask ContactPoint to broker contact: the request goes to the local authority team that holds this "
-    "record, who broker all contact for this child."
+    "Ask the ContactPoint team to broker contact: your request goes to the local authority team that "
+    "holds this record, who broker all contact for this child."
 )
 SENSITIVE_NOTE = "A sensitive service is involved. The local authority ContactPoint team brokers contact."
 
