@@ -89,3 +89,15 @@ def test_a_child_who_is_not_shielded_is_still_found_by_a_former_name(
     assert child.cp_id.value in by_old
     assert view["other_names"] == [f"{OLD.given} {OLD.family}"]
     assert len(view["carers"]) == 2
+
+
+def test_the_limited_view_does_not_show_the_record_version_which_moves_when_a_source_updates_the_child(
+    runtime: Runtime, clock: FixedClock, factory: ChildFactory
+) -> None:
+    (child,) = store_children(runtime, [factory.child(status=RecordStatus.SHIELDED, la_code=HOME_LA)])
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+        account = make_account(runtime, Role.PRACTITIONER)
+        headers = {"Authorization": f"Bearer {api_token(client, clock, account)}"}
+        view = _view(client, headers, child.cp_id.value)
+    assert view["level"] == "limited"
+    assert view["version"] is None

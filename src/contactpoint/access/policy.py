@@ -113,6 +113,12 @@ def shows_local_authority(principal: Principal, status: RecordStatus, la_code: s
     return view_level(principal, status, la_code, override=False) is not ViewLevel.LIMITED
 
 
+def shows_version(level: ViewLevel) -> bool:
+    """The record's version changes whenever a source updates it: in a limited view it would tell a
+    watcher that something about a shielded child (an address, a school) has just changed."""
+    return level is not ViewLevel.LIMITED
+
+
 def shows_other_names(level: ViewLevel) -> bool:
     """Former names and names known by: not in a limited view, where they would tie a shielded
     child's new name to the old one."""

@@ -127,7 +127,7 @@ class ChildRead(BaseModel):
 
     cp_id: str
     level: str
-    version: int
+    version: int | None
     given_name: str
     family_name: str
     other_names: list[str]

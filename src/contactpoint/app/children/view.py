@@ -71,7 +71,7 @@ class ChildView:
 
     cp_id: str
     level: ViewLevel
-    version: int
+    version: int | None  # not in a limited view: it moves when a source updates the child
     given_name: str
     family_name: str
     other_names: list[str]
@@ -135,7 +135,7 @@ def build_view(principal: Principal, record: ChildRecord, version: int, level: V
     return ChildView(
         cp_id=record.cp_id.value,
         level=level,
-        version=version,
+        version=version if policy.shows_version(level) else None,
         given_name=record.names.current.given,
         family_name=record.names.current.family,
         other_names=[f"{n.given} {n.family}" for n in (*record.names.former, *record.names.known_as)]
