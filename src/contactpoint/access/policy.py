@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role, has_permission
-from contactpoint.domain.errors import ValidationError
+from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.records import Carer, ChildRecord, Involvement
 from contactpoint.domain.retention import visible_to_administrators
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
@@ -251,6 +251,14 @@ def require_in_own_la(principal: Principal, permission: Permission, la_code: str
     require(principal, permission)
     if principal.la_code != la_code:
         raise PermissionDenied("children of another local authority are out of scope")
+
+
+def require_record_in_own_la(principal: Principal, permission: Permission, record: ChildRecord) -> None:
+    """The owning LA's team acts on the records it can see. Another LA's child, or a sealed birth
+    record, is answered as if the ID did not exist, so the answer tells nothing about it."""
+    require(principal, permission)
+    if principal.la_code != record.la_code or record.status is RecordStatus.SEALED:
+        raise NotFound("no such record")
 
 
 def own_la(principal: Principal, permission: Permission) -> str:
