@@ -37,7 +37,7 @@ MEDIA_TYPES = {
     "application/fhir+json": FeedFormat.FHIR_BUNDLE,
 }
 MAX_BODY_BYTES = 8 << 30  # the largest national extract (11m rows) is about 3 GiB of CSV
-MAX_FHIR_BYTES = 64 << 20  # a Bundle is one JSON document, parsed whole in memory
+MAX_FHIR_BYTES = 4 << 20  # a Bundle is one JSON document, parsed whole in memory (many times its size)
 MAX_LISTED_REJECTS = 10_000
 BATCH_ROWS = DEFAULT_BATCH  # rows per transaction, as for the CLI
 _BUFFERED_CHUNKS = 16  # up to about 1 MiB of body waiting for the pipeline
@@ -176,7 +176,7 @@ _BODY_DOC = {
     "/feeds/{source}/submissions",
     openapi_extra=_BODY_DOC,
     responses={
-        413: {"model": ErrorRead, "description": "Larger than the limit (64 MiB for a FHIR Bundle)"},
+        413: {"model": ErrorRead, "description": "Larger than the limit (4 MiB for a FHIR Bundle)"},
         415: {"model": ErrorRead, "description": "Not CSV, JSON Lines or a FHIR Bundle"},
         429: {"model": ErrorRead, "description": "More submissions from this key than a window allows"},
     },

@@ -14,6 +14,7 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.web import api, api_feeds, api_safeguards, errors, ui
 from contactpoint.web.config import WebConfig
 from contactpoint.web.headers import SecurityHeaders
+from contactpoint.web.limits import BodyLimit
 
 STATIC = Path(__file__).parent / "static"
 
@@ -43,5 +44,6 @@ def create_app(runtime: Runtime, config: WebConfig | None = None) -> FastAPI:
     app.include_router(ui.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     return app
