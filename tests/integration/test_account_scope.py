@@ -63,7 +63,7 @@ def test_a_user_administrator_creates_accounts_only_for_registered_organisations
     runtime: Runtime, clock: FixedClock
 ) -> None:
     admin = make_account(runtime, Role.LA_USER_ADMIN)
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         headers = _auth(api_token(client, clock, admin))
 
         def create(body: dict[str, Any]) -> int:
@@ -101,7 +101,7 @@ def test_an_account_of_special_reach_works_only_after_a_second_administrator_app
 ) -> None:
     creator = make_account(runtime, Role.LA_USER_ADMIN)
     second = make_account(runtime, Role.LA_USER_ADMIN)
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         mine = _auth(api_token(client, clock, creator))
         theirs = _auth(api_token(client, clock, second))
         created = client.post("/api/v1/users", json=_new(role, org, service), headers=mine)
@@ -131,7 +131,7 @@ def test_an_account_of_special_reach_works_only_after_a_second_administrator_app
 @pytest.mark.usefixtures("register")
 def test_an_ordinary_account_needs_no_approval(runtime: Runtime, clock: FixedClock) -> None:
     admin = make_account(runtime, Role.LA_USER_ADMIN)
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         headers = _auth(api_token(client, clock, admin))
         created = client.post(
             "/api/v1/users", json=_new(Role.PRACTITIONER, HOME_SCHOOL, ServiceType.EDUCATION), headers=headers

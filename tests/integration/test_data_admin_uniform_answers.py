@@ -66,7 +66,7 @@ def test_a_missing_id_another_las_child_and_a_sealed_record_get_the_same_answer(
     missing = ContactPointId.generate().value
     admin = make_account(runtime, Role.LA_DATA_ADMIN, la_code=HOME_LA)
     answers: dict[str, list[tuple[int, str]]] = {}
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         headers = {"Authorization": f"Bearer {api_token(client, clock, admin)}"}
         for name, cp_id in (
             ("missing", missing),

@@ -58,7 +58,7 @@ def test_a_practitioner_cannot_take_the_lead_from_another_without_agreement(
     (child,) = store_children(runtime, [_child_with_a_lead(factory)])
     cp_id = child.cp_id.value
     newcomer = make_account(runtime, Role.PRACTITIONER)
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         mine = _bearer(client, clock, newcomer)
         _, version = _leads(client, mine, cp_id)
         claimed = client.post(
@@ -98,7 +98,7 @@ def test_the_current_lead_or_the_la_team_hands_the_role_over_and_it_is_recorded(
         org_code=LEAD_ORG,
     )
     team = make_account(runtime, Role.LA_DATA_ADMIN)
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         mine, theirs, teams = (_bearer(client, clock, a) for a in (newcomer, lead, team))
         _, version = _leads(client, mine, cp_id)
         client.post(f"/api/v1/children/{cp_id}/involvements", json=_involvement(False, version), headers=mine)

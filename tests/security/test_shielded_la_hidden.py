@@ -21,7 +21,7 @@ def test_results_and_the_limited_view_do_not_name_a_shielded_childs_la_and_conta
     (child,) = store_children(runtime, [factory.child(status=RecordStatus.SHIELDED, la_code=HOME_LA)])
     practitioner = make_account(runtime, Role.PRACTITIONER, la_code=la)
     team = make_account(runtime, Role.LA_DATA_ADMIN, la_code=HOME_LA)
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         asks = {"Authorization": f"Bearer {api_token(client, clock, practitioner)}"}
         brokers = {"Authorization": f"Bearer {api_token(client, clock, team)}"}
         search = client.post(
@@ -58,7 +58,7 @@ def test_a_child_who_is_not_shielded_shows_their_la(
 ) -> None:
     (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
     practitioner = make_account(runtime, Role.PRACTITIONER, la_code=OTHER_LA)
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         asks = {"Authorization": f"Bearer {api_token(client, clock, practitioner)}"}
         cp_id = child.cp_id.value
         view = client.post(f"/api/v1/children/{cp_id}/views", json={"reason": "assessment"}, headers=asks)

@@ -59,7 +59,7 @@ def test_a_search_on_a_shielded_childs_old_name_does_not_find_them_and_the_view_
     runtime: Runtime, clock: FixedClock, factory: ChildFactory, role: Role
 ) -> None:
     (child,) = store_children(runtime, [_renamed(factory, RecordStatus.SHIELDED)])
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         headers = {"Authorization": f"Bearer {api_token(client, clock, make_account(runtime, role))}"}
         by_old = _search(client, headers, OLD, child)
         by_new = _search(client, headers, NEW, child)
@@ -80,7 +80,7 @@ def test_a_child_who_is_not_shielded_is_still_found_by_a_former_name(
     runtime: Runtime, clock: FixedClock, factory: ChildFactory
 ) -> None:
     (child,) = store_children(runtime, [_renamed(factory, RecordStatus.ACTIVE)])
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         account = make_account(runtime, Role.PRACTITIONER)
         headers = {"Authorization": f"Bearer {api_token(client, clock, account)}"}
         by_old = _search(client, headers, OLD, child)
@@ -95,7 +95,7 @@ def test_the_limited_view_does_not_show_the_record_version_which_moves_when_a_so
     runtime: Runtime, clock: FixedClock, factory: ChildFactory
 ) -> None:
     (child,) = store_children(runtime, [factory.child(status=RecordStatus.SHIELDED, la_code=HOME_LA)])
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         account = make_account(runtime, Role.PRACTITIONER)
         headers = {"Authorization": f"Bearer {api_token(client, clock, account)}"}
         view = _view(client, headers, child.cp_id.value)

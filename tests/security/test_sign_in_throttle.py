@@ -28,7 +28,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @contextmanager
 def _served(runtime: Runtime) -> Iterator[httpx.Client]:
-    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
         yield client
 
 
