@@ -22,6 +22,7 @@ from contactpoint.access.roles import Role
 from contactpoint.app.accounts.accounts import principal_of, provision_account
 from contactpoint.app.children.records import register_children
 from contactpoint.app.runtime import Runtime
+from contactpoint.cli.serve import uvicorn_options
 from contactpoint.domain.clock import FixedClock
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
@@ -46,10 +47,16 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(runtime: Runtime) -> Iterator[str]:
-    """The app served by uvicorn on 127.0.0.1 in a thread; yields its base URL."""
+    """The app served by uvicorn on 127.0.0.1 in a thread, as `contactpoint serve` serves it (the
+    same uvicorn options); yields its base URL."""
     port = free_port()
+    options = uvicorn_options(runtime.settings)
     config = uvicorn.Config(
-        create_app(runtime, WebConfig()), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        create_app(runtime, WebConfig()),
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        **options,  # type: ignore[arg-type]  # uvicorn's keyword types, from a dict
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -59,6 +59,33 @@ class Settings(BaseSettings):
         description="Folder of a trained Splink model; default: the model shipped in the package.",
     )
 
+    forwarded_allow_ips: list[str] = Field(
+        default_factory=list,
+        description="Addresses of the reverse proxies whose X-Forwarded-For and -Proto are believed; "
+        "from anyone else they are ignored (the sign-in throttle counts the peer's address).",
+    )
+    feed_submission_window_seconds: int = Field(
+        default=3600, ge=1, description="Data sources: the window over which submissions per key are counted."
+    )
+    feed_submissions_per_window: int = Field(
+        default=12, ge=1, description="Data sources: submissions one key may make in a window; more get 429."
+    )
+    feed_small_submission_rows: int = Field(
+        default=10, ge=0, description="Data sources: a submission of at most this many rows counts as small."
+    )
+    feed_small_submissions_alert: int = Field(
+        default=5,
+        ge=1,
+        description="Data sources: this many small submissions in a window raise a misuse alert "
+        "for the national team (probing one child at a time).",
+    )
+    feed_row_versions_alert: int = Field(
+        default=3,
+        ge=2,
+        description="Data sources: one row key sent with this many different contents in a window raises "
+        "a misuse alert (guessing a child's address).",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite store."""
         return self.database_url or f"sqlite:///{(self.home / 'contactpoint.db').resolve()}"

@@ -30,7 +30,11 @@ def _child(factory, family: str, given: str, born: date, status=RecordStatus.ACT
         base,
         names=ChildNames(PersonName(given, family)),
         date_of_birth=born,
-        involvements=tuple(i for i in base.involvements if i.service is not ServiceType.EDUCATION),
+        involvements=tuple(  # nobody holds the lead yet: the practitioner takes a vacant role
+            replace(i, lead_professional=False)
+            for i in base.involvements
+            if i.service is not ServiceType.EDUCATION
+        ),
     )
 
 

@@ -8,11 +8,14 @@ import pytest
 
 from contactpoint.access.roles import Role
 from contactpoint.app.accounts.accounts import begin_sign_in
+from contactpoint.app.accounts.organisations import register_organisation
+from contactpoint.domain.vocabulary import ServiceType
 from tests.websupport import api_token, live_server, make_account
 
 
 @pytest.fixture
 def client(runtime):
+    register_organisation(runtime, "URN123456", "Hilltop Primary School", "201", [ServiceType.EDUCATION])
     with live_server(runtime) as base, httpx.Client(base_url=base) as http:
         yield http
 

@@ -4,9 +4,9 @@ a wrong password, a wrong code and a sign-out, each with the step that failed an
 from __future__ import annotations
 
 import httpx
-from contactpoint.app.auditing import query_audit
 
 from contactpoint.access.roles import Role
+from contactpoint.app.oversight.auditing import query_audit
 from tests.websupport import PASSWORD, api_token, live_server, make_account, make_principal
 
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from contactpoint.access.roles import Role
 from contactpoint.domain.records import ChildNames, PersonName
-from contactpoint.domain.vocabulary import ServiceType
+from contactpoint.domain.vocabulary import RecordStatus, ServiceType
 from contactpoint.web.subject_access_render import FONT_DIR
 from tests.integration.test_subject_access import CLINIC, SCHOOL, a_child, store
 from tests.websupport import OTHER_LA, api_token, live_server, make_account
@@ -103,3 +103,22 @@ def test_out_of_scope_and_missing_children_get_the_same_not_found(runtime, clock
             headers=as_practitioner,
         )
         assert refused.status_code == 403
+
+
+def test_a_parents_report_on_a_shielded_child_names_no_source_that_holds_the_child(runtime, clock, factory):
+    child = store(runtime, a_child(factory, RecordStatus.SHIELDED))
+    auditor = make_account(runtime, Role.AUDITOR)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+        headers = {"Authorization": f"Bearer {api_token(client, clock, auditor)}"}
+        body = {"cp_id": child.cp_id.value, "requester": "parent_carer"}
+        report = client.post(JSON_URL, json=body, headers=headers)
+        pdf = client.post(PDF_URL, json=body, headers=headers)
+        own = client.post(JSON_URL, json=body | {"requester": "young_person"}, headers=headers)
+
+    assert report.status_code == pdf.status_code == 200, report.text
+    assert report.json()["sources"] == []
+    assert {p["source"] for p in report.json()["provenance"]} <= {"withheld"}
+    text = report.text + pdf_text(pdf.content)
+    for source in ("child_benefit", "nhs_registrations", "school_census"):
+        assert source not in text, source
+    assert "child_benefit" in own.text  # the young person's own report keeps them

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from contactpoint.access.roles import Role
 from contactpoint.app.accounts.accounts import create_account, principal_of
+from contactpoint.app.accounts.organisations import register_organisation
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.children.view import view_child
 from contactpoint.app.oversight.alerts import list_alerts
@@ -21,6 +22,11 @@ from contactpoint.store.access_models import UserRow
 from tests.websupport import HOME_LA, make_principal, store_children
 
 HOME = "LS6 2QT"
+
+
+@pytest.fixture(autouse=True)
+def _registered(runtime):
+    register_organisation(runtime, "URN100001", "Riverside Primary School", HOME_LA, [ServiceType.EDUCATION])
 
 
 def practitioner(runtime, **affinity):

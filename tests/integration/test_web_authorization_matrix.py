@@ -40,11 +40,13 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/children/{cp_id}/involvements"): RECORDERS,
     ("PUT", "/api/v1/children/{cp_id}/involvements/{index}"): RECORDERS,
     ("POST", "/api/v1/children/{cp_id}/involvements/{index}/end"): RECORDERS,
+    ("POST", "/api/v1/children/{cp_id}/involvements/{index}/lead"): PRACTICE,
     ("GET", "/api/v1/users"): USER_ADMINS,
     ("POST", "/api/v1/users"): USER_ADMINS,
     ("POST", "/api/v1/users/{user_id}/suspension"): USER_ADMINS,
     ("DELETE", "/api/v1/users/{user_id}/suspension"): USER_ADMINS,
     ("POST", "/api/v1/users/{user_id}/reset"): USER_ADMINS,
+    ("POST", "/api/v1/users/{user_id}/approval"): USER_ADMINS,
     ("POST", "/api/v1/audit/queries"): AUDITORS,
     ("GET", "/api/v1/alerts"): AUDITORS | USER_ADMINS,
     ("POST", "/api/v1/shielding-requests"): DATA_ADMINS,
@@ -116,7 +118,8 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.
 OPERATOR_COMMANDS = {
     "init", "db upgrade", "stats", "keys status", "keys rotate", "keys retire", "demo", "serve",
-    "users create-admin", "audit verify", "audit checkpoint", "retention run",
+    "users create-admin", "users add-organisation", "users organisations",
+    "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources", "synth geography",
     "ingest", "feeds export-links", "linkage train", "linkage relink", "linkage term-frequencies",
     # The national operator gives each data source its machine account and API key (and revokes it).

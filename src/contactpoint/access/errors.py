@@ -19,5 +19,13 @@ class Throttled(ContactPointError):
         self.retry_after = retry_after
 
 
+class SubmissionsLimited(Throttled):
+    """A data source's key has made as many submissions as a window allows; wait `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.args = (f"too many submissions from this key; try again in {retry_after} seconds",)
+
+
 class PermissionDenied(ContactPointError):
     """The signed-in user's role or scope does not allow this."""

@@ -7,13 +7,15 @@ sensitive services. A rule enforced only in a template or a router would be a bu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role, has_permission
-from contactpoint.domain.records import ChildRecord, Involvement
+from contactpoint.domain.errors import NotFound, ValidationError
+from contactpoint.domain.records import Carer, ChildRecord, Involvement
 from contactpoint.domain.retention import visible_to_administrators
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
 
@@ -104,6 +106,32 @@ def shows_contact_details(level: ViewLevel) -> bool:
     return level in (ViewLevel.FULL, ViewLevel.OVERRIDE, ViewLevel.ADMIN)
 
 
+def shows_local_authority(principal: Principal, status: RecordStatus, la_code: str) -> bool:
+    """Whether a search result or view names the child's LA. Not for a shielded child unless this
+    user sees the whole record: the LA says roughly where the child lives, and brokered contact
+    reaches the owning team without anyone naming it."""
+    return view_level(principal, status, la_code, override=False) is not ViewLevel.LIMITED
+
+
+def shows_version(level: ViewLevel) -> bool:
+    """The record's version changes whenever a source updates it: in a limited view it would tell a
+    watcher that something about a shielded child (an address, a school) has just changed."""
+    return level is not ViewLevel.LIMITED
+
+
+def shows_other_names(level: ViewLevel) -> bool:
+    """Former names and names known by: not in a limited view, where they would tie a shielded
+    child's new name to the old one."""
+    return level is not ViewLevel.LIMITED
+
+
+def visible_carers(record: ChildRecord, level: ViewLevel) -> tuple[Carer, ...]:
+    """The carers whose names the view shows. A limited view shows the carer the design allows,
+    the first recorded; one a feed added later (after a move, say) would point to where the child
+    is now."""
+    return record.carers[:1] if level is ViewLevel.LIMITED else record.carers
+
+
 def shows_identifiers(level: ViewLevel) -> bool:
     """Sources' identifiers are for matching; only the owning LA team sees them here."""
     return level is ViewLevel.ADMIN
@@ -139,6 +167,43 @@ def require_edit_involvement(principal: Principal, involvement: Involvement) -> 
         raise PermissionDenied("only the involved service may change its involvement")
 
 
+def _current_leads(record: ChildRecord, besides: int | None = None) -> list[Involvement]:
+    return [
+        item
+        for n, item in enumerate(record.involvements)
+        if n != besides and item.lead_professional and item.end is None
+    ]
+
+
+def require_may_claim_lead(record: ChildRecord, own_index: int | None) -> None:
+    """Marking one's own involvement as the lead takes the role only while nobody else holds it;
+    taking it from someone is a change of lead (`require_lead_change`)."""
+    if _current_leads(record, besides=own_index):
+        raise PermissionDenied(
+            "the child has a lead professional; the role changes with their or the LA team's agreement"
+        )
+
+
+def require_lead_change(principal: Principal, record: ChildRecord, index: int) -> None:
+    """Who may make an open involvement the lead: the owning LA's team, the current lead (handing
+    the role over), or anyone taking a vacant role for their own service. Nobody else: a
+    practitioner who could take the role silently would become the one others are told to call."""
+    require(principal, Permission.CHANGE_LEAD)
+    target = record.involvements[index]
+    if target.end is not None:
+        raise ValidationError("involvement", "has ended")
+    if principal.role is Role.LA_DATA_ADMIN:
+        if principal.la_code != record.la_code:
+            raise PermissionDenied("children of another local authority are out of scope")
+        return
+    current = _current_leads(record)
+    if any(is_own_service(principal, item) for item in current):
+        return
+    if not current and is_own_service(principal, target):
+        return
+    raise PermissionDenied("the lead professional changes with the current lead's or the LA team's agreement")
+
+
 def require_manage_account(principal: Principal, role: Role, la_code: str | None) -> None:
     """Create, suspend or reset an account of `role` in `la_code`: own LA, and only lesser roles."""
     require(principal, Permission.MANAGE_USERS)
@@ -146,6 +211,32 @@ def require_manage_account(principal: Principal, role: Role, la_code: str | None
         raise PermissionDenied(f"the {principal.role.value} role may not manage {role.value} accounts")
     if not principal.role.is_national and la_code != principal.la_code:
         raise PermissionDenied("accounts of another local authority are out of scope")
+
+
+def needs_second_approval(role: Role, service: ServiceType | None) -> bool:
+    """Accounts of special reach: the shielding override, or a sensitive service's involvements (whose
+    providers are hidden from everyone else). One administrator alone must not be able to make one,
+    or they could make one for themselves and reach what their own role never shows them."""
+    return role is Role.CHILD_PROTECTION or (service is not None and service.is_sensitive)
+
+
+def require_registered_organisation(
+    la_code: str | None, organisation_la: str | None, services: Collection[str], service: ServiceType
+) -> None:
+    """A practitioner acts for an organisation of the register (given by its LA and the services it
+    records; None when not registered), of the account's own LA, in a service it records."""
+    if organisation_la is None:
+        raise ValidationError("org_code", "is not a registered organisation")
+    if organisation_la != la_code:
+        raise PermissionDenied("organisations of another local authority are out of scope")
+    if service.value not in services:
+        raise ValidationError("service", "is not a service this organisation records")
+
+
+def require_second_administrator(principal: Principal, created_by: int | None) -> None:
+    """An account awaiting approval is approved by an administrator other than the one who made it."""
+    if created_by is not None and created_by == principal.user_id:
+        raise PermissionDenied("a second administrator must approve an account you created")
 
 
 def audit_scope(principal: Principal) -> str | None:
@@ -165,6 +256,14 @@ def require_in_own_la(principal: Principal, permission: Permission, la_code: str
     require(principal, permission)
     if principal.la_code != la_code:
         raise PermissionDenied("children of another local authority are out of scope")
+
+
+def require_record_in_own_la(principal: Principal, permission: Permission, record: ChildRecord) -> None:
+    """The owning LA's team acts on the records it can see. Another LA's child, or a sealed birth
+    record, is answered as if the ID did not exist, so the answer tells nothing about it."""
+    require(principal, permission)
+    if principal.la_code != record.la_code or record.status is RecordStatus.SEALED:
+        raise NotFound("no such record")
 
 
 def own_la(principal: Principal, permission: Permission) -> str:

@@ -52,6 +52,7 @@ class Permission(StrEnum):
     MANAGE_CONSENT = "la:consent:manage"
     PRODUCE_SUBJECT_ACCESS = "la:subject-access:produce"
     WRITE_INVOLVEMENT = "la:involvements:write"
+    CHANGE_LEAD = "la:lead-professional:change"
     MANAGE_USERS = "la:users:manage"
     READ_AUDIT = "la:audit:read"
     READ_ALERTS = "la:alerts:read"
@@ -66,6 +67,7 @@ _PRACTICE = frozenset(
         Permission.VIEW_CHILD,
         Permission.WRITE_INVOLVEMENT,
         Permission.REQUEST_CONTACT,
+        Permission.CHANGE_LEAD,  # as the current lead handing the role over (access/policy.py)
     }
 )
 _EVERYONE = frozenset({Permission.READ_OWN_ACCOUNT})
@@ -82,6 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.WORK_REVIEW_QUEUE,
         Permission.DECIDE_ADOPTION,
         Permission.MANAGE_CONSENT,
+        Permission.CHANGE_LEAD,
     },
     Role.LA_USER_ADMIN: _EVERYONE | {Permission.MANAGE_USERS, Permission.READ_ALERTS},
     Role.AUDITOR: _EVERYONE

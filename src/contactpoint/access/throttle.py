@@ -1,9 +1,14 @@
 """How long a sign-in must wait after failures: slows guessing without locking anyone out.
 
-Failures are counted per (account, address) and per address, never per account alone: a
-stranger failing against Alice's account from their address slows only themselves, and Alice
-signs in from hers. The wait grows exponentially after a few free attempts and is capped, so
-nothing is ever permanently locked. Counts expire after an hour without failures.
+Passwords are counted per (account, address), the guesser's own pair, with waits that grow to a
+quarter of an hour; per account wherever the guesses come from, with short waits only (guessing
+from many addresses is slowed, and a stranger can delay Alice by a minute at most, never lock
+her out); and per address with a ceiling far above what an office behind one NAT address gets
+wrong in an hour, so one guesser there does not shut out their colleagues. Second-factor codes
+need the password first, so they are counted per account (and each password-stage session takes
+only a handful, then ends). The wait grows exponentially after the free attempts and is capped,
+so nothing is ever permanently locked. Counts expire after an hour without failures. The address
+is the peer's unless it is a proxy named in settings (cli/serve.py).
 """
 
 from __future__ import annotations
@@ -22,13 +27,17 @@ class ThrottleRule:
 
     name: str
     free_attempts: int
+    max_wait_seconds: int = MAX_WAIT_SECONDS
 
 
 PER_ACCOUNT_AND_ADDRESS = ThrottleRule("account-address", 5)
-PER_ADDRESS = ThrottleRule("address", 30)
+PER_ACCOUNT = ThrottleRule("account", 10, max_wait_seconds=60)
+PER_ADDRESS = ThrottleRule("address", 300)
+CODES_PER_ACCOUNT = ThrottleRule("code-account", 5)
+CODES_PER_STAGE = ThrottleRule("code-stage", 3)  # then the password-stage session ends
 
 
-def throttle_key(rule: ThrottleRule, address: str, username: str | None = None) -> bytes:
+def throttle_key(rule: ThrottleRule, address: str = "", username: str | None = None) -> bytes:
     """The stored key: a hash, so the throttle table lists no usernames or addresses."""
     material = f"{rule.name}\x00{address}\x00{(username or '').casefold()}"
     return hashlib.sha256(material.encode()).digest()
@@ -39,7 +48,7 @@ def wait_seconds(rule: ThrottleRule, failures: int) -> int:
     over = failures - rule.free_attempts
     if over < 0:
         return 0
-    return int(min(2**over, MAX_WAIT_SECONDS))
+    return int(min(2 ** min(over, 30), rule.max_wait_seconds))
 
 
 def retry_after(rule: ThrottleRule, failures: int, last_failure: datetime, now: datetime) -> int:

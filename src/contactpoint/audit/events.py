@@ -19,6 +19,7 @@ class AuditKind(StrEnum):
     INVOLVEMENT_ADDED = "involvements:add"
     INVOLVEMENT_UPDATED = "involvements:update"
     INVOLVEMENT_ENDED = "involvements:end"
+    LEAD_PROFESSIONAL_CHANGED = "involvements:lead"  # who holds the role now, and who held it
     SIGNED_IN = "sessions:sign-in"
     SIGN_IN_FAILED = "sessions:sign-in-failed"
     SIGNED_OUT = "sessions:sign-out"
@@ -27,6 +28,8 @@ class AuditKind(StrEnum):
     ACCOUNT_SUSPENDED = "accounts:suspend"
     ACCOUNT_REINSTATED = "accounts:reinstate"
     ACCOUNT_RESET = "accounts:reset"
+    ACCOUNT_APPROVED = "accounts:approve"
+    ORGANISATION_REGISTERED = "organisations:register"
     AUDIT_READ = "audit:read"
     SHIELDING_REQUESTED = "shielding:request"
     SHIELDING_APPROVED = "shielding:approve"

@@ -23,14 +23,26 @@ from contactpoint.web.config import WebConfig
 
 console = Console()
 LOCALHOST = "127.0.0.1"
-_UVICORN = {"log_level": "warning", "server_header": False}
+
+
+def uvicorn_options(settings: Settings) -> dict[str, object]:
+    """How uvicorn serves the app. Forwarded headers rewrite the client's address, which the sign-in
+    throttle counts by, so they are believed only from the proxies named in settings: uvicorn's
+    own default believes them from 127.0.0.1, which lets any local client choose its address."""
+    options: dict[str, object] = {"log_level": "warning", "server_header": False}
+    proxies = settings.forwarded_allow_ips
+    options["proxy_headers"] = bool(proxies)
+    if proxies:
+        options["forwarded_allow_ips"] = list(proxies)
+    return options
 
 
 def run_server(runtime: Runtime, port: int, *, workers_log: bool = False) -> None:
     """Serve until interrupted. Plain HTTP on 127.0.0.1 only: browsers treat it as a secure context,
     so the __Host- cookies (Secure) work; anywhere else, put TLS in front."""
     app = create_app(runtime, WebConfig(hsts=True))
-    uvicorn.run(app, host=LOCALHOST, port=port, access_log=workers_log, **_UVICORN)  # type: ignore[arg-type]
+    options = uvicorn_options(runtime.settings)
+    uvicorn.run(app, host=LOCALHOST, port=port, access_log=workers_log, **options)  # type: ignore[arg-type]
     checkpoint_audit(runtime)  # sign the tail the session left, so nothing of it can go unseen
 
 
@@ -58,7 +70,7 @@ def run_workers(settings: Settings, port: int, workers: int) -> None:
         host=LOCALHOST,
         port=port,
         access_log=False,
-        **_UVICORN,  # type: ignore[arg-type]
+        **uvicorn_options(settings),  # type: ignore[arg-type]
     )
 
 

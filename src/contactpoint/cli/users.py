@@ -1,4 +1,5 @@
-"""`contactpoint users`: the operator's bootstrap of the first national administrator."""
+"""`contactpoint users`: the operator's bootstrap of the first national administrator, and the
+organisation register the national administrator keeps."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import typer
 from rich.console import Console
 
 from contactpoint.app.accounts.accounts import create_national_admin
+from contactpoint.app.accounts.organisations import list_organisations, register_organisation
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
+from contactpoint.domain.vocabulary import ServiceType
 
 users_app = typer.Typer(
     help="Accounts (the rest is done in the web UI by user administrators).", no_args_is_help=True
@@ -32,3 +35,36 @@ def create_admin(
     console.print(f"National administrator [bold]{created.username}[/] created (account {created.user_id}).")
     console.print(f"One-time password: [bold]{created.password}[/]")
     console.print("Sign in to the web UI to set up the authenticator app; the password is not shown again.")
+
+
+@users_app.command("add-organisation")
+@handles_errors
+def add_organisation(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The organisation's code (URN, ODS code).")],
+    name: Annotated[str, typer.Argument(help="Its name.")],
+    la: Annotated[str, typer.Option("--la", help="The local authority it belongs to.")],
+    service: Annotated[list[ServiceType], typer.Option("--service", help="A service it records (repeat).")],
+) -> None:
+    """Register an organisation (or change it): user administrators of its LA may then make accounts
+    for it, in the services named here."""
+    runtime = state(ctx).runtime()
+    try:
+        entry = register_organisation(runtime, code, name, la, service)
+    finally:
+        runtime.close()
+    services = ", ".join(entry.services)
+    console.print(f"Organisation [bold]{entry.code}[/] registered in LA {entry.la_code}: {services}.")
+
+
+@users_app.command("organisations")
+@handles_errors
+def organisations(ctx: typer.Context) -> None:
+    """The organisation register."""
+    runtime = state(ctx).runtime()
+    try:
+        entries = list_organisations(runtime)
+    finally:
+        runtime.close()
+    for entry in entries:
+        console.print(f"{entry.code}\t{entry.la_code}\t{entry.name}\t{','.join(entry.services)}")

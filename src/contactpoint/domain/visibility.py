@@ -4,6 +4,7 @@ Decided here, once, and applied where index entries are written, so that a recor
 must not find has no searchable entry at all rather than one filtered out later.
 """
 
+from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
 
 _SEARCHABLE = frozenset({RecordStatus.ACTIVE, RecordStatus.SHIELDED, RecordStatus.DECEASED})
@@ -19,3 +20,14 @@ def search_may_match(status: RecordStatus, *, uses_hidden_fields: bool) -> bool:
     if status not in _SEARCHABLE:
         return False
     return not (status is RecordStatus.SHIELDED and uses_hidden_fields)
+
+
+def names_search_may_match(status: RecordStatus, names: ChildNames) -> tuple[PersonName, ...]:
+    """The names a practitioner's search may find a record by.
+
+    A shielded child is found only by the name everyone sees, the current one. A former name or a
+    name known by would let a search on the old name find the child after a change of name, and
+    show the new name beside it: the very link the family may have changed it to break. Linkage
+    still matches feed rows on every name, so rows in the old name keep reaching the record.
+    """
+    return (names.current,) if status is RecordStatus.SHIELDED else names.all()

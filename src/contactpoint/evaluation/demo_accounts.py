@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from contactpoint.access import passwords, totp
 from contactpoint.access.roles import Role
 from contactpoint.app.accounts.accounts import provision_account
+from contactpoint.app.accounts.organisations import register_organisation
 from contactpoint.app.runtime import Runtime
 from contactpoint.domain.vocabulary import ServiceType
 
@@ -36,7 +37,10 @@ def _seats() -> list[tuple[Role, str]]:
 
 
 def provision_demo_accounts(runtime: Runtime, la_code: str) -> list[DemoAccount]:
-    """The demo's accounts in `la_code` (national roles without), enrolled, with fresh credentials."""
+    """The demo's accounts in `la_code` (national roles without), enrolled, with fresh credentials;
+    the demo's organisations are registered in that LA, so its user administrator can add more."""
+    for code, name, service in (DEMO_ORG, DEMO_CP_ORG):
+        register_organisation(runtime, code, name, la_code, [service])
     made: list[DemoAccount] = []
     with runtime.unit_of_work() as uow:
         for role, username in _seats():

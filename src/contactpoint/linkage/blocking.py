@@ -12,8 +12,10 @@ from datetime import date
 
 from contactpoint.domain.index_terms import BlockingTerm, IndexKind
 from contactpoint.domain.records import ChildRecord, PersonName
-from contactpoint.domain.visibility import search_may_match
+from contactpoint.domain.visibility import names_search_may_match, search_may_match
 from contactpoint.linkage.normalise import family_name_keys, given_name_key
+
+_NAME_KINDS = frozenset({IndexKind.FAMILY_DOB, IndexKind.GIVEN_DOB, IndexKind.FAMILY_GIVEN_DISTRICT})
 
 
 def family_dob_term(family_key: str, born: date) -> str:
@@ -58,6 +60,11 @@ def blocking_terms(record: ChildRecord) -> list[BlockingTerm]:
     raw: set[tuple[IndexKind, str]] = set()
     for name in record.names.all():
         raw.update(_name_terms(name, record.date_of_birth, district, given_with_dob=shared_with_birth))
+    findable = {
+        term
+        for name in names_search_may_match(record.status, record.names)
+        for term in _name_terms(name, record.date_of_birth, district, given_with_dob=shared_with_birth)
+    }
     if postcode is not None and shared_with_birth:
         raw.add(
             (IndexKind.POSTCODE_BIRTH_YEAR, f"{postcode.value.replace(' ', '')}|{record.date_of_birth.year}")
@@ -67,7 +74,9 @@ def blocking_terms(record: ChildRecord) -> list[BlockingTerm]:
         BlockingTerm(
             kind,
             term,
-            kind.for_search and search_may_match(record.status, uses_hidden_fields=kind.uses_hidden_fields),
+            kind.for_search
+            and search_may_match(record.status, uses_hidden_fields=kind.uses_hidden_fields)
+            and ((kind, term) in findable or kind not in _NAME_KINDS),
         )
         for kind, term in sorted(raw)
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contactpoint.store.models import Base
@@ -38,6 +38,24 @@ class UserRow(Base):
     surname_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     postcode_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     affinity_version: Mapped[int | None] = mapped_column(Integer)
+    # An account of special reach stays suspended until an administrator other than its creator
+    # approves it (app/accounts/accounts.py).
+    awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class OrganisationRow(Base):
+    """The closed register of organisations practitioners act for: its LA and the services it records.
+
+    Kept by the national administrator; a user administrator makes accounts only for these.
+    """
+
+    __tablename__ = "organisations"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    la_code: Mapped[str] = mapped_column(String(3), index=True)
+    services: Mapped[str] = mapped_column(String(400))  # service codes, comma-separated
 
 
 class SessionRow(Base):

@@ -10,7 +10,7 @@ from sqlalchemy import Row, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.domain.errors import NotFound
-from contactpoint.store.access_models import SessionRow, ThrottleRow, UserRow
+from contactpoint.store.access_models import OrganisationRow, SessionRow, ThrottleRow, UserRow
 from contactpoint.store.timestamps import as_utc
 
 
@@ -41,6 +41,18 @@ class StoredUser:
     suspended: bool
     created_at: datetime
     affinity: Affinity | None = None
+    awaiting_approval: bool = False
+    created_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOrganisation:
+    """An entry of the organisation register."""
+
+    code: str
+    name: str
+    la_code: str
+    services: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +84,8 @@ def _user(row: UserRow | Row[Any, *tuple[Any, ...]]) -> StoredUser:
         row.suspended,
         as_utc(row.created_at),
         _affinity(row.surname_key, row.postcode_key, row.affinity_version),
+        bool(row.awaiting_approval),
+        row.created_by,
     )
 
 
@@ -106,6 +120,8 @@ _SESSION_WITH_USER = (
         _USERS.c.surname_key,
         _USERS.c.postcode_key,
         _USERS.c.affinity_version,
+        _USERS.c.awaiting_approval,
+        _USERS.c.created_by,
     )
     .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
@@ -131,6 +147,8 @@ class UserRepository:
         totp_secret: bytes,
         created_at: datetime,
         affinity: Affinity | None = None,
+        created_by: int | None = None,
+        awaiting_approval: bool = False,
     ) -> int:
         """Store a new account; returns its id."""
         row = UserRow(
@@ -144,7 +162,9 @@ class UserRepository:
             totp_secret=totp_secret,
             totp_enrolled=False,
             totp_last_step=0,
-            suspended=False,
+            suspended=awaiting_approval,
+            awaiting_approval=awaiting_approval,
+            created_by=created_by,
             created_at=created_at,
             surname_key=affinity.surname_key if affinity else None,
             postcode_key=affinity.postcode_key if affinity else None,
@@ -206,6 +226,46 @@ class UserRepository:
     def set_suspended(self, user_id: int, suspended: bool) -> None:
         """Suspend or reinstate."""
         self._session.execute(update(UserRow).where(UserRow.id == user_id).values(suspended=suspended))
+
+    def approve(self, user_id: int) -> None:
+        """A second administrator's approval: the account works from now."""
+        self._session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(awaiting_approval=False, suspended=False)
+        )
+
+
+class OrganisationRepository:
+    """The organisation register."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def put(self, organisation: StoredOrganisation) -> None:
+        """Add an organisation, or change its name, LA or services."""
+        row = self._session.get(OrganisationRow, organisation.code)
+        if row is None:
+            row = OrganisationRow(code=organisation.code)
+            self._session.add(row)
+        row.name = organisation.name
+        row.la_code = organisation.la_code
+        row.services = ",".join(organisation.services)
+        self._session.flush()
+
+    def get(self, code: str) -> StoredOrganisation | None:
+        """The registered organisation with this code, if any."""
+        row = self._session.get(OrganisationRow, code)
+        return _organisation(row) if row else None
+
+    def all(self) -> list[StoredOrganisation]:
+        """Every registered organisation, by LA and code."""
+        rows = self._session.scalars(
+            select(OrganisationRow).order_by(OrganisationRow.la_code, OrganisationRow.code)
+        )
+        return [_organisation(row) for row in rows]
+
+
+def _organisation(row: OrganisationRow) -> StoredOrganisation:
+    return StoredOrganisation(row.code, row.name, row.la_code, tuple(filter(None, row.services.split(","))))
 
 
 class SessionRepository:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
@@ -54,6 +55,15 @@ class FeedRunRepository:
             .where(FeedRun.run_id == run_id)
             .values(finished_at=self._clock.now(), counts=json.dumps(counts, sort_keys=True))
         )
+
+    def reads_since(self, source: str, since: datetime) -> list[int]:
+        """Rows read by each finished run of a source started since a time (probing signals)."""
+        rows = self._session.scalars(
+            select(FeedRun.counts).where(
+                FeedRun.source == source, FeedRun.started_at >= since, FeedRun.finished_at.is_not(None)
+            )
+        )
+        return [int(json.loads(counts).get("read", 0)) for counts in rows]
 
 
 class RowLedgerRepository:
@@ -112,6 +122,27 @@ class RowLedgerRepository:
             )
             .values(outcome=outcome, cp_id=cp_id)
         )
+
+    def most_versions(self, source: str, run_id: int, since: datetime) -> int:
+        """The most contents any one row key of a run was recorded with since a time.
+
+        A source resends a row key when the child's details change, now and then; the same key
+        with one content after another in a short while is someone trying values on a record.
+        """
+        keys = select(FeedRowOutcome.row_key).where(
+            FeedRowOutcome.source == source, FeedRowOutcome.run_id == run_id
+        )
+        versions = (
+            select(func.count().label("n"))
+            .where(
+                FeedRowOutcome.source == source,
+                FeedRowOutcome.recorded_at >= since,
+                FeedRowOutcome.row_key.in_(keys),
+            )
+            .group_by(FeedRowOutcome.row_key)
+            .subquery()
+        )
+        return int(self._session.scalar(select(func.max(versions.c.n))) or 0)
 
     def outcome_counts(self) -> dict[str, int]:
         """How many ledger rows have each outcome."""

@@ -13,7 +13,12 @@ from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.domain.index_terms import TermsOf
-from contactpoint.store.access_repository import SessionRepository, ThrottleRepository, UserRepository
+from contactpoint.store.access_repository import (
+    OrganisationRepository,
+    SessionRepository,
+    ThrottleRepository,
+    UserRepository,
+)
 from contactpoint.store.adoption_repository import AdoptionRepository
 from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.key_usage import key_version_usage
@@ -35,6 +40,7 @@ class UnitOfWork:
 
     children: ChildRepository
     users: UserRepository
+    organisations: OrganisationRepository
     sessions: SessionRepository
     throttle: ThrottleRepository
     audit: AuditRepository
@@ -75,6 +81,7 @@ class UnitOfWork:
             self._session, self._cipher, self._indexer, self._clock, self._terms_of
         )
         self.users = UserRepository(self._session)
+        self.organisations = OrganisationRepository(self._session)
         self.sessions = SessionRepository(self._session)
         self.throttle = ThrottleRepository(self._session)
         self.audit = AuditRepository(self._session, self._hold_write_lock)

@@ -19,6 +19,7 @@ from contactpoint.web.api import oversight as oversight_api
 from contactpoint.web.api import safeguards as safeguards_api
 from contactpoint.web.config import WebConfig
 from contactpoint.web.headers import SecurityHeaders
+from contactpoint.web.limits import BodyLimit
 from contactpoint.web.ui import accounts as accounts_ui
 from contactpoint.web.ui import children as children_ui
 from contactpoint.web.ui import feeds as feeds_ui
@@ -53,5 +54,6 @@ def create_app(runtime: Runtime, config: WebConfig | None = None) -> FastAPI:
         app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     return app

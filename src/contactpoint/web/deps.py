@@ -36,7 +36,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def client_address(request: Request) -> str:
-    """The peer address (the throttle's key; behind a proxy, configure uvicorn's forwarded-allow-ips)."""
+    """The peer address (the throttle's key; a proxy's forwarded address only if settings name it)."""
     return request.client.host if request.client else "unknown"
 
 

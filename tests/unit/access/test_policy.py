@@ -33,6 +33,7 @@ EXPECTED_PERMISSIONS = {
         "la:children:view",
         "la:involvements:write",
         "la:contact:request",
+        "la:lead-professional:change",  # as the current lead, handing the role over
     },
     Role.CHILD_PROTECTION: {
         "la:children:search",
@@ -40,6 +41,7 @@ EXPECTED_PERMISSIONS = {
         "la:involvements:write",
         "la:children:override",
         "la:contact:request",
+        "la:lead-professional:change",
     },
     Role.LA_DATA_ADMIN: {
         "la:children:search",
@@ -49,6 +51,7 @@ EXPECTED_PERMISSIONS = {
         "la:review:work",
         "la:adoptions:decide",
         "la:consent:manage",
+        "la:lead-professional:change",  # the LA team agrees a change of lead
     },
     Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read"},
     Role.AUDITOR: {"la:audit:read", "la:alerts:read", "la:subject-access:produce"},

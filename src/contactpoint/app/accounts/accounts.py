@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 
 from contactpoint.access import passwords, throttle, totp
 from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, Throttled
-from contactpoint.access.policy import Principal, require, require_manage_account
+from contactpoint.access.policy import (
+    Principal,
+    needs_second_approval,
+    require,
+    require_manage_account,
+    require_registered_organisation,
+    require_second_administrator,
+)
 from contactpoint.access.roles import Permission, Role
 from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel, token_hash
 from contactpoint.app.oversight.affinity import account_affinity
@@ -54,6 +61,7 @@ class AccountSummary:
     service: ServiceType | None
     suspended: bool
     enrolled: bool
+    awaiting_approval: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +108,7 @@ def _summary(user: StoredUser) -> AccountSummary:
         principal.service,
         user.suspended,
         user.totp_enrolled,
+        user.awaiting_approval,
     )
 
 
@@ -144,10 +153,12 @@ def provision_account(
     actor_id: int | None = None,
     family_name: str | None = None,
     home_postcode: str | None = None,
+    awaiting_approval: bool = False,
 ) -> int:
     """Store an account in the caller's unit of work and audit it; the caller checked the policy.
 
-    The holder's family name and home postcode, if given, are kept only as keyed hashes.
+    The holder's family name and home postcode, if given, are kept only as keyed hashes. An account
+    awaiting approval is stored suspended, and only `approve_account` lifts that.
     """
     _check_account_fields(
         username=username, role=role, la_code=la_code, org_code=org_code, org_name=org_name, service=service
@@ -166,12 +177,17 @@ def provision_account(
         totp_secret=runtime.secret_box.seal(secret, username),
         created_at=runtime.clock.now(),
         affinity=account_affinity(runtime.keyring, family_name, home_postcode),
+        created_by=actor_id,
+        awaiting_approval=awaiting_approval,
     )
     if enrolled:
         uow.users.set_totp(user_id, enrolled=True, last_step=0)
     audit_log(runtime, uow).append(
         AuditEvent(
-            AuditKind.ACCOUNT_CREATED, actor_id, (), {"account": user_id, "role": role.value, "la": la_code}
+            AuditKind.ACCOUNT_CREATED,
+            actor_id,
+            (),
+            {"account": user_id, "role": role.value, "la": la_code, "awaiting_approval": awaiting_approval},
         )
     )
     return user_id
@@ -203,12 +219,25 @@ def create_account(
 ) -> NewAccount:
     """A user administrator creates an account in their scope; TOTP is enrolled at first sign-in.
 
-    A practitioner's family name and home postcode, if given, arm the misuse signal for children
-    who share them; only keyed hashes are kept.
+    A practitioner acts for an organisation of the register, of the administrator's own LA, in a
+    service it records (the name is the register's). An account of special reach is made suspended
+    until a second administrator approves it. A practitioner's family name and home postcode, if
+    given, arm the misuse signal for children who share them; only keyed hashes are kept.
     """
     require_manage_account(principal, role, la_code)
     password = passwords.generate_password()
     with runtime.unit_of_work() as uow:
+        if role.needs_service:
+            if org_code is None or service is None:
+                raise ValidationError("service", "practitioners need an organisation and a service")
+            registered = uow.organisations.get(org_code)
+            require_registered_organisation(
+                la_code,
+                registered.la_code if registered else None,
+                registered.services if registered else (),
+                service,
+            )
+            org_name = registered.name if registered else org_name
         user_id = provision_account(
             runtime,
             uow,
@@ -222,9 +251,25 @@ def create_account(
             actor_id=principal.user_id,
             family_name=family_name,
             home_postcode=home_postcode,
+            awaiting_approval=needs_second_approval(role, service),
         )
         uow.commit()
     return NewAccount(user_id, username, password)
+
+
+def approve_account(runtime: Runtime, principal: Principal, user_id: int) -> None:
+    """A second administrator approves an account of special reach; it works from now."""
+    with runtime.unit_of_work() as uow:
+        target = uow.users.get(user_id)
+        require_manage_account(principal, Role(target.role), target.la_code)
+        if not target.awaiting_approval:
+            raise ValidationError("account", "is not awaiting approval")
+        require_second_administrator(principal, target.created_by)
+        uow.users.approve(user_id)
+        audit_log(runtime, uow).append(
+            AuditEvent(AuditKind.ACCOUNT_APPROVED, principal.user_id, (), {"account": user_id})
+        )
+        uow.commit()
 
 
 def list_accounts(runtime: Runtime, principal: Principal) -> list[AccountSummary]:
@@ -242,6 +287,8 @@ def set_suspended(runtime: Runtime, principal: Principal, user_id: int, *, suspe
         require_manage_account(principal, Role(target.role), target.la_code)
         if target.id == principal.user_id:
             raise PermissionDenied("you may not suspend your own account")
+        if target.awaiting_approval and not suspended:
+            raise PermissionDenied("the account awaits a second administrator's approval")
         uow.users.set_suspended(user_id, suspended)
         if suspended:
             uow.sessions.delete_for_user(user_id)
@@ -288,14 +335,28 @@ def _record_failure(uow: UnitOfWork, keys: list[tuple[throttle.ThrottleRule, byt
         uow.throttle.record_failure(key, 1 if fresh or held is None else held[0] + 1, now)
 
 
-def _throttle_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
+def _password_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
+    """The counters a password guess touches; the first is the guesser's own (cleared on success)."""
     return [
         (
             throttle.PER_ACCOUNT_AND_ADDRESS,
             throttle.throttle_key(throttle.PER_ACCOUNT_AND_ADDRESS, address, username),
         ),
+        (throttle.PER_ACCOUNT, throttle.throttle_key(throttle.PER_ACCOUNT, username=username)),
         (throttle.PER_ADDRESS, throttle.throttle_key(throttle.PER_ADDRESS, address)),
     ]
+
+
+def _code_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
+    """The counters a second-factor guess touches: the account's, wherever it comes from, first."""
+    return [
+        (throttle.CODES_PER_ACCOUNT, throttle.throttle_key(throttle.CODES_PER_ACCOUNT, username=username)),
+        (throttle.PER_ADDRESS, throttle.throttle_key(throttle.PER_ADDRESS, address)),
+    ]
+
+
+def _stage_key(token_digest: bytes) -> bytes:
+    return throttle.throttle_key(throttle.CODES_PER_STAGE, token_digest.hex())
 
 
 def _fail(
@@ -323,7 +384,7 @@ def begin_sign_in(
 ) -> SessionGrant:
     """Check the password; returns a short session that only the second factor can complete, and
     whose token (like the full session's after it) works on `channel` only."""
-    keys = _throttle_keys(username, address)
+    keys = _password_keys(username, address)
     now = runtime.clock.now()
     with runtime.unit_of_work() as uow:
         _check_throttle(uow, keys, now)
@@ -377,14 +438,24 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
         ):
             raise AuthenticationFailed("sign in again")
         user = uow.users.get(held.user_id)
-        keys = _throttle_keys(user.username, address)
+        keys = _code_keys(user.username, address)
         _check_throttle(uow, keys, now)
         secret = runtime.secret_box.open(user.totp_secret, user.username)
         check = totp.check_code(secret, code, now, user.totp_last_step)
         if not check.accepted or user.suspended:
+            stage = _stage_key(held.token_hash)
+            tried = uow.throttle.get(stage)
+            tries = (tried[0] if tried else 0) + 1
+            if tries >= throttle.CODES_PER_STAGE.free_attempts:
+                # A handful of codes per password: guessing a code means giving the password again
+                uow.sessions.delete(held.token_hash)
+                uow.throttle.clear(stage)
+            else:
+                uow.throttle.record_failure(stage, tries, now)
             _fail(runtime, uow, keys, user.id, "code")
             raise AuthenticationFailed("the code is not right")
         uow.throttle.clear(keys[0][1])
+        uow.throttle.clear(_stage_key(held.token_hash))
         uow.users.set_totp(user.id, enrolled=True, last_step=check.step)
         uow.sessions.delete(held.token_hash)
         grant = _start_session(uow, user.id, "full", now, channel)

@@ -59,8 +59,7 @@ def _change(
     record = stored.record
     involvements = list(record.involvements)
     if item is not None and item.lead_professional:
-        # One lead professional per child: taking the role ends anyone else's claim to it.
-        involvements = [replace(i, lead_professional=False) if i.end is None else i for i in involvements]
+        policy.require_may_claim_lead(record, index)
     if index is None and item is not None:
         involvements.append(item)
         index = len(involvements) - 1
@@ -195,3 +194,36 @@ def end_involvement(
             build=(index, changed),
             uow=uow,
         )
+
+
+def change_lead_professional(
+    runtime: Runtime, principal: Principal, *, cp_id: ContactPointId, index: int, expected_version: int
+) -> int:
+    """Make an open involvement the child's lead professional, with the agreement the policy asks
+    for (the current lead hands over, or the LA team decides). The audit entry names the involvement
+    that held the role, so the change is on the record for them and the LA team."""
+    with runtime.unit_of_work() as uow:
+        stored = uow.children.get(cp_id)
+        record = stored.record
+        level = policy.record_view_level(principal, record, runtime.clock.now().date())
+        if not policy.shows_involvements(level) or not 0 <= index < len(record.involvements):
+            raise NotFound("no such involvement")
+        policy.require_lead_change(principal, record, index)
+        if stored.version != expected_version:
+            raise ConcurrentUpdate("the record changed since it was read")
+        previous = [n for n, i in enumerate(record.involvements) if i.lead_professional and i.end is None]
+        involvements = tuple(
+            replace(item, lead_professional=n == index) if item.end is None else item
+            for n, item in enumerate(record.involvements)
+        )
+        version = uow.children.replace(replace(record, involvements=involvements), stored.version)
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.LEAD_PROFESSIONAL_CHANGED,
+                principal.user_id,
+                (cp_id.value,),
+                {"index": index, "previous": ",".join(map(str, previous)), "version": version},
+            )
+        )
+        uow.commit()
+    return version

@@ -14,6 +14,7 @@ from datetime import date
 
 from rapidfuzz.distance import JaroWinkler
 
+from contactpoint.access import policy
 from contactpoint.access.errors import AuthenticationFailed
 from contactpoint.access.policy import Principal, require, search_may_return
 from contactpoint.access.roles import Permission
@@ -27,6 +28,7 @@ from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.index_terms import IndexKind
 from contactpoint.domain.records import ChildRecord, PersonName
+from contactpoint.domain.visibility import names_search_may_match
 from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.linkage.blocking import family_dob_term, family_given_district_term, given_dob_term
 from contactpoint.linkage.normalise import date_variants, family_name_keys, fold, phonetic
@@ -86,14 +88,14 @@ class SearchCriteria:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One result: name, date of birth, gender and LA, and nothing else."""
+    """One result: name, date of birth, gender and LA (not for a shielded child), and nothing else."""
 
     cp_id: str
     given_name: str
     family_name: str
     date_of_birth: date
     gender: Gender
-    la_code: str
+    la_code: str | None
 
 
 def normalise_district(text: str | None) -> str | None:
@@ -156,7 +158,7 @@ def score(record: ChildRecord, criteria: SearchCriteria) -> float:
     """
     best_names = 0.0
     weight_names = 0.45 + (0.25 if criteria.given_name else 0.0)
-    for name in record.names.all():
+    for name in names_search_may_match(record.status, record.names):
         total = 0.45 * _family_score(criteria.family_name, name)
         if criteria.given_name:
             total += 0.25 * _given_score(criteria.given_name, name)
@@ -223,7 +225,7 @@ def search_children(runtime: Runtime, principal: Principal, criteria: SearchCrit
             r.names.current.family,
             r.date_of_birth,
             r.gender,
-            r.la_code,
+            r.la_code if policy.shows_local_authority(principal, r.status, r.la_code) else None,
         )
         for r in chosen
     ]

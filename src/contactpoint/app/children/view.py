@@ -29,7 +29,8 @@ OVERRIDE_WARNING = (
     "The hidden details are shown only on this page."
 )
 LA_TEAM_CONTACT = (
-    "Contact the ContactPoint team of local authority {la}; they broker all contact for this child."
+    "Ask the ContactPoint team to broker contact: your request goes to the local authority team that "
+    "holds this record, who broker all contact for this child."
 )
 SENSITIVE_NOTE = "A sensitive service is involved. The local authority ContactPoint team brokers contact."
 
@@ -70,13 +71,13 @@ class ChildView:
 
     cp_id: str
     level: ViewLevel
-    version: int
+    version: int | None  # not in a limited view: it moves when a source updates the child
     given_name: str
     family_name: str
     other_names: list[str]
     date_of_birth: date
     gender: Gender
-    la_code: str
+    la_code: str | None
     deceased: bool
     address_state: str | None
     address_lines: list[str] | None
@@ -124,7 +125,7 @@ def build_view(principal: Principal, record: ChildRecord, version: int, level: V
             c.contact.phone if full else None,
             c.contact.email if full else None,
         )
-        for c in record.carers
+        for c in policy.visible_carers(record, level)
     ]
     involvements = (
         [_involvement(principal, i, item, level) for i, item in enumerate(record.involvements)]
@@ -134,13 +135,15 @@ def build_view(principal: Principal, record: ChildRecord, version: int, level: V
     return ChildView(
         cp_id=record.cp_id.value,
         level=level,
-        version=version,
+        version=version if policy.shows_version(level) else None,
         given_name=record.names.current.given,
         family_name=record.names.current.family,
-        other_names=[f"{n.given} {n.family}" for n in (*record.names.former, *record.names.known_as)],
+        other_names=[f"{n.given} {n.family}" for n in (*record.names.former, *record.names.known_as)]
+        if policy.shows_other_names(level)
+        else [],
         date_of_birth=record.date_of_birth,
         gender=record.gender,
-        la_code=record.la_code,
+        la_code=record.la_code if level is not ViewLevel.LIMITED else None,
         deceased=record.status is RecordStatus.DECEASED,
         address_state=record.whereabouts.state.value if full else None,
         address_lines=[*address.lines, *([address.town] if address.town else [])] if address else None,
@@ -150,7 +153,7 @@ def build_view(principal: Principal, record: ChildRecord, version: int, level: V
         identifiers=[f"{i.scheme.value}: {i.value}" for i in record.identifiers]
         if policy.shows_identifiers(level)
         else [],
-        contact_note=LA_TEAM_CONTACT.format(la=record.la_code) if level is ViewLevel.LIMITED else None,
+        contact_note=LA_TEAM_CONTACT if level is ViewLevel.LIMITED else None,
         warning=OVERRIDE_WARNING if level is ViewLevel.OVERRIDE else None,
         may_record_involvement=policy.may_record_involvement(principal, record.status, record.la_code),
         may_ask_for_contact=has_permission(principal.role, Permission.REQUEST_CONTACT)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from contactpoint.access import passwords
-from contactpoint.access.errors import AuthenticationFailed
+from contactpoint.access.errors import AuthenticationFailed, SubmissionsLimited
 from contactpoint.access.policy import Principal, require_own_feed
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import new_token, token_hash
@@ -23,10 +23,12 @@ from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.feeds.batch import RunReport
 from contactpoint.app.feeds.ingest import DEFAULT_BATCH, ingest_rows
 from contactpoint.app.feeds.linker import Linker
+from contactpoint.app.oversight import misuse
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import NotFound, ValidationError
+from contactpoint.ingest.feed_row import Rejected
 from contactpoint.ingest.mapping import load_mapping, shipped_sources
 from contactpoint.ingest.readers import FeedFormat, parse_feed
 from contactpoint.store.source_repository import StoredSourceAccount
@@ -44,6 +46,40 @@ class NewSourceAccount:
     name: str
     source: str
     key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionReceipt:
+    """What a data source is told about its submission: which of its rows were taken and which not.
+
+    Never what became of a row taken (linked, new, held for review, held privately): that depends on
+    records the source did not send, so a report that said it would let a key holder try guesses
+    about a shielded or sealed child one row at a time and read the answers. Every count here
+    follows from the rows sent and the source's own earlier rows alone.
+    """
+
+    source: str
+    run_id: int
+    read: int
+    accepted: int
+    skipped: int
+    rejected: int
+    dropped: dict[str, int]  # the source's own rows taken without a field that broke its rule, by field
+    rejects: tuple[Rejected, ...]
+
+
+def receipt_of(report: RunReport) -> SubmissionReceipt:
+    """The source's view of a run (the full report stays with the audit log and the national team)."""
+    return SubmissionReceipt(
+        source=report.source,
+        run_id=report.run_id,
+        read=report.read,
+        accepted=report.read - report.skipped - report.rejected,
+        skipped=report.skipped,
+        rejected=report.rejected,
+        dropped=dict(report.dropped),
+        rejects=tuple(sorted(report.rejects, key=lambda r: r.line)),
+    )
 
 
 def is_source_key(token: str) -> bool:
@@ -126,9 +162,18 @@ def authenticate_source(runtime: Runtime, key: str, now: datetime | None = None)
     return Authenticated(principal, "", now or runtime.clock.now())
 
 
-def check_submission(principal: Principal, source: str) -> None:
-    """Refuse before the body is read: only a key bound to this source submits its feed."""
+def check_submission(runtime: Runtime, principal: Principal, source: str) -> None:
+    """Refuse before the body is read: only a key bound to this source submits its feed, and only
+    as often as the settings allow in a window (a feed is an extract sent a few times a day)."""
     require_own_feed(principal, source)
+    settings = runtime.settings
+    window = timedelta(seconds=settings.feed_submission_window_seconds)
+    with runtime.unit_of_work() as uow:
+        made = uow.audit.count_by_actor(
+            principal.user_id, AuditKind.FEED_SUBMITTED.value, runtime.clock.now() - window
+        )
+    if made >= settings.feed_submissions_per_window:
+        raise SubmissionsLimited(settings.feed_submission_window_seconds)
 
 
 def submit_feed(
@@ -140,14 +185,14 @@ def submit_feed(
     *,
     linker: Linker,
     batch_size: int = DEFAULT_BATCH,
-) -> RunReport:
+) -> SubmissionReceipt:
     """Take a data source's feed, arriving as byte chunks, into the index through the feed pipeline.
 
     Batches commit as they go (the ledger makes a resubmission finish a broken one without
     duplicates). The audit entry is written whatever happens, with the counts so far and whether
-    the run completed; it holds codes and counts, never a value.
+    the run completed; it holds codes and counts, never a value. The source gets a receipt only.
     """
-    require_own_feed(principal, source)
+    check_submission(runtime, principal, source)
     mapping = load_mapping(source)
     report = RunReport(source)
     completed = False
@@ -164,7 +209,7 @@ def submit_feed(
         completed = True
     finally:
         _audit_submission(runtime, principal, report, feed_format, completed=completed)
-    return report
+    return receipt_of(report)
 
 
 def _audit_submission(
@@ -172,7 +217,8 @@ def _audit_submission(
 ) -> None:
     outcomes = report.outcomes
     with runtime.unit_of_work() as uow:
-        audit_log(runtime, uow).append(
+        log = audit_log(runtime, uow)
+        seq = log.append(
             AuditEvent(
                 AuditKind.FEED_SUBMITTED,
                 principal.user_id,
@@ -192,4 +238,15 @@ def _audit_submission(
                 },
             )
         )
+        if report.run_id:
+            misuse.after_submission(
+                uow,
+                log,
+                principal,
+                runtime.settings,
+                runtime.clock.now(),
+                seq=seq,
+                run_id=report.run_id,
+                rows=report.read,
+            )
         uow.commit()

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from contactpoint.access.policy import Principal
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.audit.log import AuditLog
+from contactpoint.settings import Settings
 from contactpoint.store.unit_of_work import UnitOfWork
 
 LONDON = ZoneInfo("Europe/London")
@@ -35,12 +36,14 @@ class Signal(StrEnum):
     HARD_LIMIT = "hard_limit_suspended"
     SHARES_SURNAME = "shares_surname"
     SHARES_POSTCODE = "shares_postcode"
+    FEED_PROBING = "feed_probing"
 
 
 SCORES: dict[Signal, int] = {
     Signal.HARD_LIMIT: 100,
     Signal.OVERRIDE: 60,
     Signal.PROBING: 40,
+    Signal.FEED_PROBING: 50,  # a data source's key trying rows one by one: leaked, or an insider
     Signal.SHIELDED_HIT: 30,
     Signal.VOLUME: 25,
     Signal.SHARES_POSTCODE: 35,  # a neighbour or the household: personal interest, not work
@@ -131,3 +134,31 @@ def after_view(
         raise_alert(log, principal, Signal.SHARES_SURNAME, seq)
     if shares_postcode:
         raise_alert(log, principal, Signal.SHARES_POSTCODE, seq)
+
+
+def after_submission(
+    uow: UnitOfWork,
+    log: AuditLog,
+    principal: Principal,
+    settings: Settings,
+    now: datetime,
+    *,
+    seq: int,
+    run_id: int,
+    rows: int,
+) -> None:
+    """Signals of a data source's submission, for the national team (a source has no LA).
+
+    Real feeds are extracts of thousands of rows sent a few times a day, and a row key comes back
+    with new content when the child's details change. Someone with a source's key looking for a
+    child sends instead one small feed after another, or the same row with one guess after another.
+    """
+    source = principal.source
+    if source is None or rows > settings.feed_small_submission_rows:
+        return  # a full extract is not someone reading answers row by row
+    since = now - timedelta(seconds=settings.feed_submission_window_seconds)
+    reads = uow.feed_runs.reads_since(source, since)
+    small = sum(1 for read in reads if read <= settings.feed_small_submission_rows)
+    many_small = small >= settings.feed_small_submissions_alert
+    if many_small or uow.ledger.most_versions(source, run_id, since) >= settings.feed_row_versions_alert:
+        raise_alert(log, principal, Signal.FEED_PROBING, seq)

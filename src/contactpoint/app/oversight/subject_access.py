@@ -66,11 +66,14 @@ class ReportFormat(StrEnum):
     PDF = "pdf"
 
 
+WITHHELD_SOURCE = "withheld"  # a provenance entry's source, where naming it would locate the child
+
+
 @dataclass(frozen=True, slots=True)
 class Disclosure:
     """What a report for this requester about this record may show."""
 
-    locating: bool  # address, LA, identifiers, involvements, accessors' organisations, source row keys
+    locating: bool  # address, LA, identifiers, involvements, accessors' organisations, sources and rows
     sensitive: bool  # sexual health, CAMHS, substance misuse, and who from them accessed the record
     carer_contacts: bool  # carers' phone, email and address: other people's data
     status: bool  # record status, shielding and brokering history
@@ -424,11 +427,17 @@ def build_report(
         ),
         archived_on=record.archival.archived_on if record.archival else None,
         provenance=[
-            ProvenanceEntry(p.field, p.source, p.row_key if shown.locating else None, p.as_of)
+            ProvenanceEntry(
+                p.field,
+                p.source if shown.locating else WITHHELD_SOURCE,
+                p.row_key if shown.locating else None,
+                p.as_of,
+            )
             for p in provenance
             if shown.locating or p.field != "address"
         ],
-        sources=sources,
+        # Which services' feeds hold the child (the GP's, the school census) says where they are.
+        sources=sources if shown.locating else [],
         accesses=accesses,
         accesses_complete=complete,
         withheld=shown.withheld,

@@ -148,7 +148,7 @@ def request_adoption(
     """Record an adoption of a child of the administrator's LA for a second administrator to approve."""
     with runtime.unit_of_work() as uow:
         stored = uow.children.get(birth_id)
-        policy.require_in_own_la(principal, Permission.DECIDE_ADOPTION, stored.record.la_code)
+        policy.require_record_in_own_la(principal, Permission.DECIDE_ADOPTION, stored.record)
         adoption_records(stored.record, adoptive, birth_id)  # refuse now what approval would refuse
         if uow.adoptions.pending_for_child(birth_id):
             raise ValidationError("request", "an adoption of this child is already waiting for a decision")

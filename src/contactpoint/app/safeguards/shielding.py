@@ -38,7 +38,7 @@ def request_shielding_change(
     details.check(today_in_england(runtime.clock))
     with runtime.unit_of_work() as uow:
         stored = uow.children.get(cp_id)
-        policy.require_in_own_la(principal, Permission.DECIDE_SHIELDING, stored.record.la_code)
+        policy.require_record_in_own_la(principal, Permission.DECIDE_SHIELDING, stored.record)
         if stored.record.status is not details.change.from_status:
             raise ValidationError(
                 "status",

@@ -92,6 +92,13 @@ def reinstate_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> 
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+@router.post("/users/{user_id}/approval", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
+def approve_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> Response:
+    """Approve an account of special reach that another administrator made."""
+    accounts.approve_account(runtime, session.principal, user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.post("/users/{user_id}/reset", tags=["users"])
 def reset_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> UserCreated:
     """A new one-time password and a fresh second factor to enrol; the account's sessions end."""

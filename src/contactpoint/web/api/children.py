@@ -14,6 +14,7 @@ from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.web.api.children_schemas import (
     InvolvementCreate,
     InvolvementEnd,
+    LeadChange,
     SearchCreate,
     SearchRead,
     ViewCreate,
@@ -26,6 +27,7 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS)
 Practice = Annotated[Authenticated, Depends(Need(Permission.SEARCH_CHILDREN))]
 Viewer = Annotated[Authenticated, Depends(Need(Permission.VIEW_CHILD))]
 Recorder = Annotated[Authenticated, Depends(Need(Permission.WRITE_INVOLVEMENT))]
+LeadChanger = Annotated[Authenticated, Depends(Need(Permission.CHANGE_LEAD))]
 
 
 def _involvement_input(body: InvolvementCreate) -> involvements.InvolvementInput:
@@ -72,6 +74,21 @@ def create_involvement(
         session.principal,
         cp_id=ContactPointId(cp_id),
         data=_involvement_input(body),
+        expected_version=body.expected_version,
+    )
+    return VersionRead(version=version)
+
+
+@router.post("/children/{cp_id}/involvements/{index}/lead", tags=["involvements"])
+def change_lead(
+    cp_id: ChildId, index: InvolvementIndex, body: LeadChange, runtime: RuntimeDep, session: LeadChanger
+) -> VersionRead:
+    """Make this involvement the lead professional: as the current lead handing over, or the LA team."""
+    version = involvements.change_lead_professional(
+        runtime,
+        session.principal,
+        cp_id=ContactPointId(cp_id),
+        index=index,
         expected_version=body.expected_version,
     )
     return VersionRead(version=version)

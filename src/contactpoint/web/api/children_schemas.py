@@ -53,6 +53,12 @@ class InvolvementCreate(Input):
     expected_version: int = Field(ge=1, le=2**31 - 1)
 
 
+class LeadChange(Input):
+    """Make this involvement the lead professional (as the current lead, or the LA team)."""
+
+    expected_version: int = Field(ge=1, le=2**31 - 1)
+
+
 class InvolvementEnd(Input):
     """End your service's involvement."""
 

@@ -22,7 +22,6 @@ from starlette.requests import ClientDisconnect
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.feeds import review, sources
-from contactpoint.app.feeds.batch import RunReport
 from contactpoint.app.feeds.ingest import DEFAULT_BATCH
 from contactpoint.app.feeds.linker import Linker, build_linker
 from contactpoint.domain.errors import ContactPointError
@@ -46,7 +45,7 @@ MEDIA_TYPES = {
     "application/fhir+json": FeedFormat.FHIR_BUNDLE,
 }
 MAX_BODY_BYTES = 8 << 30  # the largest national extract (11m rows) is about 3 GiB of CSV
-MAX_FHIR_BYTES = 64 << 20  # a Bundle is one JSON document, parsed whole in memory
+MAX_FHIR_BYTES = 4 << 20  # a Bundle is one JSON document, parsed whole in memory (many times its size)
 MAX_LISTED_REJECTS = 10_000
 BATCH_ROWS = DEFAULT_BATCH  # rows per transaction, as for the CLI
 _BUFFERED_CHUNKS = 16  # up to about 1 MiB of body waiting for the pipeline
@@ -136,22 +135,20 @@ def _format(request: Request) -> FeedFormat:
     return MEDIA_TYPES[media]
 
 
-def _report(report: RunReport) -> FeedRunRead:
-    listed = sorted(report.rejects, key=lambda r: r.line)[:MAX_LISTED_REJECTS]
+def _report(receipt: sources.SubmissionReceipt) -> FeedRunRead:
+    listed = receipt.rejects[:MAX_LISTED_REJECTS]
     return FeedRunRead(
-        source=report.source,
-        run_id=report.run_id,
-        read=report.read,
-        skipped=report.skipped,
-        rejected=report.rejected,
-        private_holds=report.private_holds,
-        outcomes=dict(report.outcomes),
-        reasons=dict(report.reasons),
-        dropped=dict(report.dropped),
+        source=receipt.source,
+        run_id=receipt.run_id,
+        read=receipt.read,
+        accepted=receipt.accepted,
+        skipped=receipt.skipped,
+        rejected=receipt.rejected,
+        dropped=dict(receipt.dropped),
         rejects=[
             FeedRejectRead(line=r.line, row_key=r.row_key, field=r.field, rule=r.reason) for r in listed
         ],
-        rejects_total=len(report.rejects),
+        rejects_total=len(receipt.rejects),
     )
 
 
@@ -169,16 +166,18 @@ _BODY_DOC = {
     tags=["feeds"],
     openapi_extra=_BODY_DOC,
     responses={
-        413: {"model": ErrorRead, "description": "Larger than the limit (64 MiB for a FHIR Bundle)"},
+        413: {"model": ErrorRead, "description": "Larger than the limit (4 MiB for a FHIR Bundle)"},
         415: {"model": ErrorRead, "description": "Not CSV, JSON Lines or a FHIR Bundle"},
+        429: {"model": ErrorRead, "description": "More submissions from this key than a window allows"},
     },
 )
 async def submit_feed(
     source: SourceName, request: Request, runtime: RuntimeDep, session: Submitter
 ) -> FeedRunRead:
     """Submit your source's feed (bearer: its API key). Rows already taken are skipped, so a broken
-    upload is completed by sending the same file again. Returns the run report."""
-    sources.check_submission(session.principal, source)
+    upload is completed by sending the same file again. Returns a receipt: rows accepted, skipped
+    and rejected (with why), never what became of a row accepted."""
+    sources.check_submission(runtime, session.principal, source)
     feed_format = _format(request)
     limit = MAX_FHIR_BYTES if feed_format is FeedFormat.FHIR_BUNDLE else MAX_BODY_BYTES
     declared = request.headers.get("content-length", "")
@@ -186,7 +185,7 @@ async def submit_feed(
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "the feed is too large")
     body, intake = _Body(limit), _intake(request)
 
-    def work() -> RunReport | ContactPointError:
+    def work() -> sources.SubmissionReceipt | ContactPointError:
         try:
             if intake.linker is None:
                 intake.linker = build_linker(runtime)

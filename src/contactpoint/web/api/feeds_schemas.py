@@ -22,16 +22,14 @@ class FeedRejectRead(BaseModel):
 
 
 class FeedRunRead(BaseModel):
-    """The run report: counts by outcome and reason, and the rejects."""
+    """The receipt: rows accepted, skipped (already taken) and rejected, and the rejects."""
 
     source: str
     run_id: int
     read: int
+    accepted: int
     skipped: int
     rejected: int
-    private_holds: int
-    outcomes: dict[str, int]
-    reasons: dict[str, int]
     dropped: dict[str, int]  # rows taken without a field that broke its rule, by field
     rejects: list[FeedRejectRead]
     rejects_total: int

@@ -137,7 +137,7 @@ def code_submit(request: Request, runtime: RuntimeDep, form: Annotated[CodeForm,
             enrol = accounts.enrolment(runtime, token)
         except AuthenticationFailed:
             enrol = None
-        return render(
+        page = render(
             request,
             "accounts/code.html",
             {
@@ -147,6 +147,9 @@ def code_submit(request: Request, runtime: RuntimeDep, form: Annotated[CodeForm,
             },
             status_code=status_code,
         )
+        if isinstance(error, Throttled):
+            page.headers["Retry-After"] = str(error.retry_after)
+        return page
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, grant.token)
     return response
