@@ -1,7 +1,7 @@
 """organisation register and accounts awaiting a second administrator's approval
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from collections.abc import Sequence
