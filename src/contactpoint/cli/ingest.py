@@ -39,8 +39,8 @@ def _row_count(path: Path) -> int | None:
 
 EXIT_TOO_MANY_REJECTS = 8
 DEFAULT_MAX_REJECT_SHARE = 0.05
-MIN_ROWS_FOR_WORKERS = 50_000  # below this, starting the workers (about 3 s) costs more than they save
-MAX_AUTO_WORKERS = 2  # batches write one at a time (about 40% of a batch): a third would mostly wait
+MIN_ROWS_FOR_WORKERS = 50_000  # below this, starting the workers costs more than they save
+MAX_AUTO_WORKERS = 2  # batches write one at a time (ADR 0005): a third would mostly wait
 
 
 def default_workers(rows: int | None) -> int:

@@ -130,7 +130,7 @@ class SplinkScorer:
         """The predictions as pairs, the best name pairing per (left key, right key).
 
         Filtered and fetched as tuples in DuckDB: building a dictionary and a field explanation for
-        every blocked pair (most of them weigh far below any threshold) was half of the scoring time.
+        every blocked pair (most of them weigh far below any threshold) dominated scoring (bench/RESULTS.md).
         """
         table = predictions.physical_name
         query = f"SELECT * FROM {table}"  # noqa: S608  # Splink's own table name

@@ -2,9 +2,8 @@
 
 msgspec encodes the domain's dataclasses directly and, on the way back, rebuilds them through
 their constructors, so every domain validation runs again on every read. It was chosen over a
-hand-written JSON mapping because that cost more than the encryption itself (31 µs against 9 µs
-to encode; 88 µs against 54 µs to decode). The first byte is the payload version, so the format
-can change without guessing.
+hand-written JSON mapping because that cost more than the encryption itself (ADR 0002). The first
+byte is the payload version, so the format can change without guessing.
 """
 
 from __future__ import annotations

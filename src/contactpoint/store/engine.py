@@ -16,7 +16,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints, safe with WAL
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA temp_store=MEMORY")  # sorts and temporary tables never touch disk
-    cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB: random-key index inserts thrash the 2 MiB default
+    cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB: random-key index inserts thrash the small default
     # Deleted and overwritten content is zeroed, so a purged record's wrapped key and ciphertext do not
     # linger in free pages of the file (crypto-shredding needs the key's bytes gone, not just unlinked).
     cursor.execute("PRAGMA secure_delete=ON")
@@ -38,7 +38,7 @@ def release_freed_pages(engine: Engine) -> None:
 
     SQLite keeps old page images in its write-ahead log until a checkpoint; a truncating checkpoint
     writes the zeroed pages back and empties the log. PostgreSQL keeps dead tuples until VACUUM reuses
-    their space; there the purge relies on the destroyed data key (docs/ARCHITECTURE.md, Retention).
+    their space; there the purge relies on the destroyed data key (docs/adr/0007).
     """
     if engine.dialect.name != "sqlite":
         return

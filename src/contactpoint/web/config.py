@@ -14,5 +14,5 @@ class WebConfig:
 
     hsts: bool = True
     # Requests running blocking work at once (anyio's default is 40). One process runs Python on one
-    # core; beyond a few threads they only contend for the GIL (docs/ARCHITECTURE.md, Search performance).
+    # core; beyond a few threads they only contend for the GIL (docs/adr/0011).
     worker_threads: int = 4

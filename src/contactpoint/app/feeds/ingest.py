@@ -21,7 +21,7 @@ from contactpoint.ingest.mapping import SourceMapping, load_mapping
 from contactpoint.ingest.readers import ReadItem, read_feed
 from contactpoint.ingest.row_hash import RowHasher
 
-DEFAULT_BATCH = 10_000  # 1.5x the throughput of 2,000 (per-call cost of Splink and SQL), +100 MiB
+DEFAULT_BATCH = 10_000  # per-call costs of Splink and SQL amortised; figures in bench/RESULTS.md
 
 
 def ingest_feed(

@@ -44,7 +44,7 @@ MEDIA_TYPES = {
     "application/x-ndjson": FeedFormat.JSON_LINES,
     "application/fhir+json": FeedFormat.FHIR_BUNDLE,
 }
-MAX_BODY_BYTES = 8 << 30  # the largest national extract (11m rows) is about 3 GiB of CSV
+MAX_BODY_BYTES = 8 << 30  # above the largest national extract (every child, as CSV)
 MAX_FHIR_BYTES = 4 << 20  # a Bundle is one JSON document, parsed whole in memory (many times its size)
 MAX_LISTED_REJECTS = 10_000
 BATCH_ROWS = DEFAULT_BATCH  # rows per transaction, as for the CLI
