@@ -40,6 +40,7 @@ from contactpoint.domain.clock import SystemClock
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
 from contactpoint.evaluation.demo_data import FEED_ORDER, feed_links
+from contactpoint.evaluation.synthetic_geography import write_synthetic_postcode_authorities
 from contactpoint.linkage.decisions import Thresholds
 from contactpoint.linkage.model import load
 from contactpoint.linkage.scoring import SplinkScorer
@@ -62,6 +63,7 @@ def load_index(home: Path, database_url: str, children: int) -> float:
     """Fill an empty store with `children` records; returns seconds."""
     settings = Settings(home=home, database_url=database_url)
     initialise_store(settings, SystemClock())
+    write_synthetic_postcode_authorities(settings.resolved_postcode_authorities_file())
     runtime = build_runtime(settings)
     factory = ChildFactory(seed=42)
     templates = [factory.child() for _ in range(TEMPLATES)]
@@ -107,6 +109,7 @@ def _run_feeds(
 ) -> None:
     settings = Settings(home=home)
     initialise_store(settings, SystemClock())
+    write_synthetic_postcode_authorities(settings.resolved_postcode_authorities_file())
     runtime = build_runtime(settings)
     linker = build_linker(runtime)
     if tables is not None:
