@@ -14,7 +14,8 @@ from fastapi.responses import Response
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.oversight import alerts, auditing, subject_access
-from contactpoint.app.oversight.subject_access import ReportFormat, Requester
+from contactpoint.app.oversight.subject_access import ReportFormat, Requester, SubjectAccessReport
+from contactpoint.app.runtime import Runtime
 from contactpoint.domain.errors import InvalidContactPointId, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.web.deps import RuntimeDep, UiNeed
@@ -144,19 +145,28 @@ def subject_access_form(request: Request, session: Producer) -> Response:
     )
 
 
-@router.post("/subject-access")
-def subject_access_page(
-    request: Request, runtime: RuntimeDep, session: Producer, form: Annotated[SubjectAccessForm, Form()]
-) -> Response:
-    """The report as a page, with a button to download it as a PDF."""
+def _produce(
+    request: Request, runtime: Runtime, session: Authenticated, form: SubjectAccessForm, output: ReportFormat
+) -> SubjectAccessReport | Response:
+    """The report for the form, or the form again with its error (both the page and the PDF use it)."""
     check_csrf(session, form.csrf_token)
     try:
         child, asked_by = _parse(form)
     except ValidationError as error:
         return _form(request, session, form, error)
-    report = subject_access.produce_subject_access_report(
-        runtime, session.principal, child, asked_by, output=ReportFormat.HTML
+    return subject_access.produce_subject_access_report(
+        runtime, session.principal, child, asked_by, output=output
     )
+
+
+@router.post("/subject-access")
+def subject_access_page(
+    request: Request, runtime: RuntimeDep, session: Producer, form: Annotated[SubjectAccessForm, Form()]
+) -> Response:
+    """The report as a page, with a button to download it as a PDF."""
+    report = _produce(request, runtime, session, form, ReportFormat.HTML)
+    if isinstance(report, Response):
+        return report
     return render(
         request,
         "oversight/subject_access_report.html",
@@ -170,14 +180,9 @@ def subject_access_pdf(
     runtime: RuntimeDep, session: Producer, request: Request, form: Annotated[SubjectAccessForm, Form()]
 ) -> Response:
     """The report as a PDF attachment, built in memory."""
-    check_csrf(session, form.csrf_token)
-    try:
-        child, asked_by = _parse(form)
-    except ValidationError as error:
-        return _form(request, session, form, error)
-    report = subject_access.produce_subject_access_report(
-        runtime, session.principal, child, asked_by, output=ReportFormat.PDF
-    )
+    report = _produce(request, runtime, session, form, ReportFormat.PDF)
+    if isinstance(report, Response):
+        return report
     return Response(
         render_pdf(report),
         media_type="application/pdf",
