@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from math import comb, isnan
+from math import isnan
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -52,6 +52,7 @@ from contactpoint.app.feeds.linker import build_linker
 from contactpoint.app.operations.initialise import initialise_store
 from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
+from contactpoint.evaluation.linkage_quality import pairwise
 from contactpoint.ingest.mapping import load_mapping
 from contactpoint.linkage.duck import in_memory_db_api
 from contactpoint.linkage.feed_training import feed_feature_rows
@@ -214,25 +215,6 @@ class Figures:
     f1: float
     review: float
     seconds: float
-
-
-def pairwise(clusters: dict[str, str], truth: dict[str, str]) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the pairs the clusters put together, against the true persons."""
-    together: Counter[tuple[str, str]] = Counter()
-    cluster_sizes: Counter[str] = Counter()
-    person_sizes: Counter[str] = Counter()
-    for key, person in truth.items():
-        cluster = clusters.get(key, f"alone:{key}")
-        together[(cluster, person)] += 1
-        cluster_sizes[cluster] += 1
-        person_sizes[person] += 1
-    true_positive = sum(comb(n, 2) for n in together.values())
-    predicted = sum(comb(n, 2) for n in cluster_sizes.values())
-    actual = sum(comb(n, 2) for n in person_sizes.values())
-    precision = true_positive / predicted if predicted else 1.0
-    recall = true_positive / actual if actual else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
 
 
 def train_on(folder: Path, source: str, path: Path) -> tuple[Path, float]:
