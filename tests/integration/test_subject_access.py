@@ -223,7 +223,8 @@ def test_a_parents_report_leaves_out_sensitive_services_and_carers_contact_detai
     )
     assert report.status is None
     assert report.notice == RESTRICTED_NOTICE
-    assert set(report.withheld) == {"sensitive_services", "carer_contacts", "record_status"}
+    withheld = {"sensitive_services", "carer_contacts", "record_status", "source_row_keys"}
+    assert set(report.withheld) == withheld
     text = text_of(report)
     for secret in (CLINIC.name, CLINIC.code, CLINIC_PHONE, "camhs", "Okafor", CARER_PHONE, CARER_EMAIL):
         assert secret not in text

@@ -11,9 +11,13 @@ from contactpoint.app.oversight.subject_access import Disclosure, Requester, dis
 from contactpoint.domain.records import Archival
 from contactpoint.domain.vocabulary import ArchiveReason, RecordStatus
 
-FULL = Disclosure(locating=True, sensitive=True, carer_contacts=True, status=True)
-THIRD_PARTY = Disclosure(locating=True, sensitive=False, carer_contacts=False, status=False)
-SHIELDED_THIRD_PARTY = Disclosure(locating=False, sensitive=False, carer_contacts=False, status=False)
+FULL = Disclosure(locating=True, sensitive=True, carer_contacts=True, status=True, source_keys=True)
+THIRD_PARTY = Disclosure(
+    locating=True, sensitive=False, carer_contacts=False, status=False, source_keys=False
+)
+SHIELDED_THIRD_PARTY = Disclosure(
+    locating=False, sensitive=False, carer_contacts=False, status=False, source_keys=False
+)
 
 
 def _record(factory, status, previous=None):
@@ -50,4 +54,5 @@ def test_the_team_is_told_what_was_withheld():
         "sensitive_services",
         "carer_contacts",
         "record_status",
+        "source_row_keys",
     ]

@@ -77,6 +77,7 @@ class Disclosure:
     sensitive: bool  # sexual health, CAMHS, substance misuse, and who from them accessed the record
     carer_contacts: bool  # carers' phone, email and address: other people's data
     status: bool  # record status, shielding and brokering history
+    source_keys: bool  # each source's own row key: a key into another organisation's system
 
     @property
     def withheld(self) -> list[str]:
@@ -88,6 +89,7 @@ class Disclosure:
                 ("sensitive_services", self.sensitive),
                 ("carer_contacts", self.carer_contacts),
                 ("record_status", self.status),
+                ("source_row_keys", self.source_keys),
             )
             if not shown
         ]
@@ -103,10 +105,17 @@ def was_shielded(record: ChildRecord) -> bool:
 def disclosure_for(requester: Requester, record: ChildRecord) -> Disclosure:
     """The young person sees everything held about them. Anyone else is a third party to their
     confidences: no sensitive service (recorded on the young person's consent or on harm), no carer's
-    contact details, no status; and for a shielded child nothing that would locate them."""
+    contact details, no status, no source's own row keys; and for a shielded child nothing that would
+    locate them."""
     if requester is Requester.YOUNG_PERSON:
-        return Disclosure(locating=True, sensitive=True, carer_contacts=True, status=True)
-    return Disclosure(locating=not was_shielded(record), sensitive=False, carer_contacts=False, status=False)
+        return Disclosure(locating=True, sensitive=True, carer_contacts=True, status=True, source_keys=True)
+    return Disclosure(
+        locating=not was_shielded(record),
+        sensitive=False,
+        carer_contacts=False,
+        status=False,
+        source_keys=False,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,7 +439,7 @@ def build_report(
             ProvenanceEntry(
                 p.field,
                 p.source if shown.locating else WITHHELD_SOURCE,
-                p.row_key if shown.locating else None,
+                p.row_key if shown.source_keys else None,
                 p.as_of,
             )
             for p in provenance
