@@ -91,3 +91,17 @@ def test_evaluate_refuses_a_truth_file_without_its_columns(
 
     assert result.exit_code != 0
     assert "row_key and entity" in " ".join(result.output.split())
+
+
+def test_rows_placed_in_no_local_authority_get_a_hint_at_the_mapping(
+    factory: ChildFactory, tmp_path: Path
+) -> None:
+    feed = write_child_benefit(tmp_path / "cb.csv", [child_benefit_row("CB1", factory.child(la_code="201"))])
+    truth = _truth(tmp_path / "truth.csv", [("CB1", "a")])
+
+    result = CliRunner().invoke(
+        app, ["linkage", "evaluate", str(feed), "--mapping", str(SHIPPED), "--truth", str(truth)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "give the mapping an `la` column, or a constant" in " ".join(result.output.split())

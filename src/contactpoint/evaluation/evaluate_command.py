@@ -31,6 +31,7 @@ from contactpoint.domain.clock import SystemClock
 from contactpoint.domain.errors import ValidationError
 from contactpoint.evaluation.linkage_quality import pair_counts, wrong_pairs
 from contactpoint.ingest.mapping import SourceMapping
+from contactpoint.linkage.decisions import Reason
 from contactpoint.settings import Settings
 
 console = Console()
@@ -156,6 +157,12 @@ def evaluate_command(
     console.print(
         "Outcomes by reason: " + ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items()))
     )
+    if reasons[Reason.NO_LOCAL_AUTHORITY.value]:
+        console.print(
+            "[yellow]Rows with no local authority are held for review: give the mapping an `la` "
+            'column, or a constant (`la = "LA"` with `\\[constants] LA = "201"`), or --geography for '
+            "their postcodes.[/]"
+        )
     if errors is not None:
         with errors.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
