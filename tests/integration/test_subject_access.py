@@ -46,6 +46,7 @@ from contactpoint.domain.vocabulary import (
 )
 from contactpoint.store.ledger_repository import LedgerEntry
 from contactpoint.store.provenance_repository import Provenance
+from contactpoint.web.subject_access_render import sections
 from tests.websupport import HOME_LA, OTHER_LA, PASSWORD
 
 BORN = date(2012, 6, 14)
@@ -213,7 +214,8 @@ def test_a_parents_report_leaves_out_sensitive_services_and_carers_contact_detai
     report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.PARENT_CARER)
 
     assert [i.service for i in report.involvements] == ["education"]
-    assert report.whereabouts is not None  # not shielded: the address is the child's own data
+    assert report.whereabouts is None  # never located for a third party, shielded or not
+    assert [(i.organisation_name, i.phone) for i in report.involvements] == [(None, None)]
     assert (report.carers[0].given, report.carers[0].phone, report.carers[0].email) == ("Harriet", None, None)
     clinic_access = report.accesses[2]
     assert (clinic_access.organisation, clinic_access.service, clinic_access.role) == (
@@ -223,7 +225,13 @@ def test_a_parents_report_leaves_out_sensitive_services_and_carers_contact_detai
     )
     assert report.status is None
     assert report.notice == RESTRICTED_NOTICE
-    withheld = {"sensitive_services", "carer_contacts", "record_status", "source_row_keys"}
+    withheld = {
+        "locating_details",
+        "sensitive_services",
+        "carer_contacts",
+        "record_status",
+        "source_row_keys",
+    }
     assert set(report.withheld) == withheld
     text = text_of(report)
     for secret in (CLINIC.name, CLINIC.code, CLINIC_PHONE, "camhs", "Okafor", CARER_PHONE, CARER_EMAIL):
@@ -249,7 +257,7 @@ def test_a_shielded_childs_report_to_a_parent_reveals_nothing_that_locates_the_c
     assert report.names[0].given == "Tamsin"
     assert report.date_of_birth == BORN
     assert report.whereabouts is None
-    assert report.involvements == []
+    assert [(i.service, i.organisation_name) for i in report.involvements] == [("education", None)]
     assert report.identifiers == []
     assert report.la_code is None
     assert report.status is None
@@ -279,6 +287,19 @@ def test_a_shielded_childs_report_to_a_parent_reveals_nothing_that_locates_the_c
         child.identifiers[0].value,
     ):
         assert secret not in text, secret
+
+
+def test_a_parent_cannot_tell_a_shielded_child_from_another_by_the_reports_shape(runtime, factory, people):
+    """Two children held alike but for the shielding give a parent reports of one shape: the same
+    sections, the same labels, the same categories withheld."""
+    plain = store(runtime, a_child(factory))
+    shielded = store(runtime, a_child(factory, RecordStatus.SHIELDED))
+
+    def shape(cp_id):
+        report = produce_subject_access_report(runtime, people["auditor"], cp_id, Requester.PARENT_CARER)
+        return report.withheld, [(s.title, [label for label, _ in s.rows]) for s in sections(report)]
+
+    assert shape(plain.cp_id) == shape(shielded.cp_id)
 
 
 def test_a_shielded_childs_own_report_is_full(runtime, factory, people):

@@ -83,12 +83,12 @@ def _carers(report: SubjectAccessReport) -> Section:
 def _involvements(report: SubjectAccessReport) -> Section:
     rows: list[tuple[str, str]] = []
     for item in report.involvements:
-        rows.append(
-            (
-                SERVICE_LABELS.get(item.service, _code(item.service)),
-                f"{item.organisation_name} ({item.organisation_code})",
-            )
+        organisation = (
+            f"{item.organisation_name} ({item.organisation_code})"
+            if item.organisation_name
+            else "Organisation not disclosed"
         )
+        rows.append((SERVICE_LABELS.get(item.service, _code(item.service)), organisation))
         if item.practitioner:
             rows.append(("Practitioner", item.practitioner))
         rows += [(label, value) for label, value in (("Phone", item.phone), ("Email", item.email)) if value]
@@ -147,7 +147,7 @@ def sections(report: SubjectAccessReport) -> list[Section]:
         _child(report),
         _address(report),
         _carers(report),
-        _involvements(report) if report.involvements or report.whereabouts else None,
+        _involvements(report),
         _sources(report),
         _accesses(report),
     ]

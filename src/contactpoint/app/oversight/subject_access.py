@@ -3,7 +3,9 @@
 An auditor of the child's owning LA produces the report for a requester named by a closed code. What
 the report may disclose depends on who asked (`disclosure_for`): the young person sees all that is
 held about them; a parent or carer, or a representative, never sees a sensitive service, carers'
-contact details (other people's data) or, for a shielded child, anything that locates the child.
+contact details (other people's data), the record's status or anything that locates the child
+(address, LA, organisations, sources), for any child: a third party's report has the same shape
+whether or not the child is shielded, so its gaps cannot tell a parent which child is hidden.
 A sealed record, or one outside the auditor's LA, is not found, exactly like a missing one.
 Producing the report is audited, and committed, before it is returned.
 """
@@ -73,7 +75,7 @@ WITHHELD_SOURCE = "withheld"  # a provenance entry's source, where naming it wou
 class Disclosure:
     """What a report for this requester about this record may show."""
 
-    locating: bool  # address, LA, identifiers, involvements, accessors' organisations, sources and rows
+    locating: bool  # address, LA, identifiers, services' organisations, accessors' organisations, sources
     sensitive: bool  # sexual health, CAMHS, substance misuse, and who from them accessed the record
     carer_contacts: bool  # carers' phone, email and address: other people's data
     status: bool  # record status, shielding and brokering history
@@ -95,22 +97,16 @@ class Disclosure:
         ]
 
 
-def was_shielded(record: ChildRecord) -> bool:
-    """Shielded now, or archived while shielded (the archival keeps the status it had)."""
-    if record.status is RecordStatus.SHIELDED:
-        return True
-    return record.archival is not None and record.archival.previous_status is RecordStatus.SHIELDED
-
-
 def disclosure_for(requester: Requester, record: ChildRecord) -> Disclosure:
     """The young person sees everything held about them. Anyone else is a third party to their
     confidences: no sensitive service (recorded on the young person's consent or on harm), no carer's
-    contact details, no status, no source's own row keys; and for a shielded child nothing that would
-    locate them."""
+    contact details, no status, no source's own row keys, and nothing that would locate the child,
+    whatever the record's status (`record` is taken so the rule can grow, not to tell statuses apart)."""
+    del record  # the same for every child: a difference would itself disclose a shielding
     if requester is Requester.YOUNG_PERSON:
         return Disclosure(locating=True, sensitive=True, carer_contacts=True, status=True, source_keys=True)
     return Disclosure(
-        locating=not was_shielded(record),
+        locating=False,
         sensitive=False,
         carer_contacts=False,
         status=False,
@@ -155,8 +151,8 @@ class InvolvementEntry:
     """A service working with the child, and who recorded it."""
 
     service: str
-    organisation_code: str
-    organisation_name: str
+    organisation_code: str | None  # None: withheld from a third party
+    organisation_name: str | None
     practitioner: str | None
     phone: str | None
     email: str | None
@@ -324,15 +320,20 @@ def _access(entry: _Entry, user: StoredUser | None, disclosure: Disclosure) -> A
     )
 
 
-def _involvement(item: Involvement, recorded: dict[tuple[str, str], date]) -> InvolvementEntry:
+def _involvement(
+    item: Involvement, recorded: dict[tuple[str, str], date], *, locating: bool
+) -> InvolvementEntry:
+    """The service, its dates and flags; who and where (organisation, practitioner, contacts) only
+    where the disclosure may locate the child."""
     when = recorded.get((item.service.value, item.organisation.code))
+    practitioner = item.practitioner
     return InvolvementEntry(
         service=item.service.value,
-        organisation_code=item.organisation.code,
-        organisation_name=item.organisation.name,
-        practitioner=f"{item.practitioner.given} {item.practitioner.family}" if item.practitioner else None,
-        phone=item.contact.phone,
-        email=item.contact.email,
+        organisation_code=item.organisation.code if locating else None,
+        organisation_name=item.organisation.name if locating else None,
+        practitioner=f"{practitioner.given} {practitioner.family}" if practitioner and locating else None,
+        phone=item.contact.phone if locating else None,
+        email=item.contact.email if locating else None,
         start=item.start,
         end=item.end,
         lead_professional=item.lead_professional,
@@ -399,15 +400,11 @@ def build_report(
         for c in record.carers
     ]
     recorded = _recorded_by_services(entries)
-    involvements = (
-        [
-            _involvement(item, recorded)
-            for item in record.involvements
-            if shown.sensitive or not item.service.is_sensitive
-        ]
-        if shown.locating
-        else []
-    )
+    involvements = [
+        _involvement(item, recorded, locating=shown.locating)
+        for item in record.involvements
+        if shown.sensitive or not item.service.is_sensitive
+    ]
     accesses = [
         access
         for entry in entries
