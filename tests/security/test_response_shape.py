@@ -260,10 +260,11 @@ NATIONAL_ROLES = (Role.NATIONAL_AUDITOR, Role.NATIONAL_ADMIN)
 
 @pytest.fixture
 def api(runtime: Runtime, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
-    """Every role, in both LAs where it has one, signed in over the API. The hourly search limit
+    """Every role, in both LAs where it has one, signed in over the API. The hourly search and view limits
     (tested in its own right elsewhere) is lifted: one account per role searches in every example,
     and a shrinking hypothesis replays many more, all within the frozen clock's one hour."""
     monkeypatch.setattr(misuse, "HOURLY_SEARCH_LIMIT", 10**9)
+    monkeypatch.setattr(misuse, "HOURLY_VIEW_LIMIT", 10**9)
     accounts = [make_account(runtime, role, la_code=la) for role in LA_ROLES for la in (HOME_LA, OTHER_LA)]
     accounts += [make_account(runtime, role) for role in NATIONAL_ROLES]
     with live_server(runtime) as base, httpx.Client(base_url=base) as client:

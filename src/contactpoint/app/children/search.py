@@ -217,7 +217,7 @@ def search_children(runtime: Runtime, principal: Principal, criteria: SearchCrit
         suspended = misuse.after_search(uow, log, principal, now, seq, shielded_hits=shielded)
         uow.commit()
     if suspended:
-        raise AuthenticationFailed("this account has been suspended; contact your user administrator")
+        raise AuthenticationFailed(misuse.SUSPENDED)
     return [
         SearchHit(
             r.cp_id.value,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from contactpoint.access import policy
+from contactpoint.access.errors import AuthenticationFailed
 from contactpoint.access.policy import Principal, ViewLevel
 from contactpoint.access.roles import Permission, has_permission
 from contactpoint.app.children.reasons import AccessReason
@@ -188,12 +189,15 @@ def view_child(
             else ViewLevel.NONE
         )
         if stored is None or level is ViewLevel.NONE:
-            log.append(
+            seq = log.append(
                 AuditEvent(
                     AuditKind.VIEW_REFUSED, principal.user_id, (cp_id.value,), {"reason": reason.value}
                 )
             )
+            suspended = misuse.over_view_limit(uow, log, principal, now, seq)
             uow.commit()
+            if suspended:
+                raise AuthenticationFailed(misuse.SUSPENDED)
             raise NotFound("no such record")
         record = stored.record
         kind = AuditKind.OVERRIDE if level is ViewLevel.OVERRIDE else AuditKind.VIEW
@@ -206,6 +210,9 @@ def view_child(
                 owners={cp_id.value: record.la_code},
             )
         )
+        if misuse.over_view_limit(uow, log, principal, now, seq):
+            uow.commit()  # the attempt, the alert and the suspension are kept; the record is not shown
+            raise AuthenticationFailed(misuse.SUSPENDED)
         misuse.after_view(
             log,
             principal,

@@ -19,6 +19,9 @@ from contactpoint.store.unit_of_work import UnitOfWork
 LONDON = ZoneInfo("Europe/London")
 WORKING_HOURS = range(7, 20)
 HOURLY_SEARCH_LIMIT = 120  # hard: no practitioner needs two searches a minute for an hour
+HOURLY_VIEW_LIMIT = 120  # hard, likewise for opening records (granted, overridden or refused)
+VIEW_KINDS = (AuditKind.VIEW, AuditKind.OVERRIDE, AuditKind.VIEW_REFUSED)
+SUSPENDED = "this account has been suspended; contact your user administrator"
 PROBING_MIN_SEARCHES = 30
 PROBING_MAX_VIEW_RATIO = 0.1
 PEER_MULTIPLE = 5
@@ -84,14 +87,7 @@ def after_search(
         principal.user_id, AuditKind.SEARCH.value, day, now - timedelta(hours=1)
     )
     if hour > HOURLY_SEARCH_LIMIT:
-        raise_alert(log, principal, Signal.HARD_LIMIT, seq)
-        uow.users.set_suspended(principal.user_id, True)
-        uow.sessions.delete_for_user(principal.user_id)
-        log.append(
-            AuditEvent(
-                AuditKind.ACCOUNT_SUSPENDED, principal.user_id, (), {"signal": Signal.HARD_LIMIT.value}
-            )
-        )
+        _suspend(uow, log, principal, seq)
         return True
     if searches >= PROBING_MIN_SEARCHES and searches % PROBING_MIN_SEARCHES == 0:
         views = uow.audit.count_by_actor(principal.user_id, AuditKind.VIEW.value, day)
@@ -105,6 +101,27 @@ def after_search(
             baseline = others[len(others) // 2] if others else 0
             if searches > PEER_MULTIPLE * max(baseline, 1):
                 raise_alert(log, principal, Signal.VOLUME, seq)
+    return False
+
+
+def _suspend(uow: UnitOfWork, log: AuditLog, principal: Principal, seq: int) -> None:
+    """A hard limit was passed: suspend the account, end its sessions, alert and audit it."""
+    raise_alert(log, principal, Signal.HARD_LIMIT, seq)
+    uow.users.set_suspended(principal.user_id, True)
+    uow.sessions.delete_for_user(principal.user_id)
+    log.append(
+        AuditEvent(AuditKind.ACCOUNT_SUSPENDED, principal.user_id, (), {"signal": Signal.HARD_LIMIT.value})
+    )
+
+
+def over_view_limit(uow: UnitOfWork, log: AuditLog, principal: Principal, now: datetime, seq: int) -> bool:
+    """Whether this attempt to open a record passes the hourly hard limit, which then suspends the
+    account: a list of IDs must not become a list of addresses at machine speed."""
+    hour_ago = now - timedelta(hours=1)
+    opened = sum(uow.audit.count_by_actor(principal.user_id, k.value, hour_ago) for k in VIEW_KINDS)
+    if opened > HOURLY_VIEW_LIMIT:
+        _suspend(uow, log, principal, seq)
+        return True
     return False
 
 
