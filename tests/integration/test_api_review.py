@@ -93,3 +93,25 @@ def test_a_decision_takes_only_the_listed_actions_and_fields(runtime, settings, 
         assert client.post(url, json={"action": "link", "note": "x"}, headers=headers).status_code == 422
         assert client.post(url, json={"action": "link", "link_to": "12"}, headers=headers).status_code == 422
         assert client.get("/api/v1/review-items/999999", headers=headers).status_code == 404
+
+
+def test_linking_to_another_las_child_answers_as_for_an_id_never_issued(
+    runtime, settings, clock, factory, tmp_path
+):
+    """Otherwise the queue would tell an administrator whether any ID exists anywhere in England."""
+    child, elsewhere = store_children(
+        runtime, [factory.child(la_code=HOME_LA), factory.child(la_code=OTHER_LA)]
+    )
+    item_id = hold_for_review(runtime, settings, child, tmp_path)
+    never_issued = factory.child().cp_id
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+        headers = {"Authorization": f"Bearer {api_token(client, clock, admin)}"}
+        url = f"/api/v1/review-items/{item_id}/decision"
+        answers = [
+            client.post(url, json={"action": "link", "link_to": cp_id.value}, headers=headers)
+            for cp_id in (elsewhere.cp_id, never_issued)
+        ]
+
+    assert [a.status_code for a in answers] == [404, 404]
+    assert answers[0].json() == answers[1].json()

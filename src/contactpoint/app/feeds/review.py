@@ -177,7 +177,9 @@ def decide_review(
         _require_in_scope(principal, item)
         if action is ReviewAction.LINK and link_to is not None and link_to.value != item.candidate_cp_id:
             target = uow.children.get(link_to).record
-            policy.require_in_own_la(principal, Permission.WORK_REVIEW_QUEUE, target.la_code)
+            # Another LA's child, or one the administrator may not see, is answered as a missing ID:
+            # a different answer would let the queue test whether any ID exists nationally.
+            policy.require_record_in_own_la(principal, Permission.WORK_REVIEW_QUEUE, target)
             if policy.record_view_level(principal, target, today_in_england(runtime.clock)) is (
                 ViewLevel.NONE
             ):
