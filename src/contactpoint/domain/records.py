@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from stdnum.gb import nhs
 
@@ -301,3 +301,18 @@ class ChildRecord:
         schemes = [identifier.scheme for identifier in self.identifiers]
         if len(schemes) != len(set(schemes)):
             raise ValidationError("identifiers", "one identifier per scheme")
+
+
+ANTENATAL_DAYS = 280  # health visiting and midwifery may begin before birth: at most a pregnancy earlier
+
+
+def check_involvement_dates(item: Involvement, born: date, today: date) -> None:
+    """An involvement happens in the child's life: it starts no earlier than a pregnancy before the
+    birth and no later than today, and it ends (if it has) no later than today. A date outside these
+    is a slip (0001-01-01, 2099-01-01) that would mislead whoever reads the record."""
+    if item.start < born - timedelta(days=ANTENATAL_DAYS):
+        raise ValidationError("start", "must not be long before the child's birth")
+    if item.start > today:
+        raise ValidationError("start", "must not be in the future")
+    if item.end is not None and item.end > today:
+        raise ValidationError("end", "must not be in the future")

@@ -14,12 +14,13 @@ from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import organisation_of
+from contactpoint.app.operations.retention import today_in_england
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import ConcurrentUpdate, NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import ContactDetails, Involvement, PersonName
+from contactpoint.domain.records import ContactDetails, Involvement, PersonName, check_involvement_dates
 from contactpoint.domain.vocabulary import SensitiveBasis
 from contactpoint.store.unit_of_work import UnitOfWork
 
@@ -58,6 +59,8 @@ def _change(
     index, item = build
     record = stored.record
     involvements = list(record.involvements)
+    if item is not None:
+        check_involvement_dates(item, record.date_of_birth, today_in_england(runtime.clock))
     if item is not None and item.lead_professional:
         policy.require_may_claim_lead(record, index)
     if index is None and item is not None:
