@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from datetime import UTC
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -207,7 +207,7 @@ def test_re_attributing_an_override_and_recomputing_the_chain_is_detected(long_l
     _sql(long_log, "DELETE FROM audit_checkpoints WHERE seq >= 230")
     result = _verify_command(settings)
     assert result.exit_code == 7, result.output
-    assert "entry 230" in result.output
+    assert "checkpoint 230: in the witness file, gone from the database" in result.output  # signed at once
 
 
 def test_a_log_whose_checkpoints_are_gone_everywhere_fails(long_log, settings):
@@ -219,7 +219,12 @@ def test_a_log_whose_checkpoints_are_gone_everywhere_fails(long_log, settings):
 
 def test_checkpoints_are_signed_every_n_entries_and_exported_to_the_witness_file(long_log, settings):
     witnessed = settings.resolved_audit_witness_file().read_text().splitlines()
-    assert [int(line.split(",")[0].split(":")[1]) for line in witnessed] == [1, 101, 201]
+    assert [int(line.split(",")[0].split(":")[1]) for line in witnessed] == [
+        1,
+        101,
+        201,
+        230,
+    ]  # 230: override
     assert b"assessment" not in settings.resolved_audit_witness_file().read_bytes()
     assert verify_audit(long_log).ok
 
@@ -243,3 +248,79 @@ def test_deleting_or_downgrading_a_misuse_alert_is_detected(runtime):
     assert any("differs from audit entry" in p for p in verify_audit(runtime).problems)
     _sql(runtime, "DELETE FROM misuse_alerts WHERE kind = 'override_use'")
     assert any("records an alert that is gone" in p for p in verify_audit(runtime).problems)
+
+
+def test_moving_an_entry_out_of_an_la_auditors_sight_is_detected(runtime):
+    """The LA column beside each child scopes LA auditors' queries; the tagged payload names it too."""
+    with runtime.unit_of_work() as uow:
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.VIEW, 7, ("123456789012",), {"reason": "assessment"}, owners={"123456789012": "E08"}
+            )
+        )
+        uow.commit()
+    assert verify_audit(runtime).ok
+    _sql(runtime, "UPDATE audit_subjects SET la_code = 'E09'")
+    assert any(
+        "local authorities recorded beside it were changed" in p for p in verify_audit(runtime).problems
+    )
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE misuse_alerts SET la_code = 'E09'",  # out of the LA auditors' list
+        "UPDATE misuse_alerts SET at = :earlier",  # out of the dates they look at
+        "UPDATE misuse_alerts SET audit_seq = 1",  # pointing at another entry
+    ],
+)
+def test_an_alert_moved_in_any_column_is_detected(runtime, edit):
+    with runtime.unit_of_work() as uow:
+        log = audit_log(runtime, uow)
+        log.append(AuditEvent(AuditKind.VIEW, 7, ("123456789012",), {"reason": "assessment"}))
+        trigger = log.append(AuditEvent(AuditKind.OVERRIDE, 7, ("123456789012",), {"reason": "assessment"}))
+        log.record_alert(user_id=7, la_code="E08", signal="override_use", score=60, trigger_seq=trigger)
+        uow.commit()
+    assert verify_audit(runtime).ok
+    _sql(runtime, edit, earlier=datetime(2020, 1, 1, tzinfo=UTC))
+    assert any("differs from audit entry" in p for p in verify_audit(runtime).problems)
+
+
+def test_a_made_up_alert_is_detected(runtime):
+    with runtime.unit_of_work() as uow:
+        audit_log(runtime, uow).append(AuditEvent(AuditKind.VIEW, 7, (), {}))
+        uow.commit()
+    with runtime.unit_of_work() as uow:
+        uow.audit.add_alert(
+            at=datetime(2026, 11, 23, tzinfo=UTC),
+            user_id=7,
+            la_code="E08",
+            kind="probing",
+            score=40,
+            audit_seq=1,
+        )
+        uow.commit()
+    assert any("recorded in no audit entry" in p for p in verify_audit(runtime).problems)
+
+
+def test_erasing_the_newest_entries_with_their_alert_is_detected(long_log, settings):
+    """An alert signs a checkpoint at once, so the stalking it records never sits in the unsigned tail."""
+    with long_log.unit_of_work() as uow:
+        log = audit_log(long_log, uow)
+        for i in range(5):
+            log.append(AuditEvent(AuditKind.VIEW, 41, (f"{300000000000 + i}",), {"reason": "assessment"}))
+        trigger = log.append(AuditEvent(AuditKind.VIEW, 41, ("300000000099",), {"reason": "assessment"}))
+        log.record_alert(user_id=41, la_code="E08", signal="shielded_hit", score=30, trigger_seq=trigger)
+        uow.commit()
+    _sql(long_log, "DELETE FROM misuse_alerts")
+    _sql(long_log, "DELETE FROM audit_subjects WHERE seq > 250")
+    _sql(long_log, "DELETE FROM audit_entries WHERE seq > 250")
+    _sql(long_log, "DELETE FROM audit_checkpoints WHERE seq > 250")
+    _sql(
+        long_log,
+        "UPDATE audit_head SET seq = 250, "
+        "entry_hash = (SELECT entry_hash FROM audit_entries WHERE seq = 250)",
+    )
+    result = _verify_command(settings)
+    assert result.exit_code == 7, result.output
+    assert "checkpoint 257" in result.output

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 Detail = str | int | bool | list[str] | None
+OWNERS = "owners"  # payload key: the owning LA of each child named ("" unknown), in the children's order
 
 
 class AuditKind(StrEnum):

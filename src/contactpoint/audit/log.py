@@ -5,7 +5,8 @@ returned (invariant 5): if the append fails, the transaction fails and nothing i
 
 A checkpoint is signed by the append that finds the last one `CheckpointRule.entries` entries or
 `CheckpointRule.interval` behind, so the unsigned tail of the log (what a truncation could remove
-unseen) never exceeds either; verification holds the log to the same rule. Checkpoints go to the
+unseen) never exceeds either; verification holds the log to the same rule. Events an insider would
+most want gone (alerts, overrides, account and safeguard decisions) sign one at once. Checkpoints go to the
 witness file once their transaction commits.
 """
 
@@ -15,11 +16,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contactpoint.audit.chain import entry_hash
-from contactpoint.audit.events import AuditEvent, AuditKind, Detail
+from contactpoint.audit.events import OWNERS, AuditEvent, AuditKind, Detail
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.audit.witness import CheckpointFile
 from contactpoint.domain.clock import Clock
 from contactpoint.store.audit_repository import AuditRepository, StoredCheckpoint, StoredEntry
+
+# What an insider would most want to erase is never left in the unsigned tail: each of these signs a
+# checkpoint at once (they are rare), so removing it, or anything before it, shows in the witness.
+SIGN_AT_ONCE = frozenset(
+    {
+        AuditKind.ALERT_RAISED,
+        AuditKind.OVERRIDE,
+        AuditKind.ACCOUNT_CREATED,
+        AuditKind.ACCOUNT_APPROVED,
+        AuditKind.ACCOUNT_RESET,
+        AuditKind.ACCOUNT_SUSPENDED,
+        AuditKind.ACCOUNT_REINSTATED,
+        AuditKind.SHIELDING_APPROVED,
+        AuditKind.SHIELDING_REJECTED,
+        AuditKind.ADOPTION_APPROVED,
+        AuditKind.ADOPTION_REJECTED,
+        AuditKind.SOURCE_REVOKED,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +73,17 @@ class AuditLog:
 
     def append(self, event: AuditEvent) -> int:
         """Write one event, chained to the last; returns its sequence number."""
+        return self._append(event, self._clock.now())
+
+    def _append(self, event: AuditEvent, at: datetime) -> int:
         head = self._repository.lock_head()
         seq = head.seq + 1
-        at = self._clock.now()
         kind = event.kind.value
         payload: dict[str, Detail] = {"children": list(event.children), **event.details}
+        if event.children:
+            # The owning LA of each child, inside the tagged payload: the plaintext column that
+            # scopes LA auditors' queries is checked against it by `audit verify`.
+            payload[OWNERS] = [event.owners.get(cp_id, "") for cp_id in event.children]
         sealed = self._keys.seal(seq, kind, payload)
         owners = {self._keys.subject(cp_id): event.owners.get(cp_id) for cp_id in event.children}
         subjects = tuple(sorted(owners))
@@ -77,24 +103,27 @@ class AuditLog:
             StoredEntry(seq, at, kind, event.actor_id, version, sealed, head.entry_hash, digest, subjects),
             {subject: la for subject, la in owners.items() if la is not None},
         )
-        if self._rule.due(seq, at, head.checkpoint_seq, head.checkpoint_at):
+        if event.kind in SIGN_AT_ONCE or self._rule.due(seq, at, head.checkpoint_seq, head.checkpoint_at):
             self._sign(seq, digest, at)
         return seq
 
     def record_alert(
         self, *, user_id: int, la_code: str | None, signal: str, score: int, trigger_seq: int | None
     ) -> int:
-        """Raise a misuse alert and record it in the chain, so deleting or downgrading it shows."""
-        seq = self.append(
+        """Raise a misuse alert and record it in the chain, every column of it, so deleting it,
+        downgrading it or moving it out of its LA auditors' sight shows."""
+        at = self._clock.now()
+        seq = self._append(
             AuditEvent(
                 AuditKind.ALERT_RAISED,
                 user_id,
                 (),
-                {"signal": signal, "score": score, "trigger": trigger_seq},
-            )
+                {"signal": signal, "score": score, "trigger": trigger_seq, "la": la_code},
+            ),
+            at,
         )
         self._repository.add_alert(
-            at=self._clock.now(),
+            at=at,
             user_id=user_id,
             la_code=la_code,
             kind=signal,

@@ -4,10 +4,12 @@ database and in the witness file outside it.
 Detects an edited entry (its tag no longer matches, and only the keyring can make a new one), a
 deleted one (a gap in the sequence, a broken link, orphaned subject rows), an inserted one (a broken
 link), reordered ones (the sequence number is inside the tag), a truncated tail (a checkpoint, in
-the database or the witness file, names an entry that is gone), deleted checkpoints (the witness
+the database or the witness file, names an entry that is gone; alerts, overrides and account and
+safeguard decisions sign one at once, so they are never in the unsigned tail), an owning LA edited
+beside an entry (the tagged payload names it), deleted checkpoints (the witness
 holds them), a log whose newest checkpoint lags the head by more than the checkpoint rule allows
-(checkpoints stopped, or were removed with the tail they signed), and misuse alerts deleted or
-changed (each is recorded in the chain).
+(checkpoints stopped, or were removed with the tail they signed), and misuse alerts deleted, made
+up or changed in any column (each is recorded in the chain).
 
 Entries tagged with plain SHA-256 (logs written before keyed tags) are accepted only at or before a
 signed checkpoint, whose signature pins them; after it, only a keyed tag will do.
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from contactpoint.audit.chain import entry_hash, legacy_entry_hash
-from contactpoint.audit.events import AuditKind
+from contactpoint.audit.events import OWNERS, AuditKind
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.audit.log import CheckpointRule
 from contactpoint.audit.witness import CheckpointFile
@@ -172,11 +174,33 @@ def _walk_chain(
             report.problems.append(f"entry {entry.seq}: contents do not match its tag")
         if entry.kind == AuditKind.ALERT_RAISED.value:
             walk.alert_entries.append(entry)
+        if entry.subjects:
+            _check_owners(keys, entry, report)
         walk.hashes[entry.seq] = entry.entry_hash
         walk.last_seq, walk.last_hash, walk.last_at = entry.seq, entry.entry_hash, entry.at
         if len(report.problems) >= MAX_PROBLEMS:
             return None
     return walk
+
+
+def _check_owners(keys: AuditKeys, entry: StoredEntry, report: VerifyReport) -> None:
+    """The LA recorded beside each child (which scopes LA auditors' queries) is the one the tagged
+    payload names: moving entries out of an LA auditor's sight by editing that column shows."""
+    try:
+        payload = keys.open(entry.seq, entry.kind, entry.key_version, entry.payload)
+    except IntegrityFailure:
+        report.problems.append(f"entry {entry.seq}: its contents cannot be read")
+        return
+    children, owners = payload.get("children"), payload.get(OWNERS)
+    if not isinstance(children, list) or not isinstance(owners, list):
+        return  # written before owners were recorded in the payload: its tag still covers the subjects
+    named = {
+        keys.subject(cp_id, entry.key_version): la or None
+        for cp_id, la in zip(children, owners, strict=False)
+    }
+    stored = dict(zip(entry.subjects, entry.subject_las, strict=False))
+    if named != stored:
+        report.problems.append(f"entry {entry.seq}: the local authorities recorded beside it were changed")
 
 
 def _check_fresh(
@@ -201,7 +225,8 @@ def _check_alerts(
 ) -> None:
     """Every alert the chain records is in the alerts table, unchanged, and every recorded alert row
     names such an entry."""
-    recorded: dict[int, tuple[int | None, str, int]] = {}
+    recorded: dict[int, tuple[object, ...]] = {}
+    full: set[int] = set()  # entries that record every column of their alert
     for entry in entries:
         try:
             payload = keys.open(entry.seq, entry.kind, entry.key_version, entry.payload)
@@ -213,13 +238,29 @@ def _check_alerts(
             entry.actor_id,
             str(payload.get("signal")),
             score if isinstance(score, int) else -1,
+            payload.get("la"),
+            payload.get("trigger"),
+            entry.at,
         )
+        if "la" in payload:
+            full.add(entry.seq)
     seen: set[int] = set()
     for alert in repository.all_alerts():
         if alert.entry_seq is None:
+            report.problems.append(f"alert {alert.id}: recorded in no audit entry")
             continue
         seen.add(alert.entry_seq)
-        if recorded.get(alert.entry_seq) != (alert.user_id, alert.kind, alert.score):
+        row: tuple[object, ...] = (
+            alert.user_id,
+            alert.kind,
+            alert.score,
+            alert.la_code,
+            alert.audit_seq,
+            alert.at,
+        )
+        expected = recorded.get(alert.entry_seq)
+        width = 6 if alert.entry_seq in full else 3  # older entries recorded user, signal and score
+        if expected is None or expected[:width] != row[:width]:
             report.problems.append(f"alert {alert.id}: differs from audit entry {alert.entry_seq}")
     for seq in sorted(set(recorded) - seen):
         report.problems.append(f"entry {seq}: records an alert that is gone")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from contactpoint.access.policy import Principal, audit_scope
 from contactpoint.app.runtime import Runtime
-from contactpoint.audit.events import RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
+from contactpoint.audit.events import OWNERS, RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.audit.log import AuditLog, CheckpointRule
 from contactpoint.audit.verify import VerifyReport, verify_log
@@ -116,6 +116,7 @@ def query_audit(
     for row in rows:
         payload = keys.open(row.seq, row.kind, row.key_version, row.payload)
         found = payload.pop("children", [])
+        payload.pop(OWNERS, None)  # the children's LAs: for verification, not for display
         children = list(found) if isinstance(found, list) else []
         if la_code is not None and row.actor_id not in own_accounts:
             children = _owned_children(keys, row, children, la_code)

@@ -23,7 +23,7 @@ from contactpoint.access.roles import Permission
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
-from contactpoint.audit.events import RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
+from contactpoint.audit.events import OWNERS, RESTRICTED_KINDS, AuditEvent, AuditKind, Detail
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Involvement
@@ -456,6 +456,7 @@ def _entries(runtime: Runtime, rows: list[StoredEntry]) -> list[_Entry]:
     for row in sorted(rows, key=lambda r: r.seq):
         payload = runtime.audit_keys.open(row.seq, row.kind, row.key_version, row.payload)
         payload.pop("children", None)  # other children of a search are never part of this report
+        payload.pop(OWNERS, None)
         opened.append(_Entry(row.at, row.kind, row.actor_id, payload))
     return opened
 
