@@ -7,9 +7,9 @@ Guards (DESIGN invariant 3 and the twins rule):
   plainly different names, or close names both in common use, are two children, and the pair is
   vetoed, as it is when the genders differ; what stays ambiguous (close names, one of them rare,
   more than one edit apart) goes to review. A shared identifier says it is one child; a
-  disagreeing identifier of one scheme says two. With no identifier to decide, plainly different
-  names of which one is rare, at one address (a twin with an unusual name, or one child whose given
-  name a source replaced), go to review rather than silently becoming a second child.
+  disagreeing identifier of one scheme says two. With no identifier to decide, a pair the names
+  would keep apart that shares an address (twins, or one child whose given name a source replaced
+  or who is known by another name) goes to review rather than silently becoming a second child.
 - A row that links to a shielded or sealed record is applied to it. A row that could link to one is
   held in the owning LA's private queue, and "could" is read widely: any protected record that
   blocking found for the row and that no unprotected record outscores above the upper threshold,
@@ -150,15 +150,9 @@ def twin_check(pair: ScoredPair) -> TwinCheck:
     if any(levels.get(f) == _DIFFERENT for f in _IDENTIFIER_FIELDS):
         return TwinCheck.VETO  # two numbers of one scheme: two children
     check = _from_given_names(pair.given, given_level)
-    replaced = given_level == _DIFFERENT and not _both_common(pair.given)
-    if check is TwinCheck.VETO and replaced and _same_home(levels):
+    if check is TwinCheck.VETO and _same_home(levels):
         return TwinCheck.REVIEW  # a twin, or one child whose given name a source replaced: a person decides
     return check
-
-
-def _both_common(given: GivenNames | None) -> bool:
-    """Both given names are in the name tables: two names in common use, as twins are given."""
-    return given is not None and all(f is not None for f in given.frequencies)
 
 
 def _same_home(levels: dict[str, str]) -> bool:
