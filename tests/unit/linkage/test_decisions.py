@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from contactpoint.domain.vocabulary import RecordStatus
+from datetime import date
+
+from contactpoint.domain.records import PersonName
+from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.linkage.decisions import (
     Candidate,
     Outcome,
@@ -13,6 +16,7 @@ from contactpoint.linkage.decisions import (
     decide_partial,
     twin_check,
 )
+from contactpoint.linkage.features import features, without
 from contactpoint.linkage.scoring import FieldAgreement, GivenNames, ScoredPair
 
 THRESHOLDS = Thresholds(upper=10.0, lower=2.0)
@@ -291,3 +295,19 @@ def test_a_partial_row_near_a_shielded_record_is_held_privately() -> None:
     decision = decide_partial([shielded], THRESHOLDS, ("given_name",))
 
     assert (decision.outcome, decision.private) == (Outcome.REVIEW, True)
+
+
+def test_a_partial_rows_missing_fields_are_blank_in_its_comparison_columns() -> None:
+    row = features(
+        "0#0",
+        PersonName("Unknown", "Okafor"),
+        born=date(2012, 2, 14),
+        gender=Gender.NOT_SPECIFIED,
+        whereabouts=None,
+        identifiers=(),
+    )
+
+    blanked = without(dict(row), ("given_name", "date_of_birth"))
+
+    assert {blanked[c] for c in ("given_name", "given_key", "dob", "dob_swapped", "birth_year")} == {None}
+    assert blanked["family_name"] == row["family_name"]
