@@ -187,3 +187,27 @@ def test_a_replaced_given_name_is_decided_by_the_identifiers(
 
     assert {k: report.outcomes[k] for k in outcome} == outcome
     assert _links(runtime).get("E1") != _links(runtime).get("E2") or references[0] == references[1] != ""
+
+
+def test_a_run_stopped_before_its_partial_rows_were_decided_resumes_with_them_once(
+    runtime: Runtime, linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    child = factory.child()
+    rows = [_row("F1", child, "CHB0005A", CHILD_FORENAMES=""), _row("F2", child, "CHB0005A")]
+    feed = write_child_benefit(tmp_path / "cb.csv", rows)
+
+    def stop_after_the_batches(_size: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):  # the complete row's batch committed; the partial row waited
+        ingest_feed(runtime, feed, SOURCE, linker, batch_size=2, on_batch=stop_after_the_batches)
+    assert set(_links(runtime)) == {"F2"}
+
+    resumed = ingest_feed(runtime, feed, SOURCE, linker, batch_size=2)
+    again = ingest_feed(runtime, feed, SOURCE, linker, batch_size=2)
+
+    assert (resumed.skipped, resumed.outcomes["linked"]) == (1, 1)
+    assert (again.skipped, sum(again.outcomes.values())) == (2, 0)
+    links = _links(runtime)
+    assert links["F1"] == links["F2"]
+    assert len(_records(runtime)) == 1
