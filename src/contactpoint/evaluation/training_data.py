@@ -33,6 +33,8 @@ def training_datasets(synthetic: Path, *, generations: int = 4) -> dict[str, lis
                     row = mapping.map_row(item.values, item.line)
                 except ValidationError:
                     continue
+                if row.partial:
+                    continue
                 data = features(
                     row.row_key,
                     row.names.current,

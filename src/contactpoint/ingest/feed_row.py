@@ -20,6 +20,9 @@ from contactpoint.domain.records import (
 )
 from contactpoint.domain.vocabulary import Gender
 
+PLACEHOLDER_NAME = "Unknown"  # stands in for a name a partial row lacks; never compared or written
+PLACEHOLDER_BIRTH = date(1990, 1, 1)  # likewise for a missing date of birth
+
 
 class ChangeKind(StrEnum):
     """What the row tells the index, in the source's own change vocabulary mapped to four kinds."""
@@ -49,6 +52,22 @@ class FeedRow:
     identifiers: tuple[SourceIdentifier, ...] = ()
     as_of: date | None = None  # the source's effective date for the row, for survivorship by recency
     postcode: Postcode | None = None  # also when the row gives no address line to hold it with
+    missing: tuple[str, ...] = ()  # identity fields the source left empty (see `partial`)
+
+    @property
+    def partial(self) -> bool:
+        """The row lacks a given name, family name or date of birth: the minimal record.
+
+        Such a row may add to a record it matches on strong evidence, but never creates one; the
+        values standing in for what is missing (`PLACEHOLDER_NAME`, `PLACEHOLDER_BIRTH`) are never
+        compared, indexed or written to a record.
+        """
+        return bool(self.missing)
+
+    @property
+    def names_given(self) -> bool:
+        """Both the given and the family name are the source's own."""
+        return "given_name" not in self.missing and "family_name" not in self.missing
 
     @property
     def located_at(self) -> Postcode | None:

@@ -53,7 +53,7 @@ from contactpoint.domain.vocabulary import (
     SensitiveBasis,
     ServiceType,
 )
-from contactpoint.ingest.feed_row import ChangeKind, Dropped, FeedRow
+from contactpoint.ingest.feed_row import PLACEHOLDER_BIRTH, PLACEHOLDER_NAME, ChangeKind, Dropped, FeedRow
 
 Values = MappingType[str, str | None]
 T = TypeVar("T")
@@ -305,16 +305,15 @@ class SourceMapping:
                 raise ValidationError(column, "is required")
         given = " ".join(part for part in (_get(values, c) for c in self.given) if part)
         family = _get(values, self.family)
-        if not given:
-            raise ValidationError("given_name", "is required")
-        if not family:
-            raise ValidationError("family_name", "is required")
-        current = PersonName.of(given, family)
-        known_as = self._known_as(values, current, dropped)
+        missing = tuple(name for name, value in (("given_name", given), ("family_name", family)) if not value)
+        current = PersonName.of(given or PLACEHOLDER_NAME, family or PLACEHOLDER_NAME)
+        known_as = self._known_as(values, current, dropped) if not missing else ()
         extract = (self._date(values, self.extract_date, "extract_date") if self.extract_date else None) or (
             extracted
         )
         born = self._birth(values, extract, today)
+        if born is None:
+            missing = (*missing, "date_of_birth")
         whereabouts, postcode = self._whereabouts(values, dropped)
         return FeedRow(
             source=self.source,
@@ -323,7 +322,7 @@ class SourceMapping:
             content_hash=content_hash,
             change=self._change(values),
             names=ChildNames(current, known_as=known_as),
-            date_of_birth=born,
+            date_of_birth=born or PLACEHOLDER_BIRTH,
             gender=self._gender(values),
             whereabouts=whereabouts,
             la_code=self._la_code(values, dropped),
@@ -332,6 +331,7 @@ class SourceMapping:
             identifiers=self._identifiers(values, dropped),
             as_of=(self._date(values, self.as_of, "as_of") if self.as_of else None) or extract,
             postcode=postcode,
+            missing=missing,
         ), tuple(dropped)
 
     def _known_as(
@@ -342,10 +342,11 @@ class SourceMapping:
             return ()
         return _or_dropped(lambda: (PersonName.of(preferred, current.family),), (), dropped, "known_as")
 
-    def _birth(self, values: Values, extract: date | None, today: date | None) -> date:
+    def _birth(self, values: Values, extract: date | None, today: date | None) -> date | None:
+        """The date of birth; None when the row gives none (a partial row, see FeedRow.partial)."""
         born = self._date(values, self.date_of_birth, "date_of_birth")
         if born is None:
-            raise ValidationError("date_of_birth", "is required")
+            return None
         if born < EARLIEST_BIRTH:
             raise ValidationError("date_of_birth", f"is before {EARLIEST_BIRTH.year}")
         if extract is not None and born > extract:

@@ -8,6 +8,8 @@ The written rules:
 - Involvements are keyed by service and organisation: the row's version replaces the held one.
 - Carers are added when no carer of that name is held.
 The date of birth never changes through a feed (a correction is an administrator's job).
+A partial row (FeedRow.partial) lacking a name leaves the record's names as they are, and never
+makes a record (`new_record` refuses it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildNames, ChildRecord, Involvement, PersonName, Whereabouts
 from contactpoint.domain.vocabulary import AddressState, Gender, RecordStatus
@@ -50,6 +53,7 @@ FIELDS = ("name", "address", "gender")
 MAX_CARERS = 8
 MAX_INVOLVEMENTS = 64
 LaLookup = Callable[[str], str | None]
+NOT_ENOUGH_IDENTITY = "is missing: not enough identity to create a record"
 
 
 def _wins(field: str, row: FeedRow, as_of: date, held: Provenance | None) -> bool:
@@ -63,7 +67,9 @@ def _wins(field: str, row: FeedRow, as_of: date, held: Provenance | None) -> boo
 def new_record(
     row: FeedRow, cp_id: ContactPointId, la_code: str, as_of: date
 ) -> tuple[ChildRecord, list[Provenance]]:
-    """A new child from a row, and the provenance of its fields."""
+    """A new child from a row, and the provenance of its fields; a partial row makes none."""
+    if row.partial:
+        raise ValidationError(row.missing[0], NOT_ENOUGH_IDENTITY)
     record = ChildRecord(
         cp_id=cp_id,
         names=row.names,
@@ -126,7 +132,7 @@ def apply_row(
     """The record after the row, and the provenance entries that changed."""
     changed: list[Provenance] = []
     names, whereabouts, gender, la_code = record.names, record.whereabouts, record.gender, record.la_code
-    if _wins("name", row, as_of, held.get("name")):
+    if row.names_given and _wins("name", row, as_of, held.get("name")):
         names = _names(record.names, row.names.current)
         changed.append(Provenance("name", row.source, row.row_key, as_of))
     if row.whereabouts is not None and _wins("address", row, as_of, held.get("address")):

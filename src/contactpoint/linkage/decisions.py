@@ -6,7 +6,10 @@ Guards (DESIGN invariant 3 and the twins rule):
   apart with one of them rare (or far rarer than the other) is a slip, and the weight decides;
   plainly different names, or close names both in common use, are two children, and the pair is
   vetoed, as it is when the genders differ; what stays ambiguous (close names, one of them rare,
-  more than one edit apart) goes to review. A shared identifier says it is one child.
+  more than one edit apart) goes to review. A shared identifier says it is one child; a
+  disagreeing identifier of one scheme says two. With no identifier to decide, a pair the names
+  would keep apart that shares an address (twins, or one child whose given name a source replaced
+  or who is known by another name) goes to review rather than silently becoming a second child.
 - A row that links to a shielded or sealed record is applied to it. A row that could link to one is
   held in the owning LA's private queue, and "could" is read widely: any protected record that
   blocking found for the row and that no unprotected record outscores above the upper threshold,
@@ -50,6 +53,8 @@ class Reason(StrEnum):
     SAME_BATCH = "same_batch"
     NO_LOCAL_AUTHORITY = "no_local_authority"
     ADULT = "adult"  # an adult matching no record: no record is created (see app/feeds.py)
+    PARTIAL_IDENTITY = "partial_identity"  # a row lacking a name or birth date, evidence short of a link
+    NOT_ENOUGH_IDENTITY = "not_enough_identity"  # such a row matching no record: it cannot make one
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +147,19 @@ def twin_check(pair: ScoredPair) -> TwinCheck:
         return TwinCheck.CLEAR  # not twin-like, or a shared NHS or pupil number says it is one child
     if levels.get("gender") == _DIFFERENT:
         return TwinCheck.VETO  # a slip in a name does not change the child's sex
-    return _from_given_names(pair.given, given_level)
+    if any(levels.get(f) == _DIFFERENT for f in _IDENTIFIER_FIELDS):
+        return TwinCheck.VETO  # two numbers of one scheme: two children
+    check = _from_given_names(pair.given, given_level)
+    if check is TwinCheck.VETO and _same_home(levels):
+        return TwinCheck.REVIEW  # a twin, or one child whose given name a source replaced: a person decides
+    return check
+
+
+def _same_home(levels: dict[str, str]) -> bool:
+    """The full postcode or the first address line agree: the pair lives at one address."""
+    return levels.get("postcode", "").startswith("Exact match on full") or levels.get(
+        "address_line", ""
+    ).startswith("Exact match")
 
 
 def _from_given_names(given: GivenNames | None, level: str) -> TwinCheck:
@@ -186,3 +203,57 @@ def decide(candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
     if near_protected is not None:
         return Decision(Outcome.REVIEW, Reason.NEAR_PROTECTED, near_protected, private=True)
     return Decision(Outcome.NEW, Reason.BELOW_LOWER)
+
+
+# What a partial row's evidence must show to link without an identifier: its given name (a twin
+# differs from its twin by little else), each other identity field it has, and its address agreeing.
+_AGREES: dict[str, tuple[str, tuple[str, ...]]] = {  # identity field: (comparison, agreeing levels)
+    "given_name": (
+        "given_name",
+        ("Exact match", "Damerau-Levenshtein", "Jaro-Winkler distance of given_name >= 0.92"),
+    ),
+    "family_name": ("family_name", _SAME_FAMILY),
+    "date_of_birth": (
+        "dob",
+        (*_SAME_BIRTH, "Only one of day, month and year differs", "Same year of birth"),
+    ),
+}
+_SAME_ADDRESS = {"postcode": ("Exact match",), "address_line": ("Exact match", "Jaro-Winkler")}
+
+
+def strong_for_partial(pair: ScoredPair, missing: Sequence[str]) -> bool:
+    """Whether a partial row's pair is evidence enough to link: a shared identifier; or, when the row
+    has its given name and at most one identity field is missing, the given name, the other identity
+    field it has and the address all agree."""
+    levels = {f.field: f.level for f in pair.fields}
+    if any(levels.get(f, "").startswith("Exact match") for f in _IDENTIFIER_FIELDS):
+        return True
+    if "given_name" in missing or len(missing) > 1:
+        return False
+    names_and_birth = all(
+        levels.get(comparison, MISSING).startswith(agreeing)
+        for field, (comparison, agreeing) in _AGREES.items()
+        if field not in missing
+    )
+    address = any(levels.get(f, MISSING).startswith(same) for f, same in _SAME_ADDRESS.items())
+    return names_and_birth and address
+
+
+def decide_partial(
+    candidates: Sequence[Candidate], thresholds: Thresholds, missing: Sequence[str]
+) -> Decision:
+    """A row lacking a given name, family name or date of birth: it links to a record only on strong
+    evidence (`strong_for_partial`) with no other record in sight, is held for review when it comes
+    close, and never makes a record (what would be "new" is "not enough identity")."""
+    decision = decide(candidates, thresholds)
+    if decision.outcome is Outcome.NEW:
+        return Decision(Outcome.REJECTED, Reason.NOT_ENOUGH_IDENTITY)
+    best = decision.candidate
+    if decision.outcome is not Outcome.LINKED or best is None:
+        return decision
+    rival = next((c for c in candidates if c.cp_id != best.cp_id and c.weight >= thresholds.lower), None)
+    if rival is not None:
+        return Decision(Outcome.REVIEW, Reason.AMBIGUOUS, best, best.protected or rival.protected)
+    if not strong_for_partial(best.pair, missing):
+        return Decision(Outcome.REVIEW, Reason.PARTIAL_IDENTITY, best, best.protected)
+    return decision

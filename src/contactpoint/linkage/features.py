@@ -44,6 +44,25 @@ FEATURE_COLUMNS = (
 )
 
 
+# The comparison columns each identity field feeds, blanked where a partial row lacks the field.
+_COLUMNS_OF = {
+    "given_name": ("given_name", "given_key", "middle_name"),
+    "family_name": ("family_name", "family_key"),
+    "date_of_birth": ("dob", "dob_swapped", "birth_year", "birth_month", "birth_day"),
+}
+
+
+def without(row: dict[str, Any], missing: tuple[str, ...]) -> dict[str, Any]:
+    """The row with the columns of missing identity fields empty: Splink reads them as "missing on
+    one side" (no weight either way), never as a disagreement."""
+    for field in missing:
+        for column in _COLUMNS_OF[field]:
+            row[column] = None
+        if field == "family_name":
+            row["family_parts"] = []
+    return row
+
+
 def _swapped(born: date) -> str | None:
     other = [d for d in date_variants(born) if d != born]
     return other[0].isoformat() if other else None

@@ -17,7 +17,7 @@ from contactpoint.linkage.features import name_rows
 
 
 def feed_feature_rows(path: Path, mapping: SourceMapping) -> list[dict[str, Any]]:
-    """A feature row per name of every row the mapping accepts; rows it rejects are left out."""
+    """A feature row per name of every complete row the mapping accepts; the rest are left out."""
     rows: list[dict[str, Any]] = []
     for item in read_feed(path):
         if not isinstance(item, RawRow):
@@ -25,6 +25,8 @@ def feed_feature_rows(path: Path, mapping: SourceMapping) -> list[dict[str, Any]
         try:
             row = mapping.map_row(item.values, item.line)
         except ValidationError:
+            continue
+        if row.partial:  # its missing fields would be trained as values
             continue
         rows.extend(
             name_rows(

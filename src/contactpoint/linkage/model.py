@@ -37,7 +37,11 @@ MIN_TF_COUNT = 5  # rarer names are left out of every table (shipped or index-bu
 
 
 SWAPPED = "Given and family names swapped"
-NAMES_SWAPPED_SQL = "given_name_l = family_name_r and family_name_l = given_name_r"
+# Swapped allowing a slip in either name, as a row that swaps the names often misspells one too.
+NAMES_SWAPPED_SQL = (
+    "jaro_winkler_similarity(given_name_l, family_name_r) >= 0.92"
+    " and jaro_winkler_similarity(family_name_l, given_name_r) >= 0.92"
+)
 SWAPPED_U = 1e-6  # random pairs almost never show it, so sampling may not see it once
 INITIAL_U = 1e-3  # likewise where no source writes initials: about one pair in 26 of those with one
 # m from expectation maximisation is blended with a prior of this weight: EM on one population learns

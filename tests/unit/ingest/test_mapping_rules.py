@@ -239,3 +239,34 @@ def test_a_birth_on_the_extract_date_is_taken(benefit: SourceMapping) -> None:
     row = benefit.map_row(_benefit(CHILD_DOB="30/06/2025"), 2, extracted=date(2025, 6, 30), today=TODAY)
 
     assert row.date_of_birth == date(2025, 6, 30)
+
+
+# Partial identity -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("blanked", "missing"),
+    [
+        ({"given": None}, ("given_name",)),
+        ({"family": " "}, ("family_name",)),
+        ({"dob": ""}, ("date_of_birth",)),
+    ],
+)
+def test_a_row_lacking_a_name_or_birth_date_maps_to_a_partial_row_naming_what_is_missing(
+    blanked: dict[str, str | None], missing: tuple[str, ...]
+) -> None:
+    row = SourceMapping.from_toml(_LOCAL).map_row(_local(**blanked), 2, today=TODAY)
+
+    assert (row.partial, row.missing) == (True, missing)
+    assert not row.names.known_as
+    assert row.whereabouts is not None  # the rest of the row still counts
+
+
+def test_a_complete_row_is_not_partial_and_a_required_column_still_rejects() -> None:
+    assert not SourceMapping.from_toml(_LOCAL).map_row(_local(), 2, today=TODAY).partial
+    strict = SourceMapping.from_toml(_LOCAL.replace('la = "LA"', 'la = "LA"\nrequired = ["dob"]'))
+
+    with pytest.raises(ValidationError) as rejected:
+        strict.map_row(_local(dob=None), 2, today=TODAY)
+
+    assert (rejected.value.field, rejected.value.rule) == ("dob", "is required")

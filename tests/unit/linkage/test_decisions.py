@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from contactpoint.domain.vocabulary import RecordStatus
+from datetime import date
+
+from contactpoint.domain.records import PersonName
+from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.linkage.decisions import (
     Candidate,
     Outcome,
@@ -10,9 +13,11 @@ from contactpoint.linkage.decisions import (
     Thresholds,
     TwinCheck,
     decide,
+    decide_partial,
     twin_check,
 )
-from contactpoint.linkage.scoring import FieldAgreement, ScoredPair
+from contactpoint.linkage.features import features, without
+from contactpoint.linkage.scoring import FieldAgreement, GivenNames, ScoredPair
 
 THRESHOLDS = Thresholds(upper=10.0, lower=2.0)
 SAME_HOUSEHOLD_BIRTH = {
@@ -57,8 +62,43 @@ def test_two_different_records_above_the_upper_threshold_are_ambiguous_and_revie
     assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.AMBIGUOUS)
 
 
-def test_twins_with_different_given_names_are_never_merged_whatever_the_weight() -> None:
+def test_a_replaced_given_name_with_no_identifier_is_reviewed_never_merged_whatever_the_weight() -> None:
     twin = _candidate(30.0, levels={**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"})
+
+    assert twin_check(twin.pair) is TwinCheck.REVIEW
+    decision = decide([twin], THRESHOLDS)
+    assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.POSSIBLE_TWIN)
+
+
+def test_two_names_in_common_use_at_one_address_with_nothing_to_tell_them_apart_are_reviewed() -> None:
+    levels = {**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"}
+    fields = tuple(FieldAgreement(name, level, 0.0) for name, level in levels.items())
+    common = ScoredPair("left", "0", 30.0, fields, GivenNames(5, (0.01, 0.02)))
+
+    assert twin_check(common) is TwinCheck.REVIEW
+
+
+def test_a_replaced_given_name_with_a_disagreeing_identifier_is_a_twin() -> None:
+    twin = _candidate(
+        30.0,
+        levels={
+            **SAME_HOUSEHOLD_BIRTH,
+            "given_name": "All other comparisons",
+            "nhs_number": "All other comparisons",
+        },
+    )
+
+    assert twin_check(twin.pair) is TwinCheck.VETO
+    assert decide([twin], THRESHOLDS).outcome is Outcome.NEW
+
+
+def test_different_given_names_at_different_addresses_are_two_children() -> None:
+    levels = {
+        **SAME_HOUSEHOLD_BIRTH,
+        "given_name": "All other comparisons",
+        "postcode": "All other comparisons",
+    }
+    twin = _candidate(12.0, levels=levels)
 
     assert twin_check(twin.pair) is TwinCheck.VETO
     assert decide([twin], THRESHOLDS).outcome is Outcome.NEW
@@ -174,11 +214,100 @@ def test_twins_are_recognised_when_one_row_swaps_the_birthday_or_varies_a_double
     ):
         levels = {**SAME_HOUSEHOLD_BIRTH, **changes, "given_name": "All other comparisons"}
 
-        assert twin_check(_pair(25.0, **levels)) is TwinCheck.VETO, changes
-        assert decide([_candidate(25.0, levels=levels)], THRESHOLDS).outcome is Outcome.NEW
+        assert twin_check(_pair(25.0, **levels)) is TwinCheck.REVIEW, changes  # one address: a person decides
+        assert decide([_candidate(25.0, levels=levels)], THRESHOLDS).reason is Reason.POSSIBLE_TWIN
+        numbered = {**levels, "pupil_number": "All other comparisons"}
+        assert decide([_candidate(25.0, levels=numbered)], THRESHOLDS).outcome is Outcome.NEW
 
 
 def test_another_birthday_in_the_same_year_is_not_read_as_the_same_birth() -> None:
     levels = {**SAME_HOUSEHOLD_BIRTH, "dob": "Same year of birth", "given_name": "All other comparisons"}
 
     assert twin_check(_pair(12.0, **levels)) is TwinCheck.CLEAR
+
+
+# Partial rows: a given name, family name or date of birth missing -------------------------------
+
+COMPLETE_AGREEMENT = {
+    "given_name": "Exact match on given_name",
+    "family_name": "Exact match on family_name",
+    "dob": "Exact match on dob",
+    "postcode": "Exact match on full postcode",
+}
+
+
+def _partial(weight: float, missing: str, cp_id: str = "111", **levels: str) -> Candidate:
+    comparison = {"date_of_birth": "dob"}.get(missing, missing)
+    agreed = {**COMPLETE_AGREEMENT, comparison: "missing on one side", **levels}
+    return _candidate(weight, cp_id=cp_id, levels=agreed)
+
+
+def test_a_partial_row_with_an_agreeing_identifier_links() -> None:
+    candidate = _partial(
+        20.0, "given_name", postcode="All other comparisons", nhs_number="Exact match on nhs_number"
+    )
+
+    assert decide_partial([candidate], THRESHOLDS, ("given_name",)).outcome is Outcome.LINKED
+
+
+def test_a_partial_row_without_its_birth_date_links_on_names_and_address() -> None:
+    candidate = _partial(25.0, "date_of_birth")
+
+    assert decide_partial([candidate], THRESHOLDS, ("date_of_birth",)).outcome is Outcome.LINKED
+
+
+def test_a_partial_row_without_its_given_name_is_reviewed_without_an_identifier() -> None:
+    candidate = _partial(30.0, "given_name")  # a twin would show exactly this
+
+    decision = decide_partial([candidate], THRESHOLDS, ("given_name",))
+
+    assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.PARTIAL_IDENTITY)
+
+
+def test_a_partial_row_with_a_disagreeing_address_is_reviewed_not_linked() -> None:
+    candidate = _partial(
+        12.0, "date_of_birth", postcode="All other comparisons", address_line="All other comparisons"
+    )
+
+    decision = decide_partial([candidate], THRESHOLDS, ("date_of_birth",))
+
+    assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.PARTIAL_IDENTITY)
+
+
+def test_a_partial_row_with_a_second_record_in_sight_is_ambiguous() -> None:
+    first, second = _partial(25.0, "date_of_birth"), _partial(4.0, "date_of_birth", cp_id="222")
+
+    decision = decide_partial([first, second], THRESHOLDS, ("date_of_birth",))
+
+    assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.AMBIGUOUS)
+
+
+def test_a_partial_row_matching_nothing_is_rejected_never_new() -> None:
+    for candidates in ([], [_partial(1.0, "family_name")]):
+        decision = decide_partial(candidates, THRESHOLDS, ("family_name",))
+
+        assert (decision.outcome, decision.reason) == (Outcome.REJECTED, Reason.NOT_ENOUGH_IDENTITY)
+
+
+def test_a_partial_row_near_a_shielded_record_is_held_privately() -> None:
+    shielded = _candidate(-5.0, RecordStatus.SHIELDED)
+
+    decision = decide_partial([shielded], THRESHOLDS, ("given_name",))
+
+    assert (decision.outcome, decision.private) == (Outcome.REVIEW, True)
+
+
+def test_a_partial_rows_missing_fields_are_blank_in_its_comparison_columns() -> None:
+    row = features(
+        "0#0",
+        PersonName("Unknown", "Okafor"),
+        born=date(2012, 2, 14),
+        gender=Gender.NOT_SPECIFIED,
+        whereabouts=None,
+        identifiers=(),
+    )
+
+    blanked = without(dict(row), ("given_name", "date_of_birth"))
+
+    assert {blanked[c] for c in ("given_name", "given_key", "dob", "dob_swapped", "birth_year")} == {None}
+    assert blanked["family_name"] == row["family_name"]

@@ -19,7 +19,7 @@ from contactpoint.domain.retention import too_old_for_a_new_record
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.ingest.codec import encode_row
 from contactpoint.ingest.feed_row import FeedRow, Rejected
-from contactpoint.ingest.survivorship import apply_row, new_record
+from contactpoint.ingest.survivorship import NOT_ENOUGH_IDENTITY, apply_row, new_record
 from contactpoint.linkage.decisions import (
     Candidate,
     Decision,
@@ -27,6 +27,7 @@ from contactpoint.linkage.decisions import (
     Reason,
     TwinCheck,
     decide,
+    decide_partial,
     twin_check,
 )
 from contactpoint.linkage.scoring import ScoredPair
@@ -51,6 +52,7 @@ class RunReport:
     private_holds: int = 0
     rejects: list[Rejected] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)  # fields left out of rows taken, by field
+    partial: list[FeedItem] = field(default_factory=list)  # rows lacking identity, decided at the end
 
     def merge(self, other: RunReport) -> None:
         """Add what another part of the run did (a worker's batch)."""
@@ -62,6 +64,7 @@ class RunReport:
         self.private_holds += other.private_holds
         self.rejects.extend(other.rejects)
         self.dropped.update(other.dropped)
+        self.partial.extend(other.partial)
 
     def counts(self) -> dict[str, int]:
         """Flat counts for the run's ledger entry."""
@@ -119,11 +122,48 @@ class BatchRun:
                 field = item.rejected.field if item.rejected else "row"
                 self._ledger.append(LedgerEntry(source, *identity, Outcome.REJECTED, field, None))
                 continue
+            if item.row.partial:  # decided once the run's complete rows are in (`settle_partial`)
+                report.read -= 1
+                report.partial.append(item)
+                continue
             report.dropped.update(dropped.field for dropped in item.dropped)
             rows.append(item.row)
             positions.append(mapped)
         if rows:
             self._match_and_apply(rows, self._scores(rows, positions, ahead))
+        self._uow.reviews.hold(self._reviews)
+        self._uow.ledger.record(report.run_id, self._ledger)
+
+    def settle_partial(self, batch: list[FeedItem]) -> None:
+        """Decide rows lacking a given name, family name or date of birth, after the run's complete
+        rows: a partial row is often a duplicate of a row further down its own file, so it is
+        matched against the index once everything else is in. It links on strong evidence, is held
+        when close, and is otherwise rejected with its line: it cannot make a record. Recorded in
+        the ledger like any row, so a resumed run neither repeats nor loses it."""
+        report = self._report
+        report.read += len(batch)
+        rows = [item.row for item in batch if item.row is not None]
+        scores = score_rows(self._uow.children, self._linker, rows)[0]
+        by_row: dict[int, list[Candidate]] = {}
+        for pair in scores.pairs:
+            child = scores.stored[ContactPointId(pair.left)].record
+            by_row.setdefault(int(pair.right), []).append(
+                Candidate(pair.left, child.status, child.la_code, pair)
+            )
+        decisions = [
+            decide_partial(by_row.get(position, []), self._linker.thresholds, row.missing)
+            for position, row in enumerate(rows)
+        ]
+        for row, decision in zip(rows, decisions, strict=True):
+            if decision.outcome is Outcome.REJECTED:  # a reject, reported with its line like a mapping's
+                report.rejected += 1
+                report.reasons[decision.reason] += 1
+                report.rejects.append(Rejected(row.line, row.row_key, row.missing[0], NOT_ENOUGH_IDENTITY))
+                entry = LedgerEntry(
+                    row.source, row.row_key, row.content_hash, Outcome.REJECTED, decision.reason, None
+                )
+                self._ledger.append(entry)
+        self._apply(rows, decisions, scores.stored)
         self._uow.reviews.hold(self._reviews)
         self._uow.ledger.record(report.run_id, self._ledger)
 

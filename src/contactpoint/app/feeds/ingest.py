@@ -102,10 +102,21 @@ def ingest_rows(
                 uow.commit()
             if on_batch is not None:
                 on_batch(len(batch))
+    settle_partial_rows(runtime, linker, report, batch_size)
     with runtime.unit_of_work() as uow:
         uow.feed_runs.finish(report.run_id, report.counts())
         uow.commit()
     return report
+
+
+def settle_partial_rows(runtime: Runtime, linker: Linker, report: RunReport, batch_size: int) -> None:
+    """The run's rows lacking identity (`RunReport.partial`), decided now that its complete rows are
+    in the index: a partial duplicate may come before its complete original in a file."""
+    deferred, report.partial = report.partial, []
+    for batch in batches(deferred, batch_size):
+        with runtime.unit_of_work() as uow:
+            BatchRun(uow, linker, report, runtime.clock.now().date()).settle_partial(batch)
+            uow.commit()
 
 
 def export_links(runtime: Runtime, source: str) -> list[tuple[str, str]]:

@@ -34,7 +34,7 @@ from contactpoint.domain.records import (
 from contactpoint.domain.retention import too_old_for_a_new_record
 from contactpoint.ingest.codec import decode_row
 from contactpoint.ingest.feed_row import FeedRow
-from contactpoint.ingest.survivorship import apply_row, new_record
+from contactpoint.ingest.survivorship import NOT_ENOUGH_IDENTITY, apply_row, new_record
 from contactpoint.linkage.decisions import Outcome
 from contactpoint.store.review_repository import OpenReview
 from contactpoint.store.unit_of_work import UnitOfWork
@@ -246,6 +246,8 @@ def _apply(
         cp_id = target.value
         outcome = Outcome.LINKED
     elif action is ReviewAction.NEW_CHILD:
+        if row.partial:
+            raise ValidationError(row.missing[0], NOT_ENOUGH_IDENTITY + ": link it or reject it")
         if too_old_for_a_new_record(row.date_of_birth, as_of, today_in_england(runtime.clock)):
             raise ValidationError("date_of_birth", "the row is about an adult: link it or reject it")
         postcode = row.located_at
@@ -297,11 +299,11 @@ def compare(row: FeedRow, record: ChildRecord | None) -> list[ComparedField]:
         return ComparedField(label, row_value, record_value if record is not None else None)
 
     return [
-        line("Name", _name(row.names), _name(record.names) if record else None),
+        line("Name", _row_name(row), _name(record.names) if record else None),
         line("Other names", _other_names(row.names), _other_names(record.names) if record else None),
         line(
             "Date of birth",
-            row.date_of_birth.isoformat(),
+            NOT_GIVEN if "date_of_birth" in row.missing else row.date_of_birth.isoformat(),
             record.date_of_birth.isoformat() if record else None,
         ),
         line("Gender", _code(row.gender.value), _code(record.gender.value) if record else None),
@@ -328,6 +330,16 @@ def _code(value: str) -> str:
 
 def _name(names: ChildNames) -> str:
     return f"{names.current.given} {names.current.family}"
+
+
+NOT_GIVEN = "(not given)"
+
+
+def _row_name(row: FeedRow) -> str:
+    """The row's name, saying which part the source left out (a partial row)."""
+    given = NOT_GIVEN if "given_name" in row.missing else row.names.current.given
+    family = NOT_GIVEN if "family_name" in row.missing else row.names.current.family
+    return f"{given} {family}"
 
 
 def _other_names(names: ChildNames) -> str:

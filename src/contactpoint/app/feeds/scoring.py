@@ -19,7 +19,7 @@ from contactpoint.domain.vocabulary import AddressState
 from contactpoint.ingest.feed_row import FeedRow
 from contactpoint.linkage.blocking import blocking_terms
 from contactpoint.linkage.decisions import PROTECTED
-from contactpoint.linkage.features import name_rows
+from contactpoint.linkage.features import name_rows, without
 from contactpoint.linkage.normalise import date_variants
 from contactpoint.linkage.scoring import ScoredPair
 from contactpoint.store.repository import ChildRepository, StoredChild
@@ -27,6 +27,14 @@ from contactpoint.store.repository import ChildRepository, StoredChild
 _PROBE_ID = ContactPointId.generate()  # stands in for the ID a feed row does not have, to derive its terms
 
 Lookups = dict[IndexKind, set[int]]  # blind-index values to look up, by kind
+# The identity fields each kind of index term is built from: a partial row looks up none built from
+# a field it lacks (the value standing in for it would find nothing, or the wrong child).
+_USES: dict[IndexKind, frozenset[str]] = {
+    IndexKind.FAMILY_DOB: frozenset({"family_name", "date_of_birth"}),
+    IndexKind.GIVEN_DOB: frozenset({"given_name", "date_of_birth"}),
+    IndexKind.FAMILY_GIVEN_DISTRICT: frozenset({"family_name", "given_name"}),
+    IndexKind.POSTCODE_BIRTH_YEAR: frozenset({"date_of_birth"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +56,8 @@ class ScoredBatch:
 def row_lookups(children: ChildRepository, row: FeedRow) -> Lookups:
     """The blind-index values that find a row's candidates: its terms under each date-of-birth variant."""
     terms: dict[IndexKind, set[str]] = {}
-    for born in date_variants(row.date_of_birth):
+    births = [row.date_of_birth] if "date_of_birth" in row.missing else date_variants(row.date_of_birth)
+    for born in births:
         probe = ChildRecord(
             cp_id=_PROBE_ID,
             names=row.names,
@@ -59,7 +68,8 @@ def row_lookups(children: ChildRepository, row: FeedRow) -> Lookups:
             identifiers=row.identifiers,
         )
         for term in blocking_terms(probe):
-            terms.setdefault(term.kind, set()).add(term.term)
+            if not _USES.get(term.kind, frozenset()) & set(row.missing):
+                terms.setdefault(term.kind, set()).add(term.term)
     return {kind: children.lookup_values(kind, values) for kind, values in terms.items()}
 
 
@@ -81,8 +91,9 @@ def find_candidates(children: ChildRepository, lookups: Lookups) -> set[ContactP
 
 
 def row_features(position: int, row: FeedRow) -> Iterator[dict[str, Any]]:
-    """A feed row's comparison rows, keyed by its position in the batch."""
-    return name_rows(
+    """A feed row's comparison rows, keyed by its position in the batch (a partial row's missing
+    fields left empty)."""
+    rows = name_rows(
         str(position),
         row.names.all(),
         born=row.date_of_birth,
@@ -90,6 +101,7 @@ def row_features(position: int, row: FeedRow) -> Iterator[dict[str, Any]]:
         whereabouts=row.whereabouts,
         identifiers=row.identifiers,
     )
+    return (without(features, row.missing) for features in rows)
 
 
 def score(
