@@ -129,6 +129,34 @@ def test_an_account_of_special_reach_works_only_after_a_second_administrator_app
 
 
 @pytest.mark.usefixtures("register")
+def test_resetting_an_account_of_special_reach_needs_a_second_administrator_again(
+    runtime: Runtime, clock: FixedClock
+) -> None:
+    """A reset hands the resetting administrator the account: alone, they could reset a
+    child-protection account and use the override under its holder's name."""
+    creator = make_account(runtime, Role.LA_USER_ADMIN)
+    second = make_account(runtime, Role.LA_USER_ADMIN)
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
+        mine = _auth(api_token(client, clock, creator))
+        theirs = _auth(api_token(client, clock, second))
+        body = _new(Role.CHILD_PROTECTION, HOME_SCHOOL, ServiceType.EDUCATION)
+        user_id = client.post("/api/v1/users", json=body, headers=mine).json()["id"]
+        assert client.post(f"/api/v1/users/{user_id}/approval", headers=theirs).status_code == 204
+
+        reset = client.post(f"/api/v1/users/{user_id}/reset", headers=mine)
+        assert reset.status_code == 200, reset.text
+        before = _password_accepted(client, reset.json())
+        self_approved = client.post(f"/api/v1/users/{user_id}/approval", headers=mine).status_code
+        approved = client.post(f"/api/v1/users/{user_id}/approval", headers=theirs).status_code
+        after = _password_accepted(client, reset.json())
+
+    assert not before
+    assert self_approved == 403
+    assert approved == 204
+    assert after
+
+
+@pytest.mark.usefixtures("register")
 def test_an_ordinary_account_needs_no_approval(runtime: Runtime, clock: FixedClock) -> None:
     admin = make_account(runtime, Role.LA_USER_ADMIN)
     with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:

@@ -227,6 +227,14 @@ class UserRepository:
         """Suspend or reinstate."""
         self._session.execute(update(UserRow).where(UserRow.id == user_id).values(suspended=suspended))
 
+    def hold_for_approval(self, user_id: int, requested_by: int) -> None:
+        """Suspend until an administrator other than `requested_by` approves (a reset of special reach)."""
+        self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(awaiting_approval=True, suspended=True, created_by=requested_by)
+        )
+
     def approve(self, user_id: int) -> None:
         """A second administrator's approval: the account works from now."""
         self._session.execute(

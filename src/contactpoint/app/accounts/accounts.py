@@ -298,19 +298,34 @@ def set_suspended(runtime: Runtime, principal: Principal, user_id: int, *, suspe
 
 
 def reset_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAccount:
-    """A new one-time password and a fresh second factor to enrol; ends the account's sessions."""
+    """A new one-time password and a fresh second factor to enrol; ends the account's sessions.
+
+    A reset hands its administrator the account, so an account of special reach is then suspended
+    until a second administrator approves, exactly as when it was made: otherwise one administrator
+    could reset a child-protection account and use the override under its holder's name.
+    """
     password = passwords.generate_password()
     with runtime.unit_of_work() as uow:
         target = uow.users.get(user_id)
         require_manage_account(principal, Role(target.role), target.la_code)
+        held = needs_second_approval(
+            Role(target.role), ServiceType(target.service) if target.service else None
+        )
         uow.users.reset_credentials(
             user_id,
             passwords.hash_password(password),
             runtime.secret_box.seal(totp.new_secret(), target.username),
         )
+        if held:
+            uow.users.hold_for_approval(user_id, principal.user_id)
         uow.sessions.delete_for_user(user_id)
         audit_log(runtime, uow).append(
-            AuditEvent(AuditKind.ACCOUNT_RESET, principal.user_id, (), {"account": user_id})
+            AuditEvent(
+                AuditKind.ACCOUNT_RESET,
+                principal.user_id,
+                (),
+                {"account": user_id, "awaiting_approval": held},
+            )
         )
         uow.commit()
     return NewAccount(user_id, target.username, password)
