@@ -29,6 +29,7 @@ class AuditKind(StrEnum):
     ACCOUNT_REINSTATED = "accounts:reinstate"
     ACCOUNT_RESET = "accounts:reset"
     ACCOUNT_APPROVED = "accounts:approve"
+    PASSWORD_CHANGED = "accounts:password-change"  # noqa: S105  # by the holder; how many other sessions it ended
     ORGANISATION_REGISTERED = "organisations:register"
     AUDIT_READ = "audit:read"
     SHIELDING_REQUESTED = "shielding:request"

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, SecondFactorRequired, Throttled
+from contactpoint.access.errors import (
+    AuthenticationFailed,
+    PasswordChangeRequired,
+    PermissionDenied,
+    SecondFactorRequired,
+    Throttled,
+)
 from contactpoint.domain.errors import (
     ConcurrentUpdate,
     ContactPointError,
@@ -28,6 +34,7 @@ STATUS: dict[type[ContactPointError], tuple[int, str]] = {
     AuthenticationFailed: (401, "unauthenticated"),
     SecondFactorRequired: (401, "second_factor_required"),
     Throttled: (429, "throttled"),
+    PasswordChangeRequired: (403, "password_change_required"),
     PermissionDenied: (403, "forbidden"),
     NotFound: (404, "not_found"),
     ConcurrentUpdate: (409, "conflict"),
@@ -35,6 +42,9 @@ STATUS: dict[type[ContactPointError], tuple[int, str]] = {
     KeyringError: (503, "unavailable"),
     StoreUnavailable: (503, "unavailable"),
 }
+
+
+PASSWORD_PAGE = "/account/password"  # noqa: S105  # a page's address
 
 
 def status_for(error: ContactPointError) -> tuple[int, str]:
@@ -55,6 +65,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ContactPointError)
     async def domain_error(request: Request, error: ContactPointError) -> Response:
         code, name = status_for(error)
+        if isinstance(error, PasswordChangeRequired) and not _is_api(request):
+            return RedirectResponse(PASSWORD_PAGE, status_code=303)
         message = "stored data failed an integrity check" if code == 500 else str(error)
         headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
         if isinstance(error, AuthenticationFailed) and _is_api(request):

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
 from contactpoint.app.accounts import accounts
 from contactpoint.app.accounts.accounts import AccountSummary, Authenticated
-from contactpoint.web.api.accounts_schemas import MeRead, SessionCreate, SessionRead, UserCreate, UserCreated
+from contactpoint.web.api.accounts_schemas import (
+    MeRead,
+    PasswordChange,
+    SessionCreate,
+    SessionRead,
+    UserCreate,
+    UserCreated,
+)
 from contactpoint.web.api.shared import ERRORS
 from contactpoint.web.deps import Need, RuntimeDep, client_address
 
@@ -17,6 +24,8 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 UserAdmin = Annotated[Authenticated, Depends(Need(Permission.MANAGE_USERS))]
 Anyone = Annotated[Authenticated, Depends(Need(Permission.READ_OWN_ACCOUNT))]
+# Signing out and changing the password also work for a session signed in with a one-time password
+Holder = Annotated[Authenticated, Depends(Need(Permission.READ_OWN_ACCOUNT, changing_password=True))]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -28,14 +37,30 @@ def create_session(body: SessionCreate, request: Request, runtime: RuntimeDep) -
         token=grant.token,
         idle_minutes=int(accounts.IDLE_LIMIT.total_seconds() // 60),
         absolute_hours=int(accounts.ABSOLUTE_LIMIT.total_seconds() // 3600),
+        password_change_required=grant.stage == "password",
     )
 
 
 @router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT, tags=["sessions"])
-def delete_session(request: Request, runtime: RuntimeDep, _session: Anyone) -> Response:
+def delete_session(request: Request, runtime: RuntimeDep, _session: Holder) -> Response:
     """Sign out: the token stops working at once."""
-    token = request.headers.get("authorization", "").partition(" ")[2].strip()
-    accounts.sign_out(runtime, token)
+    accounts.sign_out(runtime, _bearer_token(request))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _bearer_token(request: Request) -> str:
+    return request.headers.get("authorization", "").partition(" ")[2].strip()
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, tags=["sessions"])
+def change_password(
+    body: PasswordChange, request: Request, runtime: RuntimeDep, _session: Holder
+) -> Response:
+    """Change your password (required first after signing in with a one-time password): your other
+    sessions end, this one carries on."""
+    accounts.change_password(
+        runtime, _bearer_token(request), body.current_password, body.new_password, client_address(request)
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
