@@ -112,7 +112,7 @@ def test_a_one_time_password_buys_a_session_that_can_only_change_it(
         me = client.get("/api/v1/me", headers=_bearer(token))
         searched = client.post(
             "/api/v1/searches",
-            json={"given_name": "Amelia", "family_name": "Smith", "reason": "education"},
+            json={"given_name": "Amelia", "family_name": "Smith", "reason": "service_delivery"},
             headers=_bearer(token),
         )
         changed = client.post(

@@ -17,7 +17,7 @@ from contactpoint.web.api.accounts_schemas import (
     UserCreate,
     UserCreated,
 )
-from contactpoint.web.api.shared import ERRORS
+from contactpoint.web.api.shared import ERRORS, links
 from contactpoint.web.deps import Need, RuntimeDep, client_address
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
@@ -29,7 +29,28 @@ Holder = Annotated[Authenticated, Depends(Need(Permission.READ_OWN_ACCOUNT, chan
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.post("/sessions", status_code=status.HTTP_201_CREATED, tags=["sessions"])
+_NEW_TOKEN = {"header.Authorization": "Bearer {$response.body#/token}"}
+
+
+@router.post(
+    "/sessions",
+    status_code=status.HTTP_201_CREATED,
+    tags=["sessions"],
+    responses=links(
+        201,
+        me=("GET", "/api/v1/me", _NEW_TOKEN),
+        signOut=(
+            "DELETE",
+            "/api/v1/sessions/current",
+            _NEW_TOKEN,
+        ),
+        changePassword=(
+            "POST",
+            "/api/v1/me/password",
+            _NEW_TOKEN,
+        ),
+    ),
+)
 def create_session(body: SessionCreate, request: Request, runtime: RuntimeDep) -> SessionRead:
     """Sign in with password and TOTP code (enrol the code in the web UI at first sign-in)."""
     grant = accounts.sign_in(runtime, body.username, body.password, body.code, client_address(request))
@@ -85,7 +106,21 @@ def list_users(runtime: RuntimeDep, session: UserAdmin) -> list[AccountSummary]:
     return accounts.list_accounts(runtime, session.principal)
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"])
+_USER = {"user_id": "$response.body#/id"}
+
+
+@router.post(
+    "/users",
+    status_code=status.HTTP_201_CREATED,
+    tags=["users"],
+    responses=links(
+        201,
+        suspend=("POST", "/api/v1/users/{user_id}/suspension", _USER),
+        reinstate=("DELETE", "/api/v1/users/{user_id}/suspension", _USER),
+        approve=("POST", "/api/v1/users/{user_id}/approval", _USER),
+        reset=("POST", "/api/v1/users/{user_id}/reset", _USER),
+    ),
+)
 def create_user(body: UserCreate, runtime: RuntimeDep, session: UserAdmin) -> UserCreated:
     """Create an account in your scope; its holder enrols TOTP at first sign-in."""
     created = accounts.create_account(
