@@ -125,6 +125,7 @@ OPERATOR_COMMANDS = {
     "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources", "synth geography",
     "ingest", "feeds export-links", "linkage train", "linkage relink", "linkage term-frequencies",
+    "linkage reindex-protected",
     # The national operator gives each data source its machine account and API key (and revokes it).
     "sources add-account", "sources revoke", "sources list",
     # LA data administrators work their own LA's review queue in the web application; the operator
