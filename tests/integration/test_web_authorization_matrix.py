@@ -36,6 +36,7 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("DELETE", "/api/v1/sessions/current"): EVERYONE,
     ("GET", "/api/v1/me"): EVERYONE,
     ("POST", "/api/v1/me/password"): EVERYONE,
+    ("GET", "/api/v1/notifications"): EVERYONE,
     ("POST", "/api/v1/searches"): PRACTICE,
     ("POST", "/api/v1/children/{cp_id}/views"): PRACTICE,
     ("POST", "/api/v1/children/{cp_id}/involvements"): RECORDERS,

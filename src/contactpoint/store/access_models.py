@@ -174,3 +174,21 @@ class SourceAccountRow(Base):
     source: Mapped[str] = mapped_column(String(64))
     key_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationRow(Base):
+    """An in-service message to an organisation's service team or an LA's team (no email exists).
+
+    Addressed to whoever holds the role, not to a person: an involvement names an organisation and a
+    service, not an account. It holds a ContactPoint ID and a code, never a name.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    cp_id: Mapped[str] = mapped_column(String(12))
+    org_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    service: Mapped[str | None] = mapped_column(String(32))
+    la_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

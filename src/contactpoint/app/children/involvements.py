@@ -7,7 +7,7 @@ says which version it saw) and an audit entry, in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from contactpoint.access import policy
 from contactpoint.access.errors import PermissionDenied
@@ -19,7 +19,7 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import ConcurrentUpdate, NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import ContactDetails, Involvement, PersonName
+from contactpoint.domain.records import ChildRecord, ContactDetails, Involvement, PersonName
 from contactpoint.domain.vocabulary import SensitiveBasis
 from contactpoint.store.unit_of_work import UnitOfWork
 
@@ -196,6 +196,33 @@ def end_involvement(
         )
 
 
+LEAD_CHANGED = "lead_professional_changed"
+
+
+def _tell_of_lead_change(
+    uow: UnitOfWork, record: ChildRecord, previous: list[int], index: int, now: datetime
+) -> list[str]:
+    """Leave a notification for the service team that held the role and for the owning LA's team
+    (there is no email): who is told, as codes, for the audit entry."""
+    told: list[str] = []
+    for n in previous:
+        if n == index:
+            continue
+        held = record.involvements[n]
+        uow.notifications.add(
+            kind=LEAD_CHANGED,
+            cp_id=record.cp_id.value,
+            now=now,
+            org_code=held.organisation.code,
+            service=held.service.value,
+        )
+        told.append(f"{held.organisation.code}/{held.service.value}")
+    if told and record.la_code:
+        uow.notifications.add(kind=LEAD_CHANGED, cp_id=record.cp_id.value, now=now, la_code=record.la_code)
+        told.append(f"la:{record.la_code}")
+    return told
+
+
 def change_lead_professional(
     runtime: Runtime, principal: Principal, *, cp_id: ContactPointId, index: int, expected_version: int
 ) -> int:
@@ -217,12 +244,13 @@ def change_lead_professional(
             for n, item in enumerate(record.involvements)
         )
         version = uow.children.replace(replace(record, involvements=involvements), stored.version)
+        told = _tell_of_lead_change(uow, record, previous, index, runtime.clock.now())
         audit_log(runtime, uow).append(
             AuditEvent(
                 AuditKind.LEAD_PROFESSIONAL_CHANGED,
                 principal.user_id,
                 (cp_id.value,),
-                {"index": index, "previous": ",".join(map(str, previous)), "version": version},
+                {"index": index, "previous": ",".join(map(str, previous)), "version": version, "told": told},
             )
         )
         uow.commit()

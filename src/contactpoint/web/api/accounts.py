@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
 from contactpoint.app.accounts import accounts
 from contactpoint.app.accounts.accounts import AccountSummary, Authenticated
+from contactpoint.app.accounts.notifications import NotificationView, notifications_for
 from contactpoint.web.api.accounts_schemas import (
     MeRead,
     PasswordChange,
@@ -98,6 +99,13 @@ def me(session: Anyone) -> MeRead:
         service=p.service,
         permissions=sorted(ROLE_PERMISSIONS[p.role]),
     )
+
+
+@router.get("/notifications", tags=["sessions"])
+def list_notifications(runtime: RuntimeDep, session: Anyone) -> list[NotificationView]:
+    """What you are told in the service: changes of lead professional taken from your service team
+    (and, for an LA's data administrators, of the LA's children), last 30 days, newest first."""
+    return notifications_for(runtime, session.principal)
 
 
 @router.get("/users", tags=["users"])

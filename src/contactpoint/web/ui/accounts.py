@@ -14,6 +14,7 @@ from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role
 from contactpoint.access.tokens import new_token, same_token
 from contactpoint.app.accounts import accounts
 from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.accounts.notifications import notifications_for
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
@@ -177,9 +178,10 @@ def sign_out(
 
 
 @router.get("/")
-def home(request: Request, session: Anyone) -> Response:
-    """What this role can do."""
-    return render(request, "home.html", {}, session=session)
+def home(request: Request, runtime: RuntimeDep, session: Anyone) -> Response:
+    """What this role can do, and what the account has been told (changes of lead professional)."""
+    told = notifications_for(runtime, session.principal)
+    return render(request, "home.html", {"notifications": told}, session=session)
 
 
 @router.get("/account/password")
