@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from contactpoint.access import policy
 from contactpoint.access.errors import PermissionDenied
-from contactpoint.access.policy import Principal
+from contactpoint.access.policy import Principal, ViewLevel
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import organisation_of
 from contactpoint.app.oversight.auditing import audit_log
@@ -233,6 +233,8 @@ def change_lead_professional(
         stored = uow.children.get(cp_id)
         record = stored.record
         level = policy.record_view_level(principal, record, runtime.clock.now().date())
+        if level is ViewLevel.NONE:  # a record one may not see is answered as a missing one
+            raise NotFound("no such record")
         if not policy.shows_involvements(level) or not 0 <= index < len(record.involvements):
             raise NotFound("no such involvement")
         policy.require_lead_change(principal, record, index)
