@@ -4,8 +4,11 @@ auditor follows a misuse alert to the account's audit trail."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from playwright.sync_api import Browser, expect
 
+from contactpoint.access import totp
 from contactpoint.access.roles import Role
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.children.view import view_child
@@ -53,3 +56,39 @@ def test_an_auditor_sees_an_override_alert_and_opens_the_accounts_activity(
         expect(entries).to_contain_text("children:override")
         expect(entries).to_contain_text(child.cp_id.value)
         expect(page.get_by_label("Account number")).to_have_value(str(user.user_id))
+
+
+def test_a_reset_holder_enrols_then_must_choose_their_own_password_before_anything_else(
+    runtime, clock, browser: Browser
+):
+    admin = make_account(runtime, Role.LA_USER_ADMIN)
+    holder = make_account(runtime, Role.PRACTITIONER)
+    with live_server(runtime) as base:
+        page = browser.new_context().new_page()
+        sign_in(page, base, clock, admin)
+        page.get_by_role("link", name="Manage accounts").click()
+        page.get_by_role("button", name=f"Reset sign-in of {holder.username}").click()
+        password = page.locator("#initial-password").inner_text().strip()
+
+        held = browser.new_context().new_page()
+        held.goto(f"{base}/sign-in")
+        held.get_by_label("Username").fill(holder.username)
+        held.get_by_label("Password").fill(password)
+        held.get_by_role("button", name="Continue").click()
+        secret = (held.locator("#totp-secret").text_content() or "").strip()
+        clock.advance(timedelta(seconds=30))
+        held.get_by_label("Code from your authenticator app").fill(totp.code_at(secret, clock.now()))
+        held.get_by_role("button", name="Sign in").click()
+        expect(held.get_by_role("heading", name="Change your password")).to_be_visible()
+        held.goto(f"{base}/search")  # nothing else until it is changed
+        expect(held.get_by_role("heading", name="Change your password")).to_be_visible()
+        held.get_by_label("Current password").fill(password)
+        held.get_by_label("New password").fill("password1234")
+        held.get_by_role("button", name="Change password").click()
+        expect(held.locator("#new_password-error")).to_contain_text("commonly used")
+        held.get_by_label("Current password").fill(password)
+        held.get_by_label("New password").fill("lantern orbit kettle staple")
+        held.get_by_role("button", name="Change password").click()
+        expect(held.locator("#password-changed")).to_be_visible()
+        held.goto(f"{base}/search")
+        expect(held.get_by_role("heading", name="Change your password")).not_to_be_visible()

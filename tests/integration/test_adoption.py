@@ -175,8 +175,11 @@ def test_another_las_administrators_can_neither_ask_nor_decide(runtime, factory,
         request_adoption(runtime, stranger, birth.cp_id, _adoptive(birth, factory))
     first, _ = admins(runtime, birth.la_code)
     request_id = request_adoption(runtime, first, birth.cp_id, _adoptive(birth, factory))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound) as other_las:  # another LA's request answers as a missing one
         decide_adoption(runtime, stranger, request_id, approve=True)
+    with pytest.raises(NotFound) as missing:
+        decide_adoption(runtime, stranger, request_id + 1000, approve=True)
+    assert str(other_las.value) == str(missing.value)
 
 
 def test_a_rejected_adoption_changes_nothing_and_forgets_the_adoptive_identity(runtime, factory, birth):

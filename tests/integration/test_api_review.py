@@ -72,12 +72,18 @@ def test_another_las_team_sees_no_item_and_may_not_open_or_decide_one(
         headers = {"Authorization": f"Bearer {api_token(client, clock, stranger)}"}
         assert client.get("/api/v1/review-items", headers=headers).json() == []
         opened = client.get(f"/api/v1/review-items/{item_id}", headers=headers)
-        assert opened.status_code == 403
+        missing = client.get(f"/api/v1/review-items/{item_id + 1000}", headers=headers)
+        # Answered exactly as an item number that does not exist: numbering tells nothing of other LAs
+        assert (opened.status_code, opened.json()) == (missing.status_code, missing.json())
+        assert opened.status_code == 404
         assert child.names.current.family not in opened.text
         decided = client.post(
             f"/api/v1/review-items/{item_id}/decision", json={"action": "new"}, headers=headers
         )
-        assert decided.status_code == 403
+        undecided = client.post(
+            f"/api/v1/review-items/{item_id + 1000}/decision", json={"action": "new"}, headers=headers
+        )
+        assert (decided.status_code, decided.json()) == (undecided.status_code, undecided.json())
     with runtime.unit_of_work() as uow:
         assert [i.item_id for i in uow.reviews.all_open()] == [item_id]
 

@@ -35,6 +35,8 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/sessions"): PUBLIC,
     ("DELETE", "/api/v1/sessions/current"): EVERYONE,
     ("GET", "/api/v1/me"): EVERYONE,
+    ("POST", "/api/v1/me/password"): EVERYONE,
+    ("GET", "/api/v1/notifications"): EVERYONE,
     ("POST", "/api/v1/searches"): PRACTICE,
     ("POST", "/api/v1/children/{cp_id}/views"): PRACTICE,
     ("POST", "/api/v1/children/{cp_id}/involvements"): RECORDERS,
@@ -78,6 +80,8 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/sign-in/code"): PUBLIC,
     ("POST", "/sign-out"): EVERYONE,
     ("GET", "/"): EVERYONE,
+    ("GET", "/account/password"): EVERYONE,
+    ("POST", "/account/password"): EVERYONE,
     ("GET", "/search"): PRACTICE,
     ("POST", "/search"): PRACTICE,
     ("POST", "/record"): PRACTICE,
@@ -122,6 +126,7 @@ OPERATOR_COMMANDS = {
     "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources", "synth geography",
     "ingest", "feeds export-links", "linkage train", "linkage relink", "linkage term-frequencies",
+    "linkage reindex-protected",
     # The national operator gives each data source its machine account and API key (and revokes it).
     "sources add-account", "sources revoke", "sources list",
     # LA data administrators work their own LA's review queue in the web application; the operator

@@ -29,3 +29,7 @@ class SubmissionsLimited(Throttled):
 
 class PermissionDenied(ContactPointError):
     """The signed-in user's role or scope does not allow this."""
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """Signed in with a one-time password: nothing but changing it is allowed until it is changed."""

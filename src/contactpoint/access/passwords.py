@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from contactpoint.domain.errors import ValidationError
 
@@ -24,6 +27,28 @@ def check_password_rules(password: str) -> None:
     """NCSC/NIST style: long enough, no composition rules, bounded so hashing cannot be abused."""
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise ValidationError("password", f"must be {MIN_LENGTH} to {MAX_LENGTH} characters")
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The passwords most often found in breaches, as zxcvbn ships them (data in the package)."""
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_chosen_password(password: str, *, username: str, current: str | None = None) -> None:
+    """NIST SP 800-63B for a password a person chooses: the length rules, then not one of the
+    commonly breached passwords, not built on the account's own name, and not the one it replaces.
+    No composition rules (they make passwords weaker, not stronger)."""
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise ValidationError("new_password", f"must be {MIN_LENGTH} to {MAX_LENGTH} characters")
+    folded = password.casefold()
+    if folded in _common_passwords() or folded.strip("0123456789!?.") in _common_passwords():
+        raise ValidationError("new_password", "is a commonly used password; choose another")
+    name_parts = re.split(r"[._-]", username.casefold())
+    if username.casefold() in folded or any(len(part) >= 4 and part in folded for part in name_parts):
+        raise ValidationError("new_password", "must not contain your username")
+    if current is not None and password == current:
+        raise ValidationError("new_password", "must differ from your current password")
 
 
 def hash_password(password: str) -> str:

@@ -266,6 +266,19 @@ def require_record_in_own_la(principal: Principal, permission: Permission, recor
         raise NotFound("no such record")
 
 
+def require_own_la_item(
+    principal: Principal, permission: Permission, la_code: str | None, missing: str
+) -> str:
+    """An item of a queue (a held feed row, a shielding, contact or adoption request) is worked by its
+    own LA's team; another LA's item, or one of the national queue, is answered as if it did not
+    exist (`missing` is the store's own wording for an unknown number), so numbering tells nothing
+    about other LAs' queues (when another LA records an adoption, say)."""
+    require(principal, permission)
+    if la_code is None or principal.la_code != la_code:
+        raise NotFound(missing)
+    return la_code
+
+
 def own_la(principal: Principal, permission: Permission) -> str:
     """The user's LA, whose queue they work; the role must hold the permission."""
     require(principal, permission)

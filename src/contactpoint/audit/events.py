@@ -30,6 +30,7 @@ class AuditKind(StrEnum):
     ACCOUNT_REINSTATED = "accounts:reinstate"
     ACCOUNT_RESET = "accounts:reset"
     ACCOUNT_APPROVED = "accounts:approve"
+    PASSWORD_CHANGED = "accounts:password-change"  # noqa: S105  # by the holder; how many other sessions it ended
     ORGANISATION_REGISTERED = "organisations:register"
     AUDIT_READ = "audit:read"
     SHIELDING_REQUESTED = "shielding:request"
@@ -50,6 +51,7 @@ class AuditKind(StrEnum):
     FEED_SUBMITTED = "feeds:submit"  # a data source's upload: source, run and counts
     SOURCE_REVOKED = "sources:revoke"  # a data source's API key revoked
     ALERT_RAISED = "alerts:raise"  # a misuse alert about the actor: signal, score, the entry that raised it
+    NOTIFICATIONS_READ = "notifications:read"  # a team's notifications shown: the children they name
     ALERTS_READ = "alerts:read"  # an auditor or user administrator listed misuse alerts
 
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from contactpoint.app.feeds.linker import build_linker
 from contactpoint.app.feeds.relink import relink_index
 from contactpoint.app.feeds.term_frequencies import DEFAULT_TF_BATCH, build_term_frequencies
+from contactpoint.app.operations.reindex import reindex_protected
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import job_progress, progress_bar
@@ -47,6 +48,18 @@ def relink_command(
         writer.writerow(("first", "second", "match_weight", "la_code", "private"))
         writer.writerows((p.first, p.second, p.match_weight, p.la_code, int(p.private)) for p in pairs)
     console.print(f"{len(pairs)} proposed merges in [bold]{out}[/] (merge with `review merge`)")
+
+
+@linkage_app.command("reindex-protected")
+@handles_errors
+def reindex_protected_command(ctx: typer.Context) -> None:
+    """Once after an upgrade: rewrite the index entries of protected records under today's rules."""
+    runtime = state(ctx).runtime()
+    try:
+        done = reindex_protected(runtime)
+    finally:
+        runtime.close()
+    console.print(f"{done} protected records re-indexed")
 
 
 @linkage_app.command("term-frequencies")

@@ -97,7 +97,14 @@ def serve(
     )
     if workers > 1:
         runtime.close()  # each worker builds its own
-        run_workers(state(ctx).settings, port, workers)
+        try:
+            run_workers(state(ctx).settings, port, workers)
+        finally:
+            after = state(ctx).runtime()  # the workers have stopped: sign the tail they left
+            try:
+                checkpoint_audit(after)
+            finally:
+                after.close()
         return
     try:
         run_server(runtime, port)

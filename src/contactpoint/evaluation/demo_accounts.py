@@ -64,7 +64,11 @@ def provision_demo_accounts(runtime: Runtime, la_code: str) -> list[DemoAccount]
                 )
             else:
                 uow.users.reset_credentials(
-                    existing.id, passwords.hash_password(password), runtime.secret_box.seal(secret, username)
+                    existing.id,
+                    passwords.hash_password(password),
+                    runtime.secret_box.seal(secret, username),
+                    runtime.clock.now(),
+                    one_time=False,  # the demo prints working credentials for every role
                 )
                 uow.users.set_totp(existing.id, enrolled=True, last_step=0)
                 uow.users.set_suspended(existing.id, False)

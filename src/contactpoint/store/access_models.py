@@ -42,6 +42,10 @@ class UserRow(Base):
     # approves it (app/accounts/accounts.py).
     awaiting_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(Integer)
+    # A password an administrator set (new account or reset) is one-time: it must be changed at first
+    # sign-in and stops working once it is older than the one-time limit (app/accounts/passwords.py).
+    password_must_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class OrganisationRow(Base):
@@ -65,7 +69,9 @@ class SessionRow(Base):
 
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    stage: Mapped[str] = mapped_column(String(16))  # "totp", "enrol" (password accepted) or "full"
+    # "totp" or "enrol" (password accepted), "password" (both factors; a one-time password to change),
+    # or "full"
+    stage: Mapped[str] = mapped_column(String(16))
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -168,3 +174,21 @@ class SourceAccountRow(Base):
     source: Mapped[str] = mapped_column(String(64))
     key_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationRow(Base):
+    """An in-service message to an organisation's service team or an LA's team (no email exists).
+
+    Addressed to whoever holds the role, not to a person: an involvement names an organisation and a
+    service, not an account. It holds a ContactPoint ID and a code, never a name.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    cp_id: Mapped[str] = mapped_column(String(12))
+    org_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    service: Mapped[str | None] = mapped_column(String(32))
+    la_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -43,6 +43,8 @@ class StoredUser:
     affinity: Affinity | None = None
     awaiting_approval: bool = False
     created_by: int | None = None
+    password_must_change: bool = False
+    password_set_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ def _user(row: UserRow | Row[Any, *tuple[Any, ...]]) -> StoredUser:
         _affinity(row.surname_key, row.postcode_key, row.affinity_version),
         bool(row.awaiting_approval),
         row.created_by,
+        bool(row.password_must_change),
+        as_utc(row.password_set_at) if row.password_set_at is not None else None,
     )
 
 
@@ -122,6 +126,8 @@ _SESSION_WITH_USER = (
         _USERS.c.affinity_version,
         _USERS.c.awaiting_approval,
         _USERS.c.created_by,
+        _USERS.c.password_must_change,
+        _USERS.c.password_set_at,
     )
     .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
@@ -149,6 +155,7 @@ class UserRepository:
         affinity: Affinity | None = None,
         created_by: int | None = None,
         awaiting_approval: bool = False,
+        password_must_change: bool = False,
     ) -> int:
         """Store a new account; returns its id."""
         row = UserRow(
@@ -166,6 +173,8 @@ class UserRepository:
             awaiting_approval=awaiting_approval,
             created_by=created_by,
             created_at=created_at,
+            password_must_change=password_must_change,
+            password_set_at=created_at,
             surname_key=affinity.surname_key if affinity else None,
             postcode_key=affinity.postcode_key if affinity else None,
             affinity_version=affinity.version if affinity else None,
@@ -213,14 +222,30 @@ class UserRepository:
             .values(totp_enrolled=enrolled, totp_last_step=last_step)
         )
 
-    def reset_credentials(self, user_id: int, password_hash: str, totp_secret: bytes) -> None:
-        """A new password and a new, unenrolled second factor."""
+    def reset_credentials(
+        self, user_id: int, password_hash: str, totp_secret: bytes, now: datetime, *, one_time: bool = True
+    ) -> None:
+        """A new password, one-time unless told (to be changed at first sign-in), and a new,
+        unenrolled second factor."""
         self._session.execute(
             update(UserRow)
             .where(UserRow.id == user_id)
             .values(
-                password_hash=password_hash, totp_secret=totp_secret, totp_enrolled=False, totp_last_step=0
+                password_hash=password_hash,
+                totp_secret=totp_secret,
+                totp_enrolled=False,
+                totp_last_step=0,
+                password_must_change=one_time,
+                password_set_at=now,
             )
+        )
+
+    def set_password(self, user_id: int, password_hash: str, now: datetime) -> None:
+        """The holder's own new password (no longer one-time)."""
+        self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(password_hash=password_hash, password_must_change=False, password_set_at=now)
         )
 
     def set_suspended(self, user_id: int, suspended: bool) -> None:
@@ -337,6 +362,19 @@ class SessionRepository:
     def delete(self, token_hash: bytes) -> None:
         """End one session."""
         self._session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+    def set_stage(self, token_hash: bytes, stage: str) -> None:
+        """Move a session to another stage (a one-time password changed: "password" to "full")."""
+        self._session.execute(
+            update(SessionRow).where(SessionRow.token_hash == token_hash).values(stage=stage)
+        )
+
+    def delete_others(self, user_id: int, keep: bytes) -> int:
+        """End every session of an account but one (the one that changed the password)."""
+        result = self._session.execute(
+            delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.token_hash != keep)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of a DELETE has rowcount
 
     def delete_for_user(self, user_id: int) -> int:
         """End every session of an account (suspension, credential reset)."""

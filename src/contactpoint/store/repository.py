@@ -231,7 +231,9 @@ class ChildRepository:
             )
             keys.append((sealed.key_version, sealed.wrapped_key, cp_id))
             entries = self._index_entries(record)
-            if before.key_version != current_key:
+            # A protected record's entries are all rewritten: entries written under an older
+            # visibility rule (a former name once searchable) must not outlive the change
+            if before.key_version != current_key or record.status is not RecordStatus.ACTIVE:
                 rewrite_all.append(cp_id)
                 index.extend(
                     (kind, value, cp_id, searchable) for (kind, value), searchable in entries.items()
@@ -404,6 +406,16 @@ class ChildRepository:
         """A page of record IDs in ID order, after `after` ("" for the first page)."""
         ids = self._session.scalars(
             select(ChildRow.cp_id).where(ChildRow.cp_id > after).order_by(ChildRow.cp_id).limit(limit)
+        )
+        return [ContactPointId(i) for i in ids]
+
+    def protected_ids_after(self, after: str, limit: int) -> list[ContactPointId]:
+        """A page of IDs of records that are not plainly active (shielded, sealed, archived, deceased)."""
+        ids = self._session.scalars(
+            select(ChildRow.cp_id)
+            .where(ChildRow.cp_id > after, ChildRow.status != RecordStatus.ACTIVE.value)
+            .order_by(ChildRow.cp_id)
+            .limit(limit)
         )
         return [ContactPointId(i) for i in ids]
 

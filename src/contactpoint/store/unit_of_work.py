@@ -24,6 +24,7 @@ from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.ledger_repository import FeedRunRepository, RowLedgerRepository
 from contactpoint.store.merge_repository import MergeRepository
+from contactpoint.store.notification_repository import NotificationRepository
 from contactpoint.store.provenance_repository import ProvenanceRepository
 from contactpoint.store.repository import ChildRepository
 from contactpoint.store.review_repository import ReviewQueueRepository
@@ -88,6 +89,7 @@ class UnitOfWork:
         self.shielding = ShieldingRepository(self._session)
         self.adoptions = AdoptionRepository(self._session, self._cipher)
         self.contact_requests = ContactRequestRepository(self._session)
+        self.notifications = NotificationRepository(self._session)
         self.feed_runs = FeedRunRepository(self._session, self._clock)
         self.ledger = RowLedgerRepository(self._session, self._clock)
         self.reviews = ReviewQueueRepository(self._session, self._cipher, self._clock)

@@ -54,6 +54,7 @@ def create_app(runtime: Runtime, config: WebConfig | None = None) -> FastAPI:
         app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    app.add_middleware(errors.UnhandledErrors)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     return app

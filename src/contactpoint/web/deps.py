@@ -41,29 +41,36 @@ def client_address(request: Request) -> str:
 
 
 def api_session(
-    runtime: RuntimeDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    changing_password: bool = False,
 ) -> Authenticated:
     """API callers authenticate with a bearer token (never a cookie, so no CSRF is possible)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationFailed("not signed in")
     if is_source_key(credentials.credentials):  # a data source's API key (app/feeds/sources.py)
         return authenticate_source(runtime, credentials.credentials)
-    return authenticate(runtime, credentials.credentials, Channel.API)
+    return authenticate(runtime, credentials.credentials, Channel.API, changing_password=changing_password)
 
 
-def ui_session(request: Request, runtime: RuntimeDep) -> Authenticated:
+def ui_session(request: Request, runtime: RuntimeDep, changing_password: bool = False) -> Authenticated:
     """UI callers authenticate with the session cookie; forms carry the session's CSRF token."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise AuthenticationFailed("not signed in")
-    return authenticate(runtime, token, Channel.UI)
+    return authenticate(runtime, token, Channel.UI, changing_password=changing_password)
 
 
 class Need:
-    """An API route's permission: a bearer token whose account's role holds it."""
+    """An API route's permission: a bearer token whose account's role holds it.
 
-    def __init__(self, permission: Permission) -> None:
+    Routes marked `changing_password` (changing it, signing out) also take a session signed in with
+    a one-time password; every other route answers such a session 403 `password_change_required`.
+    """
+
+    def __init__(self, permission: Permission, *, changing_password: bool = False) -> None:
         self.permission = permission
+        self.changing_password = changing_password
 
     def __call__(
         self,
@@ -71,20 +78,22 @@ class Need:
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Authenticated:
         """Authenticate, then check the role (scope is the use case's business, via the policy)."""
-        session = api_session(runtime, credentials)
+        session = api_session(runtime, credentials, self.changing_password)
         require(session.principal, self.permission)
         return session
 
 
 class UiNeed:
-    """A UI route's permission: the session cookie's account's role holds it."""
+    """A UI route's permission: the session cookie's account's role holds it (`changing_password`
+    as for `Need`; other pages send a one-time password's session to the change page)."""
 
-    def __init__(self, permission: Permission) -> None:
+    def __init__(self, permission: Permission, *, changing_password: bool = False) -> None:
         self.permission = permission
+        self.changing_password = changing_password
 
     def __call__(self, request: Request, runtime: RuntimeDep) -> Authenticated:
         """Authenticate, then check the role."""
-        session = ui_session(request, runtime)
+        session = ui_session(request, runtime, self.changing_password)
         require(session.principal, self.permission)
         return session
 

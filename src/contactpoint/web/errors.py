@@ -6,12 +6,23 @@ reported without echoing the input (it could be a child's name).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable, Iterator
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, SecondFactorRequired, Throttled
+from contactpoint.access.errors import (
+    AuthenticationFailed,
+    PasswordChangeRequired,
+    PermissionDenied,
+    SecondFactorRequired,
+    Throttled,
+)
 from contactpoint.domain.errors import (
     ConcurrentUpdate,
     ContactPointError,
@@ -28,6 +39,7 @@ STATUS: dict[type[ContactPointError], tuple[int, str]] = {
     AuthenticationFailed: (401, "unauthenticated"),
     SecondFactorRequired: (401, "second_factor_required"),
     Throttled: (429, "throttled"),
+    PasswordChangeRequired: (403, "password_change_required"),
     PermissionDenied: (403, "forbidden"),
     NotFound: (404, "not_found"),
     ConcurrentUpdate: (409, "conflict"),
@@ -35,6 +47,9 @@ STATUS: dict[type[ContactPointError], tuple[int, str]] = {
     KeyringError: (503, "unavailable"),
     StoreUnavailable: (503, "unavailable"),
 }
+
+
+PASSWORD_PAGE = "/account/password"  # noqa: S105  # a page's address
 
 
 def status_for(error: ContactPointError) -> tuple[int, str]:
@@ -55,6 +70,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ContactPointError)
     async def domain_error(request: Request, error: ContactPointError) -> Response:
         code, name = status_for(error)
+        if isinstance(error, PasswordChangeRequired) and not _is_api(request):
+            return RedirectResponse(PASSWORD_PAGE, status_code=303)
         message = "stored data failed an integrity check" if code == 500 else str(error)
         headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
         if isinstance(error, AuthenticationFailed) and _is_api(request):
@@ -83,10 +100,71 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
         if _is_api(request):
             return JSONResponse(
                 {"error": "http", "message": str(error.detail)},
                 status_code=error.status_code,
-                headers=error.headers,
+                headers=headers,
             )
-        return error_page(request, error.status_code, str(error.detail), dict(error.headers or {}))
+        return error_page(request, error.status_code, str(error.detail), headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in _routes(request.app.routes):
+        if route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
+def _routes(routes: Iterable[object]) -> Iterator[Route]:
+    """Routes, inside included routers too (FastAPI keeps those as wrappers)."""
+    for route in routes:
+        if isinstance(route, Route):
+            yield route
+        elif (inner := getattr(route, "original_router", None)) is not None:
+            yield from _routes(inner.routes)
+
+
+_log = logging.getLogger(__name__)
+
+
+class UnhandledErrors:
+    """A failure nothing else handled is a 500 in the API's JSON shape or the UI's error page, never
+    plain text or a traceback; only its type is logged (a message could hold a value)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass through; answer 500 if the app fails before it started its response."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as error:
+            _log.error(
+                "unhandled %s on %s", type(error).__name__, scope.get("path", "")
+            )  # no traceback: it could hold a value
+            if started:
+                raise
+            request = Request(scope)
+            message = "something went wrong on our side; try again later"
+            response = (
+                JSONResponse({"error": "server_error", "message": message}, status_code=500)
+                if _is_api(request)
+                else error_page(request, 500, message, None)
+            )
+            await response(scope, receive, send)

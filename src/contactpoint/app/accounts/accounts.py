@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contactpoint.access import passwords, throttle, totp
-from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, Throttled
+from contactpoint.access.errors import (
+    AuthenticationFailed,
+    PasswordChangeRequired,
+    PermissionDenied,
+    Throttled,
+)
 from contactpoint.access.policy import (
     Principal,
     needs_second_approval,
@@ -36,6 +41,7 @@ from contactpoint.store.unit_of_work import UnitOfWork
 IDLE_LIMIT = timedelta(minutes=15)
 ABSOLUTE_LIMIT = timedelta(hours=12)
 SECOND_FACTOR_LIMIT = timedelta(minutes=5)
+ONE_TIME_PASSWORD_LIMIT = timedelta(days=7)  # an unused initial or reset password stops working
 TOUCH_EVERY = timedelta(seconds=30)  # write last-seen at most this often; idle-out is early by at most this
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
@@ -154,11 +160,13 @@ def provision_account(
     family_name: str | None = None,
     home_postcode: str | None = None,
     awaiting_approval: bool = False,
+    one_time_password: bool = False,
 ) -> int:
     """Store an account in the caller's unit of work and audit it; the caller checked the policy.
 
     The holder's family name and home postcode, if given, are kept only as keyed hashes. An account
-    awaiting approval is stored suspended, and only `approve_account` lifts that.
+    awaiting approval is stored suspended, and only `approve_account` lifts that. A one-time
+    password must be changed at first sign-in and expires after `ONE_TIME_PASSWORD_LIMIT`.
     """
     _check_account_fields(
         username=username, role=role, la_code=la_code, org_code=org_code, org_name=org_name, service=service
@@ -179,6 +187,7 @@ def provision_account(
         affinity=account_affinity(runtime.keyring, family_name, home_postcode),
         created_by=actor_id,
         awaiting_approval=awaiting_approval,
+        password_must_change=one_time_password,
     )
     if enrolled:
         uow.users.set_totp(user_id, enrolled=True, last_step=0)
@@ -198,7 +207,13 @@ def create_national_admin(runtime: Runtime, username: str) -> NewAccount:
     password = passwords.generate_password()
     with runtime.unit_of_work() as uow:
         user_id = provision_account(
-            runtime, uow, username=username, role=Role.NATIONAL_ADMIN, la_code=None, password=password
+            runtime,
+            uow,
+            username=username,
+            role=Role.NATIONAL_ADMIN,
+            la_code=None,
+            password=password,
+            one_time_password=True,
         )
         uow.commit()
     return NewAccount(user_id, username, password)
@@ -252,6 +267,7 @@ def create_account(
             family_name=family_name,
             home_postcode=home_postcode,
             awaiting_approval=needs_second_approval(role, service),
+            one_time_password=True,
         )
         uow.commit()
     return NewAccount(user_id, username, password)
@@ -315,6 +331,7 @@ def reset_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAc
             user_id,
             passwords.hash_password(password),
             runtime.secret_box.seal(totp.new_secret(), target.username),
+            runtime.clock.now(),
         )
         if held:
             uow.users.hold_for_approval(user_id, principal.user_id)
@@ -394,6 +411,11 @@ def _start_session(
     return SessionGrant(token, stage, csrf)
 
 
+def _one_time_password_expired(user: StoredUser, now: datetime) -> bool:
+    set_at = user.password_set_at or user.created_at
+    return user.password_must_change and now - set_at > ONE_TIME_PASSWORD_LIMIT
+
+
 def begin_sign_in(
     runtime: Runtime, username: str, password: str, address: str, channel: Channel = Channel.UI
 ) -> SessionGrant:
@@ -408,6 +430,11 @@ def begin_sign_in(
         if user is None or not good or user.suspended:
             _fail(runtime, uow, keys, user.id if user else None, "password")
             raise AuthenticationFailed("the username or password is not right")
+        if _one_time_password_expired(user, now):
+            _fail(runtime, uow, [], user.id, "expired-password")
+            raise AuthenticationFailed(
+                "this one-time password has expired; ask your user administrator for a new one"
+            )
         uow.throttle.clear(keys[0][1])
         grant = _start_session(uow, user.id, "totp" if user.totp_enrolled else "enrol", now, channel)
         uow.commit()
@@ -473,7 +500,10 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
         uow.throttle.clear(_stage_key(held.token_hash))
         uow.users.set_totp(user.id, enrolled=True, last_step=check.step)
         uow.sessions.delete(held.token_hash)
-        grant = _start_session(uow, user.id, "full", now, channel)
+        # A one-time password buys a session that can only change it ("password" stage)
+        grant = _start_session(
+            uow, user.id, "password" if user.password_must_change else "full", now, channel
+        )
         log = audit_log(runtime, uow)
         if held.stage == "enrol":
             log.append(AuditEvent(AuditKind.ENROLLED, user.id))
@@ -491,16 +521,19 @@ def sign_in(runtime: Runtime, username: str, password: str, code: str, address: 
     return complete_sign_in(runtime, grant.token, code, address)
 
 
-def authenticate(runtime: Runtime, token: str, channel: Channel) -> Authenticated:
+def authenticate(
+    runtime: Runtime, token: str, channel: Channel, *, changing_password: bool = False
+) -> Authenticated:
     """The account behind a full session started on `channel`, enforcing idle and absolute limits
-    and suspension."""
+    and suspension. A session signed in with a one-time password is refused with
+    `PasswordChangeRequired` except where the caller is `changing_password` (or signing out)."""
     if session_channel(token) is not channel:
         raise AuthenticationFailed("not signed in")
     now = runtime.clock.now()
     digest = token_hash(token)
     with runtime.unit_of_work() as uow:
         found = uow.sessions.get_with_user(digest)
-        if found is None or found[0].stage != "full":
+        if found is None or found[0].stage not in ("full", "password"):
             raise AuthenticationFailed("not signed in")
         held, user = found
         expired = now - held.last_seen_at >= IDLE_LIMIT or now - held.created_at >= ABSOLUTE_LIMIT
@@ -511,6 +544,8 @@ def authenticate(runtime: Runtime, token: str, channel: Channel) -> Authenticate
         if now - held.last_seen_at >= TOUCH_EVERY:
             uow.sessions.touch(digest, now)
             uow.commit()
+    if held.stage == "password" and not changing_password:
+        raise PasswordChangeRequired("change your one-time password first")
     return Authenticated(principal_of(user), held.csrf_token, held.created_at)
 
 
@@ -527,9 +562,49 @@ def sign_out(runtime: Runtime, token: str) -> None:
         held = uow.sessions.get(token_hash(token))
         if held is not None:
             uow.sessions.delete(held.token_hash)
-            if held.stage == "full":
+            if held.stage in ("full", "password"):
                 audit_log(runtime, uow).append(AuditEvent(AuditKind.SIGNED_OUT, held.user_id))
         uow.commit()
+
+
+def change_password(
+    runtime: Runtime, token: str, current_password: str, new_password: str, address: str
+) -> None:
+    """The holder changes their own password: the current one is required (and guesses at it count
+    against the sign-in throttle), the new one follows `passwords.check_chosen_password`, every
+    other session of the account ends, and this session becomes a full one."""
+    now = runtime.clock.now()
+    digest = token_hash(token)
+    with runtime.unit_of_work() as uow:
+        held = uow.sessions.get(digest)
+        if held is None or held.stage not in ("full", "password"):
+            raise AuthenticationFailed("not signed in")
+        user = uow.users.get(held.user_id)
+        keys = _password_keys(user.username, address)
+        _check_throttle(uow, keys, now)
+        if not passwords.verify_password(user.password_hash, current_password):
+            _fail(runtime, uow, keys, user.id, "password-change")
+            raise ValidationError("current_password", "is not right")
+        passwords.check_chosen_password(new_password, username=user.username, current=current_password)
+        uow.throttle.clear(keys[0][1])
+        uow.users.set_password(user.id, passwords.hash_password(new_password), now)
+        ended = uow.sessions.delete_others(user.id, digest)
+        uow.sessions.set_stage(digest, "full")
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.PASSWORD_CHANGED,
+                user.id,
+                (),
+                {"one_time": user.password_must_change, "sessions_ended": ended},
+            )
+        )
+        uow.commit()
+
+
+def must_change_password(runtime: Runtime, principal: Principal) -> bool:
+    """True while the account still holds a one-time password."""
+    with runtime.unit_of_work() as uow:
+        return uow.users.get(principal.user_id).password_must_change
 
 
 def organisation_of(runtime: Runtime, principal: Principal) -> Organisation | None:

@@ -7,11 +7,11 @@ says which version it saw) and an audit entry, in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from contactpoint.access import policy
 from contactpoint.access.errors import PermissionDenied
-from contactpoint.access.policy import Principal
+from contactpoint.access.policy import Principal, ViewLevel
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import organisation_of
 from contactpoint.app.operations.retention import today_in_england
@@ -20,7 +20,13 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import ConcurrentUpdate, NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
-from contactpoint.domain.records import ContactDetails, Involvement, PersonName, check_involvement_dates
+from contactpoint.domain.records import (
+    ChildRecord,
+    ContactDetails,
+    Involvement,
+    PersonName,
+    check_involvement_dates,
+)
 from contactpoint.domain.vocabulary import SensitiveBasis
 from contactpoint.store.unit_of_work import UnitOfWork
 
@@ -199,6 +205,33 @@ def end_involvement(
         )
 
 
+LEAD_CHANGED = "lead_professional_changed"
+
+
+def _tell_of_lead_change(
+    uow: UnitOfWork, record: ChildRecord, previous: list[int], index: int, now: datetime
+) -> list[str]:
+    """Leave a notification for the service team that held the role and for the owning LA's team
+    (there is no email): who is told, as codes, for the audit entry."""
+    told: list[str] = []
+    for n in previous:
+        if n == index:
+            continue
+        held = record.involvements[n]
+        uow.notifications.add(
+            kind=LEAD_CHANGED,
+            cp_id=record.cp_id.value,
+            now=now,
+            org_code=held.organisation.code,
+            service=held.service.value,
+        )
+        told.append(f"{held.organisation.code}/{held.service.value}")
+    if told and record.la_code:
+        uow.notifications.add(kind=LEAD_CHANGED, cp_id=record.cp_id.value, now=now, la_code=record.la_code)
+        told.append(f"la:{record.la_code}")
+    return told
+
+
 def change_lead_professional(
     runtime: Runtime, principal: Principal, *, cp_id: ContactPointId, index: int, expected_version: int
 ) -> int:
@@ -209,6 +242,8 @@ def change_lead_professional(
         stored = uow.children.get(cp_id)
         record = stored.record
         level = policy.record_view_level(principal, record, runtime.clock.now().date())
+        if level is ViewLevel.NONE:  # a record one may not see is answered as a missing one
+            raise NotFound("no such record")
         if not policy.shows_involvements(level) or not 0 <= index < len(record.involvements):
             raise NotFound("no such involvement")
         policy.require_lead_change(principal, record, index)
@@ -220,12 +255,13 @@ def change_lead_professional(
             for n, item in enumerate(record.involvements)
         )
         version = uow.children.replace(replace(record, involvements=involvements), stored.version)
+        told = _tell_of_lead_change(uow, record, previous, index, runtime.clock.now())
         audit_log(runtime, uow).append(
             AuditEvent(
                 AuditKind.LEAD_PROFESSIONAL_CHANGED,
                 principal.user_id,
                 (cp_id.value,),
-                {"index": index, "previous": ",".join(map(str, previous)), "version": version},
+                {"index": index, "previous": ",".join(map(str, previous)), "version": version, "told": told},
             )
         )
         uow.commit()

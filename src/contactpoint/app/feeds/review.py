@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from contactpoint.access import policy
-from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.policy import Principal, ViewLevel
 from contactpoint.access.roles import Permission
 from contactpoint.app.operations.retention import today_in_england
@@ -92,13 +91,13 @@ def factors(item: OpenReview) -> list[MatchFactor]:
     ]
 
 
+MISSING_ITEM = "no such review item"  # the store's answer for an unknown item number
+
+
 def _require_in_scope(principal: Principal, item: OpenReview) -> str:
-    """An item is worked by its own LA's data administrators; the national queue by the operator."""
-    if item.la_code is None:
-        policy.require(principal, Permission.WORK_REVIEW_QUEUE)
-        raise PermissionDenied("the national review queue is worked by the operator")
-    policy.require_in_own_la(principal, Permission.WORK_REVIEW_QUEUE, item.la_code)
-    return item.la_code
+    """An item is worked by its own LA's data administrators; the national queue by the operator
+    (`decide_review_as_operator`). Any other item is answered as a missing one."""
+    return policy.require_own_la_item(principal, Permission.WORK_REVIEW_QUEUE, item.la_code, MISSING_ITEM)
 
 
 def list_reviews(runtime: Runtime, principal: Principal) -> list[OpenReview]:

@@ -202,7 +202,9 @@ def decide_adoption(
     rejects; either way the request's adoptive identity is erased."""
     with runtime.unit_of_work() as uow:
         request = uow.adoptions.get(request_id)
-        policy.require_in_own_la(principal, Permission.DECIDE_ADOPTION, request.la_code)
+        policy.require_own_la_item(
+            principal, Permission.DECIDE_ADOPTION, request.la_code, "no such adoption request"
+        )
         policy.require_second_pair_of_eyes(principal, request.requester_id)
         if request.state is not RequestState.PENDING:
             raise ValidationError("request", "has already been decided")

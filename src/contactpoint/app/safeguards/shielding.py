@@ -72,7 +72,9 @@ def decide_shielding_change(
     """A second administrator approves (the record's status changes now) or rejects a request."""
     with runtime.unit_of_work() as uow:
         request = uow.shielding.get(request_id)
-        policy.require_in_own_la(principal, Permission.DECIDE_SHIELDING, request.la_code)
+        policy.require_own_la_item(
+            principal, Permission.DECIDE_SHIELDING, request.la_code, "no such shielding request"
+        )
         policy.require_second_pair_of_eyes(principal, request.requester_id)
         state = RequestState.APPROVED if approve else RequestState.REJECTED
         uow.shielding.decide(request_id, state, principal.user_id, runtime.clock.now())
@@ -159,7 +161,9 @@ def close_contact_request(
         raise ValidationError("outcome", "must be brokered or declined")
     with runtime.unit_of_work() as uow:
         request = uow.contact_requests.get(request_id)
-        policy.require_in_own_la(principal, Permission.BROKER_CONTACT, request.la_code)
+        policy.require_own_la_item(
+            principal, Permission.BROKER_CONTACT, request.la_code, "no such contact request"
+        )
         uow.contact_requests.close(request_id, outcome, principal.user_id, runtime.clock.now())
         audit_log(runtime, uow).append(
             AuditEvent(

@@ -23,6 +23,19 @@ class SessionRead(BaseModel):
     token: str
     idle_minutes: int
     absolute_hours: int
+    password_change_required: bool = Field(
+        default=False,
+        description="Signed in with a one-time password: until POST /api/v1/me/password changes it, "
+        "every other route answers 403 with error `password_change_required`",
+    )
+
+
+class PasswordChange(Input):
+    """Your current password and the new one: 12 to 128 characters, any characters, not a commonly
+    breached password, not containing your username."""
+
+    current_password: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(min_length=1, max_length=128)
 
 
 class MeRead(BaseModel):

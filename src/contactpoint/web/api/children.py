@@ -19,7 +19,7 @@ from contactpoint.web.api.children_schemas import (
     SearchRead,
     ViewCreate,
 )
-from contactpoint.web.api.shared import ERRORS, ChildId, InvolvementIndex, VersionRead
+from contactpoint.web.api.shared import ERRORS, ChildId, InvolvementIndex, VersionRead, links
 from contactpoint.web.deps import Need, RuntimeDep
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
@@ -43,7 +43,20 @@ def _involvement_input(body: InvolvementCreate) -> involvements.InvolvementInput
     )
 
 
-@router.post("/searches", tags=["children"])
+_FIRST_HIT = {"cp_id": "$response.body#/results/0/cp_id"}
+_SAME_CHILD = {"cp_id": "$request.path.cp_id"}
+
+
+@router.post(
+    "/searches",
+    tags=["children"],
+    responses=links(
+        200,
+        view=("POST", "/api/v1/children/{cp_id}/views", _FIRST_HIT),
+        addInvolvement=("POST", "/api/v1/children/{cp_id}/involvements", _FIRST_HIT),
+        askForContact=("POST", "/api/v1/children/{cp_id}/contact-requests", _FIRST_HIT),
+    ),
+)
 def create_search(body: SearchCreate, runtime: RuntimeDep, session: Practice) -> SearchRead:
     """Search (POST, so that no name ever appears in a URL). Audited before results are returned."""
     criteria = search.SearchCriteria(
@@ -56,7 +69,19 @@ def create_search(body: SearchCreate, runtime: RuntimeDep, session: Practice) ->
     return SearchRead(results=search.search_children(runtime, session.principal, criteria))
 
 
-@router.post("/children/{cp_id}/views", tags=["children"])
+@router.post(
+    "/children/{cp_id}/views",
+    tags=["children"],
+    responses=links(
+        200,
+        addInvolvement=("POST", "/api/v1/children/{cp_id}/involvements", _SAME_CHILD),
+        updateInvolvement=(
+            "PUT",
+            "/api/v1/children/{cp_id}/involvements/{index}",
+            _SAME_CHILD | {"index": "$response.body#/involvements/0/index"},
+        ),
+    ),
+)
 def create_view(cp_id: ChildId, body: ViewCreate, runtime: RuntimeDep, session: Viewer) -> ChildView:
     """Open a child's record with a reason. Audited first; filtered by the policy."""
     return view.view_child(
@@ -64,7 +89,12 @@ def create_view(cp_id: ChildId, body: ViewCreate, runtime: RuntimeDep, session: 
     )
 
 
-@router.post("/children/{cp_id}/involvements", status_code=status.HTTP_201_CREATED, tags=["involvements"])
+@router.post(
+    "/children/{cp_id}/involvements",
+    status_code=status.HTTP_201_CREATED,
+    tags=["involvements"],
+    responses=links(201, view=("POST", "/api/v1/children/{cp_id}/views", _SAME_CHILD)),
+)
 def create_involvement(
     cp_id: ChildId, body: InvolvementCreate, runtime: RuntimeDep, session: Recorder
 ) -> VersionRead:

@@ -6,14 +6,12 @@ ChildView), so the record's shape is declared once, in the app.
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, Field
 
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.children.search import SearchHit
 from contactpoint.domain.vocabulary import SensitiveBasis
-from contactpoint.web.api.shared import NAME, Input
+from contactpoint.web.api.shared import NAME, Day, Input
 
 
 class SearchCreate(Input):
@@ -21,7 +19,7 @@ class SearchCreate(Input):
 
     family_name: str = NAME
     given_name: str | None = Field(default=None, max_length=70)
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     postcode_district: str | None = Field(default=None, max_length=8)
     reason: AccessReason
 
@@ -44,7 +42,7 @@ class InvolvementCreate(Input):
 
     practitioner_given: str = NAME
     practitioner_family: str = NAME
-    start: date
+    start: Day
     phone: str | None = Field(default=None, max_length=20)
     email: str | None = Field(default=None, max_length=254)
     lead_professional: bool = False
@@ -62,5 +60,5 @@ class LeadChange(Input):
 class InvolvementEnd(Input):
     """End your service's involvement."""
 
-    end: date
+    end: Day
     expected_version: int = Field(ge=1, le=2**31 - 1)

@@ -36,7 +36,7 @@ from contactpoint.web.api.feeds_schemas import (
     ReviewItemOpenedRead,
     ReviewItemRead,
 )
-from contactpoint.web.api.shared import ERRORS, ErrorRead
+from contactpoint.web.api.shared import ERRORS, ErrorRead, links
 from contactpoint.web.deps import Need, RuntimeDep
 
 MEDIA_TYPES = {
@@ -231,7 +231,18 @@ def _review_read(item: OpenReview) -> ReviewItemRead:
     )
 
 
-@router.get("/review-items", tags=["review"])
+_FIRST_ITEM = {"item_id": "$response.body#/0/id"}
+
+
+@router.get(
+    "/review-items",
+    tags=["review"],
+    responses=links(
+        200,
+        open=("GET", "/api/v1/review-items/{item_id}", _FIRST_ITEM),
+        decide=("POST", "/api/v1/review-items/{item_id}/decision", _FIRST_ITEM),
+    ),
+)
 def list_review_items(runtime: RuntimeDep, session: Reviewer) -> list[ReviewItemRead]:
     """Your LA's open review items, private ones included."""
     return [_review_read(item) for item in review.list_reviews(runtime, session.principal)]

@@ -6,10 +6,10 @@ own types); it is re-declared only because the API has always called the item's 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from contactpoint.app.feeds.review import ComparedField, MatchFactor, ReviewAction
-from contactpoint.web.api.shared import Input
+from contactpoint.web.api.shared import CpId, Input
 
 
 class FeedRejectRead(BaseModel):
@@ -60,7 +60,7 @@ class ReviewDecisionCreate(Input):
     """Link the row to the candidate (or to `link_to`), make it a new child, or reject it."""
 
     action: ReviewAction
-    link_to: str | None = Field(default=None, pattern=r"^[0-9]{12}$")
+    link_to: CpId | None = None
 
 
 class ReviewDecisionRead(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
@@ -15,7 +14,7 @@ from contactpoint.app.oversight.auditing import AuditEntryView
 from contactpoint.app.oversight.subject_access import Requester, SubjectAccessReport
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.store.audit_repository import StoredAlert
-from contactpoint.web.api.shared import ERRORS, Input
+from contactpoint.web.api.shared import ERRORS, CpId, Input, Moment
 from contactpoint.web.deps import Need, RuntimeDep
 from contactpoint.web.subject_access_render import render_pdf
 
@@ -30,15 +29,15 @@ class AuditQuery(Input):
     """Filters; all optional."""
 
     user_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    cp_id: str | None = Field(default=None, min_length=12, max_length=12)
-    since: datetime | None = None
-    until: datetime | None = None
+    cp_id: CpId | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 class SubjectAccessCreate(Input):
     """A subject access request: the child (in the body, never the URL) and who asked."""
 
-    cp_id: str = Field(pattern=r"^[0-9]{12}$")
+    cp_id: CpId
     requester: Requester
 
 

@@ -33,7 +33,7 @@ from contactpoint.web.api.safeguards_schemas import (
     ShieldingRequestCreated,
     ShieldingRequestRead,
 )
-from contactpoint.web.api.shared import ERRORS, ChildId, InvolvementIndex, RequestId, VersionRead
+from contactpoint.web.api.shared import ERRORS, ChildId, InvolvementIndex, RequestId, VersionRead, links
 from contactpoint.web.deps import Need, RuntimeDep
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
@@ -62,7 +62,15 @@ def _shielding_read(request: StoredShieldingRequest) -> ShieldingRequestRead:
     )
 
 
-@router.post("/shielding-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
+_NEW_REQUEST = {"request_id": "$response.body#/id"}
+
+
+@router.post(
+    "/shielding-requests",
+    status_code=status.HTTP_201_CREATED,
+    tags=["shielding"],
+    responses=links(201, decide=("POST", "/api/v1/shielding-requests/{request_id}/decision", _NEW_REQUEST)),
+)
 def create_shielding_request(
     body: ShieldingRequestCreate, runtime: RuntimeDep, session: Shielder
 ) -> ShieldingRequestCreated:
@@ -97,7 +105,12 @@ def list_shielding_reviews(runtime: RuntimeDep, session: Shielder) -> list[Shiel
     return [_shielding_read(r) for r in shielding.shielding_reviews_due(runtime, session.principal)]
 
 
-@router.post("/children/{cp_id}/contact-requests", status_code=status.HTTP_201_CREATED, tags=["shielding"])
+@router.post(
+    "/children/{cp_id}/contact-requests",
+    status_code=status.HTTP_201_CREATED,
+    tags=["shielding"],
+    responses=links(201, close=("POST", "/api/v1/contact-requests/{request_id}/outcome", _NEW_REQUEST)),
+)
 def create_contact_request(
     cp_id: ChildId, body: ContactRequestCreate, runtime: RuntimeDep, session: ContactAsker
 ) -> ShieldingRequestCreated:
@@ -165,7 +178,12 @@ def adoption_read(pending: adoption.PendingAdoption) -> AdoptionRequestRead:
     )
 
 
-@router.post("/adoption-requests", status_code=status.HTTP_201_CREATED, tags=["adoption"])
+@router.post(
+    "/adoption-requests",
+    status_code=status.HTTP_201_CREATED,
+    tags=["adoption"],
+    responses=links(201, decide=("POST", "/api/v1/adoption-requests/{request_id}/decision", _NEW_REQUEST)),
+)
 def create_adoption_request(
     body: AdoptionRequestCreate, runtime: RuntimeDep, session: Adopter
 ) -> AdoptionRequestCreated:

@@ -19,7 +19,7 @@ from contactpoint.domain.shielding import (
     ShieldingReason,
 )
 from contactpoint.domain.vocabulary import ExtensionBasis, RecordStatus, SensitiveBasis, ServiceType
-from contactpoint.web.api.shared import NAME, Input
+from contactpoint.web.api.shared import NAME, CpId, Day, Input
 
 PHONE = Field(default=None, max_length=20)
 EMAIL = Field(default=None, max_length=254)
@@ -28,11 +28,11 @@ EMAIL = Field(default=None, max_length=254)
 class ShieldingRequestCreate(Input):
     """A request to shield or unshield a child; a second administrator decides it."""
 
-    cp_id: str = Field(pattern=r"^[0-9]{12}$")
+    cp_id: CpId
     change: ShieldingChange
     reason: ShieldingReason
     requested_by: RequestedBy
-    review_on: date | None = None
+    review_on: Day | None = None
 
 
 class ShieldingDecisionCreate(Input):
@@ -96,7 +96,7 @@ class AdoptiveParentCreate(Input):
 class AdoptionRequestCreate(Input):
     """Record an adoption of a child of your LA; a second administrator approves it."""
 
-    cp_id: str = Field(pattern=r"^[0-9]{12}$", description="The birth record's ContactPoint ID")
+    cp_id: CpId  # the birth record's
     given_name: str = NAME
     family_name: str = NAME
     address_lines: list[str] = Field(min_length=1, max_length=4)
@@ -178,14 +178,14 @@ class RetentionConsentCreate(Input):
     """The young person consents to their record being kept to 25."""
 
     basis: ExtensionBasis
-    consented_on: date
+    consented_on: Day
     expected_version: int = Field(ge=1, le=2**31 - 1)
 
 
 class ConsentWithdrawalCreate(Input):
     """The young person withdraws consent."""
 
-    withdrawn_on: date
+    withdrawn_on: Day
     expected_version: int = Field(ge=1, le=2**31 - 1)
 
 

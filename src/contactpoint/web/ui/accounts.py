@@ -14,6 +14,7 @@ from contactpoint.access.roles import CREATABLE_ROLES, Permission, Role
 from contactpoint.access.tokens import new_token, same_token
 from contactpoint.app.accounts import accounts
 from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.accounts.notifications import notifications_for
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
@@ -25,6 +26,8 @@ router = APIRouter(include_in_schema=False)
 
 UserAdmin = Annotated[Authenticated, Depends(UiNeed(Permission.MANAGE_USERS))]
 Anyone = Annotated[Authenticated, Depends(UiNeed(Permission.READ_OWN_ACCOUNT))]
+# Signing out and changing the password also work for a session signed in with a one-time password
+Holder = Annotated[Authenticated, Depends(UiNeed(Permission.READ_OWN_ACCOUNT, changing_password=True))]
 
 
 class SignInForm(UiForm):
@@ -38,6 +41,13 @@ class CodeForm(UiForm):
     """The TOTP step."""
 
     code: str = Field(max_length=10)
+
+
+class PasswordForm(UiForm):
+    """The holder's password change."""
+
+    current_password: str = Field(default="", max_length=128)
+    new_password: str = Field(default="", max_length=128)
 
 
 class NewUserForm(UiForm):
@@ -150,14 +160,14 @@ def code_submit(request: Request, runtime: RuntimeDep, form: Annotated[CodeForm,
         if isinstance(error, Throttled):
             page.headers["Retry-After"] = str(error.retry_after)
         return page
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse("/account/password" if grant.stage == "password" else "/", status_code=303)
     set_session_cookie(response, grant.token)
     return response
 
 
 @router.post("/sign-out")
 def sign_out(
-    request: Request, runtime: RuntimeDep, session: Anyone, form: Annotated[UiForm, Form()]
+    request: Request, runtime: RuntimeDep, session: Holder, form: Annotated[UiForm, Form()]
 ) -> Response:
     """End the session."""
     check_csrf(session, form.csrf_token)
@@ -168,9 +178,65 @@ def sign_out(
 
 
 @router.get("/")
-def home(request: Request, session: Anyone) -> Response:
-    """What this role can do."""
-    return render(request, "home.html", {}, session=session)
+def home(request: Request, runtime: RuntimeDep, session: Anyone) -> Response:
+    """What this role can do, and what the account has been told (changes of lead professional)."""
+    told = notifications_for(runtime, session.principal)
+    return render(request, "home.html", {"notifications": told}, session=session)
+
+
+@router.get("/account/password")
+def password_form(request: Request, runtime: RuntimeDep, session: Holder) -> Response:
+    """Change one's password: offered always, and the only page of a one-time password's session."""
+    return _password_page(request, runtime, session, [], changed=False)
+
+
+@router.post("/account/password")
+def password_change(
+    request: Request, runtime: RuntimeDep, session: Holder, form: Annotated[PasswordForm, Form()]
+) -> Response:
+    """Check the current password and the new one's rules; other sessions end, this one goes on."""
+    check_csrf(session, form.csrf_token)
+    try:
+        accounts.change_password(
+            runtime,
+            request.cookies.get(SESSION_COOKIE, ""),
+            form.current_password,
+            form.new_password,
+            client_address(request),
+        )
+    except ValidationError as error:
+        return _password_page(request, runtime, session, form_errors(error), changed=False, status_code=422)
+    except Throttled as error:
+        page = _password_page(
+            request,
+            runtime,
+            session,
+            [{"field": "current_password", "text": str(error).capitalize()}],
+            changed=False,
+            status_code=429,
+        )
+        page.headers["Retry-After"] = str(error.retry_after)
+        return page
+    return _password_page(request, runtime, session, [], changed=True)
+
+
+def _password_page(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Authenticated,
+    errors: list[dict[str, str]],
+    *,
+    changed: bool,
+    status_code: int = 200,
+) -> Response:
+    one_time = not changed and accounts.must_change_password(runtime, session.principal)
+    return render(
+        request,
+        "accounts/password.html",
+        {"errors": errors, "one_time": one_time, "changed": changed},
+        session=session,
+        status_code=status_code,
+    )
 
 
 # User administration ---------------------------------------------------------------------------
