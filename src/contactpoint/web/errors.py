@@ -21,6 +21,7 @@ from contactpoint.domain.errors import (
     StoreUnavailable,
     ValidationError,
 )
+from contactpoint.web.fhir.outcomes import outcome_response, validation_response
 from contactpoint.web.pages import error_page
 
 STATUS: dict[type[ContactPointError], tuple[int, str]] = {
@@ -49,16 +50,23 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _is_fhir(request: Request) -> bool:
+    return request.url.path == "/fhir" or request.url.path.startswith("/fhir/")
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers."""
+    """Register the handlers (/fhir answers with OperationOutcomes, web/fhir/outcomes.py)."""
 
     @app.exception_handler(ContactPointError)
     async def domain_error(request: Request, error: ContactPointError) -> Response:
         code, name = status_for(error)
         message = "stored data failed an integrity check" if code == 500 else str(error)
         headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
-        if isinstance(error, AuthenticationFailed) and _is_api(request):
+        if isinstance(error, AuthenticationFailed) and (_is_api(request) or _is_fhir(request)):
             headers = {"WWW-Authenticate": "Bearer"}
+        if _is_fhir(request):
+            field = error.field if isinstance(error, ValidationError) else None
+            return outcome_response(code, message, field, headers)
         if _is_api(request):
             body: dict[str, str | None] = {"error": name, "message": message}
             if isinstance(error, ValidationError):
@@ -68,6 +76,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        if _is_fhir(request):
+            return validation_response(error)
         problems = [
             {"loc": [str(part) for part in item.get("loc", ())], "msg": str(item.get("msg", ""))}
             for item in error.errors()
@@ -83,6 +93,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if _is_fhir(request):
+            return outcome_response(error.status_code, str(error.detail), headers=dict(error.headers or {}))
         if _is_api(request):
             return JSONResponse(
                 {"error": "http", "message": str(error.detail)},
