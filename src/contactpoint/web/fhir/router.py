@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.openapi.utils import get_openapi
@@ -46,7 +46,9 @@ Reading = Annotated[Acting, Depends(ActingFor("read"))]
 
 _OUTCOME = {"content": {FHIR_JSON: {"schema": {"type": "object"}}}, "description": "OperationOutcome"}
 ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 422, 429, 500), _OUTCOME)
-_DATE = re.compile(r"^(?:eq)?(\d{4}-\d{2}-\d{2})$")
+BIRTHDATE = r"^(?:eq)?(\d{4}-\d{2}-\d{2})$"
+_DATE = re.compile(BIRTHDATE)
+FhirGender = Literal["male", "female", "other", "unknown"]
 _FHIR_GENDERS = {"male": Gender.MALE, "female": Gender.FEMALE, "other": None, "unknown": None}
 _REVINCLUDE = "CareTeam:subject"
 
@@ -168,8 +170,8 @@ def search_patients(
     acting: Searching,
     family: Annotated[str | None, Query(max_length=70)] = None,
     given: Annotated[str | None, Query(max_length=70)] = None,
-    birthdate: Annotated[str | None, Query(max_length=14)] = None,
-    gender: Annotated[str | None, Query(max_length=10)] = None,
+    birthdate: Annotated[str | None, Query(pattern=BIRTHDATE)] = None,
+    gender: Annotated[FhirGender | None, Query()] = None,
     postalcode: Annotated[str | None, Query(alias="address-postalcode", max_length=10)] = None,
     identifier: Annotated[str | None, Query(max_length=200)] = None,
     resource_id: Annotated[str | None, Query(alias="_id", max_length=20)] = None,
@@ -199,8 +201,8 @@ def search_patients_by_form(
     acting: Searching,
     family: Annotated[str | None, Form(max_length=70)] = None,
     given: Annotated[str | None, Form(max_length=70)] = None,
-    birthdate: Annotated[str | None, Form(max_length=14)] = None,
-    gender: Annotated[str | None, Form(max_length=10)] = None,
+    birthdate: Annotated[str | None, Form(pattern=BIRTHDATE)] = None,
+    gender: Annotated[FhirGender | None, Form()] = None,
     postalcode: Annotated[str | None, Form(alias="address-postalcode", max_length=10)] = None,
     identifier: Annotated[str | None, Form(max_length=200)] = None,
     resource_id: Annotated[str | None, Form(alias="_id", max_length=20)] = None,
@@ -269,7 +271,66 @@ def _match_query(patient: Patient, acting: Acting) -> matching.MatchQuery:
     )
 
 
-@router.post("/Patient/$match", responses=ERRORS)
+# The body's shape for the OpenAPI document (the route itself takes any JSON and validates it as FHIR).
+# Names as the record takes them, in Latin letters here (the record takes other scripts' letters too).
+_NAME = r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ' -]{0,34}$"
+_MATCH_PATIENT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["resourceType", "name", "birthDate"],
+    "properties": {
+        "resourceType": {"enum": ["Patient"]},
+        "name": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["family", "given"],
+                "properties": {
+                    "family": {"type": "string", "pattern": _NAME},
+                    "given": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "string", "pattern": _NAME},
+                    },
+                },
+            },
+        },
+        "birthDate": {"type": "string", "format": "date"},
+        "gender": {"enum": ["male", "female", "other", "unknown"]},
+        "address": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"postalCode": {"type": "string"}}},
+        },
+    },
+}
+_MATCH_BODY = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["resourceType", "parameter"],
+    "properties": {
+        "resourceType": {"enum": ["Parameters"]},
+        "parameter": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "resource"],
+                "properties": {"name": {"enum": ["resource"]}, "resource": _MATCH_PATIENT},
+            },
+        },
+    },
+}
+
+
+@router.post(
+    "/Patient/$match",
+    responses=ERRORS,
+    openapi_extra={"requestBody": {"required": True, "content": {FHIR_JSON: {"schema": _MATCH_BODY}}}},
+)
 def match_patients(
     request: Request,
     *,
