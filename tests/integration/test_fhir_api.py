@@ -288,6 +288,8 @@ def test_every_error_is_an_operation_outcome(runtime, clock):
             json={"resourceType": "Patient", "birthDate": 7},
         )
         assert _outcome(broken, 422)
+        huge = client.post("/fhir/Patient/$match", headers={**keyed, **acting}, content=b"x" * (1 << 20))
+        assert _outcome(huge, 413)["issue"][0]["code"] == "too-long"
         revoke_client_system(runtime, make_principal(runtime, Role.LA_USER_ADMIN), org.client_id)
         assert _outcome(client.get("/fhir/Patient/100000000009", headers={**keyed, **acting}), 401)
 
