@@ -5,6 +5,7 @@ the UI's policy and audit; every answer is a valid R4 resource and every error a
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -172,9 +173,13 @@ def test_match_grades_a_known_child_certain_and_a_typo_probable(runtime, factory
     assert everything in [e.details["fields"] for e in searches]
 
 
-def test_a_read_is_the_record_as_a_patient_with_its_care_teams(runtime, factory):
+def test_a_read_is_the_record_as_a_patient_with_its_care_teams_and_sensitive_services_hidden(
+    runtime, factory
+):
     org = organisation(runtime)
-    (target,) = store_children(runtime, [known_child(factory)])
+    child = known_child(factory)
+    camhs = factory.involvement(ServiceType.CAMHS)
+    (target,) = store_children(runtime, [replace(child, involvements=(*child.involvements, camhs))])
     with live_server(runtime) as base:
         client = fhir_client(base, org.key, org.practitioner.username)
         patient = client.reference("Patient", target.cp_id.value).to_resource()
@@ -192,6 +197,17 @@ def test_a_read_is_the_record_as_a_patient_with_its_care_teams(runtime, factory)
     assert {e["search"]["mode"] for e in bundle["entry"]} == {"match", "include"}
     services = {t["category"][0]["coding"][0]["code"] for t in teams if "category" in t}
     assert ServiceType.EDUCATION.value in services
+    assert ServiceType.CAMHS.value not in services
+    (hidden,) = [t for t in teams if "category" not in t]
+    assert set(hidden) == {"resourceType", "id", "status", "subject", "name"}  # only that one is involved
+    assert camhs.organisation.code not in json.dumps(bundle)
+    auditor = make_principal(runtime, Role.AUDITOR)
+    views = [
+        e
+        for e in query_audit(runtime, auditor, user_id=org.practitioner.user_id)
+        if e.kind == "children:view"
+    ]
+    assert [e.children for e in views] == [[target.cp_id.value]] * 2  # the read and the _id search
 
 
 def test_a_shielded_child_comes_back_limited_and_a_sealed_one_not_at_all(runtime, factory):
