@@ -5,7 +5,7 @@ Every route but the CapabilityStatement needs a client system acting for a named
 practitioner, so minimum criteria, tolerance, result caps, reasons, rate limits, misuse signals,
 the visibility policy and the audit entry (written before the answer) are the UI's own.
 
-- `GET|POST /fhir/Patient` (`POST /fhir/Patient/_search` keeps names out of URLs): `search_children`;
+- `GET /fhir/Patient` and `POST /fhir/Patient/_search` (which keeps names out of URLs): `search_children`;
   `gender` filters the results it returns. `identifier=<ContactPoint ID system>|<id>` or `_id=<id>`
   opens that record instead (`view_child`, audited as a view), with `_revinclude=CareTeam:subject`
   adding its involvements. Searching by NHS number is not offered: a source's identifiers are for
