@@ -14,7 +14,12 @@ Every search is real: blind-index candidates, decryption, scoring, the audit ent
 checks, committed before the response. The per-account hourly hard limit is lifted in the server
 process only, so that runs repeated within an hour on a kept store do not suspend the accounts.
 Also printed: CPU time per search of the server processes and of the load generator, to read the
-figures against the machine's cores."""
+figures against the machine's cores.
+
+`--mode fhir` drives the same searches as IHE PDQm `GET /fhir/Patient?family=&birthdate=` from one
+client system's key, each request naming the practitioner it acts for (rotated as above) and the
+reason in headers: the same use case behind the client system's key, the acting-practitioner
+check and its audit entry, and a validated FHIR searchset Bundle."""
 
 from __future__ import annotations
 
@@ -38,6 +43,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from multiprocessing.queues import Queue
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pyotp
@@ -48,7 +54,9 @@ from tests.factories import ChildFactory
 
 from bench.common import PG_ADMIN, fresh_database_url, percentile
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts.accounts import provision_account
+from contactpoint.app.accounts.accounts import principal_of, provision_account
+from contactpoint.app.accounts.client_systems import add_client_system
+from contactpoint.app.accounts.organisations import register_organisation
 from contactpoint.app.children.records import register_children
 from contactpoint.app.operations.initialise import initialise_store
 from contactpoint.bootstrap import build_runtime
@@ -121,6 +129,35 @@ def ensure_accounts(settings: Settings, accounts: int) -> None:
     runtime.close()
 
 
+def client_system_key(settings: Settings) -> str:
+    """A new client system for the bench practitioners' organisation (a key is shown only once)."""
+    runtime = build_runtime(settings)
+    register_organisation(runtime, "URN100001", "Bench School", "201", [ServiceType.EDUCATION])
+    with runtime.unit_of_work() as uow:
+        admin = uow.users.by_username("bench-user-admin")
+        if admin is None:
+            provision_account(
+                runtime,
+                uow,
+                username="bench-user-admin",
+                role=Role.LA_USER_ADMIN,
+                la_code="201",
+                org_code=None,
+                org_name=None,
+                service=None,
+                password=PASSWORD,
+                totp_secret=TOTP_SECRET,
+                enrolled=True,
+            )
+            uow.commit()
+            admin = uow.users.by_username("bench-user-admin")
+        assert admin is not None  # noqa: S101  # just made
+        principal = principal_of(admin)
+    key = add_client_system(runtime, principal, f"bench-mis-{time.time_ns()}", "URN100001").key
+    runtime.close()
+    return key
+
+
 def serve(home: str, database_url: str, port: int, stack: str) -> None:
     """The server process: the real app, with the hourly hard limit lifted for the bench account."""
     import uvicorn  # noqa: PLC0415  # only the server process needs it
@@ -160,6 +197,24 @@ def _sign_in(base: str, account: int) -> str:
         raise RuntimeError("sign-in failed")
 
 
+def _request(
+    key: str | None, token: str, family: str, born: date
+) -> tuple[str, str, bytes | None, dict[str, str], bytes]:
+    """The search as the JSON API's POST, or (with a client system's key) as FHIR's GET: method,
+    path, body, headers and how a good answer begins."""
+    if key is None:
+        body = json.dumps({"family_name": family, "date_of_birth": born.isoformat(), "reason": "assessment"})
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        return "POST", "/api/v1/searches", body.encode(), headers, b'{"results":'
+    query = urlencode({"family": family, "birthdate": born.isoformat()})
+    headers = {
+        "Authorization": f"Bearer {key}",
+        "X-ContactPoint-Practitioner": token,
+        "X-ContactPoint-Reason": "assessment",
+    }
+    return "GET", f"/fhir/Patient?{query}", None, headers, b'{"resourceType":"Bundle"'
+
+
 def _client_process(  # noqa: PLR0917  # a process target takes positional arguments
     port: int,
     tokens: list[list[str]],
@@ -167,6 +222,7 @@ def _client_process(  # noqa: PLR0917  # a process target takes positional argum
     seed: int,
     stop_at: float,
     results: Queue[tuple[list[float], int, float]],
+    key: str | None = None,
 ) -> None:
     """One load-generator process: a thread per client, each one keep-alive connection (stdlib
     http.client, far leaner than httpx); latency is send to last byte of the body read."""
@@ -182,22 +238,16 @@ def _client_process(  # noqa: PLR0917  # a process target takes positional argum
         done = random.randrange(len(accounts)) * PER_ACCOUNT  # runs start at different accounts
         while time.time() < stop_at:
             token = accounts[done // PER_ACCOUNT % len(accounts)]
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             done += 1
             family, born = rng.choice(wanted)
-            body = json.dumps(
-                {
-                    "family_name": _typo(family, rng) if rng.random() < 1 / 3 else family,
-                    "date_of_birth": born.isoformat(),
-                    "reason": "assessment",
-                }
-            ).encode()
+            family = _typo(family, rng) if rng.random() < 1 / 3 else family
+            method, path, body, headers, good = _request(key, token, family, born)
             begun = time.perf_counter()
-            connection.request("POST", "/api/v1/searches", body, headers)
+            connection.request(method, path, body, headers)
             response = connection.getresponse()
             payload = response.read()
             elapsed = time.perf_counter() - begun
-            if response.status == 200 and payload.startswith(b'{"results":'):
+            if response.status == 200 and payload.startswith(good):
                 mine.append(elapsed)
             else:
                 failed += 1
@@ -232,6 +282,7 @@ def drive(
     *,
     server_pids: list[int],
     processes: int,
+    key: str | None = None,
 ) -> dict[str, float]:
     """One client per list of account tokens, spread over `processes` load-generator processes."""
     context = multiprocessing.get_context("fork")
@@ -241,7 +292,7 @@ def drive(
     server_before = _cpu_seconds(server_pids)
     started = time.perf_counter()
     workers = [
-        context.Process(target=_client_process, args=(port, share, wanted, n, stop_at, results))
+        context.Process(target=_client_process, args=(port, share, wanted, n, stop_at, results, key))
         for n, share in enumerate(shares)
     ]
     for worker in workers:
@@ -300,8 +351,8 @@ def _wait_until_up(base: str) -> None:
             return
 
 
-def main() -> None:
-    """Load each size, serve it, drive it at each concurrency, print a table."""
+def _parser() -> argparse.ArgumentParser:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
@@ -323,14 +374,28 @@ def main() -> None:
         default="auto",
         help="h11: asyncio and h11 (the pure-Python stack)",
     )
+    parser.add_argument(
+        "--mode",
+        choices=["api", "fhir"],
+        default="api",
+        help="fhir: PDQm searches from a client system acting for the practitioners",
+    )
     parser.add_argument("--serve", nargs=4, metavar=("HOME", "URL", "PORT", "STACK"), help=argparse.SUPPRESS)
-    options = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    """Load each size, serve it, drive it at each concurrency, print a table."""
+    options = _parser().parse_args()
     if options.serve:
         serve(options.serve[0], options.serve[1], int(options.serve[2]), options.serve[3])
         return
     factory = ChildFactory(seed=42)
     templates = [factory.child() for _ in range(TEMPLATES)]
-    print(f"server processes: {options.workers}, load-generator processes: {options.client_processes}")
+    print(
+        f"mode: {options.mode}, server processes: {options.workers}, "
+        f"load-generator processes: {options.client_processes}"
+    )
     print(f"{'backend':<11}{'children':>10}{'clients':>8}{'searches':>10}{'per s':>8}"
           f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
           f"{'srv cpu ms':>11}{'gen cpu ms':>11}", flush=True)  # fmt: skip
@@ -343,6 +408,7 @@ def main() -> None:
             ensure_accounts(Settings(home=home, database_url=url), options.accounts)
             if options.load_only:
                 continue
+            key = client_system_key(Settings(home=home, database_url=url)) if options.mode == "fhir" else None
             wanted = wanted_for(size, templates)
             port = 18_000 + random.randrange(1000)
             servers = [
@@ -354,11 +420,14 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             try:
                 _wait_until_up(base)
-                with ThreadPoolExecutor(4) as pool:  # argon2 runs without the GIL on the server
-                    tokens = list(pool.map(_sign_in, [base] * options.accounts, range(options.accounts)))
+                if key is None:
+                    with ThreadPoolExecutor(4) as pool:  # argon2 runs without the GIL on the server
+                        tokens = list(pool.map(_sign_in, [base] * options.accounts, range(options.accounts)))
+                else:  # a client system names the practitioner it acts for: no sign-in
+                    tokens = [f"bench-practitioner-{n}" for n in range(options.accounts)]
                 pids = [server.pid for server in servers]
                 warm = [tokens[i::4] for i in range(4)]
-                drive(port, warm, wanted, 2.0, server_pids=pids, processes=1)  # warm the caches
+                drive(port, warm, wanted, 2.0, server_pids=pids, processes=1, key=key)  # warm the caches
                 for clients in options.clients:
                     f = drive(
                         port,
@@ -367,6 +436,7 @@ def main() -> None:
                         options.seconds,
                         server_pids=pids,
                         processes=options.client_processes,
+                        key=key,
                     )
                     print(
                         f"{options.backend:<11}{size:>10}{clients:>8}{f['searches']:>10.0f}{f['per_s']:>8.0f}"

@@ -18,6 +18,8 @@ from contactpoint.app.feeds.sources import add_source_account
 from contactpoint.console import app as cli_app
 from contactpoint.web.app import create_app
 from contactpoint.web.deps import Need, UiNeed
+from contactpoint.web.fhir.deps import PRACTITIONER_HEADER, REASON_HEADER, ActingFor
+from tests.fhirsupport import organisation
 from tests.websupport import api_routes, api_token, live_server, make_account, ui_token
 
 PRACTICE = {Role.PRACTITIONER, Role.CHILD_PROTECTION, Role.LA_DATA_ADMIN}
@@ -28,6 +30,8 @@ DATA_ADMINS = {Role.LA_DATA_ADMIN}
 LA_AUDITORS = {Role.AUDITOR}
 EVERYONE = {role for role in Role if not role.is_machine}  # people; a machine has no session
 SOURCES = {Role.DATA_SOURCE}
+LA_USER_ADMINS = {Role.LA_USER_ADMIN}
+CLIENTS = {Role.CLIENT_SYSTEM}  # each request names a practitioner of the client's organisation
 PUBLIC = None
 
 # DESIGN section 1 as a table: (method, path) -> the roles allowed; PUBLIC routes need no session.
@@ -71,6 +75,18 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/api/v1/review-items/{item_id}"): DATA_ADMINS,
     ("POST", "/api/v1/review-items/{item_id}/decision"): DATA_ADMINS,
     ("POST", "/api/v1/feeds/{source}/submissions"): SOURCES,
+    ("POST", "/api/v1/client-systems"): LA_USER_ADMINS,
+    ("GET", "/api/v1/client-systems"): LA_USER_ADMINS,
+    ("POST", "/api/v1/client-systems/{user_id}/revocation"): LA_USER_ADMINS,
+}
+# FHIR for client systems (web/fhir): a person's token or a data source's key is refused there.
+FHIR_MATRIX: dict[tuple[str, str], set[Role] | None] = {
+    ("GET", "/fhir/metadata"): PUBLIC,
+    ("GET", "/fhir/openapi.json"): PUBLIC,
+    ("GET", "/fhir/Patient"): CLIENTS,
+    ("POST", "/fhir/Patient/_search"): CLIENTS,
+    ("POST", "/fhir/Patient/$match"): CLIENTS,
+    ("GET", "/fhir/Patient/{resource_id}"): CLIENTS,
 }
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
@@ -125,7 +141,7 @@ OPERATOR_COMMANDS = {
     "users create-admin", "users add-organisation", "users organisations",
     "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources", "synth geography",
-    "ingest", "feeds export-links", "linkage train", "linkage relink", "linkage term-frequencies",
+    "ingest", "feeds export-links", "linkage train", "linkage evaluate", "linkage relink", "linkage term-frequencies",
     "linkage reindex-protected",
     # The national operator gives each data source its machine account and API key (and revokes it).
     "sources add-account", "sources revoke", "sources list",
@@ -141,12 +157,18 @@ def _declared(route: APIRoute) -> list[object]:
     def walk(dependant: object) -> None:
         for sub in getattr(dependant, "dependencies", []):
             call = getattr(sub, "call", None)
-            if isinstance(call, Need | UiNeed):
+            if isinstance(call, Need | UiNeed | ActingFor):
                 found.append(call)
             walk(sub)
 
     walk(route.dependant)
     return found
+
+
+def _table(path: str) -> dict[tuple[str, str], set[Role] | None]:
+    if path.startswith("/api/"):
+        return API_MATRIX
+    return FHIR_MATRIX if path.startswith("/fhir/") else UI_MATRIX
 
 
 def _routes(runtime):
@@ -159,11 +181,11 @@ def test_every_route_is_in_the_matrix_and_declares_one_permission(runtime):
     for method, path, route in _routes(runtime):
         key = (method, path)
         seen.add(key)
-        table = API_MATRIX if path.startswith("/api/") else UI_MATRIX
+        table = _table(path)
         assert key in table, f"{method} {path} is not in the authorisation matrix"
         needs = _declared(route)
         assert len(needs) == (0 if table[key] is PUBLIC else 1), f"{method} {path} declares {needs}"
-    assert seen == set(API_MATRIX) | set(UI_MATRIX)
+    assert seen == set(API_MATRIX) | set(UI_MATRIX) | set(FHIR_MATRIX)
 
 
 def _commands(group: typer.Typer, prefix: str = "") -> set[str]:
@@ -189,6 +211,7 @@ def _fill(path: str) -> str:
         "request_id": "999999",
         "item_id": "999999",
         "source": "child_benefit",
+        "resource_id": "100000000009",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -204,14 +227,14 @@ def test_each_role_reaches_exactly_the_routes_the_matrix_allows(runtime, clock, 
         bearer = {"Authorization": f"Bearer {token}"}
         cookie = {"Cookie": f"__Host-cp_session={page_token}"}
         sign_out_last = sorted(
-            [*API_MATRIX.items(), *UI_MATRIX.items()],
+            [*API_MATRIX.items(), *FHIR_MATRIX.items(), *UI_MATRIX.items()],
             key=lambda item: item[0][1] in ("/api/v1/sessions/current", "/sign-out"),
         )
         for (method, path), allowed in sign_out_last:
             if allowed is PUBLIC:
                 continue
             url = _fill(path)
-            if path.startswith("/api/"):
+            if path.startswith(("/api/", "/fhir/")):
                 body: dict[str, str] | None = {} if method in ("POST", "PUT") else None
                 response = client.request(method, url, headers=bearer, json=body)
             else:
@@ -225,7 +248,7 @@ def test_each_role_reaches_exactly_the_routes_the_matrix_allows(runtime, clock, 
 def test_a_data_source_key_reaches_its_feed_submissions_and_nothing_else(runtime):
     key = add_source_account(runtime, "child-benefit-feed", "child_benefit").key
     with live_server(runtime) as base, httpx.Client(base_url=base) as client:
-        for (method, path), allowed in API_MATRIX.items():
+        for (method, path), allowed in [*API_MATRIX.items(), *FHIR_MATRIX.items()]:
             if allowed is PUBLIC:
                 continue
             body: dict[str, str] | None = {} if method in ("POST", "PUT") else None
@@ -243,9 +266,36 @@ def test_a_data_source_key_reaches_its_feed_submissions_and_nothing_else(runtime
         assert client.get("/api/v1/me", headers={"Cookie": f"__Host-cp_session={key}"}).status_code == 401
 
 
+def test_a_client_systems_key_reaches_the_fhir_routes_and_nothing_else(runtime):
+    org = organisation(runtime)
+    acting = {
+        "Authorization": f"Bearer {org.key}",
+        PRACTITIONER_HEADER: org.practitioner.username,
+        REASON_HEADER: "assessment",
+    }
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+        for (method, path), allowed in FHIR_MATRIX.items():
+            body: dict[str, str] | None = {} if method == "POST" else None
+            response = client.request(method, _fill(path), headers=acting, json=body)
+            assert response.status_code != 403, f"{method} {path}: {response.status_code}"
+            assert response.status_code < 500, f"{method} {path}: {response.status_code}"
+            assert allowed is PUBLIC or Role.CLIENT_SYSTEM in allowed
+        for (method, path), allowed in API_MATRIX.items():
+            if allowed is not PUBLIC:  # a key is no session: the JSON API does not know it
+                response = client.request(method, _fill(path), headers=acting, json={})
+                assert response.status_code == 401, f"{method} {path}: {response.status_code}"
+        for (method, path), allowed in UI_MATRIX.items():
+            if allowed is not PUBLIC:
+                response = client.request(
+                    method, _fill(path), headers={"Cookie": f"__Host-cp_session={org.key}"}
+                )
+                assert response.status_code == 303, path
+                assert response.headers["location"] == "/sign-in"
+
+
 def test_without_a_session_every_protected_route_refuses(runtime):
     with live_server(runtime) as base, httpx.Client(base_url=base) as client:
-        for (method, path), allowed in API_MATRIX.items():
+        for (method, path), allowed in [*API_MATRIX.items(), *FHIR_MATRIX.items()]:
             if allowed is not PUBLIC:
                 assert client.request(method, _fill(path)).status_code == 401, path
         for (method, path), allowed in UI_MATRIX.items():

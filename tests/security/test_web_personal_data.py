@@ -11,6 +11,8 @@ from sqlalchemy.engine import make_url
 
 from contactpoint.access.roles import Role
 from contactpoint.web.app import create_app
+from contactpoint.web.fhir.deps import PRACTITIONER_HEADER, REASON_HEADER
+from tests.fhirsupport import organisation
 from tests.security.needles import found_in, personal_values
 from tests.websupport import HOME_LA, api_routes, api_token, live_server, make_account, store_children
 
@@ -76,8 +78,34 @@ def test_validation_errors_never_echo_what_was_sent(runtime, clock):
         assert "not a date" not in response.text
 
 
+def test_fhir_errors_never_echo_what_was_sent(runtime):
+    org = organisation(runtime)
+    headers = {
+        "Authorization": f"Bearer {org.key}",
+        PRACTITIONER_HEADER: org.practitioner.username,
+        REASON_HEADER: "assessment",
+    }
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+        searched = client.get(
+            "/fhir/Patient",
+            params={"family": "Zebedee-Quartermaine", "birthdate": "2016-13-45"},
+            headers=headers,
+        )
+        matched = client.post(
+            "/fhir/Patient/$match",
+            headers=headers,
+            json={"resourceType": "Patient", "name": [{"family": "Zebedee-Quartermaine"}], "birthDate": "x1"},
+        )
+        refused = client.get("/fhir/Patient/100000000009", headers={**headers, REASON_HEADER: "curiosity"})
+    for response in (searched, matched, refused):
+        assert response.status_code == 422
+        assert response.json()["resourceType"] == "OperationOutcome"
+        for sent in ("Zebedee", "2016-13-45", "x1", "curiosity"):
+            assert sent not in response.text
+
+
 def test_the_ui_never_puts_names_or_ids_in_urls(runtime):
-    ui_paths = [r.path for r in api_routes(create_app(runtime)) if not r.path.startswith("/api/")]
+    ui_paths = [r.path for r in api_routes(create_app(runtime)) if not r.path.startswith(("/api/", "/fhir/"))]
     assert "/search" in ui_paths
     for path in ui_paths:
         assert "{" not in path, f"{path} takes a parameter in its URL"

@@ -213,6 +213,29 @@ def require_manage_account(principal: Principal, role: Role, la_code: str | None
         raise PermissionDenied("accounts of another local authority are out of scope")
 
 
+def require_manage_client_system(principal: Principal, la_code: str | None) -> None:
+    """Create or revoke a client system for an organisation of `la_code`: the LA's user administrators
+    (kept apart from `require_manage_account`: a client system never signs in with a password)."""
+    require(principal, Permission.MANAGE_CLIENT_SYSTEMS)
+    if la_code is None or la_code != principal.la_code:
+        raise PermissionDenied("organisations of another local authority are out of scope")
+
+
+def require_may_act_for(client: Principal, practitioner: Principal, *, active: bool) -> None:
+    """A client system acts only for an active practitioner of its own organisation (a child-protection
+    practitioner too, though never with the override). Anyone else, or a suspended, unenrolled or
+    unapproved account, is refused: the person named is the one the audit trail holds to account."""
+    require(client, Permission.ACT_FOR_PRACTITIONER)
+    if (
+        not active
+        or not practitioner.role.needs_service
+        or client.org_code is None
+        or practitioner.org_code != client.org_code
+        or practitioner.la_code != client.la_code
+    ):
+        raise PermissionDenied("that is not an active practitioner of this client's organisation")
+
+
 def needs_second_approval(role: Role, service: ServiceType | None) -> bool:
     """Accounts of special reach: the shielding override, or a sensitive service's involvements (whose
     providers are hidden from everyone else). One administrator alone must not be able to make one,

@@ -21,6 +21,7 @@ class Role(StrEnum):
     NATIONAL_AUDITOR = "national_auditor"
     NATIONAL_ADMIN = "national_admin"
     DATA_SOURCE = "data_source"
+    CLIENT_SYSTEM = "client_system"  # another system (a school's, a health visitor's) acting for its staff
 
     @property
     def is_national(self) -> bool:
@@ -30,7 +31,7 @@ class Role(StrEnum):
     @property
     def is_machine(self) -> bool:
         """A machine holds an API key and never signs in with a password or a second factor."""
-        return self is Role.DATA_SOURCE
+        return self in {Role.DATA_SOURCE, Role.CLIENT_SYSTEM}
 
     @property
     def needs_service(self) -> bool:
@@ -59,6 +60,8 @@ class Permission(StrEnum):
     MANAGE_ADMINS = "national:users:manage"
     READ_OWN_ACCOUNT = "self:account:read"
     SUBMIT_FEED = "source:feeds:submit"
+    ACT_FOR_PRACTITIONER = "org:practitioners:act-for"
+    MANAGE_CLIENT_SYSTEMS = "la:client-systems:manage"
 
 
 _PRACTICE = frozenset(
@@ -86,7 +89,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_CONSENT,
         Permission.CHANGE_LEAD,
     },
-    Role.LA_USER_ADMIN: _EVERYONE | {Permission.MANAGE_USERS, Permission.READ_ALERTS},
+    # Client systems act for their organisation's practitioners, whom this role manages too.
+    Role.LA_USER_ADMIN: _EVERYONE
+    | {Permission.MANAGE_USERS, Permission.READ_ALERTS, Permission.MANAGE_CLIENT_SYSTEMS},
     Role.AUDITOR: _EVERYONE
     | {Permission.READ_AUDIT, Permission.READ_ALERTS, Permission.PRODUCE_SUBJECT_ACCESS},
     Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
@@ -94,6 +99,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {Permission.MANAGE_USERS, Permission.MANAGE_ADMINS, Permission.READ_ALERTS},
     # A machine: its one feed's submissions and nothing else, not even its own account's details.
     Role.DATA_SOURCE: frozenset({Permission.SUBMIT_FEED}),
+    # A machine of one organisation: it reaches children only as one of that organisation's active
+    # practitioners, named on each request, whose own permissions then apply (access/policy.py).
+    Role.CLIENT_SYSTEM: frozenset({Permission.ACT_FOR_PRACTITIONER}),
 }
 
 # Which roles an account holder of each role may create (least privilege: user admins never make

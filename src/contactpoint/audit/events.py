@@ -50,6 +50,8 @@ class AuditKind(StrEnum):
     REVIEW_DECIDED = "review:decide"
     FEED_SUBMITTED = "feeds:submit"  # a data source's upload: source, run and counts
     SOURCE_REVOKED = "sources:revoke"  # a data source's API key revoked
+    CLIENT_REQUEST = "clients:request"  # a client system's request for a named practitioner, or its refusal
+    CLIENT_REVOKED = "clients:revoke"  # a client system's API key revoked
     ALERT_RAISED = "alerts:raise"  # a misuse alert about the actor: signal, score, the entry that raised it
     NOTIFICATIONS_READ = "notifications:read"  # a team's notifications shown: the children they name
     ALERTS_READ = "alerts:read"  # an auditor or user administrator listed misuse alerts

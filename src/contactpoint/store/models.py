@@ -93,7 +93,13 @@ class BlindIndexEntry(Base):
 
 
 # Later layers' tables share this metadata; importing them here lets Alembic and the migration test see them.
-from contactpoint.store import access_models, feed_models, linkage_models, safeguard_models  # noqa: E402  (they need Base defined above)
+from contactpoint.store import (  # noqa: E402  (they need Base defined above)
+    access_models,
+    client_models,
+    feed_models,
+    linkage_models,
+    safeguard_models,
+)
 
 __all__ = [
     "Base",
@@ -102,6 +108,7 @@ __all__ = [
     "IssuedId",
     "RecordKey",
     "access_models",
+    "client_models",
     "feed_models",
     "linkage_models",
     "safeguard_models",

@@ -21,6 +21,7 @@ from contactpoint.store.access_repository import (
 )
 from contactpoint.store.adoption_repository import AdoptionRepository
 from contactpoint.store.audit_repository import AuditRepository
+from contactpoint.store.client_repository import ClientSystemRepository
 from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.ledger_repository import FeedRunRepository, RowLedgerRepository
 from contactpoint.store.merge_repository import MergeRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
     provenance: ProvenanceRepository
     merges: MergeRepository
     sources: SourceAccountRepository
+    clients: ClientSystemRepository
     term_frequencies: TermFrequencyRepository
 
     def __init__(
@@ -96,6 +98,7 @@ class UnitOfWork:
         self.provenance = ProvenanceRepository(self._session, self._clock)
         self.merges = MergeRepository(self._session, self._cipher, self._clock)
         self.sources = SourceAccountRepository(self._session)
+        self.clients = ClientSystemRepository(self._session)
         self.term_frequencies = TermFrequencyRepository(self._session, self._cipher)
         return self
 

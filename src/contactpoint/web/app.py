@@ -14,10 +14,12 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.web import errors
 from contactpoint.web.api import accounts as accounts_api
 from contactpoint.web.api import children as children_api
+from contactpoint.web.api import client_systems as client_systems_api
 from contactpoint.web.api import feeds as feeds_api
 from contactpoint.web.api import oversight as oversight_api
 from contactpoint.web.api import safeguards as safeguards_api
 from contactpoint.web.config import WebConfig
+from contactpoint.web.fhir import router as fhir_api
 from contactpoint.web.headers import SecurityHeaders
 from contactpoint.web.limits import BodyLimit
 from contactpoint.web.ui import accounts as accounts_ui
@@ -48,8 +50,10 @@ def create_app(runtime: Runtime, config: WebConfig | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = runtime
-    for feature in (accounts_api, children_api, safeguards_api, feeds_api, oversight_api):
+    for feature in (accounts_api, children_api, safeguards_api, feeds_api, oversight_api, client_systems_api):
         app.include_router(feature.router)
+    # FHIR for client systems: its own OpenAPI document (/fhir/openapi.json), not the JSON API's.
+    app.include_router(fhir_api.router, include_in_schema=False)
     for page in (accounts_ui, children_ui, feeds_ui, safeguards_ui, oversight_ui):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

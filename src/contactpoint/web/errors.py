@@ -32,6 +32,7 @@ from contactpoint.domain.errors import (
     StoreUnavailable,
     ValidationError,
 )
+from contactpoint.web.fhir.outcomes import outcome_response, validation_response
 from contactpoint.web.pages import error_page
 
 STATUS: dict[type[ContactPointError], tuple[int, str]] = {
@@ -64,8 +65,12 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _is_fhir(request: Request) -> bool:
+    return request.url.path == "/fhir" or request.url.path.startswith("/fhir/")
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers."""
+    """Register the handlers (/fhir answers with OperationOutcomes, web/fhir/outcomes.py)."""
 
     @app.exception_handler(ContactPointError)
     async def domain_error(request: Request, error: ContactPointError) -> Response:
@@ -74,8 +79,11 @@ def install(app: FastAPI) -> None:
             return RedirectResponse(PASSWORD_PAGE, status_code=303)
         message = "stored data failed an integrity check" if code == 500 else str(error)
         headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
-        if isinstance(error, AuthenticationFailed) and _is_api(request):
+        if isinstance(error, AuthenticationFailed) and (_is_api(request) or _is_fhir(request)):
             headers = {"WWW-Authenticate": "Bearer"}
+        if _is_fhir(request):
+            field = error.field if isinstance(error, ValidationError) else None
+            return outcome_response(code, message, field, headers)
         if _is_api(request):
             body: dict[str, str | None] = {"error": name, "message": message}
             if isinstance(error, ValidationError):
@@ -85,6 +93,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        if _is_fhir(request):
+            return validation_response(error)
         problems = [
             {"loc": [str(part) for part in item.get("loc", ())], "msg": str(item.get("msg", ""))}
             for item in error.errors()
@@ -103,6 +113,8 @@ def install(app: FastAPI) -> None:
         headers = dict(error.headers or {})
         if error.status_code == 405:
             headers["Allow"] = allowed_methods(request)
+        if _is_fhir(request):
+            return outcome_response(error.status_code, str(error.detail), headers=headers)
         if _is_api(request):
             return JSONResponse(
                 {"error": "http", "message": str(error.detail)},

@@ -14,6 +14,8 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contactpoint.web.fhir.outcomes import FHIR_JSON, operation_outcome
+
 DEFAULT_LIMIT = 64 << 10  # the largest form or JSON body of the API (an adoption request) is a few KiB
 LIMITS: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(r"^/api/v1/feeds/[^/]+/submissions$"), None),  # streamed, capped in api_feeds
@@ -88,6 +90,9 @@ async def _too_large(scope: Scope, send: Send) -> None:
         else b"The request body is too large."
     )
     kind = b"application/json" if api else b"text/plain; charset=utf-8"
+    if scope["path"].startswith("/fhir/"):  # FHIR answers every error with an OperationOutcome
+        body = json.dumps(operation_outcome(413, "the request body is too large")).encode()
+        kind = FHIR_JSON.encode()
     await send(
         {
             "type": "http.response.start",

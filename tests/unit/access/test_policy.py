@@ -53,11 +53,13 @@ EXPECTED_PERMISSIONS = {
         "la:consent:manage",
         "la:lead-professional:change",  # the LA team agrees a change of lead
     },
-    Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read"},
+    Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read", "la:client-systems:manage"},
     Role.AUDITOR: {"la:audit:read", "la:alerts:read", "la:subject-access:produce"},
     Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read"},
     Role.NATIONAL_ADMIN: {"la:users:manage", "national:users:manage", "la:alerts:read"},
     Role.DATA_SOURCE: {"source:feeds:submit"},
+    # Reaches children only as a named practitioner of its organisation, with that person's rights.
+    Role.CLIENT_SYSTEM: {"org:practitioners:act-for"},
 }
 
 
@@ -91,6 +93,7 @@ def expected_level(role: Role, status: RecordStatus, same_la: bool, override: bo
         Role.NATIONAL_AUDITOR,
         Role.NATIONAL_ADMIN,
         Role.DATA_SOURCE,
+        Role.CLIENT_SYSTEM,
     ):
         return ViewLevel.NONE
     if role is Role.LA_DATA_ADMIN:
@@ -147,9 +150,10 @@ def test_account_management_by_role_and_scope(actor, target, same_la):
     allowed = (
         actor is Role.LA_USER_ADMIN and target in {Role.PRACTITIONER, Role.CHILD_PROTECTION} and same_la
     ) or (
-        # Data sources' machine accounts are the operator's (CLI), not any web user's, to manage.
+        # Data sources' machine accounts are the operator's (CLI), not any web user's, to manage;
+        # client systems have their own rule (require_manage_client_system, below).
         actor is Role.NATIONAL_ADMIN
-        and target not in {Role.PRACTITIONER, Role.CHILD_PROTECTION, Role.DATA_SOURCE}
+        and target not in {Role.PRACTITIONER, Role.CHILD_PROTECTION, Role.DATA_SOURCE, Role.CLIENT_SYSTEM}
     )
     la = None if target.is_national else (OWN if same_la else OTHER)
     if allowed:
@@ -180,3 +184,37 @@ def test_search_may_return_by_role_status_and_scope(role, status):
             assert got == same
         else:
             assert not got
+
+
+@pytest.mark.parametrize("actor", list(Role))
+@pytest.mark.parametrize("same_la", [True, False])
+def test_client_systems_are_managed_by_their_own_las_user_administrators_only(actor, same_la):
+    la = OWN if same_la else OTHER
+    if actor is Role.LA_USER_ADMIN and same_la:
+        policy.require_manage_client_system(principal(actor), la)
+    else:
+        with pytest.raises(PermissionDenied):
+            policy.require_manage_client_system(principal(actor), la)
+
+
+def _client(org: str | None = "ORG1", la: str = OWN) -> Principal:
+    return Principal(50, "mis", Role.CLIENT_SYSTEM, la, org)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_client_system_acts_only_for_active_practitioners_of_its_own_organisation(role):
+    person = principal(role)
+    if role in (Role.PRACTITIONER, Role.CHILD_PROTECTION):
+        policy.require_may_act_for(_client(), person, active=True)
+    refusals = [
+        (_client(), person, False),  # suspended, unenrolled or awaiting approval
+        (_client(org="ORG2"), person, True),  # another organisation's staff
+        (_client(la=OTHER), person, True),  # another LA's
+        (_client(org=None), person, True),  # a client bound to no organisation
+        (principal(Role.PRACTITIONER), person, True),  # only a client system acts for anyone
+    ]
+    if role not in (Role.PRACTITIONER, Role.CHILD_PROTECTION):
+        refusals.append((_client(), person, True))
+    for client, named, active in refusals:
+        with pytest.raises(PermissionDenied):
+            policy.require_may_act_for(client, named, active=active)

@@ -1,0 +1,194 @@
+"""Client systems: machine accounts of one organisation that act for its practitioners (FHIR).
+
+A school's management system or a health visitor's record system looks children up from inside its
+own screens. It holds an API key like a data source (256 random bits shown once, kept only as a
+SHA-256 hash, revoked by forgetting the hash) and is bound to one registered organisation, as that
+organisation's practitioners are. It never reaches a child on its own account: each request names
+one of the organisation's active practitioners and a reason, and the use case then runs as that
+practitioner, so the audit trail names the person exactly as it does for the UI. A
+`CLIENT_REQUEST` entry, written first, ties the request to the client system that carried it; a
+refused practitioner is audited the same way and answered as forbidden.
+
+The LA's user administrators create and revoke client systems for their own LA's organisations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from contactpoint.access import passwords
+from contactpoint.access.errors import AuthenticationFailed, PermissionDenied
+from contactpoint.access.policy import (
+    Principal,
+    require_manage_client_system,
+    require_may_act_for,
+)
+from contactpoint.access.roles import Role
+from contactpoint.access.tokens import new_token, token_hash
+from contactpoint.app.accounts.accounts import Authenticated, principal_of
+from contactpoint.app.children.reasons import AccessReason
+from contactpoint.app.oversight.auditing import audit_log
+from contactpoint.app.runtime import Runtime
+from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.domain.errors import NotFound, ValidationError
+from contactpoint.store.client_repository import StoredClientSystem
+
+# Tells a client system's key from a session token or a data source's key at a glance.
+KEY_PREFIX = "cpcs_"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")  # the usernames' rule (app/accounts.py)
+
+
+@dataclass(frozen=True, slots=True)
+class NewClientSystem:
+    """A created client system and its API key (shown once, never stored)."""
+
+    user_id: int
+    name: str
+    org_code: str
+    la_code: str
+    key: str
+
+
+def is_client_key(token: str) -> bool:
+    """Whether a bearer credential is shaped like a client system's key."""
+    return token.startswith(KEY_PREFIX)
+
+
+def add_client_system(runtime: Runtime, principal: Principal, name: str, org_code: str) -> NewClientSystem:
+    """A user administrator gives an organisation of their own LA a client system and its key."""
+    if not _NAME.match(name):
+        raise ValidationError(
+            "name", "must be 3 to 64 lower-case letters, digits, dots, dashes or underscores"
+        )
+    key = KEY_PREFIX + new_token()
+    with runtime.unit_of_work() as uow:
+        organisation = uow.organisations.get(org_code)
+        require_manage_client_system(principal, organisation.la_code if organisation else principal.la_code)
+        if organisation is None:
+            raise ValidationError("org_code", "is not a registered organisation")
+        if uow.users.exists(name):
+            raise ValidationError("name", "is already taken")
+        user_id = uow.users.add(
+            username=name,
+            role=Role.CLIENT_SYSTEM.value,
+            la_code=organisation.la_code,
+            org_code=organisation.code,
+            org_name=organisation.name,
+            service=None,
+            # A hash of a password nobody ever sees: sign-in by password fails like any wrong one.
+            password_hash=passwords.hash_password(passwords.generate_password()),
+            totp_secret=b"",  # no second factor: nothing is sealed for this account
+            created_at=runtime.clock.now(),
+        )
+        uow.clients.add(user_id, token_hash(key), principal.user_id)
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.ACCOUNT_CREATED,
+                principal.user_id,
+                (),
+                {
+                    "account": user_id,
+                    "role": Role.CLIENT_SYSTEM.value,
+                    "la": organisation.la_code,
+                    "organisation": organisation.code,
+                },
+            )
+        )
+        uow.commit()
+    return NewClientSystem(user_id, name, organisation.code, organisation.la_code, key)
+
+
+def revoke_client_system(runtime: Runtime, principal: Principal, user_id: int) -> StoredClientSystem:
+    """The key stops working at once and for good; another LA's client is answered as unknown."""
+    with runtime.unit_of_work() as uow:
+        client = uow.clients.get(user_id)
+        if client is None or client.la_code != principal.la_code:
+            require_manage_client_system(principal, principal.la_code)
+            raise NotFound("no client system of that ID")
+        require_manage_client_system(principal, client.la_code)
+        uow.clients.revoke(user_id, runtime.clock.now())
+        uow.users.set_suspended(user_id, True)
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.CLIENT_REVOKED,
+                principal.user_id,
+                (),
+                {"account": user_id, "organisation": client.org_code},
+            )
+        )
+        uow.commit()
+        revoked = uow.clients.get(user_id)
+    return revoked or client
+
+
+def list_client_systems(runtime: Runtime, principal: Principal) -> list[StoredClientSystem]:
+    """The client systems of the administrator's own LA."""
+    la_code = principal.la_code
+    require_manage_client_system(principal, la_code)
+    if la_code is None:  # refused just above; this tells the type checker
+        raise PermissionDenied("this needs an account of a local authority")
+    with runtime.unit_of_work() as uow:
+        return uow.clients.in_la(la_code)
+
+
+def authenticate_client(runtime: Runtime, key: str) -> Authenticated:
+    """The client system behind an API key; a revoked, unknown or malformed key is not signed in."""
+    if not is_client_key(key):
+        raise AuthenticationFailed("not signed in")
+    with runtime.unit_of_work() as uow:
+        client = uow.clients.by_key(token_hash(key))
+    if client is None or not client.active:
+        raise AuthenticationFailed("not signed in")
+    principal = Principal(
+        client.user_id, client.username, Role.CLIENT_SYSTEM, client.la_code, client.org_code
+    )
+    # No session: nothing to idle out and no form to protect (an API key is never a cookie).
+    return Authenticated(principal, "", runtime.clock.now())
+
+
+@dataclass(frozen=True, slots=True)
+class Acting:
+    """A client system's request as the practitioner it names, with the stated reason."""
+
+    client: Principal
+    practitioner: Principal
+    reason: AccessReason
+
+
+def act_for(
+    runtime: Runtime, client: Principal, username: str, reason: AccessReason, interaction: str
+) -> Acting:
+    """The named practitioner, if the client may act for them; audited either way before anything
+    is read, so a client probing for its organisation's accounts leaves a trail too."""
+    with runtime.unit_of_work() as uow:
+        user = uow.users.by_username(username) if _NAME.match(username) else None
+        practitioner = principal_of(user) if user is not None else None
+        allowed = False
+        if user is not None and practitioner is not None:
+            try:
+                require_may_act_for(
+                    client,
+                    practitioner,
+                    active=not user.suspended and user.totp_enrolled and not user.awaiting_approval,
+                )
+                allowed = True
+            except PermissionDenied:
+                allowed = False
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.CLIENT_REQUEST,
+                client.user_id,
+                (),
+                {
+                    "practitioner": user.id if user is not None else None,
+                    "interaction": interaction,
+                    "reason": reason.value,
+                    "allowed": allowed,
+                },
+            )
+        )
+        uow.commit()
+    if not allowed or practitioner is None:
+        raise PermissionDenied("that is not an active practitioner of this client's organisation")
+    return Acting(client, practitioner, reason)

@@ -1,0 +1,1 @@
+"""The FHIR R4 interface for client systems (IHE PDQm patient lookup, $match, read) under /fhir."""
