@@ -30,6 +30,8 @@ class AuditKind(StrEnum):
     ACCOUNT_RESET = "accounts:reset"
     ACCOUNT_APPROVED = "accounts:approve"
     ORGANISATION_REGISTERED = "organisations:register"
+    GEOGRAPHY_IMPORTED = "geography:import"
+    AUTHORITY_CONTACT_SET = "authorities:contact"
     AUDIT_READ = "audit:read"
     SHIELDING_REQUESTED = "shielding:request"
     SHIELDING_APPROVED = "shielding:approve"

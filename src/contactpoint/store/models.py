@@ -55,7 +55,7 @@ class ChildRow(Base):
 
     cp_id: Mapped[str] = mapped_column(String(12), ForeignKey("issued_ids.cp_id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
-    la_code: Mapped[str] = mapped_column(String(3))
+    la_code: Mapped[str] = mapped_column(String(9))
     record_version: Mapped[int] = mapped_column(Integer)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -93,7 +93,13 @@ class BlindIndexEntry(Base):
 
 
 # Later layers' tables share this metadata; importing them here lets Alembic and the migration test see them.
-from contactpoint.store import access_models, feed_models, linkage_models, safeguard_models  # noqa: E402  (they need Base defined above)
+from contactpoint.store import (  # noqa: E402  (they need Base defined above)
+    access_models,
+    feed_models,
+    geography_models,
+    linkage_models,
+    safeguard_models,
+)
 
 __all__ = [
     "Base",
@@ -103,6 +109,7 @@ __all__ = [
     "RecordKey",
     "access_models",
     "feed_models",
+    "geography_models",
     "linkage_models",
     "safeguard_models",
 ]

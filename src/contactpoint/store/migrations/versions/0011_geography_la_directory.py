@@ -1,0 +1,69 @@
+"""postcode areas and the LA directory; LA codes widened to hold ONS codes
+
+Revision ID: 0011_geography
+Revises: 0010
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011_geography"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+LA_CODE_TABLES = (
+    ("users", True),
+    ("organisations", False),
+    ("audit_subjects", True),
+    ("misuse_alerts", True),
+    ("children", False),
+    ("review_items", True),
+    ("shielding_requests", False),
+    ("contact_requests", False),
+    ("adoption_requests", False),
+)
+
+
+def _resize(width_from: int, width_to: int) -> None:
+    for table, nullable in LA_CODE_TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column(
+                "la_code",
+                existing_type=sa.String(length=width_from),
+                type_=sa.String(length=width_to),
+                existing_nullable=nullable,
+            )
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    op.create_table(
+        "postcode_areas",
+        sa.Column("prefix", sa.String(length=8), nullable=False),
+        sa.Column("district", sa.String(length=4), nullable=False),
+        sa.Column("la_code", sa.String(length=9), nullable=False),
+        sa.PrimaryKeyConstraint("prefix", name=op.f("pk_postcode_areas")),
+    )
+    op.create_index(op.f("ix_postcode_areas_district"), "postcode_areas", ["district"], unique=False)
+    op.create_table(
+        "local_authorities",
+        sa.Column("code", sa.String(length=9), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("phone", sa.String(length=40), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("address", sa.String(length=400), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_local_authorities")),
+    )
+    _resize(3, 9)
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    _resize(9, 3)
+    op.drop_table("local_authorities")
+    op.drop_index(op.f("ix_postcode_areas_district"), table_name="postcode_areas")
+    op.drop_table("postcode_areas")
