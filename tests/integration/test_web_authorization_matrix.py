@@ -25,6 +25,7 @@ RECORDERS = {Role.PRACTITIONER, Role.CHILD_PROTECTION}
 USER_ADMINS = {Role.LA_USER_ADMIN, Role.NATIONAL_ADMIN}
 AUDITORS = {Role.AUDITOR, Role.NATIONAL_AUDITOR}
 DATA_ADMINS = {Role.LA_DATA_ADMIN}
+NATIONAL_ADMINS = {Role.NATIONAL_ADMIN}
 LA_AUDITORS = {Role.AUDITOR}
 EVERYONE = {role for role in Role if not role.is_machine}  # people; a machine has no session
 SOURCES = {Role.DATA_SOURCE}
@@ -69,6 +70,8 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/api/v1/review-items/{item_id}"): DATA_ADMINS,
     ("POST", "/api/v1/review-items/{item_id}/decision"): DATA_ADMINS,
     ("POST", "/api/v1/feeds/{source}/submissions"): SOURCES,
+    ("GET", "/api/v1/authorities"): NATIONAL_ADMINS,
+    ("PUT", "/api/v1/authorities/{code}/team-contact"): NATIONAL_ADMINS,
 }
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
@@ -113,6 +116,8 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/contact-requests/outcome"): DATA_ADMINS,
     ("POST", "/contact/form"): RECORDERS,
     ("POST", "/contact"): RECORDERS,
+    ("GET", "/authorities"): NATIONAL_ADMINS,
+    ("POST", "/authorities"): NATIONAL_ADMINS,
 }
 # Commands are run by the operator on the server, holding the key file: the national operator's
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.
@@ -121,7 +126,10 @@ OPERATOR_COMMANDS = {
     "users create-admin", "users add-organisation", "users organisations",
     "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources", "synth geography",
+    # The ONS postcode table and the LA directory (the web UI's national administrator sets contacts too).
+    "geography import", "geography authorities", "geography set-contact",
     "ingest", "feeds export-links", "linkage train", "linkage relink", "linkage term-frequencies",
+    "linkage evaluate",
     # The national operator gives each data source its machine account and API key (and revokes it).
     "sources add-account", "sources revoke", "sources list",
     # LA data administrators work their own LA's review queue in the web application; the operator
@@ -184,6 +192,7 @@ def _fill(path: str) -> str:
         "request_id": "999999",
         "item_id": "999999",
         "source": "child_benefit",
+        "code": "E09000007",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
