@@ -29,7 +29,7 @@ LOOKUPS = 20_000
 def _table_bytes(engine: Engine) -> int:
     """The postcode table with its indexes, in bytes."""
     if engine.dialect.name == "sqlite":
-        tables = "('postcode_areas', 'sqlite_autoindex_postcode_areas_1', 'ix_postcode_areas_district')"
+        tables = "('postcode_areas', 'sqlite_autoindex_postcode_areas_1')"
         query = f"select sum(pgsize) from dbstat where name in {tables}"  # noqa: S608  # constants
     else:
         query = "select pg_total_relation_size('postcode_areas')"

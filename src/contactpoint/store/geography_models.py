@@ -17,14 +17,17 @@ from contactpoint.store.models import Base
 class PostcodeAreaRow(Base):
     """A postcode unit, sector or district and the one upper-tier authority it lies in.
 
-    `district` (the outward code) lets a lookup read a whole district in one query.
+    Keyed by district (the outward code) first, so a lookup reads a whole district as one range of
+    the key (on SQLite the rows are stored in key order).
     """
 
     __tablename__ = "postcode_areas"
 
+    district: Mapped[str] = mapped_column(String(4), primary_key=True)
     prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
-    district: Mapped[str] = mapped_column(String(4), index=True)
     la_code: Mapped[str] = mapped_column(String(9))
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class LocalAuthorityRow(Base):

@@ -42,12 +42,12 @@ def upgrade() -> None:
     """Apply this revision."""
     op.create_table(
         "postcode_areas",
-        sa.Column("prefix", sa.String(length=8), nullable=False),
         sa.Column("district", sa.String(length=4), nullable=False),
+        sa.Column("prefix", sa.String(length=8), nullable=False),
         sa.Column("la_code", sa.String(length=9), nullable=False),
-        sa.PrimaryKeyConstraint("prefix", name=op.f("pk_postcode_areas")),
+        sa.PrimaryKeyConstraint("district", "prefix", name=op.f("pk_postcode_areas")),
+        sqlite_with_rowid=False,
     )
-    op.create_index(op.f("ix_postcode_areas_district"), "postcode_areas", ["district"], unique=False)
     op.create_table(
         "local_authorities",
         sa.Column("code", sa.String(length=9), nullable=False),
@@ -65,5 +65,4 @@ def downgrade() -> None:
     """Revert this revision."""
     _resize(9, 3)
     op.drop_table("local_authorities")
-    op.drop_index(op.f("ix_postcode_areas_district"), table_name="postcode_areas")
     op.drop_table("postcode_areas")
