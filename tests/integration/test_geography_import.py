@@ -130,3 +130,15 @@ def test_the_cli_lists_the_directory_and_sets_a_team_contact(runtime: Runtime) -
     assert done.exit_code == 0, done.output
     listed = _cli(runtime, "authorities")
     assert listed.output.split("\t") == [CAMDEN, "Camden", "020 7974 1234", "", "Town Hall, Judd Street\n"]
+
+
+def test_synth_geography_names_synthetic_englands_authorities_in_the_directory(runtime: Runtime) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["--data-dir", str(runtime.settings.home), "synth", "geography"],
+        env={"CONTACTPOINT_DATABASE_URL": runtime.settings.resolved_database_url()},
+    )
+    assert result.exit_code == 0, result.output
+    names = {a.code: a.name for a in all_authorities(runtime)}
+    assert len(names) == 153
+    assert names["201"] == "Yarnwick"
