@@ -98,7 +98,7 @@ def make_account(
     """An account of a role (already enrolled unless asked otherwise), with a known TOTP secret."""
     secret = totp.new_secret()
     la = None if role.is_national else la_code
-    name = username or f"{role.value.replace('_', '-')}-{la or 'national'}-{secret[:6].lower()}"
+    name = username or f"{role.value.replace('_', '-')}-{(la or 'national').lower()}-{secret[:6].lower()}"
     with runtime.unit_of_work() as uow:
         user_id = provision_account(
             runtime,

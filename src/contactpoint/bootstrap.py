@@ -7,10 +7,12 @@ in-memory key store) through the same function.
 
 from __future__ import annotations
 
-from contactpoint.app.feeds.geography import NO_AUTHORITIES, PostcodeAuthorities
+from contactpoint.app.feeds.geography import PostcodeAuthorities
+from contactpoint.app.geography.lookup import FirstOf, StoredPostcodeAuthorities
 from contactpoint.app.runtime import Runtime
 from contactpoint.crypto.keyring import FileKeyStore, Keyring, KeyStore, StaticKeyStore
 from contactpoint.domain.clock import Clock, SystemClock
+from contactpoint.ingest.survivorship import LaLookup
 from contactpoint.settings import Settings
 from contactpoint.store.data_dir import require_private_dir
 
@@ -22,10 +24,12 @@ def key_store_for(settings: Settings) -> KeyStore:
     return FileKeyStore(settings.resolved_key_file())
 
 
-def postcode_authorities_for(settings: Settings) -> PostcodeAuthorities:
-    """The settings' postcode-to-LA table, or an empty one when the deployment has none."""
+def postcode_authorities_for(settings: Settings) -> LaLookup:
+    """The store's postcode table (`contactpoint geography import`), after the settings' CSV table
+    where the deployment names one."""
+    stored = StoredPostcodeAuthorities(settings.resolved_database_url())
     path = settings.resolved_postcode_authorities_file()
-    return PostcodeAuthorities.load(path) if path.is_file() else NO_AUTHORITIES
+    return FirstOf(PostcodeAuthorities.load(path), stored) if path.is_file() else stored
 
 
 def build_runtime(

@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         description="CSV of postcode unit, sector or district to LA code; default: postcode-authorities.csv "
         "in the home folder, if there.",
     )
+    national_team_phone: str | None = Field(
+        default=None,
+        description="The national ContactPoint team's telephone: shown where a child's LA is hidden.",
+    )
+    national_team_email: str | None = Field(
+        default=None,
+        description="The national ContactPoint team's email: shown where a child's LA is hidden.",
+    )
     linkage_model_dir: Path | None = Field(
         default=None,
         description="Folder of a trained Splink model; default: the model shipped in the package.",

@@ -27,6 +27,7 @@ RECORDERS = {Role.PRACTITIONER, Role.CHILD_PROTECTION}
 USER_ADMINS = {Role.LA_USER_ADMIN, Role.NATIONAL_ADMIN}
 AUDITORS = {Role.AUDITOR, Role.NATIONAL_AUDITOR}
 DATA_ADMINS = {Role.LA_DATA_ADMIN}
+NATIONAL_ADMINS = {Role.NATIONAL_ADMIN}
 LA_AUDITORS = {Role.AUDITOR}
 EVERYONE = {role for role in Role if not role.is_machine}  # people; a machine has no session
 SOURCES = {Role.DATA_SOURCE}
@@ -78,6 +79,8 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/client-systems"): LA_USER_ADMINS,
     ("GET", "/api/v1/client-systems"): LA_USER_ADMINS,
     ("POST", "/api/v1/client-systems/{user_id}/revocation"): LA_USER_ADMINS,
+    ("GET", "/api/v1/authorities"): NATIONAL_ADMINS,
+    ("PUT", "/api/v1/authorities/{code}/team-contact"): NATIONAL_ADMINS,
 }
 # FHIR for client systems (web/fhir): a person's token or a data source's key is refused there.
 FHIR_MATRIX: dict[tuple[str, str], set[Role] | None] = {
@@ -133,6 +136,8 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/contact-requests/outcome"): DATA_ADMINS,
     ("POST", "/contact/form"): RECORDERS,
     ("POST", "/contact"): RECORDERS,
+    ("GET", "/authorities"): NATIONAL_ADMINS,
+    ("POST", "/authorities"): NATIONAL_ADMINS,
 }
 # Commands are run by the operator on the server, holding the key file: the national operator's
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.
@@ -141,7 +146,10 @@ OPERATOR_COMMANDS = {
     "users create-admin", "users add-organisation", "users organisations",
     "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources", "synth geography",
-    "ingest", "feeds export-links", "linkage train", "linkage evaluate", "linkage relink", "linkage term-frequencies",
+    # The ONS postcode table and the LA directory (the web UI's national administrator sets contacts too).
+    "geography import", "geography authorities", "geography set-contact",
+    "ingest", "feeds export-links", "linkage train", "linkage evaluate", "linkage relink",
+    "linkage term-frequencies",
     "linkage reindex-protected",
     # The national operator gives each data source its machine account and API key (and revokes it).
     "sources add-account", "sources revoke", "sources list",
@@ -212,6 +220,7 @@ def _fill(path: str) -> str:
         "item_id": "999999",
         "source": "child_benefit",
         "resource_id": "100000000009",
+        "code": "E09000007",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

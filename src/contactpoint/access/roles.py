@@ -58,6 +58,7 @@ class Permission(StrEnum):
     READ_AUDIT = "la:audit:read"
     READ_ALERTS = "la:alerts:read"
     MANAGE_ADMINS = "national:users:manage"
+    MANAGE_LA_DIRECTORY = "national:authorities:manage"
     READ_OWN_ACCOUNT = "self:account:read"
     SUBMIT_FEED = "source:feeds:submit"
     ACT_FOR_PRACTITIONER = "org:practitioners:act-for"
@@ -96,7 +97,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {Permission.READ_AUDIT, Permission.READ_ALERTS, Permission.PRODUCE_SUBJECT_ACCESS},
     Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
     Role.NATIONAL_ADMIN: _EVERYONE
-    | {Permission.MANAGE_USERS, Permission.MANAGE_ADMINS, Permission.READ_ALERTS},
+    | {
+        Permission.MANAGE_USERS,
+        Permission.MANAGE_ADMINS,
+        Permission.READ_ALERTS,
+        Permission.MANAGE_LA_DIRECTORY,
+    },
     # A machine: its one feed's submissions and nothing else, not even its own account's details.
     Role.DATA_SOURCE: frozenset({Permission.SUBMIT_FEED}),
     # A machine of one organisation: it reaches children only as one of that organisation's active

@@ -74,6 +74,8 @@ class Runtime:
     def close(self) -> None:
         """Release database connections and the writer lock file."""
         self.engine.dispose()
+        if (close_lookup := getattr(self.la_lookup, "close", None)) is not None:
+            close_lookup()  # the store's postcode lookup holds its own connections
         if self.write_lock is not None:
             self.write_lock.close()
 

@@ -32,6 +32,8 @@ class AuditKind(StrEnum):
     ACCOUNT_APPROVED = "accounts:approve"
     PASSWORD_CHANGED = "accounts:password-change"  # noqa: S105  # by the holder; how many other sessions it ended
     ORGANISATION_REGISTERED = "organisations:register"
+    GEOGRAPHY_IMPORTED = "geography:import"
+    AUTHORITY_CONTACT_SET = "authorities:contact"
     AUDIT_READ = "audit:read"
     SHIELDING_REQUESTED = "shielding:request"
     SHIELDING_APPROVED = "shielding:approve"

@@ -20,6 +20,7 @@ from contactpoint.cli import users as users_commands
 from contactpoint.cli.context import CliState, state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.feeds import feeds_app
+from contactpoint.cli.geography import geography_app
 from contactpoint.cli.ingest import ingest
 from contactpoint.cli.linkage import linkage_app
 from contactpoint.cli.retention import retention_app
@@ -47,6 +48,7 @@ app.add_typer(linkage_app, name="linkage")
 app.add_typer(review_app, name="review")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(sources_app, name="sources")
+app.add_typer(geography_app, name="geography")
 console = Console()
 
 

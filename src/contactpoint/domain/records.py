@@ -37,7 +37,7 @@ _PLAIN_NAME = re.compile(r"^[A-Za-z][A-Za-z '\u2019.-]*$")  # the common case, c
 _ADDRESS_CHARS = re.compile(r"^[\w ,.'\u2019/&()-]+$")
 _PHONE = re.compile(r"^\+?[0-9 ]{10,16}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
-_LA_CODE = re.compile(r"^[0-9]{3}$")
+_LA_CODE = re.compile(r"^(?:[0-9]{3}|E(?:06|07|08|09|10|11)[0-9]{6})$")
 _ORG_CODE = re.compile(r"^[A-Z0-9]{3,12}$")
 _REFERENCE = re.compile(r"^[A-Z0-9]{4,20}$")
 _UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
@@ -231,9 +231,9 @@ class SourceIdentifier:
 
 
 def check_la_code(code: str) -> str:
-    """Local authorities are named by their three-digit DfE number."""
+    """A children's services authority: its ONS code (E06/E08/E09/E10/E11...) or a three-digit number."""
     if not _LA_CODE.match(code):
-        raise ValidationError("la_code", "must be a three-digit local authority number")
+        raise ValidationError("la_code", "must be an ONS local authority code or a three-digit number")
     return code
 
 

@@ -22,7 +22,10 @@ from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.evaluation.demo_accounts import provision_demo_accounts
 from contactpoint.evaluation.demo_data import load_demo_feeds
-from contactpoint.evaluation.synthetic_geography import write_synthetic_postcode_authorities
+from contactpoint.evaluation.synthetic_geography import (
+    name_synthetic_authorities,
+    write_synthetic_postcode_authorities,
+)
 from contactpoint.synth.records import synthetic_records
 
 console = Console(soft_wrap=True)  # credentials and commands must print whole, never wrapped
@@ -65,6 +68,7 @@ def demo(
         write_synthetic_postcode_authorities(settings.resolved_postcode_authorities_file())
     runtime = state(ctx).runtime()
     try:
+        name_synthetic_authorities(runtime)
         with runtime.unit_of_work() as uow:
             already = uow.children.count()
         if already:

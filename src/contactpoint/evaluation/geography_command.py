@@ -10,7 +10,10 @@ from rich.console import Console
 
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
-from contactpoint.evaluation.synthetic_geography import write_synthetic_postcode_authorities
+from contactpoint.evaluation.synthetic_geography import (
+    name_synthetic_authorities,
+    write_synthetic_postcode_authorities,
+)
 
 console = Console()
 
@@ -25,11 +28,19 @@ def geography_command(
         ),
     ] = None,
 ) -> None:
-    """Write Synthetic England's postcode-district-to-LA table, so a store places synthetic children.
+    """Write Synthetic England's postcode-district-to-LA table, so a store places synthetic children,
+    and (without --out) name its authorities in the store's LA directory.
 
-    A real deployment writes the ONS-derived table there instead.
+    A real deployment runs `geography import` (the ONS data) instead.
     """
     path = write_synthetic_postcode_authorities(
         out or state(ctx).settings.resolved_postcode_authorities_file()
     )
     console.print(f"Wrote [bold]{path}[/]")
+    if out is None:
+        runtime = state(ctx).runtime()
+        try:
+            named = name_synthetic_authorities(runtime)
+        finally:
+            runtime.close()
+        console.print(f"Named {named} synthetic authorities in the LA directory.")

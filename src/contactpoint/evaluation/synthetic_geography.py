@@ -1,4 +1,4 @@
-"""Synthetic England's postcode table: the stand-in for the ONS Postcode Directory in tests and the demo."""
+"""Synthetic England's postcode table and LA names: the stand-in for the ONS geography in tests and demo."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 from contactpoint.app.feeds.geography import PostcodeAuthorities
+from contactpoint.app.runtime import Runtime
 from contactpoint.synth.places import england
 
 
@@ -22,3 +23,12 @@ def write_synthetic_postcode_authorities(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     synthetic_postcode_authorities().save(path)
     return path
+
+
+def name_synthetic_authorities(runtime: Runtime) -> int:
+    """Put Synthetic England's authorities and their made-up names in the store's LA directory."""
+    authorities = england().authorities
+    with runtime.unit_of_work() as uow:
+        uow.authorities.put_names((la.code, la.name) for la in authorities)
+        uow.commit()
+    return len(authorities)

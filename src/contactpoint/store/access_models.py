@@ -23,7 +23,7 @@ class UserRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(32))
-    la_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    la_code: Mapped[str | None] = mapped_column(String(9), index=True)
     org_code: Mapped[str | None] = mapped_column(String(12))
     org_name: Mapped[str | None] = mapped_column(String(120))
     service: Mapped[str | None] = mapped_column(String(32))
@@ -58,7 +58,7 @@ class OrganisationRow(Base):
 
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    la_code: Mapped[str] = mapped_column(String(3), index=True)
+    la_code: Mapped[str] = mapped_column(String(9), index=True)
     services: Mapped[str] = mapped_column(String(400))  # service codes, comma-separated
 
 
@@ -128,7 +128,7 @@ class AuditSubjectRow(Base):
     subject: Mapped[bytes] = mapped_column(LargeBinary(16), primary_key=True, index=True)
     # The LA owning the child when the entry was written, so its auditors see other LAs' reads of it
     # (a filter on who may read the entry, not part of what the chain protects).
-    la_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    la_code: Mapped[str | None] = mapped_column(String(9), index=True)
 
 
 class AuditCheckpointRow(Base):
@@ -151,7 +151,7 @@ class AlertRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     user_id: Mapped[int] = mapped_column(Integer, index=True)
-    la_code: Mapped[str | None] = mapped_column(String(3))
+    la_code: Mapped[str | None] = mapped_column(String(9))
     kind: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(Integer)
     audit_seq: Mapped[int | None] = mapped_column(BigInteger)
@@ -190,5 +190,5 @@ class NotificationRow(Base):
     cp_id: Mapped[str] = mapped_column(String(12))
     org_code: Mapped[str | None] = mapped_column(String(12), index=True)
     service: Mapped[str | None] = mapped_column(String(32))
-    la_code: Mapped[str | None] = mapped_column(String(3), index=True)
+    la_code: Mapped[str | None] = mapped_column(String(9), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

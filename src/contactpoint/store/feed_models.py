@@ -59,7 +59,7 @@ class ReviewItem(Base):
     source: Mapped[str] = mapped_column(String(40))
     row_key: Mapped[str] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64))
-    la_code: Mapped[str | None] = mapped_column(String(3))
+    la_code: Mapped[str | None] = mapped_column(String(9))
     private: Mapped[bool] = mapped_column(Boolean)
     candidate_cp_id: Mapped[str | None] = mapped_column(String(12))
     match_weight: Mapped[float | None] = mapped_column(Float)

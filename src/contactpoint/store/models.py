@@ -55,7 +55,7 @@ class ChildRow(Base):
 
     cp_id: Mapped[str] = mapped_column(String(12), ForeignKey("issued_ids.cp_id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
-    la_code: Mapped[str] = mapped_column(String(3))
+    la_code: Mapped[str] = mapped_column(String(9))
     record_version: Mapped[int] = mapped_column(Integer)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -97,6 +97,7 @@ from contactpoint.store import (  # noqa: E402  (they need Base defined above)
     access_models,
     client_models,
     feed_models,
+    geography_models,
     linkage_models,
     safeguard_models,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "access_models",
     "client_models",
     "feed_models",
+    "geography_models",
     "linkage_models",
     "safeguard_models",
 ]

@@ -23,7 +23,7 @@ class ShieldingRequestRow(Base):
     cp_id: Mapped[str] = mapped_column(
         String(12), ForeignKey("children.cp_id", ondelete="CASCADE"), index=True
     )
-    la_code: Mapped[str] = mapped_column(String(3))
+    la_code: Mapped[str] = mapped_column(String(9))
     change: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(32))
     requested_by: Mapped[str] = mapped_column(String(32))
@@ -47,7 +47,7 @@ class ContactRequestRow(Base):
     cp_id: Mapped[str] = mapped_column(
         String(12), ForeignKey("children.cp_id", ondelete="CASCADE"), index=True
     )
-    la_code: Mapped[str] = mapped_column(String(3))
+    la_code: Mapped[str] = mapped_column(String(9))
     purpose: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(16))
     requester_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"))
@@ -71,7 +71,7 @@ class AdoptionRequestRow(Base):
     birth_cp_id: Mapped[str] = mapped_column(
         String(12), ForeignKey("children.cp_id", ondelete="CASCADE"), index=True
     )
-    la_code: Mapped[str] = mapped_column(String(3))
+    la_code: Mapped[str] = mapped_column(String(9))
     state: Mapped[str] = mapped_column(String(16))
     requester_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

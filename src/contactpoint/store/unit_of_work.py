@@ -22,6 +22,7 @@ from contactpoint.store.access_repository import (
 from contactpoint.store.adoption_repository import AdoptionRepository
 from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.client_repository import ClientSystemRepository
+from contactpoint.store.geography_repository import LocalAuthorityRepository, PostcodeAreaRepository
 from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.ledger_repository import FeedRunRepository, RowLedgerRepository
 from contactpoint.store.merge_repository import MergeRepository
@@ -43,6 +44,8 @@ class UnitOfWork:
     children: ChildRepository
     users: UserRepository
     organisations: OrganisationRepository
+    postcode_areas: PostcodeAreaRepository
+    authorities: LocalAuthorityRepository
     sessions: SessionRepository
     throttle: ThrottleRepository
     audit: AuditRepository
@@ -85,6 +88,8 @@ class UnitOfWork:
         )
         self.users = UserRepository(self._session)
         self.organisations = OrganisationRepository(self._session)
+        self.postcode_areas = PostcodeAreaRepository(self._session)
+        self.authorities = LocalAuthorityRepository(self._session)
         self.sessions = SessionRepository(self._session)
         self.throttle = ThrottleRepository(self._session)
         self.audit = AuditRepository(self._session, self._hold_write_lock)

@@ -18,6 +18,7 @@ from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
 from contactpoint.access.tokens import same_token
 from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.children.reasons import AccessReason
+from contactpoint.app.geography.directory import authority_names
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.web.config import SESSION_COOKIE
@@ -54,6 +55,22 @@ class UiForm(BaseModel):
         return {name: "" if value is None else value for name, value in fields.items()}
 
 
+class LaNames:
+    """A page's LA names from the directory, read once and only if the page names an LA."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        self._names: dict[str, str] | None = None
+
+    def __call__(self, code: str | None) -> str:
+        """The LA's name, or its code when the directory does not hold it."""
+        if code is None:
+            return ""
+        if self._names is None:
+            self._names = authority_names(self._request.app.state.runtime)
+        return self._names.get(code, code)
+
+
 def render(
     request: Request,
     template: str,
@@ -71,6 +88,7 @@ def render(
         "permissions": ROLE_PERMISSIONS[session.principal.role] if session else frozenset(),
         "Permission": Permission,
         "service_labels": SERVICE_LABELS,
+        "la_name": LaNames(request),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
 

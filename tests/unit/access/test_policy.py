@@ -56,7 +56,12 @@ EXPECTED_PERMISSIONS = {
     Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read", "la:client-systems:manage"},
     Role.AUDITOR: {"la:audit:read", "la:alerts:read", "la:subject-access:produce"},
     Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read"},
-    Role.NATIONAL_ADMIN: {"la:users:manage", "national:users:manage", "la:alerts:read"},
+    Role.NATIONAL_ADMIN: {
+        "la:users:manage",
+        "national:users:manage",
+        "la:alerts:read",
+        "national:authorities:manage",
+    },
     Role.DATA_SOURCE: {"source:feeds:submit"},
     # Reaches children only as a named practitioner of its organisation, with that person's rights.
     Role.CLIENT_SYSTEM: {"org:practitioners:act-for"},

@@ -96,6 +96,7 @@ class SearchHit:
     date_of_birth: date
     gender: Gender
     la_code: str | None
+    la_name: str | None = None  # from the LA directory, when it holds the code
 
 
 def normalise_district(text: str | None) -> str | None:
@@ -216,16 +217,21 @@ def search_children(runtime: Runtime, principal: Principal, criteria: SearchCrit
         shielded = sum(1 for r in chosen if r.status is RecordStatus.SHIELDED)
         suspended = misuse.after_search(uow, log, principal, now, seq, shielded_hits=shielded)
         uow.commit()
+        names = uow.authorities.names() if chosen else {}
     if suspended:
         raise AuthenticationFailed(misuse.SUSPENDED)
-    return [
-        SearchHit(
-            r.cp_id.value,
-            r.names.current.given,
-            r.names.current.family,
-            r.date_of_birth,
-            r.gender,
-            r.la_code if policy.shows_local_authority(principal, r.status, r.la_code) else None,
+    hits = []
+    for r in chosen:
+        la = r.la_code if policy.shows_local_authority(principal, r.status, r.la_code) else None
+        hits.append(
+            SearchHit(
+                r.cp_id.value,
+                r.names.current.given,
+                r.names.current.family,
+                r.date_of_birth,
+                r.gender,
+                la,
+                names.get(la) if la is not None else None,
+            )
         )
-        for r in chosen
-    ]
+    return hits

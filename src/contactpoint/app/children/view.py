@@ -24,6 +24,8 @@ from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Involvement
 from contactpoint.domain.vocabulary import Gender, RecordStatus
+from contactpoint.settings import Settings
+from contactpoint.store.geography_repository import StoredAuthority
 
 OVERRIDE_WARNING = (
     "You are using the shielding override. Every use is recorded and starts an investigation. "
@@ -33,6 +35,7 @@ LA_TEAM_CONTACT = (
     "Ask the ContactPoint team to broker contact: your request goes to the local authority team that "
     "holds this record, who broker all contact for this child."
 )
+NATIONAL_TEAM = "National ContactPoint team"
 SENSITIVE_NOTE = "A sensitive service is involved. The local authority ContactPoint team brokers contact."
 
 
@@ -67,6 +70,17 @@ class InvolvementView:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamContactView:
+    """Whom to contact about the child: the owning LA's ContactPoint team, or for a child whose LA is
+    hidden, the national brokered-contact route (never the owning LA)."""
+
+    name: str
+    phone: str | None
+    email: str | None
+    address: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChildView:
     """The record as this user may see it."""
 
@@ -90,6 +104,8 @@ class ChildView:
     warning: str | None
     may_record_involvement: bool
     may_ask_for_contact: bool  # the LA team brokers contact this user cannot see
+    la_name: str | None = None  # from the LA directory, when the LA is shown and the directory holds it
+    team_contact: TeamContactView | None = None
 
 
 def _involvement(principal: Principal, index: int, item: Involvement, level: ViewLevel) -> InvolvementView:
@@ -114,8 +130,33 @@ def _involvement(principal: Principal, index: int, item: Involvement, level: Vie
     )
 
 
-def build_view(principal: Principal, record: ChildRecord, version: int, level: ViewLevel) -> ChildView:
-    """Assemble exactly what the level allows; nothing hidden is even copied into the view."""
+def national_route(settings: Settings) -> TeamContactView:
+    """The national ContactPoint team's brokered-contact route, shown where the owning LA is hidden."""
+    return TeamContactView(NATIONAL_TEAM, settings.national_team_phone, settings.national_team_email, None)
+
+
+def _team_of(authority: StoredAuthority) -> TeamContactView:
+    contact = authority.contact
+    return TeamContactView(
+        f"{authority.name} ContactPoint team", contact.phone, contact.email, contact.address
+    )
+
+
+def build_view(
+    principal: Principal,
+    record: ChildRecord,
+    version: int,
+    level: ViewLevel,
+    *,
+    authority: StoredAuthority | None = None,
+    national: TeamContactView | None = None,
+) -> ChildView:
+    """Assemble exactly what the level allows; nothing hidden is even copied into the view.
+
+    Where the LA is hidden (a limited view), neither its name nor its team's contact details are
+    used: the contact shown is the national route, and the request still reaches the owning team.
+    """
+    hides_la = level is ViewLevel.LIMITED
     full = policy.shows_contact_details(level)
     address = record.whereabouts.address if full else None
     carers = [
@@ -159,6 +200,8 @@ def build_view(principal: Principal, record: ChildRecord, version: int, level: V
         may_record_involvement=policy.may_record_involvement(principal, record.status, record.la_code),
         may_ask_for_contact=has_permission(principal.role, Permission.REQUEST_CONTACT)
         and policy.may_ask_for_brokered_contact(principal, record, level),
+        la_name=authority.name if authority is not None and not hides_la else None,
+        team_contact=national if hides_la else (_team_of(authority) if authority is not None else None),
     )
 
 
@@ -223,5 +266,7 @@ def view_child(
             la_code=record.la_code,
             shares=shared_with(runtime.keyring, principal, record),
         )
+        authority = uow.authorities.get(record.la_code) if level is not ViewLevel.LIMITED else None
         uow.commit()
-    return build_view(principal, record, stored.version, level)
+    national = national_route(runtime.settings)
+    return build_view(principal, record, stored.version, level, authority=authority, national=national)

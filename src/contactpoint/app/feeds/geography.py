@@ -16,7 +16,7 @@ from contactpoint.domain.errors import ValidationError
 COLUMNS = ("postcode_prefix", "la_code")
 
 
-def _prefixes(postcode: str) -> list[str]:
+def prefixes_of(postcode: str) -> list[str]:
     """The unit, sector and district of a postcode, most precise first ("AB1 2CD", "AB1 2", "AB1")."""
     value = " ".join(postcode.upper().split())
     outward, _, inward = value.partition(" ")
@@ -35,7 +35,7 @@ class PostcodeAuthorities:
 
     def __call__(self, postcode: str) -> str | None:
         """The LA owning the most precise prefix of the postcode the table holds, or None."""
-        for prefix in _prefixes(postcode):
+        for prefix in prefixes_of(postcode):
             if (owner := self.owners.get(prefix)) is not None:
                 return owner
         return None

@@ -102,7 +102,10 @@ class AdoptionRequestCreate(Input):
     address_lines: list[str] = Field(min_length=1, max_length=4)
     town: str | None = Field(default=None, max_length=70)
     postcode: str = Field(min_length=5, max_length=8)
-    la_code: str = Field(pattern=r"^[0-9]{3}$", description="The adoptive family's local authority")
+    la_code: str = Field(
+        pattern=r"^(?:[0-9]{3}|E(?:06|07|08|09|10|11)[0-9]{6})$",
+        description="The adoptive family's local authority",
+    )
     parents: list[AdoptiveParentCreate] = Field(min_length=1, max_length=2)
 
 

@@ -1,0 +1,1 @@
+"""Places: the ONS postcode geography, the postcode-to-LA lookup and the LA directory."""

@@ -1,0 +1,68 @@
+"""The national administrator's LA directory page: names from the ONS lookup, team contacts set here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
+
+from contactpoint.access.roles import Permission
+from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.geography import directory
+from contactpoint.domain.errors import ValidationError
+from contactpoint.store.geography_repository import TeamContact
+from contactpoint.web.deps import RuntimeDep, UiNeed
+from contactpoint.web.pages import UiForm, check_csrf, form_errors, render
+
+router = APIRouter(include_in_schema=False)
+
+DirectoryAdmin = Annotated[Authenticated, Depends(UiNeed(Permission.MANAGE_LA_DIRECTORY))]
+
+
+class TeamContactForm(UiForm):
+    """One LA's team contact details."""
+
+    code: str = Field(max_length=9)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+    address: str | None = Field(default=None, max_length=400)
+
+
+def _page(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Authenticated,
+    errors: list[dict[str, str]],
+    status_code: int = 200,
+) -> Response:
+    entries = directory.list_authorities(runtime, session.principal)
+    return render(
+        request,
+        "geography/authorities.html",
+        {"authorities": entries, "errors": errors},
+        session=session,
+        status_code=status_code,
+    )
+
+
+@router.get("/authorities")
+def authorities_page(request: Request, runtime: RuntimeDep, session: DirectoryAdmin) -> Response:
+    """The directory, and a form to set a team's contact details."""
+    return _page(request, runtime, session, [])
+
+
+@router.post("/authorities")
+def authorities_set(
+    request: Request, runtime: RuntimeDep, session: DirectoryAdmin, form: Annotated[TeamContactForm, Form()]
+) -> Response:
+    """Set one LA team's contact details."""
+    check_csrf(session, form.csrf_token)
+    try:
+        directory.set_team_contact(
+            runtime, session.principal, form.code, TeamContact(form.phone, form.email, form.address)
+        )
+    except ValidationError as error:
+        return _page(request, runtime, session, form_errors(error), 422)
+    return RedirectResponse("/authorities", status_code=303)
