@@ -120,6 +120,30 @@ def test_a_pdqm_search_finds_a_child_with_the_uis_tolerance_and_audits_the_named
     assert verify_audit(runtime).ok
 
 
+def test_the_form_search_answers_as_the_query_search_with_the_names_in_the_body(runtime, factory):
+    org = organisation(runtime)
+    (target,) = store_children(runtime, [known_child(factory)])
+    headers = {
+        "Authorization": f"Bearer {org.key}",
+        PRACTITIONER_HEADER: org.practitioner.username,
+        REASON_HEADER: "assessment",
+    }
+    criteria = {"family": "Pembertin", "given": "Oliver", "address-postalcode": "LS1 4AB"}
+    with live_server(runtime) as base, httpx.Client(base_url=base, headers=headers) as client:
+        by_form = client.post("/fhir/Patient/_search", data=criteria)
+        by_query = client.get("/fhir/Patient", params=criteria)
+        by_id = client.post(
+            "/fhir/Patient/_search", data={"_id": target.cp_id.value, "_revinclude": "CareTeam:subject"}
+        )
+    assert by_form.status_code == by_query.status_code == by_id.status_code == 200
+    assert "Pemb" not in str(by_form.request.url)
+    for response in (by_form, by_query, by_id):
+        bundle = _valid(Bundle, response.json())
+        assert [e["resource"]["id"] for e in bundle["entry"] if e["search"]["mode"] == "match"] == [
+            target.cp_id.value
+        ]
+
+
 def test_a_search_below_the_minimum_criteria_is_an_operation_outcome(runtime):
     org = organisation(runtime)
     headers = {

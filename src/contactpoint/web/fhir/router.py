@@ -25,6 +25,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fhir.resources.R4B.parameters import Parameters
 from fhir.resources.R4B.patient import Patient
+from pydantic import BaseModel, Field
 from pydantic import ValidationError as ModelError
 
 from contactpoint.app.accounts.client_systems import Acting
@@ -117,20 +118,10 @@ def _identifier_value(identifier: str) -> str:
     raise ValidationError("identifier", "only the ContactPoint ID system is searchable")
 
 
-def _search(
-    runtime: RuntimeDep,
-    acting: Acting,
-    request: Request,
-    *,
-    family: str | None,
-    given: str | None,
-    birthdate: str | None,
-    gender: str | None,
-    postalcode: str | None,
-    identifier: str | None,
-    resource_id: str | None,
-    revinclude: str | None,
-) -> FhirResponse:
+def _search(runtime: RuntimeDep, acting: Acting, request: Request, params: PatientSearch) -> FhirResponse:
+    family, given, birthdate, gender = params.family, params.given, params.birthdate, params.gender
+    postalcode, identifier, resource_id = params.postalcode, params.identifier, params.resource_id
+    revinclude = params.revinclude
     if revinclude not in (None, _REVINCLUDE):
         raise ValidationError("_revinclude", f"only {_REVINCLUDE} is supported")
     if identifier or resource_id:
@@ -162,66 +153,33 @@ def capability_statement(request: Request) -> FhirResponse:
     return FhirResponse(resources.validated(capability(_base(request))))
 
 
+class PatientSearch(BaseModel):
+    """PDQm search parameters, the same whether they come in the query or (names kept out of URLs) a form."""
+
+    family: str | None = Field(default=None, max_length=70)
+    given: str | None = Field(default=None, max_length=70)
+    birthdate: str | None = Field(default=None, pattern=BIRTHDATE)
+    gender: FhirGender | None = None
+    postalcode: str | None = Field(default=None, alias="address-postalcode", max_length=10)
+    identifier: str | None = Field(default=None, max_length=200)
+    resource_id: str | None = Field(default=None, alias="_id", max_length=20)
+    revinclude: str | None = Field(default=None, alias="_revinclude", max_length=40)
+
+
 @router.get("/Patient", responses=ERRORS)
 def search_patients(
-    request: Request,
-    *,
-    runtime: RuntimeDep,
-    acting: Searching,
-    family: Annotated[str | None, Query(max_length=70)] = None,
-    given: Annotated[str | None, Query(max_length=70)] = None,
-    birthdate: Annotated[str | None, Query(pattern=BIRTHDATE)] = None,
-    gender: Annotated[FhirGender | None, Query()] = None,
-    postalcode: Annotated[str | None, Query(alias="address-postalcode", max_length=10)] = None,
-    identifier: Annotated[str | None, Query(max_length=200)] = None,
-    resource_id: Annotated[str | None, Query(alias="_id", max_length=20)] = None,
-    revinclude: Annotated[str | None, Query(alias="_revinclude", max_length=40)] = None,
+    request: Request, params: Annotated[PatientSearch, Query()], runtime: RuntimeDep, acting: Searching
 ) -> FhirResponse:
     """IHE PDQm Patient search: the UI's search, as the named practitioner, audited first."""
-    return _search(
-        runtime,
-        acting,
-        request,
-        family=family,
-        given=given,
-        birthdate=birthdate,
-        gender=gender,
-        postalcode=postalcode,
-        identifier=identifier,
-        resource_id=resource_id,
-        revinclude=revinclude,
-    )
+    return _search(runtime, acting, request, params)
 
 
 @router.post("/Patient/_search", responses=ERRORS)
 def search_patients_by_form(
-    request: Request,
-    *,
-    runtime: RuntimeDep,
-    acting: Searching,
-    family: Annotated[str | None, Form(max_length=70)] = None,
-    given: Annotated[str | None, Form(max_length=70)] = None,
-    birthdate: Annotated[str | None, Form(pattern=BIRTHDATE)] = None,
-    gender: Annotated[FhirGender | None, Form()] = None,
-    postalcode: Annotated[str | None, Form(alias="address-postalcode", max_length=10)] = None,
-    identifier: Annotated[str | None, Form(max_length=200)] = None,
-    resource_id: Annotated[str | None, Form(alias="_id", max_length=20)] = None,
-    revinclude: Annotated[str | None, Form(alias="_revinclude", max_length=40)] = None,
+    request: Request, params: Annotated[PatientSearch, Form()], runtime: RuntimeDep, acting: Searching
 ) -> FhirResponse:
     """The same search with its criteria in the body, so no name or birthday is in a URL or a log."""
-    return _search(
-        runtime,
-        acting,
-        request,
-        family=family,
-        given=given,
-        birthdate=birthdate,
-        gender=gender,
-        postalcode=postalcode,
-        identifier=identifier,
-        resource_id=resource_id,
-        revinclude=revinclude,
-    )
+    return _search(runtime, acting, request, params)
 
 
 def _match_input(body: dict[str, Any]) -> tuple[Patient, bool, int]:
