@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from contactpoint.domain.errors import NotFound
+from contactpoint.domain.errors import NotFound, StoreUnavailable
 from contactpoint.store.access_models import OrganisationRow, SessionRow, ThrottleRow, UserRow
 from contactpoint.store.timestamps import as_utc
 
@@ -382,26 +385,82 @@ class SessionRepository:
         return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of a DELETE has rowcount
 
 
+_HOLD_TRIES = 5
+
+
 class ThrottleRepository:
-    """Failure counters by hashed key."""
+    """Failure counters by hashed key.
+
+    A sign-in attempt is counted before it is verified (`hold` then `count`, in one short unit of
+    work) so concurrent guesses cannot all pass one check; counters are created with an upsert so
+    concurrent first failures never collide on the key.
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def _insert(self) -> Any:
+        """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite alike)."""
+        dialect = self._session.get_bind().dialect.name
+        return postgresql_insert(ThrottleRow) if dialect == "postgresql" else sqlite_insert(ThrottleRow)
+
     def get(self, key: bytes) -> tuple[int, datetime] | None:
         """Failures and the time of the last one."""
-        row = self._session.get(ThrottleRow, key)
+        row = self._session.execute(
+            select(ThrottleRow.failures, ThrottleRow.last_failure_at).where(ThrottleRow.key == key)
+        ).one_or_none()
         return (row.failures, as_utc(row.last_failure_at)) if row else None
 
+    def hold(self, keys: Sequence[bytes], now: datetime) -> dict[bytes, tuple[int, datetime]]:
+        """Lock these counters until the unit ends (creating empty ones), and read them.
+
+        The upsert is the unit's first write, so on SQLite it takes the store's writer lock
+        (store/writer_lock.py) before anything is read; on PostgreSQL the rows are locked FOR UPDATE.
+        Keys are taken in one order so two holders cannot deadlock.
+        """
+        ordered = sorted(set(keys))
+        for _ in range(_HOLD_TRIES):
+            for key in ordered:
+                self._session.execute(
+                    self._insert()
+                    .values(key=key, failures=0, last_failure_at=now)
+                    .on_conflict_do_nothing(index_elements=[ThrottleRow.key])
+                )
+            rows = self._session.execute(
+                select(ThrottleRow.key, ThrottleRow.failures, ThrottleRow.last_failure_at)
+                .where(ThrottleRow.key.in_(ordered))
+                .order_by(ThrottleRow.key)
+                .with_for_update()
+            )
+            held = {row.key: (row.failures, as_utc(row.last_failure_at)) for row in rows}
+            if len(held) == len(ordered):
+                return held
+            # PostgreSQL: a counter another sign-in cleared between our insert and our read; again
+        raise StoreUnavailable("the sign-in counters are too busy; try again")
+
+    def count(self, key: bytes, failures: int, now: datetime) -> None:
+        """Store a held counter's new value."""
+        self._session.execute(
+            update(ThrottleRow).where(ThrottleRow.key == key).values(failures=failures, last_failure_at=now)
+        )
+
     def record_failure(self, key: bytes, failures: int, now: datetime) -> None:
-        """Store the new count."""
-        row = self._session.get(ThrottleRow, key)
-        if row is None:
-            self._session.add(ThrottleRow(key=key, failures=failures, last_failure_at=now))
-        else:
-            row.failures = failures
-            row.last_failure_at = now
-        self._session.flush()
+        """Store the new count, creating the counter if it is not there (an upsert: never a clash)."""
+        statement = self._insert().values(key=key, failures=failures, last_failure_at=now)
+        self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[ThrottleRow.key],
+                set_={"failures": failures, "last_failure_at": now},
+            )
+        )
+
+    def refund(self, key: bytes) -> None:
+        """Take back one counted attempt (it succeeded), atomically and never below zero."""
+        self._session.execute(
+            update(ThrottleRow)
+            .where(ThrottleRow.key == key, ThrottleRow.failures > 0)
+            .values(failures=ThrottleRow.failures - 1)
+        )
 
     def clear(self, key: bytes) -> None:
         """Forget failures (after a success)."""

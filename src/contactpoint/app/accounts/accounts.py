@@ -16,7 +16,6 @@ from contactpoint.access.errors import (
     AuthenticationFailed,
     PasswordChangeRequired,
     PermissionDenied,
-    Throttled,
 )
 from contactpoint.access.policy import (
     Principal,
@@ -28,6 +27,7 @@ from contactpoint.access.policy import (
 )
 from contactpoint.access.roles import Permission, Role
 from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel, token_hash
+from contactpoint.app.accounts.attempts import refund, reserve_attempt
 from contactpoint.app.oversight.affinity import account_affinity
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
@@ -351,22 +351,6 @@ def reset_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAc
 # Sign-in ---------------------------------------------------------------------------------------
 
 
-def _check_throttle(uow: UnitOfWork, keys: list[tuple[throttle.ThrottleRule, bytes]], now: datetime) -> None:
-    for rule, key in keys:
-        held = uow.throttle.get(key)
-        if held is not None:
-            wait = throttle.retry_after(rule, held[0], held[1], now)
-            if wait > 0:
-                raise Throttled(wait)
-
-
-def _record_failure(uow: UnitOfWork, keys: list[tuple[throttle.ThrottleRule, bytes]], now: datetime) -> None:
-    for _rule, key in keys:
-        held = uow.throttle.get(key)
-        fresh = held is None or now - held[1] >= throttle.FORGET_AFTER
-        uow.throttle.record_failure(key, 1 if fresh or held is None else held[0] + 1, now)
-
-
 def _password_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
     """The counters a password guess touches; the first is the guesser's own (cleared on success)."""
     return [
@@ -391,14 +375,8 @@ def _stage_key(token_digest: bytes) -> bytes:
     return throttle.throttle_key(throttle.CODES_PER_STAGE, token_digest.hex())
 
 
-def _fail(
-    runtime: Runtime,
-    uow: UnitOfWork,
-    keys: list[tuple[throttle.ThrottleRule, bytes]],
-    actor: int | None,
-    step: str,
-) -> None:
-    _record_failure(uow, keys, runtime.clock.now())
+def _fail(runtime: Runtime, uow: UnitOfWork, actor: int | None, step: str) -> None:
+    """Audit a failed step (the attempt was counted before it was verified: attempts.py)."""
     audit_log(runtime, uow).append(AuditEvent(AuditKind.SIGN_IN_FAILED, actor, (), {"step": step}))
     uow.commit()
 
@@ -423,19 +401,20 @@ def begin_sign_in(
     whose token (like the full session's after it) works on `channel` only."""
     keys = _password_keys(username, address)
     now = runtime.clock.now()
+    reservation = reserve_attempt(runtime, keys, now)
     with runtime.unit_of_work() as uow:
-        _check_throttle(uow, keys, now)
         user = uow.users.by_username(username) if _USERNAME.match(username) else None
         good = passwords.verify_password(user.password_hash if user else None, password)
         if user is None or not good or user.suspended:
-            _fail(runtime, uow, keys, user.id if user else None, "password")
+            _fail(runtime, uow, user.id if user else None, "password")
             raise AuthenticationFailed("the username or password is not right")
         if _one_time_password_expired(user, now):
-            _fail(runtime, uow, [], user.id, "expired-password")
+            refund(uow, reservation)
+            _fail(runtime, uow, user.id, "expired-password")
             raise AuthenticationFailed(
                 "this one-time password has expired; ask your user administrator for a new one"
             )
-        uow.throttle.clear(keys[0][1])
+        refund(uow, reservation, clear=(keys[0][1],))
         grant = _start_session(uow, user.id, "totp" if user.totp_enrolled else "enrol", now, channel)
         uow.commit()
     return grant
@@ -480,24 +459,22 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
         ):
             raise AuthenticationFailed("sign in again")
         user = uow.users.get(held.user_id)
-        keys = _code_keys(user.username, address)
-        _check_throttle(uow, keys, now)
+    keys = _code_keys(user.username, address)
+    stage = _stage_key(held.token_hash)
+    reservation = reserve_attempt(runtime, keys, now, stage=stage)
+    with runtime.unit_of_work() as uow:
         secret = runtime.secret_box.open(user.totp_secret, user.username)
         check = totp.check_code(secret, code, now, user.totp_last_step)
         if not check.accepted or user.suspended:
-            stage = _stage_key(held.token_hash)
-            tried = uow.throttle.get(stage)
-            tries = (tried[0] if tried else 0) + 1
-            if tries >= throttle.CODES_PER_STAGE.free_attempts:
-                # A handful of codes per password: guessing a code means giving the password again
+            if reservation.reached(stage, throttle.CODES_PER_STAGE.free_attempts):
+                # A handful of codes per password: guessing a code means giving the password again.
+                # The stage's counter stays, so a guess already past the session check is refused.
                 uow.sessions.delete(held.token_hash)
-                uow.throttle.clear(stage)
-            else:
-                uow.throttle.record_failure(stage, tries, now)
-            _fail(runtime, uow, keys, user.id, "code")
+            _fail(runtime, uow, user.id, "code")
             raise AuthenticationFailed("the code is not right")
-        uow.throttle.clear(keys[0][1])
-        uow.throttle.clear(_stage_key(held.token_hash))
+        if uow.sessions.get(held.token_hash) is None:
+            raise AuthenticationFailed("sign in again")
+        refund(uow, reservation, clear=(keys[0][1], stage))
         uow.users.set_totp(user.id, enrolled=True, last_step=check.step)
         uow.sessions.delete(held.token_hash)
         # A one-time password buys a session that can only change it ("password" stage)
@@ -580,13 +557,16 @@ def change_password(
         if held is None or held.stage not in ("full", "password"):
             raise AuthenticationFailed("not signed in")
         user = uow.users.get(held.user_id)
-        keys = _password_keys(user.username, address)
-        _check_throttle(uow, keys, now)
+    keys = _password_keys(user.username, address)
+    reservation = reserve_attempt(runtime, keys, now)
+    with runtime.unit_of_work() as uow:
         if not passwords.verify_password(user.password_hash, current_password):
-            _fail(runtime, uow, keys, user.id, "password-change")
+            _fail(runtime, uow, user.id, "password-change")
             raise ValidationError("current_password", "is not right")
-        passwords.check_chosen_password(new_password, username=user.username, current=current_password)
-        uow.throttle.clear(keys[0][1])
+        refund(uow, reservation, clear=(keys[0][1],))
+        uow.commit()
+    passwords.check_chosen_password(new_password, username=user.username, current=current_password)
+    with runtime.unit_of_work() as uow:
         uow.users.set_password(user.id, passwords.hash_password(new_password), now)
         ended = uow.sessions.delete_others(user.id, digest)
         uow.sessions.set_stage(digest, "full")
