@@ -143,7 +143,7 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.
 OPERATOR_COMMANDS = {
     "init", "db upgrade", "stats", "keys status", "keys rotate", "keys retire", "demo", "serve",
-    "users create-admin", "users add-organisation", "users organisations",
+    "users create-admin", "users add-organisation", "users organisations", "users verify",
     "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources", "synth geography",
     # The ONS postcode table and the LA directory (the web UI's national administrator sets contacts too).

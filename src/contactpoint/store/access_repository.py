@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, select, update
@@ -12,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from contactpoint.crypto.account_tag import TAGGED_COLUMNS, AccountTagger
 from contactpoint.domain.errors import NotFound, StoreUnavailable
 from contactpoint.store.access_models import OrganisationRow, SessionRow, ThrottleRow, UserRow
 from contactpoint.store.timestamps import as_utc
@@ -48,6 +50,7 @@ class StoredUser:
     created_by: int | None = None
     password_must_change: bool = False
     password_set_at: datetime | None = None
+    intact: bool = False  # its integrity tag matches (crypto/account_tag.py): nobody edited it outside
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +75,9 @@ class StoredSession:
     last_seen_at: datetime
 
 
-def _user(row: UserRow | Row[Any, *tuple[Any, ...]]) -> StoredUser:
-    """From an ORM row or the session query's row (the account's columns under their own names)."""
+def _user(row: UserRow | Row[Any, *tuple[Any, ...]], tagger: AccountTagger) -> StoredUser:
+    """From an ORM row or the session query's row (the account's columns under their own names),
+    with whether its integrity tag holds."""
     return StoredUser(
         row.id,
         row.username,
@@ -93,6 +97,7 @@ def _user(row: UserRow | Row[Any, *tuple[Any, ...]]) -> StoredUser:
         row.created_by,
         bool(row.password_must_change),
         as_utc(row.password_set_at) if row.password_set_at is not None else None,
+        tagger.intact(row, row.integrity_version, row.integrity_tag),
     )
 
 
@@ -131,17 +136,73 @@ _SESSION_WITH_USER = (
         _USERS.c.created_by,
         _USERS.c.password_must_change,
         _USERS.c.password_set_at,
+        _USERS.c.integrity_tag,
+        _USERS.c.integrity_version,
     )
     .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
 )
 
 
-class UserRepository:
-    """Accounts."""
+_TAGGED_ROW = select(
+    *(_USERS.c[name] for name in TAGGED_COLUMNS), _USERS.c.integrity_tag, _USERS.c.integrity_version
+)
 
-    def __init__(self, session: Session) -> None:
+
+class UserRepository:
+    """Accounts, each with a keyed tag over its security-relevant columns.
+
+    Every change here re-tags the account, but only if its tag held before the change: an account
+    edited outside the application stays refused whatever is done to it afterwards, until an
+    operator looks at it (`contactpoint users verify`).
+    """
+
+    def __init__(self, session: Session, tagger: AccountTagger, before_write: Callable[[], None]) -> None:
         self._session = session
+        self._tagger = tagger
+        self._before_write = before_write
+
+    def _change(self, user_id: int, **values: object) -> None:
+        """Update an account and its tag together, the row locked while the tag is worked out."""
+        self._before_write()  # SQLite: the writer lock before the read, so nobody changes it between
+        before = self._session.execute(
+            _TAGGED_ROW.where(_USERS.c.id == user_id).with_for_update()
+        ).one_or_none()
+        if before is None:
+            return
+        if self._tagger.intact(before, before.integrity_version, before.integrity_tag):
+            after = SimpleNamespace(**(before._asdict() | values))
+            values |= {
+                "integrity_tag": self._tagger.tag(after),
+                "integrity_version": self._tagger.current_version,
+            }
+        self._session.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
+
+    def retag_not_under(self, version: int) -> int:
+        """Re-make, under `version`, the tags of accounts tagged under another whose tag holds; returns
+        how many (key rotation). An account whose tag does not hold keeps it."""
+        self._before_write()
+        rows = self._session.execute(
+            _TAGGED_ROW.where(_USERS.c.integrity_version != version).with_for_update()
+        ).all()
+        moved = 0
+        for row in rows:
+            if self._tagger.intact(row, row.integrity_version, row.integrity_tag):
+                self._session.execute(
+                    update(UserRow)
+                    .where(UserRow.id == row.id)
+                    .values(integrity_tag=self._tagger.tag(row, version), integrity_version=version)
+                )
+                moved += 1
+        return moved
+
+    def tag_states(self) -> list[tuple[int, str, bool]]:
+        """Every account's id, username and whether its tag holds (the operator's check)."""
+        rows = self._session.execute(_TAGGED_ROW.order_by(_USERS.c.id))
+        return [
+            (row.id, row.username, self._tagger.intact(row, row.integrity_version, row.integrity_tag))
+            for row in rows
+        ]
 
     def add(
         self,
@@ -184,19 +245,22 @@ class UserRepository:
         )
         self._session.add(row)
         self._session.flush()
+        row.integrity_tag = self._tagger.tag(row)
+        row.integrity_version = self._tagger.current_version
+        self._session.flush()
         return row.id
 
     def by_username(self, username: str) -> StoredUser | None:
         """The account with this username, if any."""
         row = self._session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
-        return _user(row) if row else None
+        return _user(row, self._tagger) if row else None
 
     def get(self, user_id: int) -> StoredUser:
         """The account with this id."""
         row = self._session.get(UserRow, user_id)
         if row is None:
             raise NotFound("no such account")
-        return _user(row)
+        return _user(row, self._tagger)
 
     def exists(self, username: str) -> bool:
         """True when the username is taken."""
@@ -211,7 +275,7 @@ class UserRepository:
         query = select(UserRow).order_by(UserRow.username)
         if la_code is not None:
             query = query.where(UserRow.la_code == la_code)
-        return [_user(row) for row in self._session.scalars(query)]
+        return [_user(row, self._tagger) for row in self._session.scalars(query)]
 
     def ids_in_la(self, la_code: str) -> list[int]:
         """Account ids of one LA (auditors' scope)."""
@@ -219,55 +283,38 @@ class UserRepository:
 
     def set_totp(self, user_id: int, *, enrolled: bool, last_step: int) -> None:
         """Record enrolment and the last accepted time step (replay protection)."""
-        self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(totp_enrolled=enrolled, totp_last_step=last_step)
-        )
+        self._change(user_id, totp_enrolled=enrolled, totp_last_step=last_step)
 
     def reset_credentials(
         self, user_id: int, password_hash: str, totp_secret: bytes, now: datetime, *, one_time: bool = True
     ) -> None:
         """A new password, one-time unless told (to be changed at first sign-in), and a new,
         unenrolled second factor."""
-        self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(
-                password_hash=password_hash,
-                totp_secret=totp_secret,
-                totp_enrolled=False,
-                totp_last_step=0,
-                password_must_change=one_time,
-                password_set_at=now,
-            )
+        self._change(
+            user_id,
+            password_hash=password_hash,
+            totp_secret=totp_secret,
+            totp_enrolled=False,
+            totp_last_step=0,
+            password_must_change=one_time,
+            password_set_at=now,
         )
 
     def set_password(self, user_id: int, password_hash: str, now: datetime) -> None:
         """The holder's own new password (no longer one-time)."""
-        self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(password_hash=password_hash, password_must_change=False, password_set_at=now)
-        )
+        self._change(user_id, password_hash=password_hash, password_must_change=False, password_set_at=now)
 
     def set_suspended(self, user_id: int, suspended: bool) -> None:
         """Suspend or reinstate."""
-        self._session.execute(update(UserRow).where(UserRow.id == user_id).values(suspended=suspended))
+        self._change(user_id, suspended=suspended)
 
     def hold_for_approval(self, user_id: int, requested_by: int) -> None:
         """Suspend until an administrator other than `requested_by` approves (a reset of special reach)."""
-        self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(awaiting_approval=True, suspended=True, created_by=requested_by)
-        )
+        self._change(user_id, awaiting_approval=True, suspended=True, created_by=requested_by)
 
     def approve(self, user_id: int) -> None:
         """A second administrator's approval: the account works from now."""
-        self._session.execute(
-            update(UserRow).where(UserRow.id == user_id).values(awaiting_approval=False, suspended=False)
-        )
+        self._change(user_id, awaiting_approval=False, suspended=False)
 
 
 class OrganisationRepository:
@@ -307,8 +354,9 @@ def _organisation(row: OrganisationRow) -> StoredOrganisation:
 class SessionRepository:
     """Server-side sessions, keyed by token hash."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, tagger: AccountTagger) -> None:
         self._session = session
+        self._tagger = tagger
 
     def add(self, token_hash: bytes, user_id: int, stage: str, csrf_token: str, now: datetime) -> None:
         """Start a session."""
@@ -353,8 +401,7 @@ class SessionRepository:
         )
         if row.id is None:
             return held, None
-        user = _user(row)
-        return held, user
+        return held, _user(row, self._tagger)
 
     def touch(self, token_hash: bytes, now: datetime) -> None:
         """Record activity (the idle limit counts from here)."""

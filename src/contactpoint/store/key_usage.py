@@ -3,7 +3,7 @@
 Retiring a version destroys its secret; anything still sealed or signed under it would be lost:
 records, review items, merge snapshots, pending adoptions and the term-frequency tables built from
 the index (personal data), TOTP secrets (accounts locked out), and audit entries and checkpoints
-(the log could no longer be verified).
+(the log could no longer be verified), and account tags (every account refused).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ _VERSIONED: dict[str, InstrumentedAttribute[int] | InstrumentedAttribute[int | N
     "term-frequency tables": TermFrequencyTableRow.key_version,
     "audit entries": AuditEntryRow.key_version,
     "audit checkpoints": AuditCheckpointRow.key_version,
+    "account tags": UserRow.integrity_version,
 }
 
 

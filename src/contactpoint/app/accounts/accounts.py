@@ -28,6 +28,7 @@ from contactpoint.access.policy import (
 from contactpoint.access.roles import Permission, Role
 from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel, token_hash
 from contactpoint.app.accounts.attempts import refund, reserve_attempt
+from contactpoint.app.accounts.integrity import refuse_tampered
 from contactpoint.app.oversight.affinity import account_affinity
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
@@ -408,6 +409,8 @@ def begin_sign_in(
         if user is None or not good or user.suspended:
             _fail(runtime, uow, user.id if user else None, "password")
             raise AuthenticationFailed("the username or password is not right")
+        if not user.intact:
+            refuse_tampered(runtime, user, "the username or password is not right")
         if _one_time_password_expired(user, now):
             refund(uow, reservation)
             _fail(runtime, uow, user.id, "expired-password")
@@ -459,6 +462,8 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
         ):
             raise AuthenticationFailed("sign in again")
         user = uow.users.get(held.user_id)
+    if not user.intact:
+        refuse_tampered(runtime, user, "sign in again")
     keys = _code_keys(user.username, address)
     stage = _stage_key(held.token_hash)
     reservation = reserve_attempt(runtime, keys, now, stage=stage)
@@ -518,6 +523,8 @@ def authenticate(
             uow.sessions.delete(digest)
             uow.commit()
             raise AuthenticationFailed("your session has ended; sign in again")
+        if not user.intact:
+            refuse_tampered(runtime, user, "your session has ended; sign in again")
         if now - held.last_seen_at >= TOUCH_EVERY:
             uow.sessions.touch(digest, now)
             uow.commit()
@@ -557,6 +564,8 @@ def change_password(
         if held is None or held.stage not in ("full", "password"):
             raise AuthenticationFailed("not signed in")
         user = uow.users.get(held.user_id)
+    if not user.intact:
+        refuse_tampered(runtime, user)
     keys = _password_keys(user.username, address)
     reservation = reserve_attempt(runtime, keys, now)
     with runtime.unit_of_work() as uow:

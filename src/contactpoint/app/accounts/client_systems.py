@@ -27,6 +27,7 @@ from contactpoint.access.policy import (
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import new_token, token_hash
 from contactpoint.app.accounts.accounts import Authenticated, principal_of
+from contactpoint.app.accounts.integrity import refuse_tampered
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
@@ -138,8 +139,11 @@ def authenticate_client(runtime: Runtime, key: str) -> Authenticated:
         raise AuthenticationFailed("not signed in")
     with runtime.unit_of_work() as uow:
         client = uow.clients.by_key(token_hash(key))
-    if client is None or not client.active:
+        account = uow.users.get(client.user_id) if client is not None else None
+    if client is None or account is None or not client.active:
         raise AuthenticationFailed("not signed in")
+    if not account.intact:
+        refuse_tampered(runtime, account)
     principal = Principal(
         client.user_id, client.username, Role.CLIENT_SYSTEM, client.la_code, client.org_code
     )
@@ -163,6 +167,9 @@ def act_for(
     is read, so a client probing for its organisation's accounts leaves a trail too."""
     with runtime.unit_of_work() as uow:
         user = uow.users.by_username(username) if _NAME.match(username) else None
+        if user is not None and not user.intact:
+            uow.commit()
+            refuse_tampered(runtime, user, "that is not an active practitioner of this client's organisation")
         practitioner = principal_of(user) if user is not None else None
         allowed = False
         if user is not None and practitioner is not None:
