@@ -111,6 +111,7 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/users"): USER_ADMINS,
     ("POST", "/users/suspension"): USER_ADMINS,
     ("POST", "/users/reset"): USER_ADMINS,
+    ("POST", "/users/release"): USER_ADMINS,
     ("GET", "/audit"): AUDITORS,
     ("POST", "/audit"): AUDITORS,
     ("GET", "/alerts"): AUDITORS | USER_ADMINS,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from contactpoint.access.secret_box import SecretBox
+from contactpoint.access.secret_box import PENDING_HALF, SecretBox
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.blind_index import BlindIndexer, index_bits
@@ -41,6 +41,7 @@ class Runtime:
     indexer: BlindIndexer = field(init=False)
     audit_keys: AuditKeys = field(init=False)
     secret_box: SecretBox = field(init=False)
+    pending_box: SecretBox = field(init=False)
     account_tagger: AccountTagger = field(init=False)
     write_lock: WriterLock | None = field(init=False)
 
@@ -61,6 +62,7 @@ class Runtime:
         self.indexer = BlindIndexer(keyring, index_bits(self.settings.planned_population))
         self.audit_keys = AuditKeys(keyring)
         self.secret_box = SecretBox(keyring)
+        self.pending_box = SecretBox(keyring, PENDING_HALF)
         self.account_tagger = AccountTagger(keyring)
 
     def unit_of_work(self) -> UnitOfWork:

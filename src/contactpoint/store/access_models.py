@@ -50,6 +50,9 @@ class UserRow(Base):
     # an account whose tag does not match was edited outside the application and is refused.
     integrity_tag: Mapped[bytes | None] = mapped_column(LargeBinary)
     integrity_version: Mapped[int | None] = mapped_column(Integer)
+    # The first half of a one-time password, sealed, while a second administrator has still to issue
+    # the other half (app/accounts/accounts.py); erased when they do.
+    pending_password: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class OrganisationRow(Base):

@@ -50,6 +50,7 @@ class StoredUser:
     created_by: int | None = None
     password_must_change: bool = False
     password_set_at: datetime | None = None
+    pending_password: bytes | None = None  # a sealed first half awaiting the second administrator's
     intact: bool = False  # its integrity tag matches (crypto/account_tag.py): nobody edited it outside
 
 
@@ -97,6 +98,7 @@ def _user(row: UserRow | Row[Any, *tuple[Any, ...]], tagger: AccountTagger) -> S
         row.created_by,
         bool(row.password_must_change),
         as_utc(row.password_set_at) if row.password_set_at is not None else None,
+        row.pending_password,
         tagger.intact(row, row.integrity_version, row.integrity_tag),
     )
 
@@ -138,6 +140,7 @@ _SESSION_WITH_USER = (
         _USERS.c.password_set_at,
         _USERS.c.integrity_tag,
         _USERS.c.integrity_version,
+        _USERS.c.pending_password,
     )
     .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
@@ -220,6 +223,7 @@ class UserRepository:
         created_by: int | None = None,
         awaiting_approval: bool = False,
         password_must_change: bool = False,
+        pending_password: bytes | None = None,
     ) -> int:
         """Store a new account; returns its id."""
         row = UserRow(
@@ -239,6 +243,7 @@ class UserRepository:
             created_at=created_at,
             password_must_change=password_must_change,
             password_set_at=created_at,
+            pending_password=pending_password,
             surname_key=affinity.surname_key if affinity else None,
             postcode_key=affinity.postcode_key if affinity else None,
             affinity_version=affinity.version if affinity else None,
@@ -286,13 +291,21 @@ class UserRepository:
         self._change(user_id, totp_enrolled=enrolled, totp_last_step=last_step)
 
     def reset_credentials(
-        self, user_id: int, password_hash: str, totp_secret: bytes, now: datetime, *, one_time: bool = True
+        self,
+        user_id: int,
+        password_hash: str,
+        totp_secret: bytes,
+        now: datetime,
+        *,
+        one_time: bool = True,
+        pending_password: bytes | None = None,
     ) -> None:
         """A new password, one-time unless told (to be changed at first sign-in), and a new,
-        unenrolled second factor."""
+        unenrolled second factor; with `pending_password`, the password is still to be completed."""
         self._change(
             user_id,
             password_hash=password_hash,
+            pending_password=pending_password,
             totp_secret=totp_secret,
             totp_enrolled=False,
             totp_last_step=0,
@@ -312,9 +325,21 @@ class UserRepository:
         """Suspend until an administrator other than `requested_by` approves (a reset of special reach)."""
         self._change(user_id, awaiting_approval=True, suspended=True, created_by=requested_by)
 
-    def approve(self, user_id: int) -> None:
-        """A second administrator's approval: the account works from now."""
-        self._change(user_id, awaiting_approval=False, suspended=False)
+    def release(self, user_id: int, password_hash: str | None, now: datetime) -> None:
+        """A second administrator's release: the account works from now, with the one-time password
+        both halves make (`password_hash`; None for an account held before passwords were split)."""
+        if password_hash is None:
+            self._change(user_id, awaiting_approval=False, suspended=False)
+            return
+        self._change(
+            user_id,
+            awaiting_approval=False,
+            suspended=False,
+            password_hash=password_hash,
+            pending_password=None,
+            password_must_change=True,
+            password_set_at=now,
+        )
 
 
 class OrganisationRepository:

@@ -1,5 +1,9 @@
 """Accounts and sign-in: create, suspend, password then TOTP, sessions with idle and absolute limits.
 
+An account a user administrator makes or resets is held until a second administrator releases it,
+and its one-time password is issued in two halves: the first to the administrator who made it, the
+second, at the release, to the one who released it. Neither alone can sign in as its holder.
+
 Sessions are server-side rows keyed by the hash of a 256-bit token. A session is "totp" or "enrol"
 after the password (good for 5 minutes, for the second factor only) and "full" after the code; the
 token is replaced at that step so a token seen before sign-in is worthless after it.
@@ -19,7 +23,6 @@ from contactpoint.access.errors import (
 )
 from contactpoint.access.policy import (
     Principal,
-    needs_second_approval,
     require,
     require_manage_account,
     require_registered_organisation,
@@ -49,11 +52,14 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 @dataclass(frozen=True, slots=True)
 class NewAccount:
-    """A created account and its one-time initial password (shown once, never stored)."""
+    """A created, reset or released account and the part of its one-time password this administrator
+    holds (shown once, never stored in the clear): "first" or "second" half, or the "whole" password
+    (the operator's bootstrap); None for an account held before passwords were split."""
 
     user_id: int
     username: str
-    password: str
+    password: str | None
+    half: str = "whole"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +168,15 @@ def provision_account(
     home_postcode: str | None = None,
     awaiting_approval: bool = False,
     one_time_password: bool = False,
+    first_half: str | None = None,
 ) -> int:
     """Store an account in the caller's unit of work and audit it; the caller checked the policy.
 
     The holder's family name and home postcode, if given, are kept only as keyed hashes. An account
-    awaiting approval is stored suspended, and only `approve_account` lifts that. A one-time
-    password must be changed at first sign-in and expires after `ONE_TIME_PASSWORD_LIMIT`.
+    awaiting approval is stored suspended, and only `release_account` lifts that. A one-time
+    password must be changed at first sign-in and expires after `ONE_TIME_PASSWORD_LIMIT`; with
+    `first_half`, `password` is a placeholder nobody is told and the first half is kept sealed until
+    the second administrator's half completes it.
     """
     _check_account_fields(
         username=username, role=role, la_code=la_code, org_code=org_code, org_name=org_name, service=service
@@ -189,6 +198,7 @@ def provision_account(
         created_by=actor_id,
         awaiting_approval=awaiting_approval,
         password_must_change=one_time_password,
+        pending_password=runtime.pending_box.seal(first_half, username) if first_half else None,
     )
     if enrolled:
         uow.users.set_totp(user_id, enrolled=True, last_step=0)
@@ -236,12 +246,13 @@ def create_account(
     """A user administrator creates an account in their scope; TOTP is enrolled at first sign-in.
 
     A practitioner acts for an organisation of the register, of the administrator's own LA, in a
-    service it records (the name is the register's). An account of special reach is made suspended
-    until a second administrator approves it. A practitioner's family name and home postcode, if
-    given, arm the misuse signal for children who share them; only keyed hashes are kept.
+    service it records (the name is the register's). Every account is made suspended until a second
+    administrator releases it; this administrator is given only the first half of its one-time
+    password. A practitioner's family name and home postcode, if given, arm the misuse signal for
+    children who share them; only keyed hashes are kept.
     """
     require_manage_account(principal, role, la_code)
-    password = passwords.generate_password()
+    first = passwords.generate_half()
     with runtime.unit_of_work() as uow:
         if role.needs_service:
             if org_code is None or service is None:
@@ -263,30 +274,39 @@ def create_account(
             org_code=org_code,
             org_name=org_name,
             service=service,
-            password=password,
+            password=passwords.generate_password(),  # a placeholder nobody is told
             actor_id=principal.user_id,
             family_name=family_name,
             home_postcode=home_postcode,
-            awaiting_approval=needs_second_approval(role, service),
+            awaiting_approval=True,
             one_time_password=True,
+            first_half=first,
         )
         uow.commit()
-    return NewAccount(user_id, username, password)
+    return NewAccount(user_id, username, first, "first")
 
 
-def approve_account(runtime: Runtime, principal: Principal, user_id: int) -> None:
-    """A second administrator approves an account of special reach; it works from now."""
+def release_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAccount:
+    """A second administrator releases a new or reset account: it works from now, and they are
+    given the second half of its one-time password (the holder types the first half, then this)."""
+    second = passwords.generate_half()
     with runtime.unit_of_work() as uow:
         target = uow.users.get(user_id)
         require_manage_account(principal, Role(target.role), target.la_code)
         if not target.awaiting_approval:
             raise ValidationError("account", "is not awaiting approval")
         require_second_administrator(principal, target.created_by)
-        uow.users.approve(user_id)
+        if target.pending_password is None:  # held before passwords were split
+            password_hash, half = None, None
+        else:
+            first = runtime.pending_box.open(target.pending_password, target.username)
+            password_hash, half = passwords.hash_password(first + second), second
+        uow.users.release(user_id, password_hash, runtime.clock.now())
         audit_log(runtime, uow).append(
             AuditEvent(AuditKind.ACCOUNT_APPROVED, principal.user_id, (), {"account": user_id})
         )
         uow.commit()
+    return NewAccount(user_id, target.username, half, "second")
 
 
 def list_accounts(runtime: Runtime, principal: Principal) -> list[AccountSummary]:
@@ -317,36 +337,33 @@ def set_suspended(runtime: Runtime, principal: Principal, user_id: int, *, suspe
 def reset_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAccount:
     """A new one-time password and a fresh second factor to enrol; ends the account's sessions.
 
-    A reset hands its administrator the account, so an account of special reach is then suspended
-    until a second administrator approves, exactly as when it was made: otherwise one administrator
-    could reset a child-protection account and use the override under its holder's name.
+    A reset would hand its administrator the account (with the whole password they would enrol the
+    new second factor themselves), so the account is held until a second administrator releases
+    it, exactly as when it was made, and this administrator is given the first half only.
     """
-    password = passwords.generate_password()
+    first = passwords.generate_half()
     with runtime.unit_of_work() as uow:
         target = uow.users.get(user_id)
         require_manage_account(principal, Role(target.role), target.la_code)
-        held = needs_second_approval(
-            Role(target.role), ServiceType(target.service) if target.service else None
-        )
         uow.users.reset_credentials(
             user_id,
-            passwords.hash_password(password),
+            passwords.hash_password(passwords.generate_password()),  # a placeholder nobody is told
             runtime.secret_box.seal(totp.new_secret(), target.username),
             runtime.clock.now(),
+            pending_password=runtime.pending_box.seal(first, target.username),
         )
-        if held:
-            uow.users.hold_for_approval(user_id, principal.user_id)
+        uow.users.hold_for_approval(user_id, principal.user_id)
         uow.sessions.delete_for_user(user_id)
         audit_log(runtime, uow).append(
             AuditEvent(
                 AuditKind.ACCOUNT_RESET,
                 principal.user_id,
                 (),
-                {"account": user_id, "awaiting_approval": held},
+                {"account": user_id, "awaiting_approval": True},
             )
         )
         uow.commit()
-    return NewAccount(user_id, target.username, password)
+    return NewAccount(user_id, target.username, first, "first")
 
 
 # Sign-in ---------------------------------------------------------------------------------------
