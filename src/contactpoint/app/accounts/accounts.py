@@ -426,8 +426,9 @@ def begin_sign_in(
         if user is None or not good or user.suspended:
             _fail(runtime, uow, user.id if user else None, "password")
             raise AuthenticationFailed("the username or password is not right")
-        if not user.intact:
-            refuse_tampered(runtime, user, "the username or password is not right")
+    if not user.intact:
+        refuse_tampered(runtime, user, "the username or password is not right")
+    with runtime.unit_of_work() as uow:
         if _one_time_password_expired(user, now):
             refund(uow, reservation)
             _fail(runtime, uow, user.id, "expired-password")
@@ -540,11 +541,11 @@ def authenticate(
             uow.sessions.delete(digest)
             uow.commit()
             raise AuthenticationFailed("your session has ended; sign in again")
-        if not user.intact:
-            refuse_tampered(runtime, user, "your session has ended; sign in again")
-        if now - held.last_seen_at >= TOUCH_EVERY:
+        if user.intact and now - held.last_seen_at >= TOUCH_EVERY:
             uow.sessions.touch(digest, now)
             uow.commit()
+    if not user.intact:
+        refuse_tampered(runtime, user, "your session has ended; sign in again")
     if held.stage == "password" and not changing_password:
         raise PasswordChangeRequired("change your one-time password first")
     return Authenticated(principal_of(user), held.csrf_token, held.created_at)

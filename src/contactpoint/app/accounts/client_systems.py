@@ -27,7 +27,7 @@ from contactpoint.access.policy import (
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import new_token, token_hash
 from contactpoint.app.accounts.accounts import Authenticated, principal_of
-from contactpoint.app.accounts.integrity import refuse_tampered
+from contactpoint.app.accounts.integrity import refuse_tampered, report_tampered
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
@@ -167,9 +167,6 @@ def act_for(
     is read, so a client probing for its organisation's accounts leaves a trail too."""
     with runtime.unit_of_work() as uow:
         user = uow.users.by_username(username) if _NAME.match(username) else None
-        if user is not None and not user.intact:
-            uow.commit()
-            refuse_tampered(runtime, user, "that is not an active practitioner of this client's organisation")
         practitioner = principal_of(user) if user is not None else None
         allowed = False
         if user is not None and practitioner is not None:
@@ -177,7 +174,10 @@ def act_for(
                 require_may_act_for(
                     client,
                     practitioner,
-                    active=not user.suspended and user.totp_enrolled and not user.awaiting_approval,
+                    active=not user.suspended
+                    and user.totp_enrolled
+                    and not user.awaiting_approval
+                    and user.intact,  # a row edited in the database is nobody to act for
                 )
                 allowed = True
             except PermissionDenied:
@@ -196,6 +196,8 @@ def act_for(
             )
         )
         uow.commit()
+    if user is not None and not user.intact:
+        report_tampered(runtime, user)
     if not allowed or practitioner is None:
         raise PermissionDenied("that is not an active practitioner of this client's organisation")
     return Acting(client, practitioner, reason)

@@ -21,7 +21,14 @@ from contactpoint.store.access_repository import StoredUser
 
 
 def refuse_tampered(runtime: Runtime, user: StoredUser, message: str = "not signed in") -> NoReturn:
-    """End the account's sessions, raise the alert (in its own committed unit), and refuse."""
+    """End the account's sessions, raise the alert, and refuse (call it outside any unit of work)."""
+    report_tampered(runtime, user)
+    raise AuthenticationFailed(message)
+
+
+def report_tampered(runtime: Runtime, user: StoredUser) -> None:
+    """End the account's sessions and raise the alert, in a unit of work of its own that commits
+    whatever the caller then answers."""
     with runtime.unit_of_work() as uow:
         uow.sessions.delete_for_user(user.id)
         audit_log(runtime, uow).record_alert(
@@ -32,7 +39,6 @@ def refuse_tampered(runtime: Runtime, user: StoredUser, message: str = "not sign
             trigger_seq=None,
         )
         uow.commit()
-    raise AuthenticationFailed(message)
 
 
 @dataclass(frozen=True, slots=True)
