@@ -137,6 +137,14 @@ def next_code(clock: FixedClock, account: Account) -> str:
     return totp.code_at(account.secret, clock.now())
 
 
+def released_password(client: httpx.Client, issued: dict[str, object], second_admin: dict[str, str]) -> str:
+    """A second administrator releases a created or reset account (`issued`, the first administrator's
+    answer); returns the whole one-time password its holder types: the first half, then the second."""
+    released = client.post(f"/api/v1/users/{issued['id']}/approval", headers=second_admin)
+    assert released.status_code == 200, released.text
+    return f"{issued['password_half']}{released.json()['password_half']}"
+
+
 def api_token(client: httpx.Client, clock: FixedClock, account: Account) -> str:
     """Sign in over the API; returns the bearer token."""
     response = client.post(

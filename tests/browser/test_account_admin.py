@@ -1,24 +1,37 @@
 """Account oversight in a real browser: an LA user administrator resets a practitioner's sign-in
-(a new one-time password shown once, the holder's session ended, a new second factor to enrol); an
-auditor follows a misuse alert to the account's audit trail."""
+(the first half of a new one-time password shown once, the holder's session ended, a second
+administrator releases the account with the second half, a new second factor to enrol); an auditor
+follows a misuse alert to the account's audit trail."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from contactpoint.access import totp
 from contactpoint.access.roles import Role
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.children.view import view_child
+from contactpoint.domain.clock import FixedClock
 from contactpoint.domain.vocabulary import RecordStatus
 from tests.browser.signing import sign_in
-from tests.websupport import HOME_LA, live_server, make_account, make_principal, store_children
+from tests.websupport import HOME_LA, Account, live_server, make_account, make_principal, store_children
+
+
+def _released(browser: Browser, base: str, clock: FixedClock, second: Account, holder: Account) -> str:
+    """A second user administrator releases the held account in the UI; the second half shown."""
+    page: Page = browser.new_context().new_page()
+    sign_in(page, base, clock, second)
+    page.get_by_role("link", name="Manage accounts").click()
+    page.get_by_role("button", name=f"Release {holder.username}").click()
+    expect(page.get_by_role("heading", name="Account released")).to_be_visible()
+    return page.locator("#password-half").inner_text().strip()
 
 
 def test_an_la_user_administrator_resets_a_practitioners_sign_in_in_the_ui(runtime, clock, browser: Browser):
     admin = make_account(runtime, Role.LA_USER_ADMIN)
+    second = make_account(runtime, Role.LA_USER_ADMIN)
     holder = make_account(runtime, Role.PRACTITIONER)
     with live_server(runtime) as base:
         held = browser.new_context().new_page()
@@ -28,7 +41,8 @@ def test_an_la_user_administrator_resets_a_practitioners_sign_in_in_the_ui(runti
         page.get_by_role("link", name="Manage accounts").click()
         page.get_by_role("button", name=f"Reset sign-in of {holder.username}").click()
         expect(page.get_by_role("heading", name="Sign-in reset")).to_be_visible()
-        password = page.locator("#initial-password").inner_text().strip()
+        first = page.locator("#password-half").inner_text().strip()
+        password = first + _released(browser, base, clock, second, holder)
         assert password != holder.password
 
         held.goto(f"{base}/search")  # the holder's session ended with the reset
@@ -62,13 +76,15 @@ def test_a_reset_holder_enrols_then_must_choose_their_own_password_before_anythi
     runtime, clock, browser: Browser
 ):
     admin = make_account(runtime, Role.LA_USER_ADMIN)
+    second = make_account(runtime, Role.LA_USER_ADMIN)
     holder = make_account(runtime, Role.PRACTITIONER)
     with live_server(runtime) as base:
         page = browser.new_context().new_page()
         sign_in(page, base, clock, admin)
         page.get_by_role("link", name="Manage accounts").click()
         page.get_by_role("button", name=f"Reset sign-in of {holder.username}").click()
-        password = page.locator("#initial-password").inner_text().strip()
+        first = page.locator("#password-half").inner_text().strip()
+        password = first + _released(browser, base, clock, second, holder)
 
         held = browser.new_context().new_page()
         held.goto(f"{base}/sign-in")

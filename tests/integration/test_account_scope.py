@@ -50,10 +50,12 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _password_accepted(client: httpx.Client, created: dict[str, Any]) -> bool:
-    """The web UI's password step (a new account enrols its second factor next)."""
+def _password_accepted(client: httpx.Client, created: dict[str, Any], password: str | None = None) -> bool:
+    """The web UI's password step (a new account enrols its second factor next); by default with
+    the half its creator was given, all that administrator knows of the password."""
     pre = client.get("/sign-in").cookies[PRE_SESSION_COOKIE]
-    body = {"username": created["username"], "password": created["initial_password"], "csrf_token": pre}
+    typed = created["password_half"] if password is None else password
+    body = {"username": created["username"], "password": typed, "csrf_token": pre}
     answer = client.post("/sign-in", data=body, headers={"Cookie": f"{PRE_SESSION_COOKIE}={pre}"})
     return answer.status_code == 303 and answer.headers["location"] == "/sign-in/enrol"
 
@@ -96,7 +98,7 @@ def test_a_user_administrator_creates_accounts_only_for_registered_organisations
         (Role.PRACTITIONER, HOME_CLINIC, ServiceType.SEXUAL_HEALTH),
     ],
 )
-def test_an_account_of_special_reach_works_only_after_a_second_administrator_approves_it(
+def test_an_account_of_special_reach_works_only_after_a_second_administrator_releases_it(
     runtime: Runtime, clock: FixedClock, role: Role, org: str, service: ServiceType
 ) -> None:
     creator = make_account(runtime, Role.LA_USER_ADMIN)
@@ -112,15 +114,18 @@ def test_an_account_of_special_reach_works_only_after_a_second_administrator_app
         self_approved = client.post(f"/api/v1/users/{user_id}/approval", headers=mine).status_code
         self_reinstated = client.delete(f"/api/v1/users/{user_id}/suspension", headers=mine).status_code
         still = _password_accepted(client, created.json())
-        approved = client.post(f"/api/v1/users/{user_id}/approval", headers=theirs).status_code
-        after = _password_accepted(client, created.json())
+        approved = client.post(f"/api/v1/users/{user_id}/approval", headers=theirs)
+        whole = created.json()["password_half"] + approved.json()["password_half"]
+        first_half_alone = _password_accepted(client, created.json())
+        after = _password_accepted(client, created.json(), whole)
 
     assert listed[user_id]["awaiting_approval"] is True
     assert not before
     assert not still
     assert self_approved == 403
     assert self_reinstated == 403
-    assert approved == 204
+    assert approved.status_code == 200
+    assert not first_half_alone
     assert after
     with runtime.unit_of_work() as uow:
         user = uow.users.get(user_id)
@@ -141,33 +146,61 @@ def test_resetting_an_account_of_special_reach_needs_a_second_administrator_agai
         theirs = _auth(api_token(client, clock, second))
         body = _new(Role.CHILD_PROTECTION, HOME_SCHOOL, ServiceType.EDUCATION)
         user_id = client.post("/api/v1/users", json=body, headers=mine).json()["id"]
-        assert client.post(f"/api/v1/users/{user_id}/approval", headers=theirs).status_code == 204
+        assert client.post(f"/api/v1/users/{user_id}/approval", headers=theirs).status_code == 200
 
         reset = client.post(f"/api/v1/users/{user_id}/reset", headers=mine)
         assert reset.status_code == 200, reset.text
         before = _password_accepted(client, reset.json())
         self_approved = client.post(f"/api/v1/users/{user_id}/approval", headers=mine).status_code
-        approved = client.post(f"/api/v1/users/{user_id}/approval", headers=theirs).status_code
-        after = _password_accepted(client, reset.json())
+        approved = client.post(f"/api/v1/users/{user_id}/approval", headers=theirs)
+        after = _password_accepted(
+            client, reset.json(), reset.json()["password_half"] + approved.json()["password_half"]
+        )
 
     assert not before
     assert self_approved == 403
-    assert approved == 204
+    assert approved.status_code == 200
     assert after
 
 
 @pytest.mark.usefixtures("register")
-def test_an_ordinary_account_needs_no_approval(runtime: Runtime, clock: FixedClock) -> None:
-    admin = make_account(runtime, Role.LA_USER_ADMIN)
+@pytest.mark.parametrize("path", ["create", "reset"])
+def test_the_administrator_who_creates_or_resets_an_ordinary_account_cannot_sign_in_to_it_alone(
+    runtime: Runtime, clock: FixedClock, path: str
+) -> None:
+    """Split knowledge: the creator (or resetter) is given half the one-time password and cannot
+    release the account; the second administrator's half completes it."""
+    creator = make_account(runtime, Role.LA_USER_ADMIN)
+    second = make_account(runtime, Role.LA_USER_ADMIN)
+    existing = make_account(runtime, Role.PRACTITIONER)
     with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
-        headers = _auth(api_token(client, clock, admin))
-        created = client.post(
-            "/api/v1/users", json=_new(Role.PRACTITIONER, HOME_SCHOOL, ServiceType.EDUCATION), headers=headers
-        ).json()
-        listed = {u["id"]: u for u in client.get("/api/v1/users", headers=headers).json()}
-    assert listed[created["id"]]["awaiting_approval"] is False
-    with runtime.unit_of_work() as uow:
-        assert not uow.users.get(created["id"]).awaiting_approval
+        mine = _auth(api_token(client, clock, creator))
+        theirs = _auth(api_token(client, clock, second))
+        if path == "create":
+            body = _new(Role.PRACTITIONER, HOME_SCHOOL, ServiceType.EDUCATION)
+            issued = client.post("/api/v1/users", json=body, headers=mine)
+        else:
+            issued = client.post(f"/api/v1/users/{existing.user_id}/reset", headers=mine)
+        assert issued.status_code in (200, 201), issued.text
+        user_id = issued.json()["id"]
+        listed = {u["id"]: u for u in client.get("/api/v1/users", headers=mine).json()}
+        with_half = _password_accepted(client, issued.json())
+        self_released = client.post(f"/api/v1/users/{user_id}/approval", headers=mine).status_code
+        self_reinstated = client.delete(f"/api/v1/users/{user_id}/suspension", headers=mine).status_code
+        still = _password_accepted(client, issued.json())
+        released = client.post(f"/api/v1/users/{user_id}/approval", headers=theirs)
+        first_half_alone = _password_accepted(client, issued.json())
+        second_half_alone = _password_accepted(client, issued.json(), released.json()["password_half"])
+        whole = issued.json()["password_half"] + released.json()["password_half"]
+        holder = _password_accepted(client, issued.json(), whole)
+
+    assert issued.json()["half"] == "first"
+    assert listed[user_id]["awaiting_approval"] is True
+    assert (with_half, still, first_half_alone, second_half_alone) == (False, False, False, False)
+    assert (self_released, self_reinstated) == (403, 403)
+    assert released.status_code == 200
+    assert released.json()["half"] == "second"
+    assert holder
 
 
 def test_no_role_holds_both_user_administration_and_child_data() -> None:

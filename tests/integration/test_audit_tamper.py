@@ -8,14 +8,17 @@ import hashlib
 import struct
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
+from contactpoint.access.roles import Role
 from contactpoint.app.oversight.auditing import audit_log, checkpoint_audit, verify_audit
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.cli.main import app
 from contactpoint.store.access_models import AuditEntryRow
+from tests.websupport import api_token, live_server, make_account
 
 N = 12
 
@@ -324,3 +327,28 @@ def test_erasing_the_newest_entries_with_their_alert_is_detected(long_log, setti
     result = _verify_command(settings)
     assert result.exit_code == 7, result.output
     assert "checkpoint 257" in result.output
+
+
+def test_handling_an_alert_is_recorded_in_the_chain_and_erasing_that_record_is_detected(runtime, clock):
+    """An auditor listing alerts over HTTP leaves an `alerts:read` entry naming the alerts seen."""
+    with runtime.unit_of_work() as uow:
+        log = audit_log(runtime, uow)
+        trigger = log.append(AuditEvent(AuditKind.OVERRIDE, 7, ("123456789012",), {"reason": "assessment"}))
+        alert_seq = log.record_alert(
+            user_id=7, la_code="201", signal="override_use", score=60, trigger_seq=trigger
+        )
+        uow.commit()
+    auditor = make_account(runtime, Role.NATIONAL_AUDITOR)
+    with live_server(runtime) as base, httpx.Client(base_url=base) as client:
+        token = api_token(client, clock, auditor)
+        listed = client.get("/api/v1/alerts", headers={"Authorization": f"Bearer {token}"})
+    assert listed.status_code == 200
+    with runtime.unit_of_work() as uow:
+        reads = [e for e in uow.audit.iter_entries() if e.kind == AuditKind.ALERTS_READ.value]
+    assert [e.actor_id for e in reads] == [auditor.user_id]
+    opened = runtime.audit_keys.open(reads[0].seq, reads[0].kind, reads[0].key_version, reads[0].payload)
+    assert opened["alerts"] == [str(alert_seq)]
+    assert verify_audit(runtime).ok
+    _sql(runtime, "DELETE FROM audit_subjects WHERE seq = :seq", seq=reads[0].seq)
+    _sql(runtime, "DELETE FROM audit_entries WHERE seq = :seq", seq=reads[0].seq)
+    assert not verify_audit(runtime).ok

@@ -111,6 +111,7 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/users"): USER_ADMINS,
     ("POST", "/users/suspension"): USER_ADMINS,
     ("POST", "/users/reset"): USER_ADMINS,
+    ("POST", "/users/release"): USER_ADMINS,
     ("GET", "/audit"): AUDITORS,
     ("POST", "/audit"): AUDITORS,
     ("GET", "/alerts"): AUDITORS | USER_ADMINS,
@@ -143,7 +144,7 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
 # tools, not reachable by any role of the web application. Each is listed so a new one is noticed.
 OPERATOR_COMMANDS = {
     "init", "db upgrade", "stats", "keys status", "keys rotate", "keys retire", "demo", "serve",
-    "users create-admin", "users add-organisation", "users organisations",
+    "users create-admin", "users add-organisation", "users organisations", "users verify",
     "audit verify", "audit checkpoint", "retention run",
     "synth population", "synth sources", "synth geography",
     # The ONS postcode table and the LA directory (the web UI's national administrator sets contacts too).

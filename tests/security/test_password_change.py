@@ -26,7 +26,7 @@ from contactpoint.domain.clock import FixedClock
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
-from tests.websupport import HOME_LA, api_token, live_server, make_account, ui_token
+from tests.websupport import HOME_LA, api_token, live_server, make_account, released_password, ui_token
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _SECRET = re.compile(r'id="totp-secret">([A-Z2-7]+)<')
@@ -59,7 +59,9 @@ def _new_practitioner(client: httpx.Client, runtime: Runtime, clock: FixedClock)
     }
     created = client.post("/api/v1/users", json=body, headers=_bearer(admin))
     assert created.status_code == 201, created.text
-    return {"username": "new.teacher", "password": created.json()["initial_password"], "admin": admin}
+    second = api_token(client, clock, make_account(runtime, Role.LA_USER_ADMIN))
+    password = released_password(client, created.json(), _bearer(second))
+    return {"username": "new.teacher", "password": password, "admin": admin}
 
 
 def _enrol_in_the_ui(

@@ -178,3 +178,17 @@ def test_many_failures_from_one_address_do_not_block_other_people_behind_it(
         signs_in = _api_sign_in(client, colleague.username, colleague.password, next_code(clock, colleague))
 
     assert signs_in == 201
+
+
+def test_many_failures_against_one_colleague_do_not_block_the_others_behind_the_same_address(
+    runtime: Runtime, clock: FixedClock
+) -> None:
+    guessed = make_account(runtime, Role.PRACTITIONER)
+    colleague = make_account(runtime, Role.PRACTITIONER)
+    with _served(runtime) as client:
+        failed = 0
+        while failed < 12:
+            failed += _guess(client, clock, guessed.username) == 401
+        signs_in = _api_sign_in(client, colleague.username, colleague.password, next_code(clock, colleague))
+
+    assert signs_in == 201

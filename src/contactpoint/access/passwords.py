@@ -68,3 +68,9 @@ def verify_password(stored: str | None, password: str) -> bool:
 def generate_password() -> str:
     """A one-time initial password for a new account (about 120 bits)."""
     return secrets.token_urlsafe(15)
+
+
+def generate_half() -> str:
+    """One administrator's half of a one-time password (80 bits, 14 characters); the holder types
+    the first half and then the second, so neither administrator alone knows the password."""
+    return secrets.token_urlsafe(10)

@@ -236,13 +236,6 @@ def require_may_act_for(client: Principal, practitioner: Principal, *, active: b
         raise PermissionDenied("that is not an active practitioner of this client's organisation")
 
 
-def needs_second_approval(role: Role, service: ServiceType | None) -> bool:
-    """Accounts of special reach: the shielding override, or a sensitive service's involvements (whose
-    providers are hidden from everyone else). One administrator alone must not be able to make one,
-    or they could make one for themselves and reach what their own role never shows them."""
-    return role is Role.CHILD_PROTECTION or (service is not None and service.is_sensitive)
-
-
 def require_registered_organisation(
     la_code: str | None, organisation_la: str | None, services: Collection[str], service: ServiceType
 ) -> None:
@@ -257,7 +250,9 @@ def require_registered_organisation(
 
 
 def require_second_administrator(principal: Principal, created_by: int | None) -> None:
-    """An account awaiting approval is approved by an administrator other than the one who made it."""
+    """An account awaiting release is released by an administrator other than the one who made or
+    reset it: one administrator alone must not be able to make an account and use it (any role,
+    not only those of special reach: a practitioner's account reaches children too)."""
     if created_by is not None and created_by == principal.user_id:
         raise PermissionDenied("a second administrator must approve an account you created")
 

@@ -1,4 +1,5 @@
-"""Encrypts TOTP secrets at rest under a keyring-derived key, bound to their account's username."""
+"""Encrypts an account's secrets at rest (its TOTP secret; the first half of a one-time password
+while it awaits the second administrator) under keyring-derived keys, bound to the username."""
 
 from __future__ import annotations
 
@@ -12,19 +13,21 @@ from contactpoint.crypto.keyring import Keyring
 from contactpoint.domain.errors import IntegrityFailure
 
 PURPOSE = "totp-secret"
+PENDING_HALF = "pending-password-half"
 
 
 class SecretBox:
     """AES-256-GCM with the key version in front, so secrets survive key rotation."""
 
-    def __init__(self, keyring: Keyring) -> None:
+    def __init__(self, keyring: Keyring, purpose: str = PURPOSE) -> None:
         self._keyring = keyring
+        self._purpose = purpose
 
     def seal(self, secret: str, username: str) -> bytes:
         """Encrypt under the current key version."""
         version = self._keyring.current
         nonce = os.urandom(12)
-        sealed = AESGCM(self._keyring.key(PURPOSE, version)).encrypt(
+        sealed = AESGCM(self._keyring.key(self._purpose, version)).encrypt(
             nonce, secret.encode(), username.encode()
         )
         return struct.pack(">I", version) + nonce + sealed
@@ -33,9 +36,9 @@ class SecretBox:
         """Decrypt; a secret moved to another account fails."""
         (version,) = struct.unpack(">I", sealed[:4])
         try:
-            plain = AESGCM(self._keyring.key(PURPOSE, version)).decrypt(
+            plain = AESGCM(self._keyring.key(self._purpose, version)).decrypt(
                 sealed[4:16], sealed[16:], username.encode()
             )
         except InvalidTag as error:
-            raise IntegrityFailure("a stored second-factor secret failed authentication") from error
+            raise IntegrityFailure("a stored account secret failed authentication") from error
         return plain.decode()

@@ -8,7 +8,9 @@ wrong in an hour, so one guesser there does not shut out their colleagues. Secon
 need the password first, so they are counted per account (and each password-stage session takes
 only a handful, then ends). The wait grows exponentially after the free attempts and is capped,
 so nothing is ever permanently locked. Counts expire after an hour without failures. The address
-is the peer's unless it is a proxy named in settings (cli/serve.py).
+is the peer's unless it is a proxy named in settings (cli/serve.py). An attempt is counted before
+it is verified and refunded if it succeeds (app/accounts/attempts.py), so concurrent guesses cannot
+all pass one check.
 """
 
 from __future__ import annotations

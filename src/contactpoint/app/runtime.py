@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from contactpoint.access.secret_box import SecretBox
+from contactpoint.access.secret_box import PENDING_HALF, SecretBox
 from contactpoint.audit.keys import AuditKeys
+from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.blind_index import BlindIndexer, index_bits
 from contactpoint.crypto.keyring import Keyring, KeyStore
 from contactpoint.crypto.record_cipher import RecordCipher
@@ -40,6 +41,8 @@ class Runtime:
     indexer: BlindIndexer = field(init=False)
     audit_keys: AuditKeys = field(init=False)
     secret_box: SecretBox = field(init=False)
+    pending_box: SecretBox = field(init=False)
+    account_tagger: AccountTagger = field(init=False)
     write_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -59,6 +62,8 @@ class Runtime:
         self.indexer = BlindIndexer(keyring, index_bits(self.settings.planned_population))
         self.audit_keys = AuditKeys(keyring)
         self.secret_box = SecretBox(keyring)
+        self.pending_box = SecretBox(keyring, PENDING_HALF)
+        self.account_tagger = AccountTagger(keyring)
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""
@@ -69,6 +74,7 @@ class Runtime:
             self.clock,
             self.write_lock,
             terms_of=blocking_terms,
+            account_tagger=self.account_tagger,
         )
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """`contactpoint users`: the operator's bootstrap of the first national administrator, and the
-organisation register the national administrator keeps."""
+organisation register the national administrator keeps, and the check of every account's
+integrity tag."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import typer
 from rich.console import Console
 
 from contactpoint.app.accounts.accounts import create_national_admin
+from contactpoint.app.accounts.integrity import verify_accounts
 from contactpoint.app.accounts.organisations import list_organisations, register_organisation
+from contactpoint.cli.audit import EXIT_TAMPERED
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.domain.vocabulary import ServiceType
@@ -68,3 +71,22 @@ def organisations(ctx: typer.Context) -> None:
         runtime.close()
     for entry in entries:
         console.print(f"{entry.code}\t{entry.la_code}\t{entry.name}\t{','.join(entry.services)}")
+
+
+@users_app.command("verify")
+@handles_errors
+def verify(ctx: typer.Context) -> None:
+    """Check every account's integrity tag. Exit code 7 when an account was changed in the database
+    outside the application (such an account is refused at sign-in and on every request)."""
+    runtime = state(ctx).runtime()
+    try:
+        checked, tampered = verify_accounts(runtime)
+    finally:
+        runtime.close()
+    if not tampered:
+        console.print(f"[bold green]Accounts intact[/]: {checked} checked.")
+        return
+    console.print(f"[bold red]Accounts changed outside the application[/] ({checked} checked):")
+    for account in tampered:
+        console.print(f"  - account {account.user_id} ({account.username})")
+    raise typer.Exit(EXIT_TAMPERED)

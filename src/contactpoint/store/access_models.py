@@ -46,6 +46,13 @@ class UserRow(Base):
     # sign-in and stops working once it is older than the one-time limit (app/accounts/passwords.py).
     password_must_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A keyed tag over the security-relevant columns (crypto/account_tag.py) and its key version:
+    # an account whose tag does not match was edited outside the application and is refused.
+    integrity_tag: Mapped[bytes | None] = mapped_column(LargeBinary)
+    integrity_version: Mapped[int | None] = mapped_column(Integer)
+    # The first half of a one-time password, sealed, while a second administrator has still to issue
+    # the other half (app/accounts/accounts.py); erased when they do.
+    pending_password: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class OrganisationRow(Base):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from contactpoint.domain.errors import NotFound
+from contactpoint.crypto.account_tag import TAGGED_COLUMNS, AccountTagger
+from contactpoint.domain.errors import NotFound, StoreUnavailable
 from contactpoint.store.access_models import OrganisationRow, SessionRow, ThrottleRow, UserRow
 from contactpoint.store.timestamps import as_utc
 
@@ -45,6 +50,8 @@ class StoredUser:
     created_by: int | None = None
     password_must_change: bool = False
     password_set_at: datetime | None = None
+    pending_password: bytes | None = None  # a sealed first half awaiting the second administrator's
+    intact: bool = False  # its integrity tag matches (crypto/account_tag.py): nobody edited it outside
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +76,9 @@ class StoredSession:
     last_seen_at: datetime
 
 
-def _user(row: UserRow | Row[Any, *tuple[Any, ...]]) -> StoredUser:
-    """From an ORM row or the session query's row (the account's columns under their own names)."""
+def _user(row: UserRow | Row[Any, *tuple[Any, ...]], tagger: AccountTagger) -> StoredUser:
+    """From an ORM row or the session query's row (the account's columns under their own names),
+    with whether its integrity tag holds."""
     return StoredUser(
         row.id,
         row.username,
@@ -90,6 +98,8 @@ def _user(row: UserRow | Row[Any, *tuple[Any, ...]]) -> StoredUser:
         row.created_by,
         bool(row.password_must_change),
         as_utc(row.password_set_at) if row.password_set_at is not None else None,
+        row.pending_password,
+        tagger.intact(row, row.integrity_version, row.integrity_tag),
     )
 
 
@@ -128,17 +138,74 @@ _SESSION_WITH_USER = (
         _USERS.c.created_by,
         _USERS.c.password_must_change,
         _USERS.c.password_set_at,
+        _USERS.c.integrity_tag,
+        _USERS.c.integrity_version,
+        _USERS.c.pending_password,
     )
     .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
 )
 
 
-class UserRepository:
-    """Accounts."""
+_TAGGED_ROW = select(
+    *(_USERS.c[name] for name in TAGGED_COLUMNS), _USERS.c.integrity_tag, _USERS.c.integrity_version
+)
 
-    def __init__(self, session: Session) -> None:
+
+class UserRepository:
+    """Accounts, each with a keyed tag over its security-relevant columns.
+
+    Every change here re-tags the account, but only if its tag held before the change: an account
+    edited outside the application stays refused whatever is done to it afterwards, until an
+    operator looks at it (`contactpoint users verify`).
+    """
+
+    def __init__(self, session: Session, tagger: AccountTagger, before_write: Callable[[], None]) -> None:
         self._session = session
+        self._tagger = tagger
+        self._before_write = before_write
+
+    def _change(self, user_id: int, **values: object) -> None:
+        """Update an account and its tag together, the row locked while the tag is worked out."""
+        self._before_write()  # SQLite: the writer lock before the read, so nobody changes it between
+        before = self._session.execute(
+            _TAGGED_ROW.where(_USERS.c.id == user_id).with_for_update()
+        ).one_or_none()
+        if before is None:
+            return
+        if self._tagger.intact(before, before.integrity_version, before.integrity_tag):
+            after = SimpleNamespace(**(before._asdict() | values))
+            values |= {
+                "integrity_tag": self._tagger.tag(after),
+                "integrity_version": self._tagger.current_version,
+            }
+        self._session.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
+
+    def retag_not_under(self, version: int) -> int:
+        """Re-make, under `version`, the tags of accounts tagged under another whose tag holds; returns
+        how many (key rotation). An account whose tag does not hold keeps it."""
+        self._before_write()
+        rows = self._session.execute(
+            _TAGGED_ROW.where(_USERS.c.integrity_version != version).with_for_update()
+        ).all()
+        moved = 0
+        for row in rows:
+            if self._tagger.intact(row, row.integrity_version, row.integrity_tag):
+                self._session.execute(
+                    update(UserRow)
+                    .where(UserRow.id == row.id)
+                    .values(integrity_tag=self._tagger.tag(row, version), integrity_version=version)
+                )
+                moved += 1
+        return moved
+
+    def tag_states(self) -> list[tuple[int, str, bool]]:
+        """Every account's id, username and whether its tag holds (the operator's check)."""
+        rows = self._session.execute(_TAGGED_ROW.order_by(_USERS.c.id))
+        return [
+            (row.id, row.username, self._tagger.intact(row, row.integrity_version, row.integrity_tag))
+            for row in rows
+        ]
 
     def add(
         self,
@@ -156,6 +223,7 @@ class UserRepository:
         created_by: int | None = None,
         awaiting_approval: bool = False,
         password_must_change: bool = False,
+        pending_password: bytes | None = None,
     ) -> int:
         """Store a new account; returns its id."""
         row = UserRow(
@@ -175,25 +243,29 @@ class UserRepository:
             created_at=created_at,
             password_must_change=password_must_change,
             password_set_at=created_at,
+            pending_password=pending_password,
             surname_key=affinity.surname_key if affinity else None,
             postcode_key=affinity.postcode_key if affinity else None,
             affinity_version=affinity.version if affinity else None,
         )
         self._session.add(row)
         self._session.flush()
+        row.integrity_tag = self._tagger.tag(row)
+        row.integrity_version = self._tagger.current_version
+        self._session.flush()
         return row.id
 
     def by_username(self, username: str) -> StoredUser | None:
         """The account with this username, if any."""
         row = self._session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
-        return _user(row) if row else None
+        return _user(row, self._tagger) if row else None
 
     def get(self, user_id: int) -> StoredUser:
         """The account with this id."""
         row = self._session.get(UserRow, user_id)
         if row is None:
             raise NotFound("no such account")
-        return _user(row)
+        return _user(row, self._tagger)
 
     def exists(self, username: str) -> bool:
         """True when the username is taken."""
@@ -208,7 +280,7 @@ class UserRepository:
         query = select(UserRow).order_by(UserRow.username)
         if la_code is not None:
             query = query.where(UserRow.la_code == la_code)
-        return [_user(row) for row in self._session.scalars(query)]
+        return [_user(row, self._tagger) for row in self._session.scalars(query)]
 
     def ids_in_la(self, la_code: str) -> list[int]:
         """Account ids of one LA (auditors' scope)."""
@@ -216,54 +288,57 @@ class UserRepository:
 
     def set_totp(self, user_id: int, *, enrolled: bool, last_step: int) -> None:
         """Record enrolment and the last accepted time step (replay protection)."""
-        self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(totp_enrolled=enrolled, totp_last_step=last_step)
-        )
+        self._change(user_id, totp_enrolled=enrolled, totp_last_step=last_step)
 
     def reset_credentials(
-        self, user_id: int, password_hash: str, totp_secret: bytes, now: datetime, *, one_time: bool = True
+        self,
+        user_id: int,
+        password_hash: str,
+        totp_secret: bytes,
+        now: datetime,
+        *,
+        one_time: bool = True,
+        pending_password: bytes | None = None,
     ) -> None:
         """A new password, one-time unless told (to be changed at first sign-in), and a new,
-        unenrolled second factor."""
-        self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(
-                password_hash=password_hash,
-                totp_secret=totp_secret,
-                totp_enrolled=False,
-                totp_last_step=0,
-                password_must_change=one_time,
-                password_set_at=now,
-            )
+        unenrolled second factor; with `pending_password`, the password is still to be completed."""
+        self._change(
+            user_id,
+            password_hash=password_hash,
+            pending_password=pending_password,
+            totp_secret=totp_secret,
+            totp_enrolled=False,
+            totp_last_step=0,
+            password_must_change=one_time,
+            password_set_at=now,
         )
 
     def set_password(self, user_id: int, password_hash: str, now: datetime) -> None:
         """The holder's own new password (no longer one-time)."""
-        self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(password_hash=password_hash, password_must_change=False, password_set_at=now)
-        )
+        self._change(user_id, password_hash=password_hash, password_must_change=False, password_set_at=now)
 
     def set_suspended(self, user_id: int, suspended: bool) -> None:
         """Suspend or reinstate."""
-        self._session.execute(update(UserRow).where(UserRow.id == user_id).values(suspended=suspended))
+        self._change(user_id, suspended=suspended)
 
     def hold_for_approval(self, user_id: int, requested_by: int) -> None:
         """Suspend until an administrator other than `requested_by` approves (a reset of special reach)."""
-        self._session.execute(
-            update(UserRow)
-            .where(UserRow.id == user_id)
-            .values(awaiting_approval=True, suspended=True, created_by=requested_by)
-        )
+        self._change(user_id, awaiting_approval=True, suspended=True, created_by=requested_by)
 
-    def approve(self, user_id: int) -> None:
-        """A second administrator's approval: the account works from now."""
-        self._session.execute(
-            update(UserRow).where(UserRow.id == user_id).values(awaiting_approval=False, suspended=False)
+    def release(self, user_id: int, password_hash: str | None, now: datetime) -> None:
+        """A second administrator's release: the account works from now, with the one-time password
+        both halves make (`password_hash`; None for an account held before passwords were split)."""
+        if password_hash is None:
+            self._change(user_id, awaiting_approval=False, suspended=False)
+            return
+        self._change(
+            user_id,
+            awaiting_approval=False,
+            suspended=False,
+            password_hash=password_hash,
+            pending_password=None,
+            password_must_change=True,
+            password_set_at=now,
         )
 
 
@@ -304,8 +379,9 @@ def _organisation(row: OrganisationRow) -> StoredOrganisation:
 class SessionRepository:
     """Server-side sessions, keyed by token hash."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, tagger: AccountTagger) -> None:
         self._session = session
+        self._tagger = tagger
 
     def add(self, token_hash: bytes, user_id: int, stage: str, csrf_token: str, now: datetime) -> None:
         """Start a session."""
@@ -350,8 +426,7 @@ class SessionRepository:
         )
         if row.id is None:
             return held, None
-        user = _user(row)
-        return held, user
+        return held, _user(row, self._tagger)
 
     def touch(self, token_hash: bytes, now: datetime) -> None:
         """Record activity (the idle limit counts from here)."""
@@ -382,26 +457,82 @@ class SessionRepository:
         return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of a DELETE has rowcount
 
 
+_HOLD_TRIES = 5
+
+
 class ThrottleRepository:
-    """Failure counters by hashed key."""
+    """Failure counters by hashed key.
+
+    A sign-in attempt is counted before it is verified (`hold` then `count`, in one short unit of
+    work) so concurrent guesses cannot all pass one check; counters are created with an upsert so
+    concurrent first failures never collide on the key.
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def _insert(self) -> Any:
+        """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite alike)."""
+        dialect = self._session.get_bind().dialect.name
+        return postgresql_insert(ThrottleRow) if dialect == "postgresql" else sqlite_insert(ThrottleRow)
+
     def get(self, key: bytes) -> tuple[int, datetime] | None:
         """Failures and the time of the last one."""
-        row = self._session.get(ThrottleRow, key)
+        row = self._session.execute(
+            select(ThrottleRow.failures, ThrottleRow.last_failure_at).where(ThrottleRow.key == key)
+        ).one_or_none()
         return (row.failures, as_utc(row.last_failure_at)) if row else None
 
+    def hold(self, keys: Sequence[bytes], now: datetime) -> dict[bytes, tuple[int, datetime]]:
+        """Lock these counters until the unit ends (creating empty ones), and read them.
+
+        The upsert is the unit's first write, so on SQLite it takes the store's writer lock
+        (store/writer_lock.py) before anything is read; on PostgreSQL the rows are locked FOR UPDATE.
+        Keys are taken in one order so two holders cannot deadlock.
+        """
+        ordered = sorted(set(keys))
+        for _ in range(_HOLD_TRIES):
+            for key in ordered:
+                self._session.execute(
+                    self._insert()
+                    .values(key=key, failures=0, last_failure_at=now)
+                    .on_conflict_do_nothing(index_elements=[ThrottleRow.key])
+                )
+            rows = self._session.execute(
+                select(ThrottleRow.key, ThrottleRow.failures, ThrottleRow.last_failure_at)
+                .where(ThrottleRow.key.in_(ordered))
+                .order_by(ThrottleRow.key)
+                .with_for_update()
+            )
+            held = {row.key: (row.failures, as_utc(row.last_failure_at)) for row in rows}
+            if len(held) == len(ordered):
+                return held
+            # PostgreSQL: a counter another sign-in cleared between our insert and our read; again
+        raise StoreUnavailable("the sign-in counters are too busy; try again")
+
+    def count(self, key: bytes, failures: int, now: datetime) -> None:
+        """Store a held counter's new value."""
+        self._session.execute(
+            update(ThrottleRow).where(ThrottleRow.key == key).values(failures=failures, last_failure_at=now)
+        )
+
     def record_failure(self, key: bytes, failures: int, now: datetime) -> None:
-        """Store the new count."""
-        row = self._session.get(ThrottleRow, key)
-        if row is None:
-            self._session.add(ThrottleRow(key=key, failures=failures, last_failure_at=now))
-        else:
-            row.failures = failures
-            row.last_failure_at = now
-        self._session.flush()
+        """Store the new count, creating the counter if it is not there (an upsert: never a clash)."""
+        statement = self._insert().values(key=key, failures=failures, last_failure_at=now)
+        self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[ThrottleRow.key],
+                set_={"failures": failures, "last_failure_at": now},
+            )
+        )
+
+    def refund(self, key: bytes) -> None:
+        """Take back one counted attempt (it succeeded), atomically and never below zero."""
+        self._session.execute(
+            update(ThrottleRow)
+            .where(ThrottleRow.key == key, ThrottleRow.failures > 0)
+            .values(failures=ThrottleRow.failures - 1)
+        )
 
     def clear(self, key: bytes) -> None:
         """Forget failures (after a success)."""

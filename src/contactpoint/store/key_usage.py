@@ -2,8 +2,9 @@
 
 Retiring a version destroys its secret; anything still sealed or signed under it would be lost:
 records, review items, merge snapshots, pending adoptions and the term-frequency tables built from
-the index (personal data), TOTP secrets (accounts locked out), and audit entries and checkpoints
-(the log could no longer be verified).
+the index (personal data), TOTP secrets (accounts locked out), first halves of one-time passwords
+awaiting release, audit entries and checkpoints (the log could no longer be verified), and account
+tags (every account refused).
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ _VERSIONED: dict[str, InstrumentedAttribute[int] | InstrumentedAttribute[int | N
     "term-frequency tables": TermFrequencyTableRow.key_version,
     "audit entries": AuditEntryRow.key_version,
     "audit checkpoints": AuditCheckpointRow.key_version,
+    "account tags": UserRow.integrity_version,
 }
+
+
+def _sealed_under(sealed: bytes | None, version: int) -> bool:
+    return sealed is not None and len(sealed) >= 4 and struct.unpack(">I", sealed[:4])[0] == version
 
 
 def key_version_usage(session: Session, version: int) -> dict[str, int]:
@@ -39,7 +45,11 @@ def key_version_usage(session: Session, version: int) -> dict[str, int]:
     }
     # A TOTP secret carries its key version in its first four bytes (access/secret_box.py).
     secrets = session.scalars(select(UserRow.totp_secret))
-    totp = sum(1 for sealed in secrets if len(sealed) >= 4 and struct.unpack(">I", sealed[:4])[0] == version)
+    totp = sum(1 for sealed in secrets if _sealed_under(sealed, version))
     if totp:
         usage["second-factor secrets"] = totp
+    halves = session.scalars(select(UserRow.pending_password).where(UserRow.pending_password.is_not(None)))
+    pending = sum(1 for sealed in halves if _sealed_under(sealed, version))
+    if pending:
+        usage["one-time password halves awaiting release"] = pending
     return usage

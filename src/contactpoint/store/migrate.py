@@ -8,6 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
+from contactpoint.crypto.account_tag import AccountTagger
+
 SCRIPT_LOCATION = "contactpoint.store:migrations"
 
 
@@ -19,10 +21,19 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration up to `revision` in one transaction."""
+def upgrade(engine: Engine, revision: str = "head", account_tagger: AccountTagger | None = None) -> None:
+    """Apply every migration up to `revision` in one transaction; migrations that write keyed values
+    (account tags) take the keyring's tagger from here."""
     with engine.begin() as connection:
-        command.upgrade(_config(connection), revision)
+        config = _config(connection)
+        config.attributes["account_tagger"] = account_tagger
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Revert migrations down to `revision` in one transaction."""
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.blind_index import BlindIndexer
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
@@ -70,7 +71,9 @@ class UnitOfWork:
         write_lock: WriterLock | None,
         *,
         terms_of: TermsOf,
+        account_tagger: AccountTagger,
     ) -> None:
+        self._account_tagger = account_tagger
         self._session_factory = session_factory
         self._terms_of = terms_of
         self._write_lock = write_lock
@@ -86,11 +89,11 @@ class UnitOfWork:
         self.children = ChildRepository(
             self._session, self._cipher, self._indexer, self._clock, self._terms_of
         )
-        self.users = UserRepository(self._session)
+        self.users = UserRepository(self._session, self._account_tagger, self._hold_write_lock)
         self.organisations = OrganisationRepository(self._session)
         self.postcode_areas = PostcodeAreaRepository(self._session)
         self.authorities = LocalAuthorityRepository(self._session)
-        self.sessions = SessionRepository(self._session)
+        self.sessions = SessionRepository(self._session, self._account_tagger)
         self.throttle = ThrottleRepository(self._session)
         self.audit = AuditRepository(self._session, self._hold_write_lock)
         self.shielding = ShieldingRepository(self._session)

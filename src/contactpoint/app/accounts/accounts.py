@@ -1,5 +1,9 @@
 """Accounts and sign-in: create, suspend, password then TOTP, sessions with idle and absolute limits.
 
+An account a user administrator makes or resets is held until a second administrator releases it,
+and its one-time password is issued in two halves: the first to the administrator who made it, the
+second, at the release, to the one who released it. Neither alone can sign in as its holder.
+
 Sessions are server-side rows keyed by the hash of a 256-bit token. A session is "totp" or "enrol"
 after the password (good for 5 minutes, for the second factor only) and "full" after the code; the
 token is replaced at that step so a token seen before sign-in is worthless after it.
@@ -16,11 +20,9 @@ from contactpoint.access.errors import (
     AuthenticationFailed,
     PasswordChangeRequired,
     PermissionDenied,
-    Throttled,
 )
 from contactpoint.access.policy import (
     Principal,
-    needs_second_approval,
     require,
     require_manage_account,
     require_registered_organisation,
@@ -28,6 +30,8 @@ from contactpoint.access.policy import (
 )
 from contactpoint.access.roles import Permission, Role
 from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel, token_hash
+from contactpoint.app.accounts.attempts import refund, reserve_attempt
+from contactpoint.app.accounts.integrity import refuse_tampered
 from contactpoint.app.oversight.affinity import account_affinity
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
@@ -48,11 +52,14 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 @dataclass(frozen=True, slots=True)
 class NewAccount:
-    """A created account and its one-time initial password (shown once, never stored)."""
+    """A created, reset or released account and the part of its one-time password this administrator
+    holds (shown once, never stored in the clear): "first" or "second" half, or the "whole" password
+    (the operator's bootstrap); None for an account held before passwords were split."""
 
     user_id: int
     username: str
-    password: str
+    password: str | None
+    half: str = "whole"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +168,15 @@ def provision_account(
     home_postcode: str | None = None,
     awaiting_approval: bool = False,
     one_time_password: bool = False,
+    first_half: str | None = None,
 ) -> int:
     """Store an account in the caller's unit of work and audit it; the caller checked the policy.
 
     The holder's family name and home postcode, if given, are kept only as keyed hashes. An account
-    awaiting approval is stored suspended, and only `approve_account` lifts that. A one-time
-    password must be changed at first sign-in and expires after `ONE_TIME_PASSWORD_LIMIT`.
+    awaiting approval is stored suspended, and only `release_account` lifts that. A one-time
+    password must be changed at first sign-in and expires after `ONE_TIME_PASSWORD_LIMIT`; with
+    `first_half`, `password` is a placeholder nobody is told and the first half is kept sealed until
+    the second administrator's half completes it.
     """
     _check_account_fields(
         username=username, role=role, la_code=la_code, org_code=org_code, org_name=org_name, service=service
@@ -188,6 +198,7 @@ def provision_account(
         created_by=actor_id,
         awaiting_approval=awaiting_approval,
         password_must_change=one_time_password,
+        pending_password=runtime.pending_box.seal(first_half, username) if first_half else None,
     )
     if enrolled:
         uow.users.set_totp(user_id, enrolled=True, last_step=0)
@@ -235,12 +246,13 @@ def create_account(
     """A user administrator creates an account in their scope; TOTP is enrolled at first sign-in.
 
     A practitioner acts for an organisation of the register, of the administrator's own LA, in a
-    service it records (the name is the register's). An account of special reach is made suspended
-    until a second administrator approves it. A practitioner's family name and home postcode, if
-    given, arm the misuse signal for children who share them; only keyed hashes are kept.
+    service it records (the name is the register's). Every account is made suspended until a second
+    administrator releases it; this administrator is given only the first half of its one-time
+    password. A practitioner's family name and home postcode, if given, arm the misuse signal for
+    children who share them; only keyed hashes are kept.
     """
     require_manage_account(principal, role, la_code)
-    password = passwords.generate_password()
+    first = passwords.generate_half()
     with runtime.unit_of_work() as uow:
         if role.needs_service:
             if org_code is None or service is None:
@@ -262,30 +274,39 @@ def create_account(
             org_code=org_code,
             org_name=org_name,
             service=service,
-            password=password,
+            password=passwords.generate_password(),  # a placeholder nobody is told
             actor_id=principal.user_id,
             family_name=family_name,
             home_postcode=home_postcode,
-            awaiting_approval=needs_second_approval(role, service),
+            awaiting_approval=True,
             one_time_password=True,
+            first_half=first,
         )
         uow.commit()
-    return NewAccount(user_id, username, password)
+    return NewAccount(user_id, username, first, "first")
 
 
-def approve_account(runtime: Runtime, principal: Principal, user_id: int) -> None:
-    """A second administrator approves an account of special reach; it works from now."""
+def release_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAccount:
+    """A second administrator releases a new or reset account: it works from now, and they are
+    given the second half of its one-time password (the holder types the first half, then this)."""
+    second = passwords.generate_half()
     with runtime.unit_of_work() as uow:
         target = uow.users.get(user_id)
         require_manage_account(principal, Role(target.role), target.la_code)
         if not target.awaiting_approval:
             raise ValidationError("account", "is not awaiting approval")
         require_second_administrator(principal, target.created_by)
-        uow.users.approve(user_id)
+        if target.pending_password is None:  # held before passwords were split
+            password_hash, half = None, None
+        else:
+            first = runtime.pending_box.open(target.pending_password, target.username)
+            password_hash, half = passwords.hash_password(first + second), second
+        uow.users.release(user_id, password_hash, runtime.clock.now())
         audit_log(runtime, uow).append(
             AuditEvent(AuditKind.ACCOUNT_APPROVED, principal.user_id, (), {"account": user_id})
         )
         uow.commit()
+    return NewAccount(user_id, target.username, half, "second")
 
 
 def list_accounts(runtime: Runtime, principal: Principal) -> list[AccountSummary]:
@@ -316,55 +337,36 @@ def set_suspended(runtime: Runtime, principal: Principal, user_id: int, *, suspe
 def reset_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAccount:
     """A new one-time password and a fresh second factor to enrol; ends the account's sessions.
 
-    A reset hands its administrator the account, so an account of special reach is then suspended
-    until a second administrator approves, exactly as when it was made: otherwise one administrator
-    could reset a child-protection account and use the override under its holder's name.
+    A reset would hand its administrator the account (with the whole password they would enrol the
+    new second factor themselves), so the account is held until a second administrator releases
+    it, exactly as when it was made, and this administrator is given the first half only.
     """
-    password = passwords.generate_password()
+    first = passwords.generate_half()
     with runtime.unit_of_work() as uow:
         target = uow.users.get(user_id)
         require_manage_account(principal, Role(target.role), target.la_code)
-        held = needs_second_approval(
-            Role(target.role), ServiceType(target.service) if target.service else None
-        )
         uow.users.reset_credentials(
             user_id,
-            passwords.hash_password(password),
+            passwords.hash_password(passwords.generate_password()),  # a placeholder nobody is told
             runtime.secret_box.seal(totp.new_secret(), target.username),
             runtime.clock.now(),
+            pending_password=runtime.pending_box.seal(first, target.username),
         )
-        if held:
-            uow.users.hold_for_approval(user_id, principal.user_id)
+        uow.users.hold_for_approval(user_id, principal.user_id)
         uow.sessions.delete_for_user(user_id)
         audit_log(runtime, uow).append(
             AuditEvent(
                 AuditKind.ACCOUNT_RESET,
                 principal.user_id,
                 (),
-                {"account": user_id, "awaiting_approval": held},
+                {"account": user_id, "awaiting_approval": True},
             )
         )
         uow.commit()
-    return NewAccount(user_id, target.username, password)
+    return NewAccount(user_id, target.username, first, "first")
 
 
 # Sign-in ---------------------------------------------------------------------------------------
-
-
-def _check_throttle(uow: UnitOfWork, keys: list[tuple[throttle.ThrottleRule, bytes]], now: datetime) -> None:
-    for rule, key in keys:
-        held = uow.throttle.get(key)
-        if held is not None:
-            wait = throttle.retry_after(rule, held[0], held[1], now)
-            if wait > 0:
-                raise Throttled(wait)
-
-
-def _record_failure(uow: UnitOfWork, keys: list[tuple[throttle.ThrottleRule, bytes]], now: datetime) -> None:
-    for _rule, key in keys:
-        held = uow.throttle.get(key)
-        fresh = held is None or now - held[1] >= throttle.FORGET_AFTER
-        uow.throttle.record_failure(key, 1 if fresh or held is None else held[0] + 1, now)
 
 
 def _password_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
@@ -391,14 +393,8 @@ def _stage_key(token_digest: bytes) -> bytes:
     return throttle.throttle_key(throttle.CODES_PER_STAGE, token_digest.hex())
 
 
-def _fail(
-    runtime: Runtime,
-    uow: UnitOfWork,
-    keys: list[tuple[throttle.ThrottleRule, bytes]],
-    actor: int | None,
-    step: str,
-) -> None:
-    _record_failure(uow, keys, runtime.clock.now())
+def _fail(runtime: Runtime, uow: UnitOfWork, actor: int | None, step: str) -> None:
+    """Audit a failed step (the attempt was counted before it was verified: attempts.py)."""
     audit_log(runtime, uow).append(AuditEvent(AuditKind.SIGN_IN_FAILED, actor, (), {"step": step}))
     uow.commit()
 
@@ -423,19 +419,23 @@ def begin_sign_in(
     whose token (like the full session's after it) works on `channel` only."""
     keys = _password_keys(username, address)
     now = runtime.clock.now()
+    reservation = reserve_attempt(runtime, keys, now)
     with runtime.unit_of_work() as uow:
-        _check_throttle(uow, keys, now)
         user = uow.users.by_username(username) if _USERNAME.match(username) else None
         good = passwords.verify_password(user.password_hash if user else None, password)
         if user is None or not good or user.suspended:
-            _fail(runtime, uow, keys, user.id if user else None, "password")
+            _fail(runtime, uow, user.id if user else None, "password")
             raise AuthenticationFailed("the username or password is not right")
+    if not user.intact:
+        refuse_tampered(runtime, user, "the username or password is not right")
+    with runtime.unit_of_work() as uow:
         if _one_time_password_expired(user, now):
-            _fail(runtime, uow, [], user.id, "expired-password")
+            refund(uow, reservation)
+            _fail(runtime, uow, user.id, "expired-password")
             raise AuthenticationFailed(
                 "this one-time password has expired; ask your user administrator for a new one"
             )
-        uow.throttle.clear(keys[0][1])
+        refund(uow, reservation, clear=(keys[0][1],))
         grant = _start_session(uow, user.id, "totp" if user.totp_enrolled else "enrol", now, channel)
         uow.commit()
     return grant
@@ -480,24 +480,24 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
         ):
             raise AuthenticationFailed("sign in again")
         user = uow.users.get(held.user_id)
-        keys = _code_keys(user.username, address)
-        _check_throttle(uow, keys, now)
+    if not user.intact:
+        refuse_tampered(runtime, user, "sign in again")
+    keys = _code_keys(user.username, address)
+    stage = _stage_key(held.token_hash)
+    reservation = reserve_attempt(runtime, keys, now, stage=stage)
+    with runtime.unit_of_work() as uow:
         secret = runtime.secret_box.open(user.totp_secret, user.username)
         check = totp.check_code(secret, code, now, user.totp_last_step)
         if not check.accepted or user.suspended:
-            stage = _stage_key(held.token_hash)
-            tried = uow.throttle.get(stage)
-            tries = (tried[0] if tried else 0) + 1
-            if tries >= throttle.CODES_PER_STAGE.free_attempts:
-                # A handful of codes per password: guessing a code means giving the password again
+            if reservation.reached(stage, throttle.CODES_PER_STAGE.free_attempts):
+                # A handful of codes per password: guessing a code means giving the password again.
+                # The stage's counter stays, so a guess already past the session check is refused.
                 uow.sessions.delete(held.token_hash)
-                uow.throttle.clear(stage)
-            else:
-                uow.throttle.record_failure(stage, tries, now)
-            _fail(runtime, uow, keys, user.id, "code")
+            _fail(runtime, uow, user.id, "code")
             raise AuthenticationFailed("the code is not right")
-        uow.throttle.clear(keys[0][1])
-        uow.throttle.clear(_stage_key(held.token_hash))
+        if uow.sessions.get(held.token_hash) is None:
+            raise AuthenticationFailed("sign in again")
+        refund(uow, reservation, clear=(keys[0][1], stage))
         uow.users.set_totp(user.id, enrolled=True, last_step=check.step)
         uow.sessions.delete(held.token_hash)
         # A one-time password buys a session that can only change it ("password" stage)
@@ -541,9 +541,11 @@ def authenticate(
             uow.sessions.delete(digest)
             uow.commit()
             raise AuthenticationFailed("your session has ended; sign in again")
-        if now - held.last_seen_at >= TOUCH_EVERY:
+        if user.intact and now - held.last_seen_at >= TOUCH_EVERY:
             uow.sessions.touch(digest, now)
             uow.commit()
+    if not user.intact:
+        refuse_tampered(runtime, user, "your session has ended; sign in again")
     if held.stage == "password" and not changing_password:
         raise PasswordChangeRequired("change your one-time password first")
     return Authenticated(principal_of(user), held.csrf_token, held.created_at)
@@ -580,13 +582,18 @@ def change_password(
         if held is None or held.stage not in ("full", "password"):
             raise AuthenticationFailed("not signed in")
         user = uow.users.get(held.user_id)
-        keys = _password_keys(user.username, address)
-        _check_throttle(uow, keys, now)
+    if not user.intact:
+        refuse_tampered(runtime, user)
+    keys = _password_keys(user.username, address)
+    reservation = reserve_attempt(runtime, keys, now)
+    with runtime.unit_of_work() as uow:
         if not passwords.verify_password(user.password_hash, current_password):
-            _fail(runtime, uow, keys, user.id, "password-change")
+            _fail(runtime, uow, user.id, "password-change")
             raise ValidationError("current_password", "is not right")
-        passwords.check_chosen_password(new_password, username=user.username, current=current_password)
-        uow.throttle.clear(keys[0][1])
+        refund(uow, reservation, clear=(keys[0][1],))
+        uow.commit()
+    passwords.check_chosen_password(new_password, username=user.username, current=current_password)
+    with runtime.unit_of_work() as uow:
         uow.users.set_password(user.id, passwords.hash_password(new_password), now)
         ended = uow.sessions.delete_others(user.id, digest)
         uow.sessions.set_stage(digest, "full")

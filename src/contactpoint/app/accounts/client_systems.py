@@ -27,6 +27,7 @@ from contactpoint.access.policy import (
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import new_token, token_hash
 from contactpoint.app.accounts.accounts import Authenticated, principal_of
+from contactpoint.app.accounts.integrity import refuse_tampered, report_tampered
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
@@ -138,8 +139,11 @@ def authenticate_client(runtime: Runtime, key: str) -> Authenticated:
         raise AuthenticationFailed("not signed in")
     with runtime.unit_of_work() as uow:
         client = uow.clients.by_key(token_hash(key))
-    if client is None or not client.active:
+        account = uow.users.get(client.user_id) if client is not None else None
+    if client is None or account is None or not client.active:
         raise AuthenticationFailed("not signed in")
+    if not account.intact:
+        refuse_tampered(runtime, account)
     principal = Principal(
         client.user_id, client.username, Role.CLIENT_SYSTEM, client.la_code, client.org_code
     )
@@ -170,7 +174,10 @@ def act_for(
                 require_may_act_for(
                     client,
                     practitioner,
-                    active=not user.suspended and user.totp_enrolled and not user.awaiting_approval,
+                    active=not user.suspended
+                    and user.totp_enrolled
+                    and not user.awaiting_approval
+                    and user.intact,  # a row edited in the database is nobody to act for
                 )
                 allowed = True
             except PermissionDenied:
@@ -189,6 +196,8 @@ def act_for(
             )
         )
         uow.commit()
+    if user is not None and not user.intact:
+        report_tampered(runtime, user)
     if not allowed or practitioner is None:
         raise PermissionDenied("that is not an active practitioner of this client's organisation")
     return Acting(client, practitioner, reason)

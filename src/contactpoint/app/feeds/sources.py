@@ -20,6 +20,7 @@ from contactpoint.access.policy import Principal, require_own_feed
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import new_token, token_hash
 from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.accounts.integrity import refuse_tampered
 from contactpoint.app.feeds.batch import RunReport
 from contactpoint.app.feeds.ingest import DEFAULT_BATCH, ingest_rows
 from contactpoint.app.feeds.linker import Linker
@@ -155,8 +156,11 @@ def authenticate_source(runtime: Runtime, key: str, now: datetime | None = None)
         raise AuthenticationFailed("not signed in")
     with runtime.unit_of_work() as uow:
         account = uow.sources.by_key(token_hash(key))
-    if account is None or not account.active:
+        user = uow.users.get(account.user_id) if account is not None else None
+    if account is None or user is None or not account.active:
         raise AuthenticationFailed("not signed in")
+    if not user.intact:
+        refuse_tampered(runtime, user)
     principal = Principal(account.user_id, account.username, Role.DATA_SOURCE, None, source=account.source)
     # No session: nothing to idle out and no form to protect (an API key is never a cookie).
     return Authenticated(principal, "", now or runtime.clock.now())

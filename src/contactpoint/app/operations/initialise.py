@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.keyring import FileKeyStore, Keyring
 from contactpoint.domain.clock import Clock
 from contactpoint.settings import Settings
@@ -56,11 +57,19 @@ def _create_private_sqlite_file(url: str) -> None:
             path.touch(mode=0o600)
 
 
+def _keyring(settings: Settings) -> Keyring:
+    """The keyring as `bootstrap.key_store_for` finds it: the environment's secret, else the key file."""
+    if settings.keyring is not None:
+        return Keyring.from_json(settings.keyring.get_secret_value())
+    return FileKeyStore(settings.resolved_key_file()).load()
+
+
 def upgrade_database(settings: Settings) -> str | None:
-    """Apply pending migrations; returns the revision reached."""
+    """Apply pending migrations, with the keyring for those that write keyed values; returns the
+    revision reached."""
     engine = make_engine(settings.resolved_database_url())
     try:
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, account_tagger=AccountTagger(_keyring(settings)))
         return migrate.current_revision(engine)
     finally:
         engine.dispose()

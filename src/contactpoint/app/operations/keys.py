@@ -2,9 +2,9 @@
 
 Rotation adds a key version and re-encrypts every record under it in batches, each batch its own
 transaction, so an interrupted run resumes where it stopped: records already moved are not
-touched again. The term-frequency tables (a few sealed rows) are re-sealed first, in one
-transaction, on every run. A version can be retired (its secret destroyed) only when nothing
-sealed under it is left.
+touched again. The term-frequency tables (a few sealed rows) are re-sealed and the accounts'
+integrity tags re-made first, in one transaction, on every run. A version can be retired (its
+secret destroyed) only when nothing sealed under it is left.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.domain.errors import KeyringError
 
 DEFAULT_ROTATION_BATCH = 1_000
-_ROTATED = {"records", "term-frequency tables"}  # what `keys rotate` moves to the new version
+_ROTATED = {"records", "term-frequency tables", "account tags"}  # what `keys rotate` moves to the new version
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,7 @@ def rotate_keys(
         created = True
     with runtime.unit_of_work() as uow:
         uow.term_frequencies.reseal_not_under(runtime.keyring.current)
+        uow.users.retag_not_under(runtime.keyring.current)
         uow.commit()
     remaining = pending_rotation(runtime)
     if on_start is not None:
@@ -75,7 +76,8 @@ def rotate_keys(
 def retire_key(runtime: Runtime, version: int) -> None:
     """Destroy a key version's secret, refusing while anything still depends on it.
 
-    Rotation re-seals records and the term-frequency tables only; review items, merge snapshots,
+    Rotation re-seals records and the term-frequency tables and re-tags accounts only (an account
+    whose tag does not hold keeps it, and so its version); review items, merge snapshots,
     second-factor secrets and the audit log (whose entries are chained and never rewritten) keep
     their version, so a version they use is kept.
     """

@@ -40,9 +40,11 @@ class Signal(StrEnum):
     SHARES_SURNAME = "shares_surname"
     SHARES_POSTCODE = "shares_postcode"
     FEED_PROBING = "feed_probing"
+    ACCOUNT_TAMPERED = "account_tampered"
 
 
 SCORES: dict[Signal, int] = {
+    Signal.ACCOUNT_TAMPERED: 100,  # an account edited in the database, not through the application
     Signal.HARD_LIMIT: 100,
     Signal.OVERRIDE: 60,
     Signal.PROBING: 40,

@@ -130,7 +130,8 @@ _USER = {"user_id": "$response.body#/id"}
     ),
 )
 def create_user(body: UserCreate, runtime: RuntimeDep, session: UserAdmin) -> UserCreated:
-    """Create an account in your scope; its holder enrols TOTP at first sign-in."""
+    """Create an account in your scope, held until a second administrator releases it; you are given
+    the first half of its one-time password. Its holder enrols TOTP at first sign-in."""
     created = accounts.create_account(
         runtime,
         session.principal,
@@ -143,7 +144,12 @@ def create_user(body: UserCreate, runtime: RuntimeDep, session: UserAdmin) -> Us
         family_name=body.family_name,
         home_postcode=body.home_postcode,
     )
-    return UserCreated(id=created.user_id, username=created.username, initial_password=created.password)
+    return _issued(created)
+
+
+def _issued(issued: accounts.NewAccount) -> UserCreated:
+    half = "second" if issued.half == "second" else "first"
+    return UserCreated(id=issued.user_id, username=issued.username, password_half=issued.password, half=half)
 
 
 @router.post("/users/{user_id}/suspension", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
@@ -160,15 +166,15 @@ def reinstate_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> 
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/users/{user_id}/approval", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
-def approve_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> Response:
-    """Approve an account of special reach that another administrator made."""
-    accounts.approve_account(runtime, session.principal, user_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/users/{user_id}/approval", tags=["users"])
+def approve_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> UserCreated:
+    """Release an account another administrator made or reset: it works from now, and you are given
+    the second half of its one-time password."""
+    return _issued(accounts.release_account(runtime, session.principal, user_id))
 
 
 @router.post("/users/{user_id}/reset", tags=["users"])
 def reset_user(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> UserCreated:
-    """A new one-time password and a fresh second factor to enrol; the account's sessions end."""
-    reset = accounts.reset_account(runtime, session.principal, user_id)
-    return UserCreated(id=reset.user_id, username=reset.username, initial_password=reset.password)
+    """A new one-time password (you are given its first half) and a fresh second factor to enrol; the
+    account's sessions end and it is held until a second administrator releases it."""
+    return _issued(accounts.reset_account(runtime, session.principal, user_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from contactpoint.access.roles import Role
@@ -72,8 +74,11 @@ class UserCreate(Input):
 
 
 class UserCreated(BaseModel):
-    """The initial password is shown once; TOTP is enrolled at first sign-in."""
+    """This administrator's half of the one-time password, shown once: the one who creates or resets
+    an account gets the first half, the second administrator who releases it the second. The holder
+    types the first half and then the second; TOTP is enrolled at first sign-in."""
 
     id: int
     username: str
-    initial_password: str
+    password_half: str | None = Field(description="None for an account held before passwords were split")
+    half: Literal["first", "second"]

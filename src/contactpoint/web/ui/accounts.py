@@ -270,7 +270,8 @@ def users_page(request: Request, runtime: RuntimeDep, session: UserAdmin) -> Res
 def users_create(
     request: Request, runtime: RuntimeDep, session: UserAdmin, form: Annotated[NewUserForm, Form()]
 ) -> Response:
-    """Create an account; its one-time password is shown once."""
+    """Create an account, held for a second administrator; the first half of its one-time password
+    is shown once."""
     check_csrf(session, form.csrf_token)
     try:
         if form.role not in {r.value for r in Role}:
@@ -310,8 +311,20 @@ def users_suspend(
 def users_reset(
     request: Request, runtime: RuntimeDep, session: UserAdmin, form: Annotated[UserForm, Form()]
 ) -> Response:
-    """A forgotten password or a lost authenticator: a new one-time password, shown once; the
-    holder enrols a new second factor at their next sign-in, and their sessions end now."""
+    """A forgotten password or a lost authenticator: the first half of a new one-time password,
+    shown once; a second administrator releases the account with the second half; the holder enrols
+    a new second factor at their next sign-in, and their sessions end now."""
     check_csrf(session, form.csrf_token)
     reset = accounts.reset_account(runtime, session.principal, form.user_id)
     return render(request, "accounts/user_created.html", {"created": reset, "reset": True}, session=session)
+
+
+@router.post("/users/release")
+def users_release(
+    request: Request, runtime: RuntimeDep, session: UserAdmin, form: Annotated[UserForm, Form()]
+) -> Response:
+    """Release an account another administrator made or reset: it works from now, and the second
+    half of its one-time password is shown once."""
+    check_csrf(session, form.csrf_token)
+    released = accounts.release_account(runtime, session.principal, form.user_id)
+    return render(request, "accounts/user_created.html", {"created": released}, session=session)
