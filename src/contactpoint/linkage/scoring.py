@@ -22,7 +22,7 @@ from contactpoint.domain.records import PersonName
 from contactpoint.domain.vocabulary import Gender
 from contactpoint.linkage.duck import in_memory_db_api
 from contactpoint.linkage.features import features, key_of
-from contactpoint.linkage.model import TrainedModel
+from contactpoint.linkage.model import TrainedModel, with_current_blocking
 
 MISSING = "missing on one side"
 INDEX_SIDE = "index"
@@ -112,7 +112,7 @@ class SplinkScorer:
         self._db = in_memory_db_api(memory_limit)
         self._labels = _level_labels(model.settings)
         seed = self._db.register([_dummy_row()], dataset_display_name="seed")
-        self._linker = Linker(seed, dict(model.settings), log_level=logging.WARNING)
+        self._linker = Linker(seed, with_current_blocking(model.settings), log_level=logging.WARNING)
         for column, table in model.term_frequencies.items():
             rows = [{column: value, f"tf_{column}": frequency} for value, frequency in table.items()]
             if not rows:
