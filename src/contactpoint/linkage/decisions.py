@@ -4,12 +4,11 @@ Guards (DESIGN invariant 3 and the twins rule):
 - Twins (same date of birth and surname, different given names) are never merged. Whether two given
   names are a twin pair or one name and a slip of it is read from the names themselves: one edit
   apart with one of them rare (or far rarer than the other) is a slip, and the weight decides;
-  plainly different names, or close names both in common use, are two children, and the pair is
-  vetoed, as it is when the genders differ; what stays ambiguous (close names, one of them rare,
-  more than one edit apart) goes to review. A shared identifier says it is one child; a
-  disagreeing identifier of one scheme says two. With no identifier to decide, a pair the names
-  would keep apart that shares an address (twins, or one child whose given name a source replaced
-  or who is known by another name) goes to review rather than silently becoming a second child.
+  a nickname of the other (Bill, William) is one child too; plainly different names, or close names
+  both in common use, are two children, and the pair is vetoed, as it is when the genders differ;
+  what stays ambiguous (close names, one of them rare, more than one edit apart) goes to review.
+  A shared identifier says it is one child; a disagreeing identifier of one scheme says two. A
+  shared address decides nothing: twins share it.
 - A row that links to a shielded or sealed record is applied to it. A row that could link to one is
   held in the owning LA's private queue, and "could" is read widely: any protected record that
   blocking found for the row and that no unprotected record outscores above the upper threshold,
@@ -149,21 +148,17 @@ def twin_check(pair: ScoredPair) -> TwinCheck:
         return TwinCheck.VETO  # a slip in a name does not change the child's sex
     if any(levels.get(f) == _DIFFERENT for f in _IDENTIFIER_FIELDS):
         return TwinCheck.VETO  # two numbers of one scheme: two children
-    check = _from_given_names(pair.given, given_level)
-    if check is TwinCheck.VETO and _same_home(levels):
-        return TwinCheck.REVIEW  # a twin, or one child whose given name a source replaced: a person decides
-    return check
-
-
-def _same_home(levels: dict[str, str]) -> bool:
-    """The full postcode or the first address line agree: the pair lives at one address."""
-    return levels.get("postcode", "").startswith("Exact match on full") or levels.get(
-        "address_line", ""
-    ).startswith("Exact match")
+    return _from_given_names(pair.given, given_level)
 
 
 def _from_given_names(given: GivenNames | None, level: str) -> TwinCheck:
-    """Plainly different names are two children; close ones are a slip, twins, or undecided."""
+    """A nickname or a slip is one child; plainly different names, or close names both in common
+    use, are two; close names with a rare one more than one edit away stay undecided.
+
+    A shared address is no evidence either way: twins share it as surely as one child's rows do.
+    """
+    if given is not None and given.nicknames:
+        return TwinCheck.CLEAR  # Bill and William: the weight decides
     if level == _DIFFERENT:
         return TwinCheck.VETO
     if given is None:
