@@ -116,6 +116,9 @@ _DIFFERENT = "All other comparisons"
 # A name this many times rarer than the other, one edit from it, is a slip of it, not a second name
 # in use (a typo of a common name is seen a few times in a million; a twin's name far more often).
 SLIP_RARITY = 100.0
+# A match weight is a log2 likelihood ratio: a best candidate this far ahead of the next is about a
+# thousand times likelier to be the child the row is about.
+CLEAR_LEAD = 10.0
 
 
 def _is_slip(given: GivenNames) -> bool:
@@ -170,6 +173,15 @@ def _from_given_names(given: GivenNames | None, level: str) -> TwinCheck:
     return TwinCheck.REVIEW
 
 
+def _rivals(best: Candidate, other: Candidate, thresholds: Thresholds) -> bool:
+    """Another record above the upper threshold makes the row ambiguous, unless the best leads it by
+    CLEAR_LEAD (the row is then about the best, whether or not the two are one child); beside a
+    protected record it always does."""
+    if other.cp_id == best.cp_id or other.weight < thresholds.upper:
+        return False
+    return best.protected or other.protected or best.weight - other.weight < CLEAR_LEAD
+
+
 def decide(candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
     """Link, review or new for one row, given its scored candidates (every pair blocking found)."""
     usable: list[Candidate] = []
@@ -187,7 +199,7 @@ def decide(candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
             possible_twin = candidate
     best = usable[0] if usable else None
     if best is not None and best.weight >= thresholds.upper:
-        rival = next((c for c in usable[1:] if c.cp_id != best.cp_id and c.weight >= thresholds.upper), None)
+        rival = next((c for c in usable[1:] if _rivals(best, c, thresholds)), None)
         if rival is not None:
             return Decision(Outcome.REVIEW, Reason.AMBIGUOUS, best, best.protected or rival.protected)
         return Decision(Outcome.LINKED, Reason.ABOVE_UPPER, best, best.protected)

@@ -62,6 +62,30 @@ def test_two_different_records_above_the_upper_threshold_are_ambiguous_and_revie
     assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.AMBIGUOUS)
 
 
+def test_a_row_far_likelier_about_one_record_links_to_it_though_another_passes_the_threshold() -> None:
+    decision = decide([_candidate(33.0), _candidate(15.0, cp_id="222")], THRESHOLDS)
+
+    assert (decision.outcome, decision.reason) == (Outcome.LINKED, Reason.ABOVE_UPPER)
+    assert decision.candidate is not None
+    assert decision.candidate.cp_id == "111"
+
+
+def test_a_protected_rival_keeps_a_row_ambiguous_and_private_however_far_behind() -> None:
+    for protected_first in (True, False):
+        first = _candidate(33.0, RecordStatus.SHIELDED if protected_first else RecordStatus.ACTIVE)
+        second = _candidate(
+            15.0, RecordStatus.ACTIVE if protected_first else RecordStatus.SEALED, cp_id="222"
+        )
+
+        decision = decide([first, second], THRESHOLDS)
+
+        assert (decision.outcome, decision.reason, decision.private) == (
+            Outcome.REVIEW,
+            Reason.AMBIGUOUS,
+            True,
+        )
+
+
 def test_a_plainly_different_given_name_at_one_address_is_a_twin_never_merged_whatever_the_weight() -> None:
     twin = _candidate(30.0, levels={**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"})
 
