@@ -440,3 +440,39 @@ def test_a_row_losing_an_address_line_is_taken_and_the_loss_counted(
         outcomes = connection.execute(text("select outcome from feed_rows")).scalars().all()
     assert "rejected" not in outcomes
     assert len(outcomes) == 2
+
+
+def _swapped_and_reborn(record: ChildRecord) -> ChildRecord:
+    """The record as a source that swapped given and family name and wrote another date of birth."""
+    name = record.names.current
+    born = record.date_of_birth
+    other_year = date(born.year - 3 if born.year > 2012 else born.year + 3, born.month, min(born.day, 28))
+    return replace(
+        record,
+        names=replace(record.names, current=PersonName(name.family, name.given)),
+        date_of_birth=other_year,
+    )
+
+
+@pytest.mark.parametrize("one_feed", [False, True])
+def test_a_row_with_names_swapped_and_another_birth_date_finds_the_child_at_its_postcode(
+    runtime: Runtime, any_place_linker: Linker, factory: ChildFactory, tmp_path: Path, one_feed: bool
+) -> None:
+    """Found through the postcode-and-name index across runs, and by the same rule within one batch."""
+    first = factory.child()
+    rows = [child_benefit_row("CBW1", first), child_benefit_row("CBW2", _swapped_and_reborn(first))]
+    if one_feed:
+        ingest_feed(
+            runtime, write_child_benefit(tmp_path / "both.csv", rows), "child_benefit", any_place_linker
+        )
+    else:
+        ingest_feed(
+            runtime, write_child_benefit(tmp_path / "a.csv", rows[:1]), "child_benefit", any_place_linker
+        )
+        ingest_feed(
+            runtime, write_child_benefit(tmp_path / "b.csv", rows[1:]), "child_benefit", any_place_linker
+        )
+
+    with runtime.unit_of_work() as uow:
+        links = dict(uow.ledger.links("child_benefit"))
+    assert links["CBW1"] == links["CBW2"]

@@ -20,6 +20,7 @@ class IndexKind(StrEnum):
     GIVEN_DOB = "given_dob"
     FAMILY_GIVEN_DISTRICT = "family_given_district"
     POSTCODE_BIRTH_YEAR = "postcode_birth_year"
+    POSTCODE_NAME = "postcode_name"
     SOURCE_ID = "source_id"
 
     @property
@@ -34,7 +35,12 @@ class IndexKind(StrEnum):
 
 
 _HIDDEN_FIELD_KINDS = frozenset(
-    {IndexKind.FAMILY_GIVEN_DISTRICT, IndexKind.POSTCODE_BIRTH_YEAR, IndexKind.SOURCE_ID}
+    {
+        IndexKind.FAMILY_GIVEN_DISTRICT,
+        IndexKind.POSTCODE_BIRTH_YEAR,
+        IndexKind.POSTCODE_NAME,
+        IndexKind.SOURCE_ID,
+    }
 )
 _SEARCH_KINDS = frozenset({IndexKind.FAMILY_DOB, IndexKind.GIVEN_DOB, IndexKind.FAMILY_GIVEN_DISTRICT})
 

@@ -33,6 +33,17 @@ def family_given_district_term(family_key: str, given_key: str, district: str) -
     return f"{family_key}|{given_key}|{district}"
 
 
+def postcode_name_terms(postcode: str, names: Iterable[PersonName]) -> set[str]:
+    """Terms of the postcode-and-name index: the postcode with each key of either name.
+
+    Given and family keys share one term space, so a row that swaps the two names, or one whose
+    date of birth and other name are both wrong, still meets the child's record at its address.
+    """
+    keys = {given_name_key(name.given) for name in names}
+    keys.update(key for name in names for key in family_name_keys(name.family))
+    return {f"{postcode}|{key}" for key in keys if key}
+
+
 def _name_terms(
     name: PersonName, born: date, district: str | None, *, given_with_dob: bool = True
 ) -> Iterator[tuple[IndexKind, str]]:
@@ -66,9 +77,10 @@ def blocking_terms(record: ChildRecord) -> list[BlockingTerm]:
         for term in _name_terms(name, record.date_of_birth, district, given_with_dob=shared_with_birth)
     }
     if postcode is not None and shared_with_birth:
-        raw.add(
-            (IndexKind.POSTCODE_BIRTH_YEAR, f"{postcode.value.replace(' ', '')}|{record.date_of_birth.year}")
-        )
+        compact = postcode.value.replace(" ", "")
+        raw.add((IndexKind.POSTCODE_BIRTH_YEAR, f"{compact}|{record.date_of_birth.year}"))
+        names = record.names.all()
+        raw.update((IndexKind.POSTCODE_NAME, term) for term in postcode_name_terms(compact, names))
     raw.update((IndexKind.SOURCE_ID, f"{i.scheme.value}|{i.value}") for i in record.identifiers)
     return [
         BlockingTerm(

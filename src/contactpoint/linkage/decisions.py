@@ -4,12 +4,11 @@ Guards (DESIGN invariant 3 and the twins rule):
 - Twins (same date of birth and surname, different given names) are never merged. Whether two given
   names are a twin pair or one name and a slip of it is read from the names themselves: one edit
   apart with one of them rare (or far rarer than the other) is a slip, and the weight decides;
-  plainly different names, or close names both in common use, are two children, and the pair is
-  vetoed, as it is when the genders differ; what stays ambiguous (close names, one of them rare,
-  more than one edit apart) goes to review. A shared identifier says it is one child; a
-  disagreeing identifier of one scheme says two. With no identifier to decide, a pair the names
-  would keep apart that shares an address (twins, or one child whose given name a source replaced
-  or who is known by another name) goes to review rather than silently becoming a second child.
+  a nickname of the other (Bill, William) is one child too; plainly different names, or close names
+  both in common use, are two children, and the pair is vetoed, as it is when the genders differ;
+  what stays ambiguous (close names, one of them rare, more than one edit apart) goes to review.
+  A shared identifier says it is one child; a disagreeing identifier of one scheme says two. A
+  shared address decides nothing: twins share it.
 - A row that links to a shielded or sealed record is applied to it. A row that could link to one is
   held in the owning LA's private queue, and "could" is read widely: any protected record that
   blocking found for the row and that no unprotected record outscores above the upper threshold,
@@ -117,6 +116,9 @@ _DIFFERENT = "All other comparisons"
 # A name this many times rarer than the other, one edit from it, is a slip of it, not a second name
 # in use (a typo of a common name is seen a few times in a million; a twin's name far more often).
 SLIP_RARITY = 100.0
+# A match weight is a log2 likelihood ratio: a best candidate this far ahead of the next is about a
+# thousand times likelier to be the child the row is about.
+CLEAR_LEAD = 10.0
 
 
 def _is_slip(given: GivenNames) -> bool:
@@ -149,21 +151,17 @@ def twin_check(pair: ScoredPair) -> TwinCheck:
         return TwinCheck.VETO  # a slip in a name does not change the child's sex
     if any(levels.get(f) == _DIFFERENT for f in _IDENTIFIER_FIELDS):
         return TwinCheck.VETO  # two numbers of one scheme: two children
-    check = _from_given_names(pair.given, given_level)
-    if check is TwinCheck.VETO and _same_home(levels):
-        return TwinCheck.REVIEW  # a twin, or one child whose given name a source replaced: a person decides
-    return check
-
-
-def _same_home(levels: dict[str, str]) -> bool:
-    """The full postcode or the first address line agree: the pair lives at one address."""
-    return levels.get("postcode", "").startswith("Exact match on full") or levels.get(
-        "address_line", ""
-    ).startswith("Exact match")
+    return _from_given_names(pair.given, given_level)
 
 
 def _from_given_names(given: GivenNames | None, level: str) -> TwinCheck:
-    """Plainly different names are two children; close ones are a slip, twins, or undecided."""
+    """A nickname or a slip is one child; plainly different names, or close names both in common
+    use, are two; close names with a rare one more than one edit away stay undecided.
+
+    A shared address is no evidence either way: twins share it as surely as one child's rows do.
+    """
+    if given is not None and given.nicknames:
+        return TwinCheck.CLEAR  # Bill and William: the weight decides
     if level == _DIFFERENT:
         return TwinCheck.VETO
     if given is None:
@@ -173,6 +171,15 @@ def _from_given_names(given: GivenNames | None, level: str) -> TwinCheck:
     if given.edits > 1 and all(f is not None for f in given.frequencies):
         return TwinCheck.VETO  # two names both in common use: two children
     return TwinCheck.REVIEW
+
+
+def _rivals(best: Candidate, other: Candidate, thresholds: Thresholds) -> bool:
+    """Another record above the upper threshold makes the row ambiguous, unless the best leads it by
+    CLEAR_LEAD (the row is then about the best, whether or not the two are one child); beside a
+    protected record it always does."""
+    if other.cp_id == best.cp_id or other.weight < thresholds.upper:
+        return False
+    return best.protected or other.protected or best.weight - other.weight < CLEAR_LEAD
 
 
 def decide(candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
@@ -192,7 +199,7 @@ def decide(candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
             possible_twin = candidate
     best = usable[0] if usable else None
     if best is not None and best.weight >= thresholds.upper:
-        rival = next((c for c in usable[1:] if c.cp_id != best.cp_id and c.weight >= thresholds.upper), None)
+        rival = next((c for c in usable[1:] if _rivals(best, c, thresholds)), None)
         if rival is not None:
             return Decision(Outcome.REVIEW, Reason.AMBIGUOUS, best, best.protected or rival.protected)
         return Decision(Outcome.LINKED, Reason.ABOVE_UPPER, best, best.protected)

@@ -181,6 +181,13 @@ BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
     CustomRule("l.given_key = r.given_key and l.dob = r.dob_swapped"),
     block_on("family_key", "given_key", "district"),
     block_on("postcode", "birth_year"),
+    # Names swapped (the blind-index probe swaps them too), and a postcode with either name's key in
+    # either place: the `postcode_name` index, which finds a row whose date and other name are wrong.
+    CustomRule("l.given_key = r.family_key and l.family_key = r.given_key"),
+    CustomRule("l.dob = r.dob and (l.given_key = r.family_key or l.family_key = r.given_key)"),
+    block_on("postcode", "family_key"),
+    block_on("postcode", "given_key"),
+    CustomRule("l.postcode = r.postcode and (l.given_key = r.family_key or l.family_key = r.given_key)"),
     *(block_on(column) for column in IDENTIFIER_COLUMNS.values()),
 ]
 # Expectation maximisation never trains a comparison on pairs blocked by its own field. Names are
@@ -336,6 +343,14 @@ def with_fallback(settings: dict[str, Any], fallback: dict[str, Any]) -> dict[st
                 if level.get(probability) is None and other.get(probability) is not None:
                     level[probability] = other[probability]
     return filled
+
+
+def with_current_blocking(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings with this version's prediction blocking rules: a feed batch is blocked within
+    itself exactly as the blind indexes find its candidates, whenever its model was trained."""
+    as_dict: Callable[[], dict[str, Any]] = model_settings().get_settings("duckdb").as_dict  # unannotated
+    rules = as_dict()["blocking_rules_to_generate_predictions"]
+    return {**settings, "blocking_rules_to_generate_predictions": rules}
 
 
 def shipped_model_folder() -> Path:

@@ -22,7 +22,8 @@ from contactpoint.domain.records import PersonName
 from contactpoint.domain.vocabulary import Gender
 from contactpoint.linkage.duck import in_memory_db_api
 from contactpoint.linkage.features import features, key_of
-from contactpoint.linkage.model import TrainedModel
+from contactpoint.linkage.model import TrainedModel, with_current_blocking
+from contactpoint.linkage.nicknames import are_nicknames
 
 MISSING = "missing on one side"
 INDEX_SIDE = "index"
@@ -43,11 +44,12 @@ class GivenNames:
     """How far apart the two given names are and how common each is, for the twins rule (no values).
 
     A frequency is the name's share in the term-frequency table, or None for a name too rare to be
-    in it (a slip of the keyboard usually is).
+    in it (a slip of the keyboard usually is). `nicknames`: one is a nickname of the other.
     """
 
     edits: int
     frequencies: tuple[float | None, float | None]
+    nicknames: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ class SplinkScorer:
         self._db = in_memory_db_api(memory_limit)
         self._labels = _level_labels(model.settings)
         seed = self._db.register([_dummy_row()], dataset_display_name="seed")
-        self._linker = Linker(seed, dict(model.settings), log_level=logging.WARNING)
+        self._linker = Linker(seed, with_current_blocking(model.settings), log_level=logging.WARNING)
         for column, table in model.term_frequencies.items():
             rows = [{column: value, f"tf_{column}": frequency} for value, frequency in table.items()]
             if not rows:
@@ -223,7 +225,11 @@ def _given_names(
     frequencies = tuple(
         float(record[at]) if at is not None and record[at] is not None else None for at in tf_at
     )
-    return GivenNames(jellyfish.damerau_levenshtein_distance(left, right), (frequencies[0], frequencies[1]))
+    return GivenNames(
+        jellyfish.damerau_levenshtein_distance(left, right),
+        (frequencies[0], frequencies[1]),
+        are_nicknames(left, right),
+    )
 
 
 def _partial(record: tuple[Any, ...], weight_at: int | None, adjustment_at: int | None) -> float:

@@ -34,6 +34,7 @@ KIND_CODES: dict[IndexKind, int] = {
     IndexKind.FAMILY_GIVEN_DISTRICT: 3,
     IndexKind.POSTCODE_BIRTH_YEAR: 4,
     IndexKind.SOURCE_ID: 5,
+    IndexKind.POSTCODE_NAME: 6,
 }
 
 

@@ -62,20 +62,54 @@ def test_two_different_records_above_the_upper_threshold_are_ambiguous_and_revie
     assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.AMBIGUOUS)
 
 
-def test_a_replaced_given_name_with_no_identifier_is_reviewed_never_merged_whatever_the_weight() -> None:
+def test_a_row_far_likelier_about_one_record_links_to_it_though_another_passes_the_threshold() -> None:
+    decision = decide([_candidate(33.0), _candidate(15.0, cp_id="222")], THRESHOLDS)
+
+    assert (decision.outcome, decision.reason) == (Outcome.LINKED, Reason.ABOVE_UPPER)
+    assert decision.candidate is not None
+    assert decision.candidate.cp_id == "111"
+
+
+def test_a_protected_rival_keeps_a_row_ambiguous_and_private_however_far_behind() -> None:
+    for protected_first in (True, False):
+        first = _candidate(33.0, RecordStatus.SHIELDED if protected_first else RecordStatus.ACTIVE)
+        second = _candidate(
+            15.0, RecordStatus.ACTIVE if protected_first else RecordStatus.SEALED, cp_id="222"
+        )
+
+        decision = decide([first, second], THRESHOLDS)
+
+        assert (decision.outcome, decision.reason, decision.private) == (
+            Outcome.REVIEW,
+            Reason.AMBIGUOUS,
+            True,
+        )
+
+
+def test_a_plainly_different_given_name_at_one_address_is_a_twin_never_merged_whatever_the_weight() -> None:
     twin = _candidate(30.0, levels={**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"})
 
-    assert twin_check(twin.pair) is TwinCheck.REVIEW
-    decision = decide([twin], THRESHOLDS)
-    assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.POSSIBLE_TWIN)
+    assert twin_check(twin.pair) is TwinCheck.VETO
+    assert decide([twin], THRESHOLDS).outcome is Outcome.NEW
 
 
-def test_two_names_in_common_use_at_one_address_with_nothing_to_tell_them_apart_are_reviewed() -> None:
+def test_two_names_in_common_use_at_one_address_are_twins() -> None:
     levels = {**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"}
     fields = tuple(FieldAgreement(name, level, 0.0) for name, level in levels.items())
     common = ScoredPair("left", "0", 30.0, fields, GivenNames(5, (0.01, 0.02)))
 
-    assert twin_check(common) is TwinCheck.REVIEW
+    assert twin_check(common) is TwinCheck.VETO
+
+
+def test_a_nickname_of_the_given_name_is_one_child_and_the_weight_decides() -> None:
+    levels = {**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"}
+    fields = tuple(FieldAgreement(name, level, 0.0) for name, level in levels.items())
+    nickname = ScoredPair("left", "0", 30.0, fields, GivenNames(5, (0.01, 0.002), nicknames=True))
+
+    assert twin_check(nickname) is TwinCheck.CLEAR
+    assert (
+        decide([Candidate("111", RecordStatus.ACTIVE, "201", nickname)], THRESHOLDS).outcome is Outcome.LINKED
+    )
 
 
 def test_a_replaced_given_name_with_a_disagreeing_identifier_is_a_twin() -> None:
@@ -214,8 +248,8 @@ def test_twins_are_recognised_when_one_row_swaps_the_birthday_or_varies_a_double
     ):
         levels = {**SAME_HOUSEHOLD_BIRTH, **changes, "given_name": "All other comparisons"}
 
-        assert twin_check(_pair(25.0, **levels)) is TwinCheck.REVIEW, changes  # one address: a person decides
-        assert decide([_candidate(25.0, levels=levels)], THRESHOLDS).reason is Reason.POSSIBLE_TWIN
+        assert twin_check(_pair(25.0, **levels)) is TwinCheck.VETO, changes
+        assert decide([_candidate(25.0, levels=levels)], THRESHOLDS).outcome is Outcome.NEW
         numbered = {**levels, "pupil_number": "All other comparisons"}
         assert decide([_candidate(25.0, levels=numbered)], THRESHOLDS).outcome is Outcome.NEW
 

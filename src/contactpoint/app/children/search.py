@@ -18,7 +18,6 @@ from contactpoint.access import policy
 from contactpoint.access.errors import AuthenticationFailed
 from contactpoint.access.policy import Principal, require, search_may_return
 from contactpoint.access.roles import Permission
-from contactpoint.app.children.nicknames import given_name_variants
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.oversight import misuse
 from contactpoint.app.oversight.auditing import audit_log
@@ -31,6 +30,7 @@ from contactpoint.domain.records import ChildRecord, PersonName
 from contactpoint.domain.visibility import names_search_may_match
 from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.linkage.blocking import family_dob_term, family_given_district_term, given_dob_term
+from contactpoint.linkage.nicknames import given_name_variants
 from contactpoint.linkage.normalise import date_variants, family_name_keys, fold, phonetic
 
 MAX_RESULTS = 10

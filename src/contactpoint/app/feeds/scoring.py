@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import product
 from typing import Any
 
 from contactpoint.app.feeds.linker import Linker
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.index_terms import IndexKind
-from contactpoint.domain.records import ChildRecord, Whereabouts
+from contactpoint.domain.records import ChildNames, ChildRecord, PersonName, Whereabouts
 from contactpoint.domain.vocabulary import AddressState
 from contactpoint.ingest.feed_row import FeedRow
 from contactpoint.linkage.blocking import blocking_terms
 from contactpoint.linkage.decisions import PROTECTED
 from contactpoint.linkage.features import name_rows, without
-from contactpoint.linkage.normalise import date_variants
+from contactpoint.linkage.normalise import date_variants, fold
 from contactpoint.linkage.scoring import ScoredPair
 from contactpoint.store.repository import ChildRepository, StoredChild
 
@@ -34,6 +35,7 @@ _USES: dict[IndexKind, frozenset[str]] = {
     IndexKind.GIVEN_DOB: frozenset({"given_name", "date_of_birth"}),
     IndexKind.FAMILY_GIVEN_DISTRICT: frozenset({"family_name", "given_name"}),
     IndexKind.POSTCODE_BIRTH_YEAR: frozenset({"date_of_birth"}),
+    IndexKind.POSTCODE_NAME: frozenset({"given_name", "family_name"}),
 }
 
 
@@ -53,14 +55,23 @@ class ScoredBatch:
     scores: Scores
 
 
+def _name_variants(row: FeedRow) -> list[ChildNames]:
+    """The row's names, and its current name with given and family swapped (sources confuse the two)."""
+    current = row.names.current
+    if row.missing or fold(current.given) == fold(current.family):
+        return [row.names]
+    return [row.names, ChildNames(PersonName(current.family, current.given))]
+
+
 def row_lookups(children: ChildRepository, row: FeedRow) -> Lookups:
-    """The blind-index values that find a row's candidates: its terms under each date-of-birth variant."""
+    """The blind-index values that find a row's candidates: its terms under each date-of-birth variant,
+    with its names as given and swapped."""
     terms: dict[IndexKind, set[str]] = {}
     births = [row.date_of_birth] if "date_of_birth" in row.missing else date_variants(row.date_of_birth)
-    for born in births:
+    for born, names in product(births, _name_variants(row)):
         probe = ChildRecord(
             cp_id=_PROBE_ID,
-            names=row.names,
+            names=names,
             date_of_birth=born,
             gender=row.gender,
             whereabouts=row.whereabouts or Whereabouts(AddressState.NO_KNOWN_ADDRESS),

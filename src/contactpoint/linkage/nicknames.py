@@ -1,4 +1,5 @@
-"""Common English given-name nicknames, so "Bill" finds William and "Katie" finds Katherine.
+"""Common English given-name nicknames, so "Bill" finds William and "Katie" finds Katherine, and a
+row calling William "Bill" is not read as his twin.
 
 Written by hand: the PyPI nickname lists are unmaintained or far larger than search needs; phonetic
 keys already absorb spelling variants, so only true diminutives are listed. Synthetic data only.
@@ -66,3 +67,9 @@ def given_name_variants(given: str) -> frozenset[str]:
     """The first given name and its nickname family (folded capitals)."""
     first = fold(given.split(" ", 1)[0]) if given.strip() else ""
     return _index().get(first, frozenset()) | {first} if first else frozenset()
+
+
+def are_nicknames(first: str, second: str) -> bool:
+    """Two different first given names of one nickname family ("Bill" and "William"): one child."""
+    one, other = fold(first), fold(second)
+    return one != other and other in _index().get(one, frozenset())
