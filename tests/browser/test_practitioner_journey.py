@@ -48,7 +48,7 @@ def test_a_new_practitioner_enrols_searches_with_a_typo_opens_a_record_and_adds_
         page = context.new_page()
         _sign_in(page, base, account.username, account.password)
         expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
-        expect(page.locator(".qr svg")).to_be_visible()
+        expect(page.locator(".app-qr svg")).to_be_visible()
         page.get_by_text("I cannot scan the QR code").click()
         secret = page.locator("#totp-secret").inner_text().strip()
         page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).at(clock.now()))

@@ -94,6 +94,7 @@ FHIR_MATRIX: dict[tuple[str, str], set[Role] | None] = {
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
     ("POST", "/sign-in"): PUBLIC,
+    ("GET", "/signed-out"): PUBLIC,
     ("GET", "/sign-in/code"): PUBLIC,
     ("GET", "/sign-in/enrol"): PUBLIC,
     ("POST", "/sign-in/code"): PUBLIC,

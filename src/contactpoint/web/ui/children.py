@@ -119,8 +119,8 @@ def search_submit(
         )
     return render(
         request,
-        "children/search.html",
-        {"errors": [], "form": form.echo(), "results": results, "reason": form.reason},
+        "children/results.html",
+        {"criteria": criteria, "results": results, "search_id": None},
         session=session,
     )
 
@@ -187,7 +187,7 @@ def involvement_form(
 def _involvement_input(form: InvolvementForm) -> involvements.InvolvementInput:
     """The form as the use case's input; a rule broken names the field, never the value."""
     if not optional(form.practitioner_given) or not optional(form.practitioner_family):
-        raise ValidationError("practitioner_name", "enter your given and family names")
+        raise ValidationError("practitioner_given", "enter your given and family names")
     basis = optional(form.sensitive_basis)
     if basis is not None and basis not in {b.value for b in SensitiveBasis}:
         raise ValidationError("sensitive_basis", "choose one of the listed grounds")
