@@ -104,7 +104,10 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/account/password"): EVERYONE,
     ("GET", "/search"): PRACTICE,
     ("POST", "/search"): PRACTICE,
+    ("GET", "/search/results/{search_id}"): PRACTICE,
+    ("GET", "/search/results/{search_id}/change"): PRACTICE,
     ("POST", "/record"): PRACTICE,
+    ("GET", "/record/{record_id}"): PRACTICE,
     ("POST", "/involvement/form"): RECORDERS,
     ("POST", "/involvement/save"): RECORDERS,
     ("POST", "/involvement/end"): RECORDERS,
@@ -222,6 +225,8 @@ def _fill(path: str) -> str:
         "source": "child_benefit",
         "resource_id": "100000000009",
         "code": "E09000007",
+        "search_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
+        "record_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -1,4 +1,5 @@
-"""Encrypts TOTP secrets at rest under a keyring-derived key, bound to their account's username."""
+"""Encrypts small secrets at rest under a keyring-derived key, bound to what they belong to: TOTP secrets
+to their account's username, the UI's saved page states to their session and ID."""
 
 from __future__ import annotations
 
@@ -17,14 +18,15 @@ PURPOSE = "totp-secret"
 class SecretBox:
     """AES-256-GCM with the key version in front, so secrets survive key rotation."""
 
-    def __init__(self, keyring: Keyring) -> None:
+    def __init__(self, keyring: Keyring, purpose: str = PURPOSE) -> None:
         self._keyring = keyring
+        self._purpose = purpose
 
     def seal(self, secret: str, username: str) -> bytes:
-        """Encrypt under the current key version."""
+        """Encrypt under the current key version, bound to `username` (or whatever the purpose binds to)."""
         version = self._keyring.current
         nonce = os.urandom(12)
-        sealed = AESGCM(self._keyring.key(PURPOSE, version)).encrypt(
+        sealed = AESGCM(self._keyring.key(self._purpose, version)).encrypt(
             nonce, secret.encode(), username.encode()
         )
         return struct.pack(">I", version) + nonce + sealed
@@ -33,9 +35,9 @@ class SecretBox:
         """Decrypt; a secret moved to another account fails."""
         (version,) = struct.unpack(">I", sealed[:4])
         try:
-            plain = AESGCM(self._keyring.key(PURPOSE, version)).decrypt(
+            plain = AESGCM(self._keyring.key(self._purpose, version)).decrypt(
                 sealed[4:16], sealed[16:], username.encode()
             )
         except InvalidTag as error:
-            raise IntegrityFailure("a stored second-factor secret failed authentication") from error
+            raise IntegrityFailure(f"a stored {self._purpose} failed authentication") from error
         return plain.decode()

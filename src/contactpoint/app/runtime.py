@@ -40,6 +40,7 @@ class Runtime:
     indexer: BlindIndexer = field(init=False)
     audit_keys: AuditKeys = field(init=False)
     secret_box: SecretBox = field(init=False)
+    state_box: SecretBox = field(init=False)  # the UI's saved page states (app/accounts/page_states.py)
     write_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -59,6 +60,7 @@ class Runtime:
         self.indexer = BlindIndexer(keyring, index_bits(self.settings.planned_population))
         self.audit_keys = AuditKeys(keyring)
         self.secret_box = SecretBox(keyring)
+        self.state_box = SecretBox(keyring, purpose="page-state")
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""
