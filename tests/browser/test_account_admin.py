@@ -64,7 +64,7 @@ def test_an_auditor_sees_an_override_alert_and_opens_the_accounts_activity(
         page = browser.new_context().new_page()
         sign_in(page, base, clock, auditor)
         page.get_by_role("link", name="Misuse alerts").click()
-        expect(page.locator("#alerts")).to_contain_text("override")
+        expect(page.locator("#alerts")).to_contain_text("Override")
         page.get_by_role("button", name=f"Account {user.user_id}'s activity").first.click()
         entries = page.locator("#audit-entries")
         expect(entries).to_contain_text("children:override")

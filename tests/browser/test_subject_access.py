@@ -22,7 +22,7 @@ from tests.websupport import live_server, make_account
 def _ask(page: Page, cp_id: str, requester: str) -> None:
     page.get_by_role("link", name="Produce a subject access report").click()
     page.get_by_label("Child's ContactPoint ID").fill(cp_id)
-    page.get_by_label("Who asked for the report").select_option(requester)
+    page.locator(f"input[name=requester][value={requester}]").check()
     page.get_by_role("button", name="Produce the report").click()
 
 

@@ -94,6 +94,7 @@ FHIR_MATRIX: dict[tuple[str, str], set[Role] | None] = {
 UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
     ("POST", "/sign-in"): PUBLIC,
+    ("GET", "/signed-out"): PUBLIC,
     ("GET", "/sign-in/code"): PUBLIC,
     ("GET", "/sign-in/enrol"): PUBLIC,
     ("POST", "/sign-in/code"): PUBLIC,
@@ -103,7 +104,10 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/account/password"): EVERYONE,
     ("GET", "/search"): PRACTICE,
     ("POST", "/search"): PRACTICE,
+    ("GET", "/search/results/{search_id}"): PRACTICE,
+    ("GET", "/search/results/{search_id}/change"): PRACTICE,
     ("POST", "/record"): PRACTICE,
+    ("GET", "/record/{record_id}"): PRACTICE,
     ("POST", "/involvement/form"): RECORDERS,
     ("POST", "/involvement/save"): RECORDERS,
     ("POST", "/involvement/end"): RECORDERS,
@@ -222,6 +226,8 @@ def _fill(path: str) -> str:
         "source": "child_benefit",
         "resource_id": "100000000009",
         "code": "E09000007",
+        "search_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
+        "record_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -98,7 +98,8 @@ def test_a_ui_form_without_the_csrf_token_is_refused(runtime, clock, server):
         held = uow.sessions.get(token_hash(token))
     assert held is not None
     accepted = server.post("/search", data={**form, "csrf_token": held.csrf_token}, headers=cookie)
-    assert accepted.status_code == 200
+    assert accepted.status_code == 303
+    assert accepted.headers["location"].startswith("/search/results/")
 
 
 def test_a_ui_session_token_is_no_api_bearer_token_and_an_api_token_no_ui_cookie(runtime, clock, server):

@@ -1,5 +1,6 @@
-"""Encrypts an account's secrets at rest (its TOTP secret; the first half of a one-time password
-while it awaits the second administrator) under keyring-derived keys, bound to the username."""
+"""Encrypts small secrets at rest under keyring-derived keys, bound to what they belong to: an
+account's TOTP secret and the first half of a one-time password awaiting the second administrator
+to the username, the UI's saved page states to their session and ID."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class SecretBox:
         self._purpose = purpose
 
     def seal(self, secret: str, username: str) -> bytes:
-        """Encrypt under the current key version."""
+        """Encrypt under the current key version, bound to `username` (or whatever the purpose binds to)."""
         version = self._keyring.current
         nonce = os.urandom(12)
         sealed = AESGCM(self._keyring.key(self._purpose, version)).encrypt(
@@ -40,5 +41,5 @@ class SecretBox:
                 sealed[4:16], sealed[16:], username.encode()
             )
         except InvalidTag as error:
-            raise IntegrityFailure("a stored account secret failed authentication") from error
+            raise IntegrityFailure(f"a stored {self._purpose} failed authentication") from error
         return plain.decode()

@@ -43,6 +43,7 @@ class Runtime:
     secret_box: SecretBox = field(init=False)
     pending_box: SecretBox = field(init=False)
     account_tagger: AccountTagger = field(init=False)
+    state_box: SecretBox = field(init=False)  # the UI's saved page states (app/accounts/page_states.py)
     write_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -64,6 +65,7 @@ class Runtime:
         self.secret_box = SecretBox(keyring)
         self.pending_box = SecretBox(keyring, PENDING_HALF)
         self.account_tagger = AccountTagger(keyring)
+        self.state_box = SecretBox(keyring, purpose="page-state")
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""

@@ -84,6 +84,22 @@ class SessionRow(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class PageStateRow(Base):
+    """A UI page's saved state (a search and its results, a record opened with a reason), so a page
+    reached by POST can redirect to an opaque URL that Back and refresh can load again. Keyed by the
+    SHA-256 of its random ID; sealed and bound to its session, which takes it along when it ends."""
+
+    __tablename__ = "page_states"
+
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    session_hash: Mapped[bytes] = mapped_column(
+        LargeBinary(32), ForeignKey("user_sessions.token_hash", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class ThrottleRow(Base):
     """Failed sign-ins counted per key: a hash of (account, address) or of the address alone."""
 

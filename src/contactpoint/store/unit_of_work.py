@@ -28,6 +28,7 @@ from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.ledger_repository import FeedRunRepository, RowLedgerRepository
 from contactpoint.store.merge_repository import MergeRepository
 from contactpoint.store.notification_repository import NotificationRepository
+from contactpoint.store.page_state_repository import PageStateRepository
 from contactpoint.store.provenance_repository import ProvenanceRepository
 from contactpoint.store.repository import ChildRepository
 from contactpoint.store.review_repository import ReviewQueueRepository
@@ -48,6 +49,7 @@ class UnitOfWork:
     postcode_areas: PostcodeAreaRepository
     authorities: LocalAuthorityRepository
     sessions: SessionRepository
+    page_states: PageStateRepository
     throttle: ThrottleRepository
     audit: AuditRepository
     shielding: ShieldingRepository
@@ -94,6 +96,7 @@ class UnitOfWork:
         self.postcode_areas = PostcodeAreaRepository(self._session)
         self.authorities = LocalAuthorityRepository(self._session)
         self.sessions = SessionRepository(self._session, self._account_tagger)
+        self.page_states = PageStateRepository(self._session)
         self.throttle = ThrottleRepository(self._session)
         self.audit = AuditRepository(self._session, self._hold_write_lock)
         self.shielding = ShieldingRepository(self._session)

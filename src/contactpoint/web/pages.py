@@ -5,12 +5,14 @@ The UI's feature routers (`ui/<feature>.py`) import these; nothing here knows a 
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 from pydantic import BaseModel
 
 from contactpoint.access.errors import PermissionDenied
@@ -20,24 +22,90 @@ from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.geography.directory import authority_names
 from contactpoint.domain.errors import ValidationError
-from contactpoint.domain.vocabulary import ServiceType
 from contactpoint.web.config import SESSION_COOKIE
+from contactpoint.web.labels import SERVICE_LABELS, label
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# The service navigation: each role sees the pages its permissions open, in this order.
+NAVIGATION = (
+    (Permission.SEARCH_CHILDREN, "/search", "Search"),
+    (Permission.MANAGE_USERS, "/users", "Accounts"),
+    (Permission.MANAGE_LA_DIRECTORY, "/authorities", "Local authorities"),
+    (Permission.READ_AUDIT, "/audit", "Audit log"),
+    (Permission.READ_ALERTS, "/alerts", "Alerts"),
+    (Permission.WORK_REVIEW_QUEUE, "/review", "Review queue"),
+    (Permission.DECIDE_SHIELDING, "/shielding", "Shielding"),
+    (Permission.BROKER_CONTACT, "/contact-requests", "Contact requests"),
+    (Permission.DECIDE_ADOPTION, "/adoptions", "Adoptions"),
+    (Permission.MANAGE_CONSENT, "/consent", "Consent"),
+    (Permission.PRODUCE_SUBJECT_ACCESS, "/subject-access", "Subject access"),
+)
 
-SERVICE_LABELS = {
-    ServiceType.EDUCATION.value: "Education",
-    ServiceType.GP.value: "GP practice",
-    ServiceType.HEALTH_VISITING.value: "Health visiting",
-    ServiceType.SCHOOL_NURSING.value: "School nursing",
-    ServiceType.SOCIAL_CARE.value: "Social care",
-    ServiceType.YOUTH_OFFENDING.value: "Youth offending",
-    ServiceType.CAREERS.value: "Careers (Connexions)",
-    ServiceType.CAMHS.value: "CAMHS",
-    ServiceType.SEXUAL_HEALTH.value: "Sexual health",
-    ServiceType.SUBSTANCE_MISUSE.value: "Substance misuse",
-    ServiceType.OTHER.value: "Other service",
-}
+
+def _error_item(error: dict[str, str]) -> dict[str, str]:
+    """A page error as an error-summary item linking to its field."""
+    return {"text": error["text"], "href": f"#{error['field']}"}
+
+
+def _day(value: date | datetime | None) -> str:
+    """A date as GOV.UK writes it: 5 December 2026."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def _moment(value: datetime | None) -> str:
+    """A time as GOV.UK writes it: 5 December 2026, 2:05pm (UTC)."""
+    if value is None:
+        return ""
+    hour = value.hour % 12 or 12
+    return f"{value.day} {value:%B %Y}, {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+
+
+# The GOV.UK Frontend components the pages use, as globals so that any template (and macros.html) can
+# call them without an import of its own.
+_GOVUK_MACROS = (
+    ("back-link", "govukBackLink"),
+    ("button", "govukButton"),
+    ("checkboxes", "govukCheckboxes"),
+    ("date-input", "govukDateInput"),
+    ("details", "govukDetails"),
+    ("error-summary", "govukErrorSummary"),
+    ("footer", "govukFooter"),
+    ("input", "govukInput"),
+    ("inset-text", "govukInsetText"),
+    ("notification-banner", "govukNotificationBanner"),
+    ("pagination", "govukPagination"),
+    ("panel", "govukPanel"),
+    ("phase-banner", "govukPhaseBanner"),
+    ("radios", "govukRadios"),
+    ("select", "govukSelect"),
+    ("service-navigation", "govukServiceNavigation"),
+    ("skip-link", "govukSkipLink"),
+    ("summary-list", "govukSummaryList"),
+    ("table", "govukTable"),
+    ("tag", "govukTag"),
+    ("warning-text", "govukWarningText"),
+)
+
+
+def _environment() -> Environment:
+    """The app's templates, with GOV.UK Frontend's components under `govuk_frontend_jinja/`."""
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(Path(__file__).parent / "templates"),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    env.filters.update({"label": label, "error_item": _error_item, "day": _day, "moment": _moment})
+    env.globals.update({"navigation": NAVIGATION})
+    for component, macro in _GOVUK_MACROS:
+        module = env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
+        env.globals[macro] = getattr(module, macro)
+    return env
+
+
+TEMPLATES = Jinja2Templates(env=_environment())
 
 
 class UiForm(BaseModel):
@@ -127,6 +195,32 @@ def set_session_cookie(response: Response, token: str) -> None:
     response.set_cookie(SESSION_COOKIE, token, secure=True, httponly=True, samesite="strict", path="/")
 
 
+# Fields whose name in words is not what the form calls them.
+FIELD_LABELS = {
+    "cp_id": "ContactPoint ID",
+    "since": "The from date",
+    "until": "The to date",
+    "org_code": "The organisation code",
+    "la_code": "The local authority",
+    "practitioner_name": "Your name",
+    "requested_by": "Who asked",
+    "review_on": "The review date",
+    "consented_on": "The date of consent",
+    "start": "The start date",
+}
+_IMPERATIVES = {"enter", "choose", "give", "name", "select", "link", "check", "sign", "use", "try"}
+_VERBS = {"is", "are", "must", "has", "was", "cannot", "should"}
+
+
+def error_text(field: str, rule: str) -> str:
+    """A rule broken as the sentence the error summary shows: "Enter a date", "Family name is required"."""
+    first = rule.split(" ", 1)[0].lower()
+    if first in _IMPERATIVES:
+        return rule[:1].upper() + rule[1:]
+    name = FIELD_LABELS.get(field) or label(field)
+    return f"{name} {rule}" if first in _VERBS else f"{name}: {rule}"
+
+
 def form_errors(error: ValidationError) -> list[dict[str, str]]:
     """A validation error as the GOV.UK error summary's list (field and rule, never the value)."""
-    return [{"field": error.field, "text": f"{error.field.replace('_', ' ').capitalize()}: {error.rule}"}]
+    return [{"field": error.field, "text": error_text(error.field, error.rule)}]

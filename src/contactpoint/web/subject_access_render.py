@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from weasyprint import HTML
 
 from contactpoint.app.oversight.subject_access import SubjectAccessReport
-from contactpoint.web.pages import SERVICE_LABELS, TEMPLATES
+from contactpoint.web.labels import SERVICE_LABELS
+from contactpoint.web.pages import TEMPLATES
 
 NOT_DISCLOSED = "Not disclosed"
 ACCESS_COLUMNS = ("When (UTC)", "Organisation", "Role", "What", "Reason")

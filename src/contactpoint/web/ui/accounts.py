@@ -33,14 +33,14 @@ Holder = Annotated[Authenticated, Depends(UiNeed(Permission.READ_OWN_ACCOUNT, ch
 class SignInForm(UiForm):
     """The password step (its token is the pre-session cookie's, not a session's)."""
 
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=128)
+    username: str = Field(default="", max_length=64)
+    password: str = Field(default="", max_length=128)
 
 
 class CodeForm(UiForm):
     """The TOTP step."""
 
-    code: str = Field(max_length=10)
+    code: str = Field(default="", max_length=10)
 
 
 class PasswordForm(UiForm):
@@ -77,13 +77,55 @@ class SuspensionForm(UserForm):
 # Sign-in ---------------------------------------------------------------------------------------
 
 
+def _sign_in_page(
+    request: Request,
+    csrf: str,
+    errors: list[dict[str, str]],
+    *,
+    username: str = "",
+    signed_out: bool = False,
+    status_code: int = 200,
+) -> Response:
+    """The password step, stating the session limits (no page can warn before an idle timeout
+    without JavaScript)."""
+    context = {
+        "csrf_token": csrf,
+        "errors": errors,
+        "form": {"username": username},
+        "signed_out": signed_out,
+        "idle_minutes": int(accounts.IDLE_LIMIT.total_seconds() // 60),
+        "absolute_hours": int(accounts.ABSOLUTE_LIMIT.total_seconds() // 3600),
+    }
+    return render(request, "accounts/sign_in.html", context, status_code=status_code)
+
+
+def _fresh_sign_in(request: Request, *, signed_out: bool) -> Response:
+    token = new_token()
+    response = _sign_in_page(request, token, [], signed_out=signed_out)
+    response.set_cookie(PRE_SESSION_COOKIE, token, secure=True, httponly=True, samesite="strict", path="/")
+    return response
+
+
 @router.get("/sign-in")
 def sign_in_form(request: Request) -> Response:
     """The password step; sets a pre-session token that the form must echo (login CSRF)."""
-    token = new_token()
-    response = render(request, "accounts/sign_in.html", {"csrf_token": token, "errors": []})
-    response.set_cookie(PRE_SESSION_COOKIE, token, secure=True, httponly=True, samesite="strict", path="/")
-    return response
+    return _fresh_sign_in(request, signed_out=False)
+
+
+@router.get("/signed-out")
+def signed_out(request: Request) -> Response:
+    """Where signing out lands: says so, and offers the sign-in form again."""
+    return _fresh_sign_in(request, signed_out=True)
+
+
+def _missing_sign_in_fields(form: SignInForm) -> list[dict[str, str]]:
+    """Every empty field of the password step, each with its own message."""
+    errors = []
+    if not form.username.strip():
+        errors.append({"field": "username", "text": "Enter your username"})
+    if not form.password:
+        errors.append({"field": "password", "text": "Enter your password"})
+    return errors
 
 
 @router.post("/sign-in")
@@ -92,14 +134,18 @@ def sign_in(request: Request, runtime: RuntimeDep, form: Annotated[SignInForm, F
     expected = request.cookies.get(PRE_SESSION_COOKIE, "")
     if not expected or not same_token(expected, form.csrf_token):
         return RedirectResponse("/sign-in", status_code=303)
+    missing = _missing_sign_in_fields(form)
+    if missing:
+        return _sign_in_page(request, expected, missing, username=form.username, status_code=422)
     try:
         grant = accounts.begin_sign_in(runtime, form.username, form.password, client_address(request))
     except (AuthenticationFailed, Throttled) as error:
         status_code = 429 if isinstance(error, Throttled) else 401
-        response = render(
+        response = _sign_in_page(
             request,
-            "accounts/sign_in.html",
-            {"csrf_token": expected, "errors": [{"field": "username", "text": str(error).capitalize()}]},
+            expected,
+            [{"field": "username", "text": str(error).capitalize()}],
+            username=form.username,
             status_code=status_code,
         )
         if isinstance(error, Throttled):
@@ -139,9 +185,11 @@ def code_submit(request: Request, runtime: RuntimeDep, form: Annotated[CodeForm,
     if csrf is None or not same_token(csrf, form.csrf_token):
         return RedirectResponse("/sign-in", status_code=303)
     try:
+        if not form.code.strip():
+            raise AuthenticationFailed("enter the 6-digit code from your authenticator app")
         grant = accounts.complete_sign_in(runtime, token, form.code, client_address(request))
     except (AuthenticationFailed, Throttled) as error:
-        status_code = 429 if isinstance(error, Throttled) else 401
+        status_code = 429 if isinstance(error, Throttled) else (422 if not form.code.strip() else 401)
         enrol = None
         try:
             enrol = accounts.enrolment(runtime, token)
@@ -172,7 +220,7 @@ def sign_out(
     """End the session."""
     check_csrf(session, form.csrf_token)
     accounts.sign_out(runtime, request.cookies.get(SESSION_COOKIE, ""))
-    response = RedirectResponse("/sign-in", status_code=303)
+    response = RedirectResponse("/signed-out", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return response
 

@@ -1,22 +1,30 @@
 """The practitioner's screens: search, opening a record with a reason, and recording their own
-service's involvement. Records are opened, and involvements changed, by POSTed forms, never by URL."""
+service's involvement.
+
+Forms POST, then redirect (post/redirect/get) to an opaque URL holding a saved page state
+(app/accounts/page_states.py): a search's results at /search/results/<id>, a record opened with a
+reason at /record/<id>. Back, refresh and "back to results" load the state again; no personal detail
+and no ContactPoint ID ever enters a URL."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+import msgspec
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.accounts.page_states import load_state, save_state
 from contactpoint.app.children import involvements, search, view
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.vocabulary import SensitiveBasis
+from contactpoint.web.config import SESSION_COOKIE
 from contactpoint.web.deps import RuntimeDep, UiNeed
 from contactpoint.web.forms import Checkbox, optional, parse_date
 from contactpoint.web.pages import UiForm, check_csrf, form_errors, render
@@ -41,19 +49,22 @@ class SearchForm(UiForm):
 
 
 class RecordForm(UiForm):
-    """A record to open, and why."""
+    """A record to open, and why; `search_id` is the results page it was opened from."""
 
     cp_id: str = Field(max_length=12)
     reason: str | None = None
     override: Checkbox = False
+    search_id: str | None = Field(default=None, max_length=32)
 
 
 class InvolvementTarget(UiForm):
-    """The record and version the involvement form was opened on; `index` when updating one."""
+    """The record and version the involvement form was opened on; `index` when updating one;
+    `record_id` is the opened record's page to go back to."""
 
     cp_id: str = Field(max_length=12)
     version: int = Field(ge=1, le=2**31 - 1)
     index: int | None = Field(default=None, ge=0, le=63)
+    record_id: str | None = Field(default=None, max_length=32)
 
 
 class InvolvementForm(InvolvementTarget):
@@ -77,6 +88,44 @@ class InvolvementEndForm(UiForm):
     cp_id: str = Field(max_length=12)
     version: int = Field(ge=1, le=2**31 - 1)
     index: int = Field(ge=0, le=63)
+    record_id: str | None = Field(default=None, max_length=32)
+
+
+class SavedSearch(msgspec.Struct, frozen=True):
+    """A search as saved for its results page: the form as typed, the criteria, the hits shown."""
+
+    form: dict[str, str]
+    criteria: search.SearchCriteria
+    hits: list[search.SearchHit]
+
+
+class OpenedRecord(msgspec.Struct, frozen=True):
+    """A record opened with a reason, as saved for its page; `search_id` leads back to the results."""
+
+    cp_id: str
+    reason: AccessReason
+    search_id: str | None = None
+
+
+_State = TypeVar("_State", bound=msgspec.Struct)
+
+
+def _session_token(request: Request) -> str:
+    return request.cookies.get(SESSION_COOKIE, "")
+
+
+def _load(
+    request: Request, runtime: RuntimeDep, kind: str, state_id: str | None, into: type[_State]
+) -> _State | None:
+    """A saved page state of this session, or None (unknown, expired, another session's)."""
+    if not state_id:
+        return None
+    raw = load_state(runtime, _session_token(request), kind, state_id)
+    return None if raw is None else msgspec.json.decode(raw, type=into)
+
+
+def _save(request: Request, runtime: RuntimeDep, kind: str, state: msgspec.Struct) -> str:
+    return save_state(runtime, _session_token(request), kind, msgspec.json.encode(state).decode())
 
 
 # Search and the record -------------------------------------------------------------------------
@@ -85,51 +134,75 @@ class InvolvementEndForm(UiForm):
 @router.get("/search")
 def search_form(request: Request, session: Searcher) -> Response:
     """The search form."""
-    return render(
-        request, "children/search.html", {"errors": [], "form": {}, "results": None}, session=session
-    )
+    return render(request, "children/search.html", {"errors": [], "form": {}}, session=session)
 
 
 @router.post("/search")
 def search_submit(
     request: Request, runtime: RuntimeDep, session: Searcher, form: Annotated[SearchForm, Form()]
 ) -> Response:
-    """Run the search; errors come back as an error summary above the form."""
+    """Run the search (audited), save it, and redirect to its results; errors come back as an error
+    summary above the form."""
     check_csrf(session, form.csrf_token)
+    errors = []
+    if not optional(form.family_name):
+        errors.append({"field": "family_name", "text": "Enter the child's family name"})
     try:
-        if form.reason not in {r.value for r in AccessReason}:
-            raise ValidationError("reason", "choose why you are searching")
+        born = parse_date("date_of_birth", form.dob_day, form.dob_month, form.dob_year, required=False)
+    except ValidationError as error:
+        errors += form_errors(error)
+    if form.reason not in {r.value for r in AccessReason}:
+        errors.append({"field": "reason", "text": "Choose why you are searching"})
+    if errors or form.reason is None:
+        return _search_page(request, session, form.echo(), errors)
+    try:
         criteria = search.SearchCriteria(
             family_name=optional(form.family_name) or "",
             given_name=optional(form.given_name),
-            date_of_birth=parse_date(
-                "date_of_birth", form.dob_day, form.dob_month, form.dob_year, required=False
-            ),
+            date_of_birth=born,
             postcode_district=search.normalise_district(form.postcode_district),
             reason=AccessReason(form.reason),
         )
         results = search.search_children(runtime, session.principal, criteria)
     except ValidationError as error:
-        return render(
-            request,
-            "children/search.html",
-            {"errors": form_errors(error), "form": form.echo(), "results": None},
-            session=session,
-            status_code=422,
-        )
-    return render(
-        request,
-        "children/search.html",
-        {"errors": [], "form": form.echo(), "results": results, "reason": form.reason},
-        session=session,
-    )
+        return _search_page(request, session, form.echo(), form_errors(error))
+    fields = {key: str(value) for key, value in form.echo().items()}
+    search_id = _save(request, runtime, "search", SavedSearch(fields, criteria, results))
+    return RedirectResponse(f"/search/results/{search_id}", status_code=303)
+
+
+def _search_page(
+    request: Request, session: Authenticated, form: dict[str, object], errors: list[dict[str, str]]
+) -> Response:
+    status_code = 422 if errors else 200
+    context = {"errors": errors, "form": form}
+    return render(request, "children/search.html", context, session=session, status_code=status_code)
+
+
+@router.get("/search/results/{search_id}")
+def search_results(request: Request, runtime: RuntimeDep, session: Searcher, search_id: str) -> Response:
+    """A saved search's results (shown again, not searched again); gone or expired: a new search."""
+    saved = _load(request, runtime, "search", search_id, SavedSearch)
+    if saved is None:
+        return RedirectResponse("/search", status_code=303)
+    context = {"criteria": saved.criteria, "results": saved.hits, "search_id": search_id}
+    return render(request, "children/results.html", context, session=session)
+
+
+@router.get("/search/results/{search_id}/change")
+def search_change(request: Request, runtime: RuntimeDep, session: Searcher, search_id: str) -> Response:
+    """The search form filled in as the saved search had it."""
+    saved = _load(request, runtime, "search", search_id, SavedSearch)
+    return _search_page(request, session, dict(saved.form) if saved else {}, [])
 
 
 @router.post("/record")
 def open_record(
     request: Request, runtime: RuntimeDep, session: Viewer, form: Annotated[RecordForm, Form()]
 ) -> Response:
-    """Open a record with a reason (audited first; the page is never cached)."""
+    """Open a record with a reason: saved for this session, then shown (and audited) at its own URL.
+
+    The shielding override is shown at once and never saved: each use is a deliberate act."""
     check_csrf(session, form.csrf_token)
     if form.reason not in {r.value for r in AccessReason}:
         return render(
@@ -142,14 +215,40 @@ def open_record(
             session=session,
             status_code=422,
         )
-    child = view.view_child(
-        runtime,
-        session.principal,
-        ContactPointId(form.cp_id),
-        AccessReason(form.reason),
-        override=form.override,
-    )
-    return render(request, "children/record.html", {"child": child, "reason": form.reason}, session=session)
+    reason = AccessReason(form.reason)
+    if form.override:
+        child = view.view_child(runtime, session.principal, ContactPointId(form.cp_id), reason, override=True)
+        context = {"child": child, "reason": form.reason}
+        return render(request, "children/record.html", context, session=session)
+    ContactPointId(form.cp_id)  # a malformed ID is refused here, not at the redirect's target
+    search_id = form.search_id if _load(request, runtime, "search", form.search_id, SavedSearch) else None
+    record_id = _save(request, runtime, "record", OpenedRecord(form.cp_id, reason, search_id))
+    return RedirectResponse(f"/record/{record_id}", status_code=303)
+
+
+_DONE = {
+    "recorded": "Your involvement has been recorded",
+    "ended": "Your involvement has been ended",
+}
+
+
+@router.get("/record/{record_id}")
+def record_page(
+    request: Request, runtime: RuntimeDep, session: Viewer, record_id: str, done: str | None = None
+) -> Response:
+    """An opened record, viewed again for the reason it was opened with (each view audited)."""
+    opened = _load(request, runtime, "record", record_id, OpenedRecord)
+    if opened is None:
+        return RedirectResponse("/search", status_code=303)
+    child = view.view_child(runtime, session.principal, ContactPointId(opened.cp_id), opened.reason)
+    context = {
+        "child": child,
+        "reason": opened.reason.value,
+        "record_id": record_id,
+        "back_href": f"/search/results/{opened.search_id}" if opened.search_id else None,
+        "notice": _DONE.get(done or ""),
+    }
+    return render(request, "children/record.html", context, session=session)
 
 
 # Involvements ----------------------------------------------------------------------------------
@@ -171,6 +270,7 @@ def _involvement_page(
         "errors": errors,
         "form": form,
         "bases": list(SensitiveBasis),
+        "record_id": target.record_id,
     }
     return render(request, "children/involvement.html", context, session=session, status_code=status_code)
 
@@ -187,7 +287,7 @@ def involvement_form(
 def _involvement_input(form: InvolvementForm) -> involvements.InvolvementInput:
     """The form as the use case's input; a rule broken names the field, never the value."""
     if not optional(form.practitioner_given) or not optional(form.practitioner_family):
-        raise ValidationError("practitioner_name", "enter your given and family names")
+        raise ValidationError("practitioner_given", "enter your given and family names")
     basis = optional(form.sensitive_basis)
     if basis is not None and basis not in {b.value for b in SensitiveBasis}:
         raise ValidationError("sensitive_basis", "choose one of the listed grounds")
@@ -228,10 +328,27 @@ def involvement_save(
             )
     except ValidationError as error:
         return _involvement_page(request, session, form, form.echo(), form_errors(error), status_code=422)
+    return _back_to_record(request, runtime, session, form, done="recorded", version=new_version)
+
+
+def _back_to_record(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Authenticated,
+    form: InvolvementTarget | InvolvementEndForm,
+    *,
+    done: str,
+    version: int,
+) -> Response:
+    """Back to the opened record's page, for the reason it was opened with; if that has expired, a
+    confirmation that offers to open the record again."""
+    opened = _load(request, runtime, "record", form.record_id, OpenedRecord)
+    if opened is not None and opened.cp_id == form.cp_id:
+        return RedirectResponse(f"/record/{form.record_id}?done={done}", status_code=303)
     return render(
         request,
         "children/done.html",
-        {"cp_id": form.cp_id, "message": "Your involvement has been recorded", "version": new_version},
+        {"cp_id": form.cp_id, "message": _DONE[done], "version": version},
         session=session,
     )
 
@@ -250,9 +367,4 @@ def involvement_end(
         end=runtime.clock.now().date(),
         expected_version=form.version,
     )
-    return render(
-        request,
-        "children/done.html",
-        {"cp_id": form.cp_id, "message": "Your involvement has been ended", "version": new_version},
-        session=session,
-    )
+    return _back_to_record(request, runtime, session, form, done="ended", version=new_version)

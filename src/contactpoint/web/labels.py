@@ -1,0 +1,76 @@
+"""Plain-English labels for the codes the UI shows: a code's label here, else the code in words.
+
+Codes are the domain's enum values ("la_data_admin", "camhs"); a page never shows a code built into
+words by capitalising it ("Camhs", "La data admin"), so every code that reads badly has its label here.
+"""
+
+from __future__ import annotations
+
+from contactpoint.domain.vocabulary import ServiceType
+
+SERVICE_LABELS = {
+    ServiceType.EDUCATION.value: "Education",
+    ServiceType.GP.value: "GP practice",
+    ServiceType.HEALTH_VISITING.value: "Health visiting",
+    ServiceType.SCHOOL_NURSING.value: "School nursing",
+    ServiceType.SOCIAL_CARE.value: "Social care",
+    ServiceType.YOUTH_OFFENDING.value: "Youth offending",
+    ServiceType.CAREERS.value: "Careers (Connexions)",
+    ServiceType.CAMHS.value: "CAMHS",
+    ServiceType.SEXUAL_HEALTH.value: "Sexual health",
+    ServiceType.SUBSTANCE_MISUSE.value: "Substance misuse",
+    ServiceType.OTHER.value: "Other service",
+}
+
+ROLE_LABELS = {
+    "practitioner": "Practitioner",
+    "child_protection": "Child protection",
+    "la_data_admin": "LA data administrator",
+    "la_user_admin": "LA account administrator",
+    "auditor": "Auditor",
+    "national_auditor": "National auditor",
+    "national_admin": "National administrator",
+    "data_source": "Data source",
+    "client_system": "Client system",
+}
+
+# Codes of other vocabularies whose words alone read wrongly (abbreviations, possessives, hyphens).
+OTHER_LABELS = {
+    "not_specified": "Not specified",
+    "no_known_address": "No known address",
+    "left_england": "Left England",
+    "consent_young_person": "The young person consented",
+    "consent_carer": "A parent or carer consented",
+    "significant_harm": "Risk of significant harm",
+    "nhs_number": "NHS number",
+    "unique_pupil_number": "Unique pupil number",
+    "childrens_social_care": "Children's social care",
+    "la_review": "The local authority's own review",
+    "parent_or_carer": "A parent or carer",
+    "parent_carer": "A parent or carer",
+    "young_person": "The young person",
+    "risk_ended": "The risk has ended",
+    "other_safeguarding": "Another safeguarding reason",
+    "other_professional_contact": "Another professional contact",
+    "health_care": "Health care",
+    "care_leaver": "Care leaver",
+    "learning_difficulty": "Learning difficulty or disability",
+    "step_parent": "Step-parent",
+    "foster_carer": "Foster carer",
+    "local_authority": "Local authority",
+    "shield": "Shield the child",
+    "unshield": "End the shielding",
+}
+
+LABELS = {**SERVICE_LABELS, **ROLE_LABELS, **OTHER_LABELS}
+
+
+def label(code: object) -> str:
+    """A code's plain-English label; an unlisted code in words, its first letter capitalised."""
+    if code is None:
+        return ""
+    text = str(getattr(code, "value", code))
+    if text in LABELS:
+        return LABELS[text]
+    words = text.replace("_", " ")
+    return words[:1].upper() + words[1:]
