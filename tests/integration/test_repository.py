@@ -18,7 +18,7 @@ from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.blocking import blocking_terms, search_terms_for_names
 from contactpoint.settings import Settings
-from contactpoint.store.repository import KIND_CODES
+from contactpoint.store.sealing import KIND_CODES
 
 
 def _register(runtime, factory, n, **kwargs):

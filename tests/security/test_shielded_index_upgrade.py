@@ -21,7 +21,7 @@ from contactpoint.domain.index_terms import IndexKind
 from contactpoint.domain.records import ChildNames, ChildRecord, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.store.models import BlindIndexEntry
-from contactpoint.store.repository import KIND_CODES
+from contactpoint.store.sealing import KIND_CODES
 from tests.factories import ChildFactory
 from tests.websupport import HOME_LA, api_token, live_server, make_account, store_children
 

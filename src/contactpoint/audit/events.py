@@ -51,6 +51,7 @@ class AuditKind(StrEnum):
     REVIEW_OPENED = "review:open"
     REVIEW_DECIDED = "review:decide"
     FEED_SUBMITTED = "feeds:submit"  # a data source's upload: source, run and counts
+    FEED_LOADED = "feeds:load"  # an initial load started, restarted or finished: source, run and counts
     SOURCE_REVOKED = "sources:revoke"  # a data source's API key revoked
     CLIENT_REQUEST = "clients:request"  # a client system's request for a named practitioner, or its refusal
     CLIENT_REVOKED = "clients:revoke"  # a client system's API key revoked

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from contactpoint.domain.errors import (
     ContactPointError,
+    IndexNotEmpty,
     IntegrityFailure,
     KeyringError,
     NotFound,
@@ -27,6 +28,7 @@ EXIT_CODES: dict[type[ContactPointError], int] = {
     StoreUnavailable: 4,
     IntegrityFailure: 5,
     NotFound: 6,
+    IndexNotEmpty: 9,
 }
 _err = Console(stderr=True)
 

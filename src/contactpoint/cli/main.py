@@ -23,6 +23,7 @@ from contactpoint.cli.feeds import feeds_app
 from contactpoint.cli.geography import geography_app
 from contactpoint.cli.ingest import ingest
 from contactpoint.cli.linkage import linkage_app
+from contactpoint.cli.load import load
 from contactpoint.cli.retention import retention_app
 from contactpoint.cli.review import review_app
 from contactpoint.cli.serve import serve
@@ -44,6 +45,7 @@ app.add_typer(audit_commands.audit_app, name="audit")
 app.command()(serve)
 # Feeds in
 app.command()(ingest)
+app.command()(load)
 app.add_typer(linkage_app, name="linkage")
 app.add_typer(review_app, name="review")
 app.add_typer(feeds_app, name="feeds")

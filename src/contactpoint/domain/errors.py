@@ -43,3 +43,7 @@ class KeyringError(ContactPointError):
 class StoreUnavailable(ContactPointError):
     """The database could not be reached or refused the operation, or the data directory holding it
     is open to others."""
+
+
+class IndexNotEmpty(ContactPointError):
+    """An initial load was asked for, but the index already holds records or feed rows."""

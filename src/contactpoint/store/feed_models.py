@@ -106,3 +106,22 @@ class Merge(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     key_version: Mapped[int] = mapped_column(Integer)
+
+
+class InitialLoad(Base):
+    """An initial load of a national extract (`contactpoint load`) and what it set aside meanwhile.
+
+    A load into an empty index writes its tables without their secondary indexes and, on
+    PostgreSQL, without their keys: `deferred` holds the DDL that rebuilds them (JSON list of
+    statements, our own schema's, no values). A load with no `finished_at` was stopped midway: the
+    next load wipes what it wrote, rebuilds what it set aside and starts again.
+    """
+
+    __tablename__ = "initial_loads"
+
+    load_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deferred: Mapped[str] = mapped_column(Text, default="[]")

@@ -18,7 +18,7 @@ from contactpoint.store import bulk
 from contactpoint.store.feed_models import FeedRowOutcome, FeedRun
 
 _LEDGER: Table = FeedRowOutcome.__table__  # type: ignore[assignment]  # a declarative model's Table
-_LEDGER_COLUMNS = ("source", "row_key", "content_hash", "run_id", "outcome", "reason", "cp_id", "recorded_at")
+LEDGER_COLUMNS = ("source", "row_key", "content_hash", "run_id", "outcome", "reason", "cp_id", "recorded_at")
 _IN_CHUNK = 300
 
 
@@ -32,6 +32,23 @@ class LedgerEntry:
     outcome: str
     reason: str | None
     cp_id: str | None
+
+
+def ledger_rows(run_id: int, entries: Iterable[LedgerEntry], now: object) -> list[tuple[object, ...]]:
+    """Ledger entries as rows in `LEDGER_COLUMNS` order, recorded at `now` (as the driver binds it)."""
+    return [
+        (
+            e.source,
+            e.row_key,
+            e.content_hash,
+            run_id,
+            str(e.outcome),
+            None if e.reason is None else str(e.reason),
+            e.cp_id,
+            now,
+        )
+        for e in entries
+    ]
 
 
 class FeedRunRepository:
@@ -96,20 +113,7 @@ class RowLedgerRepository:
     def record(self, run_id: int, entries: Iterable[LedgerEntry]) -> None:
         """Add rows to the ledger (in the same transaction as their effects)."""
         now = bulk.bound(self._session, _LEDGER, "recorded_at", self._clock.now())
-        rows = [
-            (
-                e.source,
-                e.row_key,
-                e.content_hash,
-                run_id,
-                str(e.outcome),
-                None if e.reason is None else str(e.reason),
-                e.cp_id,
-                now,
-            )
-            for e in entries
-        ]
-        bulk.insert_rows(self._session, _LEDGER, _LEDGER_COLUMNS, rows)
+        bulk.insert_rows(self._session, _LEDGER, LEDGER_COLUMNS, ledger_rows(run_id, entries, now))
 
     def relink(self, source: str, row_key: str, content_hash: str, outcome: str, cp_id: str | None) -> None:
         """Change a ledger row's outcome (a review decided, a merge undone)."""

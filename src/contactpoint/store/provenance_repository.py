@@ -17,7 +17,7 @@ from contactpoint.store import bulk
 from contactpoint.store.feed_models import FieldProvenance
 
 _PROVENANCE: Table = FieldProvenance.__table__  # type: ignore[assignment]  # a declarative model's Table
-_PROVENANCE_COLUMNS = ("cp_id", "field", "source", "row_key", "as_of")
+PROVENANCE_COLUMNS = ("cp_id", "field", "source", "row_key", "as_of")
 _PROVENANCE_OF = select(
     FieldProvenance.cp_id,
     FieldProvenance.field,
@@ -81,7 +81,7 @@ class ProvenanceRepository:
             for cp_id, provenance in entries.items()
             for p in provenance
         ]
-        bulk.upsert_rows(self._session, _PROVENANCE, _PROVENANCE_COLUMNS, ("cp_id", "field"), rows)
+        bulk.upsert_rows(self._session, _PROVENANCE, PROVENANCE_COLUMNS, ("cp_id", "field"), rows)
 
     def forget(self, cp_id: str) -> None:
         """Drop a record's provenance (its record is gone into another)."""

@@ -23,19 +23,9 @@ from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.store import bulk, codec
 from contactpoint.store.models import Base, BlindIndexEntry, ChildRow, IssuedId, RecordKey
+from contactpoint.store.sealing import CHILDREN_TABLE, KIND_CODES, RecordSealer
 
-CHILDREN_TABLE = ChildRow.__tablename__
 _IN_CHUNK = 500  # below SQLite's and PostgreSQL's bound-parameter limits with room to spare
-
-# Stored as small integers; append new kinds, never renumber.
-KIND_CODES: dict[IndexKind, int] = {
-    IndexKind.FAMILY_DOB: 1,
-    IndexKind.GIVEN_DOB: 2,
-    IndexKind.FAMILY_GIVEN_DISTRICT: 3,
-    IndexKind.POSTCODE_BIRTH_YEAR: 4,
-    IndexKind.SOURCE_ID: 5,
-    IndexKind.POSTCODE_NAME: 6,
-}
 
 
 _ISSUED_IDS: Table = Base.metadata.tables[IssuedId.__tablename__]
@@ -44,6 +34,8 @@ _RECORD_KEYS: Table = Base.metadata.tables[RecordKey.__tablename__]
 _BLIND_INDEX: Table = Base.metadata.tables[BlindIndexEntry.__tablename__]
 CHILD_COLUMNS = ("cp_id", "status", "la_code", "record_version", "payload", "created_at", "updated_at")
 INDEX_COLUMNS = ("kind", "value", "cp_id", "searchable")
+KEY_COLUMNS = ("cp_id", "key_version", "wrapped_key")
+ISSUED_COLUMNS = ("cp_id", "issued_at")
 # What reading a record needs: its row and its wrapped data key.
 _STORED = select(
     ChildRow.cp_id,
@@ -106,6 +98,7 @@ class ChildRepository:
         self._indexer = indexer
         self._clock = clock
         self._terms_of = terms_of  # given by the runtime: the store need not know how terms are made
+        self._sealer = RecordSealer(cipher, indexer, terms_of)
 
     # IDs -----------------------------------------------------------------------------------------
 
@@ -130,26 +123,13 @@ class ChildRepository:
     # Writing -------------------------------------------------------------------------------------
 
     def _seal(self, record: ChildRecord, version: int) -> SealedRecord:
-        return self._cipher.seal(codec.encode(record), self._context(record, version))
-
-    @staticmethod
-    def _context(record: ChildRecord, version: int) -> RecordContext:
-        return RecordContext(CHILDREN_TABLE, record.cp_id.value, record.status.value, record.la_code, version)
+        return self._sealer.seal(record, version)
 
     def _index_entries(self, record: ChildRecord) -> dict[tuple[int, int], bool]:
-        """(kind code, value) to searchable, for every index entry of a record under the current key."""
-        entries: dict[tuple[int, int], bool] = {}
-        for term in self._terms_of(record):
-            key = (KIND_CODES[term.kind], self._indexer.value(term.kind, term.term))
-            entries[key] = entries.get(key, False) or term.searchable
-        return entries
+        return self._sealer.index_entries(record)
 
     def _index_rows(self, record: ChildRecord) -> list[tuple[int, int, str, bool]]:
-        cp_id = record.cp_id.value
-        return [
-            (kind, value, cp_id, searchable)
-            for (kind, value), searchable in self._index_entries(record).items()
-        ]
+        return self._sealer.index_rows(record)
 
     def _insert_rows(self, table: Table, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
         bulk.insert_rows(self._session, table, columns, rows)
@@ -159,19 +139,10 @@ class ChildRepository:
 
     def add_many(self, records: Sequence[ChildRecord]) -> None:
         """Store new records (their IDs reserved first) in bulk: one executemany per table."""
-        now = self._timestamp(_CHILDREN, "created_at")
-        children: list[tuple[object, ...]] = []
-        keys: list[tuple[object, ...]] = []
-        index: list[tuple[int, int, str, bool]] = []
-        for record in records:
-            sealed = self._seal(record, 1)
-            cp_id = record.cp_id.value
-            children.append((cp_id, record.status.value, record.la_code, 1, sealed.payload, now, now))
-            keys.append((cp_id, sealed.key_version, sealed.wrapped_key))
-            index.extend(self._index_rows(record))
-        self._insert_rows(_CHILDREN, CHILD_COLUMNS, children)
-        self._insert_rows(_RECORD_KEYS, ("cp_id", "key_version", "wrapped_key"), keys)
-        self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, index)
+        rows = self._sealer.new_rows(records, self._timestamp(_CHILDREN, "created_at"))
+        self._insert_rows(_CHILDREN, CHILD_COLUMNS, rows.children)
+        self._insert_rows(_RECORD_KEYS, KEY_COLUMNS, rows.keys)
+        self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, rows.index)
 
     def replace(self, record: ChildRecord, expected_version: int) -> int:
         """Write a new version of a record; raises ConcurrentUpdate if someone else wrote first."""

@@ -26,6 +26,7 @@ from contactpoint.store.client_repository import ClientSystemRepository
 from contactpoint.store.geography_repository import LocalAuthorityRepository, PostcodeAreaRepository
 from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.ledger_repository import FeedRunRepository, RowLedgerRepository
+from contactpoint.store.load_repository import InitialLoadRepository
 from contactpoint.store.merge_repository import MergeRepository
 from contactpoint.store.notification_repository import NotificationRepository
 from contactpoint.store.page_state_repository import PageStateRepository
@@ -63,6 +64,7 @@ class UnitOfWork:
     sources: SourceAccountRepository
     clients: ClientSystemRepository
     term_frequencies: TermFrequencyRepository
+    loads: InitialLoadRepository
 
     def __init__(
         self,
@@ -111,6 +113,7 @@ class UnitOfWork:
         self.sources = SourceAccountRepository(self._session)
         self.clients = ClientSystemRepository(self._session)
         self.term_frequencies = TermFrequencyRepository(self._session, self._cipher)
+        self.loads = InitialLoadRepository(self._session, self._clock)
         return self
 
     def _hold_write_lock(self) -> None:

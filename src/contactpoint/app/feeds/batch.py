@@ -7,6 +7,7 @@ key, content hash) in the same transaction as its effect, and rows already recor
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -100,7 +101,7 @@ class BatchRun:
         """Take the batch; `ahead` is what a worker found and scored for it beforehand, if one did."""
         report, source = self._report, self._report.source
         report.read += len(batch)
-        known = self._uow.ledger.known(source, [variant for item in batch for variant in item.variants()])
+        known = self._known(source, [variant for item in batch for variant in item.variants()])
         seen: set[tuple[str, str]] = set()
         rows: list[FeedRow] = []
         positions: list[int] = []  # each row's place among the batch's mapped rows (as scored ahead)
@@ -131,8 +132,7 @@ class BatchRun:
             positions.append(mapped)
         if rows:
             self._match_and_apply(rows, self._scores(rows, positions, ahead))
-        self._uow.reviews.hold(self._reviews)
-        self._uow.ledger.record(report.run_id, self._ledger)
+        self._write_outcomes()
 
     def settle_partial(self, batch: list[FeedItem]) -> None:
         """Decide rows lacking a given name, family name or date of birth, after the run's complete
@@ -277,9 +277,7 @@ class BatchRun:
             ]
         )
         self._create_new(rows, decisions, changed_provenance)
-        self._uow.provenance.update(
-            {cp_id: entries.values() for cp_id, entries in changed_provenance.items()}
-        )
+        self._write_provenance({cp_id: entries.values() for cp_id, entries in changed_provenance.items()})
 
     def _create_new(
         self,
@@ -310,7 +308,7 @@ class BatchRun:
                     self._hold(rows[i], Decision(Outcome.REVIEW, Reason.NO_LOCAL_AUTHORITY))
                 continue
             placed.append((members, la_code))
-        ids = self._uow.children.reserve_ids(len(placed)) if placed else []
+        ids = self._new_ids(len(placed)) if placed else []
         records: list[ChildRecord] = []
         record_ids = {
             members[0]: (cp_id.value, la_code) for (members, la_code), cp_id in zip(placed, ids, strict=True)
@@ -334,7 +332,25 @@ class BatchRun:
                 self._done(rows[i], Outcome.LINKED, Reason.SAME_BATCH, cp_id.value)
             records.append(replace(record, status=RecordStatus.ACTIVE))
             changed_provenance[cp_id.value] = held
+        self._add_records(records)
+
+    # Writing: what the initial load (`load.py`) takes over to write the whole extract in bulk --------
+
+    def _known(self, source: str, variants: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        return self._uow.ledger.known(source, variants)
+
+    def _new_ids(self, count: int) -> list[ContactPointId]:
+        return self._uow.children.reserve_ids(count)
+
+    def _add_records(self, records: list[ChildRecord]) -> None:
         self._uow.children.add_many(records)
+
+    def _write_provenance(self, entries: dict[str, Iterable[Provenance]]) -> None:
+        self._uow.provenance.update(entries)
+
+    def _write_outcomes(self) -> None:
+        self._uow.reviews.hold(self._reviews)
+        self._uow.ledger.record(self._report.run_id, self._ledger)
 
     def _about_an_adult(self, row: FeedRow) -> bool:
         return too_old_for_a_new_record(row.date_of_birth, self._as_of(row), self._today)
