@@ -21,7 +21,7 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.domain.clock import FixedClock
 from contactpoint.web.config import SESSION_COOKIE
 from tests.security.test_sign_in_throttle import _password_stage, _wrong
-from tests.websupport import PASSWORD, Account, live_server, make_account, make_principal
+from tests.websupport import PASSWORD, Account, live_server, make_account, make_principal, next_code
 
 BURST = 16
 
@@ -86,3 +86,15 @@ def test_a_burst_of_codes_on_one_password_stage_verifies_at_most_a_handful(
 
     assert all(s < 500 for s in statuses), statuses
     assert _verified(runtime, account, "code") <= throttle.CODES_PER_STAGE.free_attempts
+
+
+def test_one_code_sent_in_several_sign_ins_at_once_signs_in_once(runtime: Runtime, clock: FixedClock) -> None:
+    """A code is usable once even when the sign-ins that carry it race each other."""
+    account = make_account(runtime, Role.PRACTITIONER)
+    code = next_code(clock, account)
+    body = {"username": account.username, "password": account.password, "code": code}
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=60) as client:
+        statuses = _all_at_once(lambda: client.post("/api/v1/sessions", json=body).status_code, 8)
+
+    assert all(s < 500 for s in statuses), statuses
+    assert statuses.count(201) == 1, statuses

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from contactpoint.crypto.account_tag import TAGGED_COLUMNS, AccountTagger
-from contactpoint.domain.errors import NotFound, StoreUnavailable
+from contactpoint.domain.errors import NotFound
 from contactpoint.store.access_models import OrganisationRow, SessionRow, ThrottleRow, UserRow
 from contactpoint.store.timestamps import as_utc
 
@@ -286,6 +286,16 @@ class UserRepository:
         """Account ids of one LA (auditors' scope)."""
         return list(self._session.scalars(select(UserRow.id).where(UserRow.la_code == la_code)))
 
+    def use_code_step(self, user_id: int, step: int) -> bool:
+        """Mark a second-factor time step used, only if it is later than the last one used; False
+        when it is not (a code replayed, or sent twice at once: of concurrent sign-ins, one wins)."""
+        result = self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id, UserRow.totp_last_step < step)
+            .values(totp_last_step=step)
+        )
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]  # CursorResult of an UPDATE
+
     def set_totp(self, user_id: int, *, enrolled: bool, last_step: int) -> None:
         """Record enrolment and the last accepted time step (replay protection)."""
         self._change(user_id, totp_enrolled=enrolled, totp_last_step=last_step)
@@ -457,9 +467,6 @@ class SessionRepository:
         return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of a DELETE has rowcount
 
 
-_HOLD_TRIES = 5
-
-
 class ThrottleRepository:
     """Failure counters by hashed key.
 
@@ -486,29 +493,22 @@ class ThrottleRepository:
     def hold(self, keys: Sequence[bytes], now: datetime) -> dict[bytes, tuple[int, datetime]]:
         """Lock these counters until the unit ends (creating empty ones), and read them.
 
-        The upsert is the unit's first write, so on SQLite it takes the store's writer lock
-        (store/writer_lock.py) before anything is read; on PostgreSQL the rows are locked FOR UPDATE.
-        Keys are taken in one order so two holders cannot deadlock.
+        One upsert per key, in key order, that locks the row whether it was there or not and returns
+        it: two holders take their locks in the same order and cannot deadlock, and a counter
+        another unit deletes meanwhile is simply made again. On SQLite the first upsert takes the
+        store's writer lock (store/writer_lock.py) before anything is read.
         """
-        ordered = sorted(set(keys))
-        for _ in range(_HOLD_TRIES):
-            for key in ordered:
-                self._session.execute(
-                    self._insert()
-                    .values(key=key, failures=0, last_failure_at=now)
-                    .on_conflict_do_nothing(index_elements=[ThrottleRow.key])
-                )
-            rows = self._session.execute(
-                select(ThrottleRow.key, ThrottleRow.failures, ThrottleRow.last_failure_at)
-                .where(ThrottleRow.key.in_(ordered))
-                .order_by(ThrottleRow.key)
-                .with_for_update()
-            )
-            held = {row.key: (row.failures, as_utc(row.last_failure_at)) for row in rows}
-            if len(held) == len(ordered):
-                return held
-            # PostgreSQL: a counter another sign-in cleared between our insert and our read; again
-        raise StoreUnavailable("the sign-in counters are too busy; try again")
+        held = {}
+        for key in sorted(set(keys)):
+            statement = self._insert().values(key=key, failures=0, last_failure_at=now)
+            row = self._session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[ThrottleRow.key],
+                    set_={"failures": ThrottleRow.failures},  # unchanged: the upsert only locks it
+                ).returning(ThrottleRow.failures, ThrottleRow.last_failure_at)
+            ).one()
+            held[key] = (row.failures, as_utc(row.last_failure_at))
+        return held
 
     def count(self, key: bytes, failures: int, now: datetime) -> None:
         """Store a held counter's new value."""

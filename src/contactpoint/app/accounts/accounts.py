@@ -497,6 +497,9 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
             raise AuthenticationFailed("the code is not right")
         if uow.sessions.get(held.token_hash) is None:
             raise AuthenticationFailed("sign in again")
+        if not uow.users.use_code_step(user.id, check.step):  # the same code used meanwhile
+            _fail(runtime, uow, user.id, "code")
+            raise AuthenticationFailed("the code is not right")
         refund(uow, reservation, clear=(keys[0][1], stage))
         uow.users.set_totp(user.id, enrolled=True, last_step=check.step)
         uow.sessions.delete(held.token_hash)

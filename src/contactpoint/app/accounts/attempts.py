@@ -59,7 +59,7 @@ def reserve_attempt(
 def refund(uow: UnitOfWork, reservation: Reservation, *, clear: tuple[bytes, ...] = ()) -> None:
     """The attempt succeeded: forget the guesser's own counters in `clear`, and take the attempt
     back from the others (in the caller's unit of work)."""
-    for key in reservation.counts:
+    for key in sorted(reservation.counts):  # the order `hold` locks them in, so no two units deadlock
         if key in clear:
             uow.throttle.clear(key)
         else:
