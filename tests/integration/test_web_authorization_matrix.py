@@ -95,6 +95,8 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
     ("POST", "/sign-in"): PUBLIC,
     ("GET", "/signed-out"): PUBLIC,
+    ("GET", "/accessibility"): PUBLIC,
+    ("GET", "/privacy"): PUBLIC,
     ("GET", "/sign-in/code"): PUBLIC,
     ("GET", "/sign-in/enrol"): PUBLIC,
     ("POST", "/sign-in/code"): PUBLIC,
