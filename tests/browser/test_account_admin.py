@@ -51,7 +51,7 @@ def test_an_auditor_sees_an_override_alert_and_opens_the_accounts_activity(
         sign_in(page, base, clock, auditor)
         page.get_by_role("link", name="Misuse alerts").click()
         expect(page.locator("#alerts")).to_contain_text("Override")
-        page.get_by_role("button", name=f"Account {user.user_id}'s activity").first.click()
+        page.get_by_role("button", name="See activity").first.click()
         entries = page.locator("#audit-entries")
         expect(entries).to_contain_text("children:override")
         expect(entries).to_contain_text(child.cp_id.value)

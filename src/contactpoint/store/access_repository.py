@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,7 @@ class StoredUser:
     created_by: int | None = None
     password_must_change: bool = False
     password_set_at: datetime | None = None
+    display_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ def _user(row: UserRow | Row[Any, *tuple[Any, ...]]) -> StoredUser:
         row.created_by,
         bool(row.password_must_change),
         as_utc(row.password_set_at) if row.password_set_at is not None else None,
+        row.display_name,
     )
 
 
@@ -128,6 +131,7 @@ _SESSION_WITH_USER = (
         _USERS.c.created_by,
         _USERS.c.password_must_change,
         _USERS.c.password_set_at,
+        _USERS.c.display_name,
     )
     .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
@@ -156,10 +160,12 @@ class UserRepository:
         created_by: int | None = None,
         awaiting_approval: bool = False,
         password_must_change: bool = False,
+        display_name: str | None = None,
     ) -> int:
-        """Store a new account; returns its id."""
+        """Store a new account (named by its username unless a display name is given); returns its id."""
         row = UserRow(
             username=username,
+            display_name=display_name or username,
             role=role,
             la_code=la_code,
             org_code=org_code,
@@ -194,6 +200,15 @@ class UserRepository:
         if row is None:
             raise NotFound("no such account")
         return _user(row)
+
+    def holders(self, user_ids: Collection[int]) -> dict[int, tuple[str, str | None, str | None]]:
+        """Each account's display name, organisation name and LA code, by id (unknown ids left out)."""
+        rows = self._session.execute(
+            select(UserRow.id, UserRow.display_name, UserRow.org_name, UserRow.la_code).where(
+                UserRow.id.in_(list(user_ids))
+            )
+        )
+        return {row.id: (row.display_name, row.org_name, row.la_code) for row in rows}
 
     def exists(self, username: str) -> bool:
         """True when the username is taken."""

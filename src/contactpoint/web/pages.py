@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
 from contactpoint.access.tokens import same_token
-from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.accounts.accounts import Authenticated, account_holders
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.geography.directory import authority_names
 from contactpoint.domain.errors import ValidationError
@@ -139,6 +139,25 @@ class LaNames:
         return self._names.get(code, code)
 
 
+class Holders:
+    """A page's account holders by name ("Sam Teacher (Riverside Primary School)"), each looked up once
+    and only if the page names one; "Account 7" where the account is gone."""
+
+    def __init__(self, request: Request, session: Authenticated | None) -> None:
+        self._request = request
+        self._session = session
+        self._names: dict[int, str] = {}
+
+    def __call__(self, user_id: int | None) -> str:
+        """The holder's name and organisation; "the system" for none."""
+        if user_id is None:
+            return "the system"
+        if user_id not in self._names and self._session is not None:
+            runtime = self._request.app.state.runtime
+            self._names.update(account_holders(runtime, self._session.principal, [user_id]))
+        return self._names.get(user_id, f"Account {user_id}")
+
+
 def render(
     request: Request,
     template: str,
@@ -157,6 +176,7 @@ def render(
         "Permission": Permission,
         "service_labels": SERVICE_LABELS,
         "la_name": LaNames(request),
+        "holder": Holders(request, session),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
 
