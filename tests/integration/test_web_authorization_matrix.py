@@ -119,6 +119,8 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/users/reset"): USER_ADMINS,
     ("GET", "/audit"): AUDITORS,
     ("POST", "/audit"): AUDITORS,
+    ("GET", "/audit/results/{query_id}"): AUDITORS,
+    ("GET", "/audit/results/{query_id}/entries.csv"): AUDITORS,
     ("GET", "/alerts"): AUDITORS | USER_ADMINS,
     ("GET", "/adoptions"): DATA_ADMINS,
     ("POST", "/adoptions"): DATA_ADMINS,
@@ -229,6 +231,7 @@ def _fill(path: str) -> str:
         "code": "E09000007",
         "search_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
         "record_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
+        "query_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -74,3 +74,59 @@ def label(code: object) -> str:
         return LABELS[text]
     words = text.replace("_", " ")
     return words[:1].upper() + words[1:]
+
+
+# Every kind of audit entry as an auditor says it (tests/unit/web/test_labels.py checks none is missing).
+AUDIT_LABELS = {
+    "children:search": "Searched for a child",
+    "children:view": "Opened a child's record",
+    "children:view-refused": "Was refused a child's record",
+    "children:system-read": "Read a record for a system task",
+    "children:override": "Used the shielding override",
+    "involvements:add": "Added a service's involvement",
+    "involvements:update": "Updated a service's involvement",
+    "involvements:end": "Ended a service's involvement",
+    "involvements:lead": "Changed the lead professional",
+    "sessions:sign-in": "Signed in",
+    "sessions:sign-in-failed": "Failed to sign in",
+    "sessions:sign-out": "Signed out",
+    "accounts:enrol": "Set up an authenticator app",
+    "accounts:create": "Created an account",
+    "accounts:suspend": "Suspended an account",
+    "accounts:reinstate": "Reinstated an account",
+    "accounts:reset": "Reset an account's sign-in",
+    "accounts:approve": "Approved an account",
+    "accounts:password-change": "Changed their password",
+    "organisations:register": "Registered an organisation",
+    "geography:import": "Imported the postcode geography",
+    "authorities:contact": "Set an LA team's contact details",
+    "audit:read": "Read the audit log",
+    "audit:export": "Downloaded the audit log",
+    "shielding:request": "Asked to shield or unshield a child",
+    "shielding:approve": "Approved a shielding request",
+    "shielding:reject": "Rejected a shielding request",
+    "contact:request": "Asked the LA team to put them in touch",
+    "contact:close": "Closed a contact request",
+    "children:subject-access": "Produced a subject access report",
+    "adoptions:request": "Recorded an adoption",
+    "adoptions:read": "Read the adoptions waiting",
+    "adoptions:approve": "Approved an adoption",
+    "adoptions:reject": "Rejected an adoption",
+    "consent:read": "Read a child's consent",
+    "consent:record": "Recorded consent",
+    "consent:withdraw": "Recorded that consent was withdrawn",
+    "review:open": "Opened a review item",
+    "review:decide": "Decided a review item",
+    "feeds:submit": "A data source sent a feed",
+    "sources:revoke": "Revoked a data source's key",
+    "clients:request": "A client system asked for a practitioner",
+    "clients:revoke": "Revoked a client system's key",
+    "alerts:raise": "A misuse alert was raised",
+    "notifications:read": "Read their notifications",
+    "alerts:read": "Read the misuse alerts",
+}
+
+
+def audit_label(kind: str) -> str:
+    """An audit entry's kind in words; an unknown kind as its code, so nothing is hidden."""
+    return AUDIT_LABELS.get(kind, kind)

@@ -23,7 +23,7 @@ from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.geography.directory import authority_names
 from contactpoint.domain.errors import ValidationError
 from contactpoint.web.config import SESSION_COOKIE
-from contactpoint.web.labels import SERVICE_LABELS, label
+from contactpoint.web.labels import SERVICE_LABELS, audit_label, label
 
 # The service navigation: each role sees the pages its permissions open, in this order.
 NAVIGATION = (
@@ -97,7 +97,15 @@ def _environment() -> Environment:
         ),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
-    env.filters.update({"label": label, "error_item": _error_item, "day": _day, "moment": _moment})
+    env.filters.update(
+        {
+            "label": label,
+            "audit_label": audit_label,
+            "error_item": _error_item,
+            "day": _day,
+            "moment": _moment,
+        }
+    )
     env.globals.update({"navigation": NAVIGATION})
     for component, macro in _GOVUK_MACROS:
         module = env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
