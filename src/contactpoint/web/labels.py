@@ -59,6 +59,17 @@ OTHER_LABELS = {
     "foster_carer": "Foster carer",
     "local_authority": "Local authority",
     "shield": "Shield the child",
+    "review_band": "Match weight between the two thresholds",
+    "ambiguous": "More than one record matches about as well",
+    "possible_twin": "Possible twin",
+    "near_protected": "Close to a shielded or sealed record",
+    "no_local_authority": "No local authority for the postcode",
+    "same_batch": "Matches another row of the same feed",
+    "adult": "About an adult",
+    "partial_identity": "Name or date of birth missing",
+    "not_enough_identity": "Too little to identify the child",
+    "above_upper": "Match weight above the upper threshold",
+    "below_lower": "Match weight below the lower threshold",
     "unshield": "End the shielding",
 }
 
@@ -130,3 +141,67 @@ AUDIT_LABELS = {
 def audit_label(kind: str) -> str:
     """An audit entry's kind in words; an unknown kind as its code, so nothing is hidden."""
     return AUDIT_LABELS.get(kind, kind)
+
+
+# The linkage model's fields as a data administrator names them.
+MATCH_FIELDS = {
+    "given_name": "given name",
+    "middle_name": "middle name",
+    "family_name": "surname",
+    "dob": "date of birth",
+    "postcode": "postcode",
+    "address_line": "first line of the address",
+    "gender": "gender",
+    "nhs_number": "NHS number",
+    "pupil_number": "unique pupil number",
+    "benefit_reference": "child benefit reference",
+    "la_reference": "local authority reference",
+    "justice_reference": "youth justice reference",
+}
+
+# Comparison levels whose chart label says it all, as a data administrator would.
+_LEVELS = {
+    "Exact match on full postcode": "same postcode",
+    "Exact match on sector": "same postcode sector, different postcode",
+    "Exact match on district": "same postcode district, different sector",
+    "Day and month swapped": "day and month swapped",
+    "Only one of day, month and year differs": "only one of day, month and year differs",
+    "Same year of birth": "same year of birth only",
+    "Shares a part of a double-barrelled name": "shares part of a double-barrelled surname",
+}
+
+
+def match_field(field: str) -> str:
+    """A linkage field in words."""
+    return MATCH_FIELDS.get(field, field.replace("_", " "))
+
+
+# Splink's generated level labels, recognised by words they contain (tried in order), in plain words.
+_LEVEL_RULES = (
+    ("exact match", "same {name}"),
+    ("jaro-winkler", "{name} spelt {spelt}"),
+    ("levenshtein", "{name} differs by one {unit}"),
+    ("phonetic", "{name} sounds the same, spelt differently"),
+    ("missing", "{name} missing on one side"),
+    ("null", "{name} missing on one side"),
+    ("swapped", "given name and surname swapped"),
+    ("all other", "{name} {differs}"),
+)
+
+
+def comparison_level(field: str, level: str) -> str:
+    """How a field compared, as a data administrator says it: "same date of birth", "surname spelt
+    differently". Splink's level labels ("Jaro-Winkler distance of given_name >= 0.92") never show."""
+    if level in _LEVELS:
+        return _LEVELS[level]
+    lowered = level.lower()
+    words = {
+        "name": match_field(field),
+        "spelt": "almost the same" if ">= 0.9" in lowered else "similarly",
+        "unit": "digit" if field == "dob" else "letter",
+        "differs": "different" if field in {"dob", "postcode", "gender"} else "spelt differently",
+    }
+    for word, say in _LEVEL_RULES:
+        if word in lowered:
+            return say.format(**words)
+    return level[:1].lower() + level[1:]

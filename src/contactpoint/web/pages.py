@@ -23,7 +23,7 @@ from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.geography.directory import authority_names
 from contactpoint.domain.errors import ValidationError
 from contactpoint.web.config import SESSION_COOKIE
-from contactpoint.web.labels import SERVICE_LABELS, audit_label, label
+from contactpoint.web.labels import SERVICE_LABELS, audit_label, comparison_level, label, match_field
 
 # The service navigation: each role sees the pages its permissions open, in this order.
 NAVIGATION = (
@@ -106,7 +106,9 @@ def _environment() -> Environment:
             "moment": _moment,
         }
     )
-    env.globals.update({"navigation": NAVIGATION})
+    env.globals.update({"navigation": NAVIGATION, "comparison_level": comparison_level})
+    env.filters["match_field"] = match_field
+    env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     for component, macro in _GOVUK_MACROS:
         module = env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
         env.globals[macro] = getattr(module, macro)
