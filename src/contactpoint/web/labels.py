@@ -59,6 +59,7 @@ OTHER_LABELS = {
     "foster_carer": "Foster carer",
     "local_authority": "Local authority",
     "shield": "Shield the child",
+    "la": "LA",
     "review_band": "Match weight between the two thresholds",
     "ambiguous": "More than one record matches about as well",
     "possible_twin": "Possible twin",
