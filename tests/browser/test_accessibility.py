@@ -127,6 +127,11 @@ def test_the_signed_out_and_practitioner_pages_pass_axe_at_both_widths(runtime, 
         page.get_by_role("button", name="Add my service's involvement").click()
         _check(page, "involvement-form")
         page.get_by_role("button", name="Save").click()
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_be_focused()
+        for message in ("Enter your given name", "Enter your family name", "Enter a date"):
+            expect(summary).to_contain_text(message)  # every error at once, each beside its field too
+            expect(page.locator(".govuk-error-message").filter(has_text=message)).to_be_visible()
         _check(page, "involvement-errors")
         _search(page, "Quenby", shielded_born, "safeguarding_concern")
         page.get_by_role("button", name="Open record of result 1").click()
@@ -151,6 +156,13 @@ def test_the_la_teams_pages_pass_axe_at_both_widths(runtime, settings, clock, fa
         _check(page, "shielding", screenshot=True)
         page.get_by_role("link", name="Record a shielding request").click()
         page.get_by_role("button", name="Record the request").click()
+        for message in (
+            "ContactPoint ID",
+            "Choose shield or unshield",
+            "Choose a reason",
+            "Choose who asked",
+        ):
+            expect(page.locator(".govuk-error-summary")).to_contain_text(message)
         _check(page, "shielding-request-errors")
         page.get_by_role("link", name="Contact requests").first.click()
         _check(page, "contact-requests")

@@ -5,9 +5,10 @@ The UI's feature routers (`ui/<feature>.py`) import these; nothing here knows a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,6 +25,8 @@ from contactpoint.app.geography.directory import authority_names
 from contactpoint.domain.errors import ValidationError
 from contactpoint.web.config import SESSION_COOKIE
 from contactpoint.web.labels import SERVICE_LABELS, audit_label, comparison_level, label, match_field
+
+T = TypeVar("T")
 
 # The service navigation: each role sees the pages its permissions open, in this order.
 NAVIGATION = (
@@ -249,6 +252,29 @@ def error_text(field: str, rule: str) -> str:
         return rule[:1].upper() + rule[1:]
     name = FIELD_LABELS.get(field) or label(field)
     return f"{name} {rule}" if first in _VERBS else f"{name}: {rule}"
+
+
+class FormInvalid(Exception):
+    """Every rule a form broke, for its error summary."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("the form has errors")
+        self.errors = errors
+
+
+class Checks:
+    """Runs a form's checks one by one, keeping every rule broken, so the error summary lists them all."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, str]] = []
+
+    def __call__(self, check: Callable[[], T]) -> T | None:
+        """The check's value, or None with its rule kept."""
+        try:
+            return check()
+        except ValidationError as error:
+            self.errors += form_errors(error)
+            return None
 
 
 def form_errors(error: ValidationError) -> list[dict[str, str]]:

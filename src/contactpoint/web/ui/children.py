@@ -26,7 +26,7 @@ from contactpoint.domain.vocabulary import SensitiveBasis
 from contactpoint.web import states
 from contactpoint.web.deps import RuntimeDep, UiNeed
 from contactpoint.web.forms import Checkbox, optional, parse_date
-from contactpoint.web.pages import UiForm, check_csrf, form_errors, render
+from contactpoint.web.pages import Checks, FormInvalid, UiForm, check_csrf, form_errors, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -265,17 +265,25 @@ def involvement_form(
 
 
 def _involvement_input(form: InvolvementForm) -> involvements.InvolvementInput:
-    """The form as the use case's input; a rule broken names the field, never the value."""
-    if not optional(form.practitioner_given) or not optional(form.practitioner_family):
-        raise ValidationError("practitioner_given", "enter your given and family names")
+    """The form as the use case's input; every rule broken is reported at once (`FormInvalid`), each
+    naming its field, never the value."""
+    check = Checks()
+    if not optional(form.practitioner_given):
+        check.errors.append({"field": "practitioner_given", "text": "Enter your given name"})
+    if not optional(form.practitioner_family):
+        check.errors.append({"field": "practitioner_family", "text": "Enter your family name"})
+    start = check(
+        lambda: parse_date("start", form.start_day, form.start_month, form.start_year, required=True)
+    )
     basis = optional(form.sensitive_basis)
     if basis is not None and basis not in {b.value for b in SensitiveBasis}:
-        raise ValidationError("sensitive_basis", "choose one of the listed grounds")
+        check.errors.append({"field": "sensitive_basis", "text": "Choose one of the listed grounds"})
+    if check.errors:
+        raise FormInvalid(check.errors)
     return involvements.InvolvementInput(
         practitioner_given=optional(form.practitioner_given) or "",
         practitioner_family=optional(form.practitioner_family) or "",
-        start=parse_date("start", form.start_day, form.start_month, form.start_year, required=True)
-        or datetime.now(UTC).date(),
+        start=start or datetime.now(UTC).date(),
         phone=optional(form.phone),
         email=optional(form.email),
         lead_professional=form.lead_professional,
@@ -306,6 +314,8 @@ def involvement_save(
                 data=data,
                 expected_version=form.version,
             )
+    except FormInvalid as invalid:
+        return _involvement_page(request, session, form, form.echo(), invalid.errors, status_code=422)
     except ValidationError as error:
         return _involvement_page(request, session, form, form.echo(), form_errors(error), status_code=422)
     return _back_to_record(request, runtime, session, form, done="recorded", version=new_version)

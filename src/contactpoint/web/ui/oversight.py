@@ -25,7 +25,7 @@ from contactpoint.web import states
 from contactpoint.web.deps import RuntimeDep, UiNeed
 from contactpoint.web.forms import optional, parse_date
 from contactpoint.web.labels import audit_label
-from contactpoint.web.pages import Holders, UiForm, check_csrf, form_errors, render
+from contactpoint.web.pages import FormInvalid, Holders, UiForm, check_csrf, form_errors, render
 from contactpoint.web.subject_access_render import render_pdf, sections
 
 router = APIRouter(include_in_schema=False)
@@ -108,17 +108,9 @@ def _audit_filters(form: AuditForm) -> AuditQuery:
     if since and until and until < since:
         errors.append({"field": "until", "text": "The to date must be the same as or after the from date"})
     if errors:
-        raise FormErrors(errors)
+        raise FormInvalid(errors)
     fields = {key: str(value) for key, value in form.echo().items()}
     return AuditQuery(fields, int(user) if user else None, cp, since, until)
-
-
-class FormErrors(Exception):
-    """Every rule a form broke, for its error summary."""
-
-    def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("the form has errors")
-        self.errors = errors
 
 
 @router.post("/audit")
@@ -129,7 +121,7 @@ def audit_query(
     check_csrf(session, form.csrf_token)
     try:
         query = _audit_filters(form)
-    except FormErrors as failed:
+    except FormInvalid as failed:
         context = {"errors": failed.errors, "form": form.echo()}
         return render(request, "oversight/audit.html", context, session=session, status_code=422)
     query_id = states.save(request, runtime, "audit", query)
