@@ -8,7 +8,7 @@ DEMO_HOME ?= .contactpoint
 DEMO_CHILDREN ?= 5000
 DEMO_SEED ?= 2009
 
-.PHONY: demo test check lint bench clean
+.PHONY: demo test check lint bench clean screens
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# Screenshots of every role's main pages (docs/screens/): the accessibility browser test serves the app on
+# a temporary store, signs in as each role in chromium and saves each marked page at 1280 px.
+screens: $(STAMP)
+	rm -f docs/screens/*.png
+	mkdir -p docs/screens
+	CI=true SCREENS_DIR=$(CURDIR)/docs/screens $(BIN)/pytest -q tests/browser/test_accessibility.py
+	$(BIN)/python -m tests.browser.shrink_screens docs/screens
 
 bench: $(STAMP)
 	$(BIN)/python bench/store.py

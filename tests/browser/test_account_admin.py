@@ -6,8 +6,10 @@ follows a misuse alert to the account's audit trail."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from contactpoint.access import totp
 from contactpoint.access.roles import Role
@@ -15,6 +17,7 @@ from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.children.view import view_child
 from contactpoint.domain.clock import FixedClock
 from contactpoint.domain.vocabulary import RecordStatus
+from contactpoint.store.access_models import AuditEntryRow
 from tests.browser.signing import sign_in
 from tests.websupport import HOME_LA, Account, live_server, make_account, make_principal, store_children
 
@@ -65,11 +68,23 @@ def test_an_auditor_sees_an_override_alert_and_opens_the_accounts_activity(
         sign_in(page, base, clock, auditor)
         page.get_by_role("link", name="Misuse alerts").click()
         expect(page.locator("#alerts")).to_contain_text("Override")
-        page.get_by_role("button", name=f"Account {user.user_id}'s activity").first.click()
+        page.get_by_role("button", name="See activity").first.click()
         entries = page.locator("#audit-entries")
-        expect(entries).to_contain_text("children:override")
+        expect(entries).to_contain_text("Used the shielding override")
         expect(entries).to_contain_text(child.cp_id.value)
-        expect(page.get_by_label("Account number")).to_have_value(str(user.user_id))
+        expect(page.locator("#entry-count")).to_contain_text("entr")
+        expect(page.get_by_label("Account number (optional)")).to_have_value(str(user.user_id))
+        assert "/audit/results/" in page.url
+        page.reload()  # the results are a GET page: refresh asks nothing
+        expect(entries).to_contain_text("Used the shielding override")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download these entries (CSV)").click()
+        exported = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "Used the shielding override" in exported
+        assert child.cp_id.value in exported
+    with runtime.unit_of_work() as uow:
+        kinds = uow._session.execute(select(AuditEntryRow.kind)).scalars().all()
+    assert "audit:export" in kinds  # the download is itself recorded
 
 
 def test_a_reset_holder_enrols_then_must_choose_their_own_password_before_anything_else(

@@ -58,13 +58,14 @@ def test_an_la_data_administrator_works_a_review_item_from_its_chart_to_a_decisi
         assert source.startswith(DATA_URI)
         svg = base64.b64decode(source.removeprefix(DATA_URI)).decode("utf-8")
         assert "<svg" in svg
-        assert "dob" in svg
+        assert "same date of birth" in svg  # the levels in plain words, never Splink's labels
+        assert "Jaro-Winkler" not in svg
         assert "<script" not in svg
         address = child.whereabouts.address
         assert address is not None
         for value in ("Rosalind", "Featherstone", "2015", address.postcode.value, address.lines[0]):
             assert value not in svg
-        expect(page.locator("#explanation")).to_contain_text("Exact match on dob")
+        expect(page.locator("#explanation")).to_contain_text("Same date of birth")
 
         page.get_by_role("button", name=f"Same child: link to {child.cp_id.value}").click()
         expect(page.get_by_role("heading", name="The row has been linked to the record")).to_be_visible()

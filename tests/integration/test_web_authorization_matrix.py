@@ -95,6 +95,8 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/sign-in"): PUBLIC,
     ("POST", "/sign-in"): PUBLIC,
     ("GET", "/signed-out"): PUBLIC,
+    ("GET", "/accessibility"): PUBLIC,
+    ("GET", "/privacy"): PUBLIC,
     ("GET", "/sign-in/code"): PUBLIC,
     ("GET", "/sign-in/enrol"): PUBLIC,
     ("POST", "/sign-in/code"): PUBLIC,
@@ -118,6 +120,8 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/users/release"): USER_ADMINS,
     ("GET", "/audit"): AUDITORS,
     ("POST", "/audit"): AUDITORS,
+    ("GET", "/audit/results/{query_id}"): AUDITORS,
+    ("GET", "/audit/results/{query_id}/entries.csv"): AUDITORS,
     ("GET", "/alerts"): AUDITORS | USER_ADMINS,
     ("GET", "/adoptions"): DATA_ADMINS,
     ("POST", "/adoptions"): DATA_ADMINS,
@@ -228,6 +232,7 @@ def _fill(path: str) -> str:
         "code": "E09000007",
         "search_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
         "record_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
+        "query_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -36,6 +36,9 @@ class Principal:
     affinity_version: int | None = None
     # A data source's one feed (machine accounts only).
     source: str | None = None
+    # How auditors and administrators read the holder: "Sam Teacher", of "Riverside Primary School".
+    display_name: str = ""
+    org_name: str | None = None
 
 
 class ViewLevel(StrEnum):

@@ -35,6 +35,7 @@ class AuditKind(StrEnum):
     GEOGRAPHY_IMPORTED = "geography:import"
     AUTHORITY_CONTACT_SET = "authorities:contact"
     AUDIT_READ = "audit:read"
+    AUDIT_EXPORTED = "audit:export"  # the entries an auditor downloaded as CSV
     SHIELDING_REQUESTED = "shielding:request"
     SHIELDING_APPROVED = "shielding:approve"
     SHIELDING_REJECTED = "shielding:reject"

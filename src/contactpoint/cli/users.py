@@ -28,11 +28,15 @@ console = Console()
 def create_admin(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Username of the national administrator.")],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="The holder's full name, as auditors read it (default: the username)."),
+    ] = None,
 ) -> None:
     """Create a national administrator; prints a one-time password. TOTP is enrolled at first sign-in."""
     runtime = state(ctx).runtime()
     try:
-        created = create_national_admin(runtime, username)
+        created = create_national_admin(runtime, username, name)
     finally:
         runtime.close()
     console.print(f"National administrator [bold]{created.username}[/] created (account {created.user_id}).")

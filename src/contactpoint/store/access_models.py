@@ -22,6 +22,9 @@ class UserRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    # The holder's name as auditors and administrators read it ("Sam Teacher"); the username at creation
+    # unless given.
+    display_name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(32))
     la_code: Mapped[str | None] = mapped_column(String(9), index=True)
     org_code: Mapped[str | None] = mapped_column(String(12))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -52,6 +52,7 @@ class StoredUser:
     password_set_at: datetime | None = None
     pending_password: bytes | None = None  # a sealed first half awaiting the second administrator's
     intact: bool = False  # its integrity tag matches (crypto/account_tag.py): nobody edited it outside
+    display_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ def _user(row: UserRow | Row[Any, *tuple[Any, ...]], tagger: AccountTagger) -> S
         as_utc(row.password_set_at) if row.password_set_at is not None else None,
         row.pending_password,
         tagger.intact(row, row.integrity_version, row.integrity_tag),
+        row.display_name,
     )
 
 
@@ -141,6 +143,7 @@ _SESSION_WITH_USER = (
         _USERS.c.integrity_tag,
         _USERS.c.integrity_version,
         _USERS.c.pending_password,
+        _USERS.c.display_name,
     )
     .select_from(_SESSIONS.outerjoin(_USERS, _USERS.c.id == _SESSIONS.c.user_id))
     .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
@@ -224,10 +227,12 @@ class UserRepository:
         awaiting_approval: bool = False,
         password_must_change: bool = False,
         pending_password: bytes | None = None,
+        display_name: str | None = None,
     ) -> int:
-        """Store a new account; returns its id."""
+        """Store a new account (named by its username unless a display name is given); returns its id."""
         row = UserRow(
             username=username,
+            display_name=display_name or username,
             role=role,
             la_code=la_code,
             org_code=org_code,
@@ -266,6 +271,15 @@ class UserRepository:
         if row is None:
             raise NotFound("no such account")
         return _user(row, self._tagger)
+
+    def holders(self, user_ids: Collection[int]) -> dict[int, tuple[str, str | None, str | None]]:
+        """Each account's display name, organisation name and LA code, by id (unknown ids left out)."""
+        rows = self._session.execute(
+            select(UserRow.id, UserRow.display_name, UserRow.org_name, UserRow.la_code).where(
+                UserRow.id.in_(list(user_ids))
+            )
+        )
+        return {row.id: (row.display_name, row.org_name, row.la_code) for row in rows}
 
     def exists(self, username: str) -> bool:
         """True when the username is taken."""

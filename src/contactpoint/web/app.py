@@ -23,6 +23,7 @@ from contactpoint.web.config import WebConfig
 from contactpoint.web.fhir import router as fhir_api
 from contactpoint.web.headers import SecurityHeaders
 from contactpoint.web.limits import BodyLimit
+from contactpoint.web.ui import about as about_ui
 from contactpoint.web.ui import accounts as accounts_ui
 from contactpoint.web.ui import children as children_ui
 from contactpoint.web.ui import feeds as feeds_ui
@@ -64,7 +65,7 @@ def create_app(runtime: Runtime, config: WebConfig | None = None) -> FastAPI:
         app.include_router(feature.router)
     # FHIR for client systems: its own OpenAPI document (/fhir/openapi.json), not the JSON API's.
     app.include_router(fhir_api.router, include_in_schema=False)
-    for page in (accounts_ui, children_ui, feeds_ui, safeguards_ui, oversight_ui, geography_ui):
+    for page in (about_ui, accounts_ui, children_ui, feeds_ui, safeguards_ui, oversight_ui, geography_ui):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)

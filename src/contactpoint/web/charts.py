@@ -13,6 +13,7 @@ import altair as alt
 import vl_convert
 
 from contactpoint.app.feeds.review import MatchFactor
+from contactpoint.web.labels import comparison_level
 
 _AGREES = "counts for a match"
 _DISAGREES = "counts against"
@@ -22,7 +23,7 @@ def explanation_chart_svg(factors: Sequence[MatchFactor]) -> str:
     """Each field's partial match weight as a horizontal bar, its level in the label."""
     rows = [
         {
-            "factor": f"{f.field.replace('_', ' ')}: {f.level}",
+            "factor": comparison_level(f.field, f.level),
             "weight": f.weight,
             "direction": _AGREES if f.weight >= 0 else _DISAGREES,
         }

@@ -5,9 +5,10 @@ The UI's feature routers (`ui/<feature>.py`) import these; nothing here knows a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,12 +19,14 @@ from pydantic import BaseModel
 from contactpoint.access.errors import PermissionDenied
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission
 from contactpoint.access.tokens import same_token
-from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.accounts.accounts import Authenticated, account_holders
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.geography.directory import authority_names
 from contactpoint.domain.errors import ValidationError
 from contactpoint.web.config import SESSION_COOKIE
-from contactpoint.web.labels import SERVICE_LABELS, label
+from contactpoint.web.labels import SERVICE_LABELS, audit_label, comparison_level, label, match_field
+
+T = TypeVar("T")
 
 # The service navigation: each role sees the pages its permissions open, in this order.
 NAVIGATION = (
@@ -97,8 +100,18 @@ def _environment() -> Environment:
         ),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
-    env.filters.update({"label": label, "error_item": _error_item, "day": _day, "moment": _moment})
-    env.globals.update({"navigation": NAVIGATION})
+    env.filters.update(
+        {
+            "label": label,
+            "audit_label": audit_label,
+            "error_item": _error_item,
+            "day": _day,
+            "moment": _moment,
+        }
+    )
+    env.globals.update({"navigation": NAVIGATION, "comparison_level": comparison_level})
+    env.filters["match_field"] = match_field
+    env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     for component, macro in _GOVUK_MACROS:
         module = env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
         env.globals[macro] = getattr(module, macro)
@@ -139,6 +152,25 @@ class LaNames:
         return self._names.get(code, code)
 
 
+class Holders:
+    """A page's account holders by name ("Sam Teacher (Riverside Primary School)"), each looked up once
+    and only if the page names one; "Account 7" where the account is gone."""
+
+    def __init__(self, request: Request, session: Authenticated | None) -> None:
+        self._request = request
+        self._session = session
+        self._names: dict[int, str] = {}
+
+    def __call__(self, user_id: int | None) -> str:
+        """The holder's name and organisation; "the system" for none."""
+        if user_id is None:
+            return "the system"
+        if user_id not in self._names and self._session is not None:
+            runtime = self._request.app.state.runtime
+            self._names.update(account_holders(runtime, self._session.principal, [user_id]))
+        return self._names.get(user_id, f"Account {user_id}")
+
+
 def render(
     request: Request,
     template: str,
@@ -157,6 +189,7 @@ def render(
         "Permission": Permission,
         "service_labels": SERVICE_LABELS,
         "la_name": LaNames(request),
+        "holder": Holders(request, session),
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
 
@@ -219,6 +252,29 @@ def error_text(field: str, rule: str) -> str:
         return rule[:1].upper() + rule[1:]
     name = FIELD_LABELS.get(field) or label(field)
     return f"{name} {rule}" if first in _VERBS else f"{name}: {rule}"
+
+
+class FormInvalid(Exception):
+    """Every rule a form broke, for its error summary."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("the form has errors")
+        self.errors = errors
+
+
+class Checks:
+    """Runs a form's checks one by one, keeping every rule broken, so the error summary lists them all."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, str]] = []
+
+    def __call__(self, check: Callable[[], T]) -> T | None:
+        """The check's value, or None with its rule kept."""
+        try:
+            return check()
+        except ValidationError as error:
+            self.errors += form_errors(error)
+            return None
 
 
 def form_errors(error: ValidationError) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ token is replaced at that step so a token seen before sign-in is worthless after
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,7 +29,7 @@ from contactpoint.access.policy import (
     require_registered_organisation,
     require_second_administrator,
 )
-from contactpoint.access.roles import Permission, Role
+from contactpoint.access.roles import ROLE_PERMISSIONS, Permission, Role
 from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel, token_hash
 from contactpoint.app.accounts.attempts import refund, reserve_attempt
 from contactpoint.app.accounts.integrity import refuse_tampered
@@ -75,6 +76,8 @@ class AccountSummary:
     suspended: bool
     enrolled: bool
     awaiting_approval: bool
+    display_name: str = ""
+    org_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,8 @@ def principal_of(user: StoredUser) -> Principal:
         user.affinity.surname_key if user.affinity else None,
         user.affinity.postcode_key if user.affinity else None,
         user.affinity.version if user.affinity else None,
+        display_name=user.display_name,
+        org_name=user.org_name,
     )
 
 
@@ -122,6 +127,8 @@ def _summary(user: StoredUser) -> AccountSummary:
         user.suspended,
         user.totp_enrolled,
         user.awaiting_approval,
+        user.display_name,
+        user.org_name,
     )
 
 
@@ -169,6 +176,7 @@ def provision_account(
     awaiting_approval: bool = False,
     one_time_password: bool = False,
     first_half: str | None = None,
+    display_name: str | None = None,
 ) -> int:
     """Store an account in the caller's unit of work and audit it; the caller checked the policy.
 
@@ -199,6 +207,7 @@ def provision_account(
         awaiting_approval=awaiting_approval,
         password_must_change=one_time_password,
         pending_password=runtime.pending_box.seal(first_half, username) if first_half else None,
+        display_name=_display_name(display_name),
     )
     if enrolled:
         uow.users.set_totp(user_id, enrolled=True, last_step=0)
@@ -213,7 +222,17 @@ def provision_account(
     return user_id
 
 
-def create_national_admin(runtime: Runtime, username: str) -> NewAccount:
+def _display_name(given: str | None) -> str | None:
+    """A display name as given, or None (the username stands in); a rule broken names the field."""
+    name = " ".join((given or "").split())
+    if not name:
+        return None
+    if len(name) > 120:
+        raise ValidationError("display_name", "must be at most 120 characters")
+    return name
+
+
+def create_national_admin(runtime: Runtime, username: str, display_name: str | None = None) -> NewAccount:
     """The operator's bootstrap (`contactpoint users create-admin`): a national administrator."""
     password = passwords.generate_password()
     with runtime.unit_of_work() as uow:
@@ -225,6 +244,7 @@ def create_national_admin(runtime: Runtime, username: str) -> NewAccount:
             la_code=None,
             password=password,
             one_time_password=True,
+            display_name=display_name,
         )
         uow.commit()
     return NewAccount(user_id, username, password)
@@ -242,6 +262,7 @@ def create_account(
     service: ServiceType | None = None,
     family_name: str | None = None,
     home_postcode: str | None = None,
+    display_name: str | None = None,
 ) -> NewAccount:
     """A user administrator creates an account in their scope; TOTP is enrolled at first sign-in.
 
@@ -281,6 +302,7 @@ def create_account(
             awaiting_approval=True,
             one_time_password=True,
             first_half=first,
+            display_name=display_name,
         )
         uow.commit()
     return NewAccount(user_id, username, first, "first")
@@ -624,3 +646,33 @@ def organisation_of(runtime: Runtime, principal: Principal) -> Organisation | No
     if user.org_code is None or user.org_name is None:
         return None
     return Organisation(user.org_code, user.org_name)
+
+
+# The permissions whose screens name other accounts' holders.
+_OVERSIGHT = frozenset(
+    {
+        Permission.READ_AUDIT,
+        Permission.READ_ALERTS,
+        Permission.MANAGE_USERS,
+        Permission.DECIDE_SHIELDING,
+        Permission.BROKER_CONTACT,
+        Permission.DECIDE_ADOPTION,
+    }
+)
+
+
+def account_holders(runtime: Runtime, principal: Principal, user_ids: Collection[int]) -> dict[int, str]:
+    """How screens name accounts to those who oversee them: "Sam Teacher (Riverside Primary School)",
+    an LA's staff by their LA's name, national staff as such. Names only, no secrets or hashes."""
+    if not ROLE_PERMISSIONS[principal.role] & _OVERSIGHT:
+        raise PermissionDenied("your role does not see who holds other accounts")
+    if not user_ids:
+        return {}
+    with runtime.unit_of_work() as uow:
+        found = uow.users.holders(user_ids)
+        la_names = uow.authorities.names()
+    named = {}
+    for user_id, (name, org_name, la_code) in found.items():
+        where = org_name or (la_names.get(la_code, la_code) if la_code else "national")
+        named[user_id] = f"{name} ({where})"
+    return named

@@ -77,10 +77,11 @@ def query_audit(
     child: ContactPointId | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    export: bool = False,
 ) -> list[AuditEntryView]:
     """Entries by user, child and period within the auditor's scope, never their own; newest first.
 
-    Reading the log is itself audited.
+    Reading the log is itself audited, and downloading it (`export`) is audited as such.
     """
     la_code = audit_scope(principal)
     since, until = (as_utc(t) if t else None for t in (since, until))
@@ -104,7 +105,7 @@ def query_audit(
         )
         audit_log(runtime, uow).append(
             AuditEvent(
-                AuditKind.AUDIT_READ,
+                AuditKind.AUDIT_EXPORTED if export else AuditKind.AUDIT_READ,
                 principal.user_id,
                 (child.value,) if child else (),
                 {"user": user_id, "entries": len(rows)},

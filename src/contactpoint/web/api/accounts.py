@@ -143,6 +143,7 @@ def create_user(body: UserCreate, runtime: RuntimeDep, session: UserAdmin) -> Us
         service=body.service,
         family_name=body.family_name,
         home_postcode=body.home_postcode,
+        display_name=body.display_name,
     )
     return _issued(created)
 

@@ -56,6 +56,11 @@ class UserCreate(Input):
     """A new account; the organisation and service are for practitioners only."""
 
     username: str = Field(min_length=3, max_length=64)
+    display_name: str | None = Field(
+        default=None,
+        max_length=120,
+        description="The holder's name as auditors and administrators read it; the username if not given",
+    )
     role: Role
     la_code: str | None = Field(default=None, max_length=3)
     org_code: str | None = Field(default=None, max_length=12)

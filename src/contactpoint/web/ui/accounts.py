@@ -54,6 +54,7 @@ class NewUserForm(UiForm):
     """A new account; the organisation and service are for practitioners only."""
 
     username: str | None = None
+    display_name: str | None = None
     role: str | None = None
     org_code: str | None = None
     org_name: str | None = None
@@ -296,13 +297,15 @@ def _users_page(
     session: Authenticated,
     errors: list[dict[str, str]],
     status_code: int = 200,
+    *,
+    form: dict[str, object] | None = None,
 ) -> Response:
     users = accounts.list_accounts(runtime, session.principal)
     roles = sorted(CREATABLE_ROLES.get(session.principal.role, frozenset()))
     return render(
         request,
         "accounts/users.html",
-        {"users": users, "roles": roles, "services": list(ServiceType), "errors": errors},
+        {"users": users, "roles": roles, "services": list(ServiceType), "errors": errors, "form": form or {}},
         session=session,
         status_code=status_code,
     )
@@ -339,9 +342,10 @@ def users_create(
             service=ServiceType(service) if service and chosen.needs_service else None,
             family_name=optional(form.family_name),
             home_postcode=optional(form.home_postcode),
+            display_name=optional(form.display_name),
         )
     except ValidationError as error:
-        return _users_page(request, runtime, session, form_errors(error), 422)
+        return _users_page(request, runtime, session, form_errors(error), 422, form=form.echo())
     return render(request, "accounts/user_created.html", {"created": created}, session=session)
 
 

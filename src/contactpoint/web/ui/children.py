@@ -9,7 +9,7 @@ and no ContactPoint ID ever enters a URL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import msgspec
 from fastapi import APIRouter, Depends, Form, Request
@@ -18,16 +18,15 @@ from pydantic import Field
 
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
-from contactpoint.app.accounts.page_states import load_state, save_state
 from contactpoint.app.children import involvements, search, view
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.vocabulary import SensitiveBasis
-from contactpoint.web.config import SESSION_COOKIE
+from contactpoint.web import states
 from contactpoint.web.deps import RuntimeDep, UiNeed
 from contactpoint.web.forms import Checkbox, optional, parse_date
-from contactpoint.web.pages import UiForm, check_csrf, form_errors, render
+from contactpoint.web.pages import Checks, FormInvalid, UiForm, check_csrf, form_errors, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,27 +106,6 @@ class OpenedRecord(msgspec.Struct, frozen=True):
     search_id: str | None = None
 
 
-_State = TypeVar("_State", bound=msgspec.Struct)
-
-
-def _session_token(request: Request) -> str:
-    return request.cookies.get(SESSION_COOKIE, "")
-
-
-def _load(
-    request: Request, runtime: RuntimeDep, kind: str, state_id: str | None, into: type[_State]
-) -> _State | None:
-    """A saved page state of this session, or None (unknown, expired, another session's)."""
-    if not state_id:
-        return None
-    raw = load_state(runtime, _session_token(request), kind, state_id)
-    return None if raw is None else msgspec.json.decode(raw, type=into)
-
-
-def _save(request: Request, runtime: RuntimeDep, kind: str, state: msgspec.Struct) -> str:
-    return save_state(runtime, _session_token(request), kind, msgspec.json.encode(state).decode())
-
-
 # Search and the record -------------------------------------------------------------------------
 
 
@@ -167,7 +145,7 @@ def search_submit(
     except ValidationError as error:
         return _search_page(request, session, form.echo(), form_errors(error))
     fields = {key: str(value) for key, value in form.echo().items()}
-    search_id = _save(request, runtime, "search", SavedSearch(fields, criteria, results))
+    search_id = states.save(request, runtime, "search", SavedSearch(fields, criteria, results))
     return RedirectResponse(f"/search/results/{search_id}", status_code=303)
 
 
@@ -182,7 +160,7 @@ def _search_page(
 @router.get("/search/results/{search_id}")
 def search_results(request: Request, runtime: RuntimeDep, session: Searcher, search_id: str) -> Response:
     """A saved search's results (shown again, not searched again); gone or expired: a new search."""
-    saved = _load(request, runtime, "search", search_id, SavedSearch)
+    saved = states.load(request, runtime, "search", search_id, SavedSearch)
     if saved is None:
         return RedirectResponse("/search", status_code=303)
     context = {"criteria": saved.criteria, "results": saved.hits, "search_id": search_id}
@@ -192,7 +170,7 @@ def search_results(request: Request, runtime: RuntimeDep, session: Searcher, sea
 @router.get("/search/results/{search_id}/change")
 def search_change(request: Request, runtime: RuntimeDep, session: Searcher, search_id: str) -> Response:
     """The search form filled in as the saved search had it."""
-    saved = _load(request, runtime, "search", search_id, SavedSearch)
+    saved = states.load(request, runtime, "search", search_id, SavedSearch)
     return _search_page(request, session, dict(saved.form) if saved else {}, [])
 
 
@@ -221,8 +199,10 @@ def open_record(
         context = {"child": child, "reason": form.reason}
         return render(request, "children/record.html", context, session=session)
     ContactPointId(form.cp_id)  # a malformed ID is refused here, not at the redirect's target
-    search_id = form.search_id if _load(request, runtime, "search", form.search_id, SavedSearch) else None
-    record_id = _save(request, runtime, "record", OpenedRecord(form.cp_id, reason, search_id))
+    search_id = (
+        form.search_id if states.load(request, runtime, "search", form.search_id, SavedSearch) else None
+    )
+    record_id = states.save(request, runtime, "record", OpenedRecord(form.cp_id, reason, search_id))
     return RedirectResponse(f"/record/{record_id}", status_code=303)
 
 
@@ -237,7 +217,7 @@ def record_page(
     request: Request, runtime: RuntimeDep, session: Viewer, record_id: str, done: str | None = None
 ) -> Response:
     """An opened record, viewed again for the reason it was opened with (each view audited)."""
-    opened = _load(request, runtime, "record", record_id, OpenedRecord)
+    opened = states.load(request, runtime, "record", record_id, OpenedRecord)
     if opened is None:
         return RedirectResponse("/search", status_code=303)
     child = view.view_child(runtime, session.principal, ContactPointId(opened.cp_id), opened.reason)
@@ -285,17 +265,25 @@ def involvement_form(
 
 
 def _involvement_input(form: InvolvementForm) -> involvements.InvolvementInput:
-    """The form as the use case's input; a rule broken names the field, never the value."""
-    if not optional(form.practitioner_given) or not optional(form.practitioner_family):
-        raise ValidationError("practitioner_given", "enter your given and family names")
+    """The form as the use case's input; every rule broken is reported at once (`FormInvalid`), each
+    naming its field, never the value."""
+    check = Checks()
+    if not optional(form.practitioner_given):
+        check.errors.append({"field": "practitioner_given", "text": "Enter your given name"})
+    if not optional(form.practitioner_family):
+        check.errors.append({"field": "practitioner_family", "text": "Enter your family name"})
+    start = check(
+        lambda: parse_date("start", form.start_day, form.start_month, form.start_year, required=True)
+    )
     basis = optional(form.sensitive_basis)
     if basis is not None and basis not in {b.value for b in SensitiveBasis}:
-        raise ValidationError("sensitive_basis", "choose one of the listed grounds")
+        check.errors.append({"field": "sensitive_basis", "text": "Choose one of the listed grounds"})
+    if check.errors:
+        raise FormInvalid(check.errors)
     return involvements.InvolvementInput(
         practitioner_given=optional(form.practitioner_given) or "",
         practitioner_family=optional(form.practitioner_family) or "",
-        start=parse_date("start", form.start_day, form.start_month, form.start_year, required=True)
-        or datetime.now(UTC).date(),
+        start=start or datetime.now(UTC).date(),
         phone=optional(form.phone),
         email=optional(form.email),
         lead_professional=form.lead_professional,
@@ -326,6 +314,8 @@ def involvement_save(
                 data=data,
                 expected_version=form.version,
             )
+    except FormInvalid as invalid:
+        return _involvement_page(request, session, form, form.echo(), invalid.errors, status_code=422)
     except ValidationError as error:
         return _involvement_page(request, session, form, form.echo(), form_errors(error), status_code=422)
     return _back_to_record(request, runtime, session, form, done="recorded", version=new_version)
@@ -342,7 +332,7 @@ def _back_to_record(
 ) -> Response:
     """Back to the opened record's page, for the reason it was opened with; if that has expired, a
     confirmation that offers to open the record again."""
-    opened = _load(request, runtime, "record", form.record_id, OpenedRecord)
+    opened = states.load(request, runtime, "record", form.record_id, OpenedRecord)
     if opened is not None and opened.cp_id == form.cp_id:
         return RedirectResponse(f"/record/{form.record_id}?done={done}", status_code=303)
     return render(

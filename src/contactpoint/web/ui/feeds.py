@@ -47,7 +47,13 @@ def review_queue(request: Request, runtime: RuntimeDep, session: Reviewer) -> Re
     """The LA's open items, private ones included: IDs, codes and weights only."""
     items = review.list_reviews(runtime, session.principal)
     total = review.count_reviews(runtime, session.principal)
-    return render(request, "feeds/review_queue.html", {"items": items, "total": total}, session=session)
+    context = {"items": items, "total": total, "thresholds": _thresholds(runtime)}
+    return render(request, "feeds/review_queue.html", context, session=session)
+
+
+def _thresholds(runtime: RuntimeDep) -> dict[str, float]:
+    """The match weights that decide a row without a person, explained on the review pages."""
+    return {"upper": runtime.settings.link_upper_weight, "lower": runtime.settings.link_lower_weight}
 
 
 @router.post("/review/item")
@@ -58,7 +64,8 @@ def review_item(
     check_csrf(session, form.csrf_token)
     opened = review.open_review(runtime, session.principal, form.item_id)
     chart = as_data_uri(explanation_chart_svg(opened.explanation)) if opened.explanation else None
-    return render(request, "feeds/review_item.html", {"item": opened, "chart": chart}, session=session)
+    context = {"item": opened, "chart": chart, "thresholds": _thresholds(runtime)}
+    return render(request, "feeds/review_item.html", context, session=session)
 
 
 @router.post("/review/decision")

@@ -4,12 +4,15 @@ produced is audited by the use case."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
+import msgspec
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
@@ -18,9 +21,11 @@ from contactpoint.app.oversight.subject_access import ReportFormat, Requester, S
 from contactpoint.app.runtime import Runtime
 from contactpoint.domain.errors import InvalidContactPointId, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.web import states
 from contactpoint.web.deps import RuntimeDep, UiNeed
-from contactpoint.web.forms import optional
-from contactpoint.web.pages import UiForm, check_csrf, form_errors, render
+from contactpoint.web.forms import optional, parse_date
+from contactpoint.web.labels import audit_label
+from contactpoint.web.pages import FormInvalid, Holders, UiForm, check_csrf, form_errors, render
 from contactpoint.web.subject_access_render import render_pdf, sections
 
 router = APIRouter(include_in_schema=False)
@@ -31,12 +36,29 @@ Producer = Annotated[Authenticated, Depends(UiNeed(Permission.PRODUCE_SUBJECT_AC
 
 
 class AuditForm(UiForm):
-    """The audit query's filters, all optional."""
+    """The audit query's filters, all optional: From and To are GOV.UK date inputs, To inclusive."""
 
     user_id: str | None = None
     cp_id: str | None = None
-    since: str | None = None
-    until: str | None = None
+    since_day: str | None = None
+    since_month: str | None = None
+    since_year: str | None = None
+    until_day: str | None = None
+    until_month: str | None = None
+    until_year: str | None = None
+
+
+class AuditQuery(msgspec.Struct, frozen=True):
+    """A query as saved for its results pages: the filters and the form as typed."""
+
+    form: dict[str, str]
+    user_id: int | None = None
+    cp_id: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+PAGE_SIZE = 50
 
 
 class SubjectAccessForm(UiForm):
@@ -52,47 +74,119 @@ class SubjectAccessForm(UiForm):
 @router.get("/audit")
 def audit_page(request: Request, session: Auditor) -> Response:
     """The auditor's query form."""
-    return render(
-        request, "oversight/audit.html", {"entries": None, "errors": [], "form": {}}, session=session
-    )
+    return render(request, "oversight/audit.html", {"errors": [], "form": {}}, session=session)
+
+
+def _audit_filters(form: AuditForm) -> AuditQuery:
+    """The form's filters, or every rule it breaks at once."""
+    errors: list[dict[str, str]] = []
+    user = optional(form.user_id)
+    if user is not None and not user.isdigit():
+        errors.append({"field": "user_id", "text": "The account number must be a number"})
+    cp = optional(form.cp_id)
+    if cp is not None:
+        try:
+            cp = ContactPointId(cp).value
+        except ValidationError as error:
+            errors += form_errors(error)
+    dates: list[date | None] = []
+    for field, prefix in (("since", "since"), ("until", "until")):
+        try:
+            dates.append(
+                parse_date(
+                    field,
+                    getattr(form, f"{prefix}_day"),
+                    getattr(form, f"{prefix}_month"),
+                    getattr(form, f"{prefix}_year"),
+                    required=False,
+                )
+            )
+        except ValidationError as error:
+            errors += form_errors(error)
+            dates.append(None)
+    since, until = dates
+    if since and until and until < since:
+        errors.append({"field": "until", "text": "The to date must be the same as or after the from date"})
+    if errors:
+        raise FormInvalid(errors)
+    fields = {key: str(value) for key, value in form.echo().items()}
+    return AuditQuery(fields, int(user) if user else None, cp, since, until)
 
 
 @router.post("/audit")
 def audit_query(
     request: Request, runtime: RuntimeDep, session: Auditor, form: Annotated[AuditForm, Form()]
 ) -> Response:
-    """Entries by user, child and period."""
+    """Check the filters, save the query and redirect to its first page of entries."""
     check_csrf(session, form.csrf_token)
     try:
-        user = optional(form.user_id)
-        if user is not None and not user.isdigit():
-            raise ValidationError("user_id", "must be a number")
-        try:
-            start = datetime.fromisoformat(text) if (text := optional(form.since)) else None
-            end = datetime.fromisoformat(text) if (text := optional(form.until)) else None
-        except ValueError as error:
-            raise ValidationError("since", "dates are YYYY-MM-DD") from error
-        entries = auditing.query_audit(
-            runtime,
-            session.principal,
-            user_id=int(user) if user else None,
-            child=ContactPointId(cp) if (cp := optional(form.cp_id)) else None,
-            since=start,
-            until=end,
+        query = _audit_filters(form)
+    except FormInvalid as failed:
+        context = {"errors": failed.errors, "form": form.echo()}
+        return render(request, "oversight/audit.html", context, session=session, status_code=422)
+    query_id = states.save(request, runtime, "audit", query)
+    return RedirectResponse(f"/audit/results/{query_id}", status_code=303)
+
+
+def _entries(
+    runtime: Runtime, session: Authenticated, query: AuditQuery, *, export: bool = False
+) -> list[auditing.AuditEntryView]:
+    """Run the saved query (each run is itself audited); To is inclusive."""
+    return auditing.query_audit(
+        runtime,
+        session.principal,
+        user_id=query.user_id,
+        child=ContactPointId(query.cp_id) if query.cp_id else None,
+        since=datetime.combine(query.since, time.min, UTC) if query.since else None,
+        until=datetime.combine(query.until + timedelta(days=1), time.min, UTC) if query.until else None,
+        export=export,
+    )
+
+
+@router.get("/audit/results/{query_id}")
+def audit_results(
+    request: Request, runtime: RuntimeDep, session: Auditor, query_id: str, page: int = 1
+) -> Response:
+    """A page of a saved query's entries, newest first, with their count and the download link."""
+    query = states.load(request, runtime, "audit", query_id, AuditQuery)
+    if query is None:
+        return RedirectResponse("/audit", status_code=303)
+    entries = _entries(runtime, session, query)
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    context = {
+        "errors": [],
+        "form": dict(query.form),
+        "query_id": query_id,
+        "entries": entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "total": len(entries),
+        "limit": auditing.MAX_ENTRIES,
+        "page": page,
+        "pages": pages,
+    }
+    return render(request, "oversight/audit.html", context, session=session)
+
+
+@router.get("/audit/results/{query_id}/entries.csv")
+def audit_export(request: Request, runtime: RuntimeDep, session: Auditor, query_id: str) -> Response:
+    """The saved query's entries as CSV (the download is audited as such)."""
+    query = states.load(request, runtime, "audit", query_id, AuditQuery)
+    if query is None:
+        return RedirectResponse("/audit", status_code=303)
+    entries = _entries(runtime, session, query, export=True)
+    names = Holders(request, session)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["entry", "when (UTC)", "what", "who", "children", "details"])
+    for e in entries:
+        details = "; ".join(f"{k}: {v}" for k, v in sorted(e.details.items()))
+        writer.writerow(
+            [e.seq, e.at.isoformat(), audit_label(e.kind), names(e.actor_id), " ".join(e.children), details]
         )
-    except ValidationError as error:
-        return render(
-            request,
-            "oversight/audit.html",
-            {"entries": None, "errors": form_errors(error), "form": form.echo()},
-            session=session,
-            status_code=422,
-        )
-    return render(
-        request,
-        "oversight/audit.html",
-        {"entries": entries, "errors": [], "form": form.echo()},
-        session=session,
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-entries.csv"'},
     )
 
 

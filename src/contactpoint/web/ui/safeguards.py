@@ -29,7 +29,7 @@ from contactpoint.domain.shielding import (
 from contactpoint.domain.vocabulary import ExtensionBasis
 from contactpoint.web.deps import RuntimeDep, UiNeed
 from contactpoint.web.forms import optional, parse_date
-from contactpoint.web.pages import UiForm, check_csrf, form_errors, render
+from contactpoint.web.pages import Checks, UiForm, check_csrf, form_errors, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -206,16 +206,20 @@ def shielding_request_submit(
 ) -> Response:
     """Record the request; another administrator of the LA decides it."""
     check_csrf(session, form.csrf_token)
-    try:
-        child = _child_id(form.cp_id)
-        details = ShieldingRequestDetails(
-            _choice(ShieldingChange, "change", form.change, "choose shield or unshield"),
-            _choice(ShieldingReason, "reason", form.reason, "choose a reason"),
-            _choice(RequestedBy, "requested_by", form.requested_by, "choose who asked"),
-            parse_date(
-                "review_on", form.review_on_day, form.review_on_month, form.review_on_year, required=False
-            ),
+    check = Checks()
+    child = check(lambda: _child_id(form.cp_id))
+    change = check(lambda: _choice(ShieldingChange, "change", form.change, "choose shield or unshield"))
+    reason = check(lambda: _choice(ShieldingReason, "reason", form.reason, "choose a reason"))
+    asker = check(lambda: _choice(RequestedBy, "requested_by", form.requested_by, "choose who asked"))
+    review_on = check(
+        lambda: parse_date(
+            "review_on", form.review_on_day, form.review_on_month, form.review_on_year, required=False
         )
+    )
+    if check.errors or child is None or change is None or reason is None or asker is None:
+        return _request_form(request, session, form.echo(), check.errors, 422)
+    try:
+        details = ShieldingRequestDetails(change, reason, asker, review_on)
         try:
             shielding.request_shielding_change(runtime, session.principal, child, details)
         except NotFound as error:
