@@ -79,7 +79,7 @@ def _store(backend: str, folder: Path, name: str) -> Settings:
 
 def run_load(backend: str, extract: Path, size: int, folder: Path) -> dict[str, float]:
     """Load the extract into an empty store; seconds, stages, disk size and the engine floor."""
-    runtime = build_runtime(_store(backend, folder / "load", "cp_bench_load"))
+    runtime = build_runtime(_store(backend, folder / "load", f"cp_bench_load_{size}"))
     linker = replace(build_linker(runtime), la_for=lambda _postcode: "201")
     stages: dict[str, float] = {}
     began = time.perf_counter()
