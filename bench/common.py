@@ -50,7 +50,13 @@ def disk_bytes(engine: Engine) -> int:
 
 
 def engine_floor(
-    source: Engine, backend: str, folder: Path, tables: Sequence[str] = CHILD_TABLES, batch: int = 5_000
+    source: Engine,
+    backend: str,
+    folder: Path,
+    tables: Sequence[str] = CHILD_TABLES,
+    *,
+    batch: int = 5_000,
+    database: str = "cp_bench_floor",
 ) -> float:
     """Seconds the database engine alone takes to write exactly the rows `source` holds in `tables`.
 
@@ -60,7 +66,7 @@ def engine_floor(
     indexes in place, in primary-key order (the cheapest order). Only the writes are timed: no
     encoding, encryption, hashing or decisions. No writer of this schema does the same work faster.
     """
-    settings = Settings(home=folder, database_url=fresh_database_url(backend, folder, "cp_bench_floor"))
+    settings = Settings(home=folder, database_url=fresh_database_url(backend, folder, database))
     initialise_store(settings, SystemClock())
     target = make_engine(settings.resolved_database_url())
     seconds = 0.0

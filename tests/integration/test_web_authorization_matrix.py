@@ -157,7 +157,7 @@ OPERATOR_COMMANDS = {
     "synth population", "synth sources", "synth geography",
     # The ONS postcode table and the LA directory (the web UI's national administrator sets contacts too).
     "geography import", "geography authorities", "geography set-contact",
-    "ingest", "feeds export-links", "linkage train", "linkage evaluate", "linkage relink",
+    "ingest", "load", "feeds export-links", "linkage train", "linkage evaluate", "linkage relink",
     "linkage term-frequencies",
     "linkage reindex-protected",
     # The national operator gives each data source its machine account and API key (and revokes it).

@@ -43,7 +43,7 @@ def load(
         typer.Option(min=1, max=16, help="Processes mapping, hashing and sealing while this one writes."),
     ] = 2,
     chunk: Annotated[
-        int, typer.Option(min=100, max=100_000, help="Records per producer task and per transaction.")
+        int, typer.Option(min=10, max=100_000, help="Records per producer task and per transaction.")
     ] = LOAD_CHUNK,
     as_of: Annotated[
         datetime | None,

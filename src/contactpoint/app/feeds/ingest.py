@@ -17,6 +17,7 @@ from contactpoint.app.feeds.items import batches, mapped_items
 from contactpoint.app.feeds.linker import Linker
 from contactpoint.app.feeds.workers import take_in_workers
 from contactpoint.app.runtime import Runtime
+from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.ingest.mapping import SourceMapping, load_mapping
 from contactpoint.ingest.readers import ReadItem, read_feed
 from contactpoint.ingest.row_hash import RowHasher
@@ -78,6 +79,10 @@ def ingest_rows(
     first = next(read, None)  # a file failing its header check stops here, before a run is recorded
     read = read if first is None else itertools.chain([first], read)
     with runtime.unit_of_work() as uow:
+        if uow.loads.stopped() is not None:  # its tables lack keys, and its restart would wipe this run
+            raise StoreUnavailable(
+                "an initial load is running or was stopped: run `contactpoint load` again to finish it first"
+            )
         report.run_id = uow.feed_runs.start(source)
         uow.commit()
     if workers:
