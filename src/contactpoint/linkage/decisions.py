@@ -212,8 +212,9 @@ def decide(candidates: Sequence[Candidate], thresholds: Thresholds) -> Decision:
     return Decision(Outcome.NEW, Reason.BELOW_LOWER)
 
 
-# What a partial row's evidence must show to link without an identifier: its given name (a twin
-# differs from its twin by little else), each other identity field it has, and its address agreeing.
+# What a partial row's evidence must show to link without an identifier: each identity field it has
+# and its address agreeing; without its given name, its birthday the same too (a sibling born in the
+# same year shares the rest), and no twin in sight (`decide_partial`'s rival check).
 _AGREES: dict[str, tuple[str, tuple[str, ...]]] = {  # identity field: (comparison, agreeing levels)
     "given_name": (
         "given_name",
@@ -229,13 +230,15 @@ _SAME_ADDRESS = {"postcode": ("Exact match",), "address_line": ("Exact match", "
 
 
 def strong_for_partial(pair: ScoredPair, missing: Sequence[str]) -> bool:
-    """Whether a partial row's pair is evidence enough to link: a shared identifier; or, when the row
-    has its given name and at most one identity field is missing, the given name, the other identity
-    field it has and the address all agree."""
+    """Whether a partial row's pair is evidence enough to link: a shared identifier; or, when one
+    identity field is missing, the others and the address all agree (the birthday itself where the
+    given name is missing)."""
     levels = {f.field: f.level for f in pair.fields}
     if any(levels.get(f, "").startswith("Exact match") for f in _IDENTIFIER_FIELDS):
         return True
-    if "given_name" in missing or len(missing) > 1:
+    if len(missing) > 1:
+        return False
+    if "given_name" in missing and levels.get("dob") not in _SAME_BIRTH:
         return False
     names_and_birth = all(
         levels.get(comparison, MISSING).startswith(agreeing)
@@ -244,6 +247,14 @@ def strong_for_partial(pair: ScoredPair, missing: Sequence[str]) -> bool:
     )
     address = any(levels.get(f, MISSING).startswith(same) for f, same in _SAME_ADDRESS.items())
     return names_and_birth and address
+
+
+def _rivals_partial(best: Candidate, other: Candidate, thresholds: Thresholds) -> bool:
+    """For a partial row any other record from the lower threshold is a rival (its twin, with the
+    given name missing, scores alike), unless the best leads it by CLEAR_LEAD; a protected one always is."""
+    if other.cp_id == best.cp_id or other.weight < thresholds.lower:
+        return False
+    return best.protected or other.protected or best.weight - other.weight < CLEAR_LEAD
 
 
 def decide_partial(
@@ -258,7 +269,7 @@ def decide_partial(
     best = decision.candidate
     if decision.outcome is not Outcome.LINKED or best is None:
         return decision
-    rival = next((c for c in candidates if c.cp_id != best.cp_id and c.weight >= thresholds.lower), None)
+    rival = next((c for c in candidates if _rivals_partial(best, c, thresholds)), None)
     if rival is not None:
         return Decision(Outcome.REVIEW, Reason.AMBIGUOUS, best, best.protected or rival.protected)
     if not strong_for_partial(best.pair, missing):

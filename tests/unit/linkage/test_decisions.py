@@ -290,10 +290,24 @@ def test_a_partial_row_without_its_birth_date_links_on_names_and_address() -> No
     assert decide_partial([candidate], THRESHOLDS, ("date_of_birth",)).outcome is Outcome.LINKED
 
 
-def test_a_partial_row_without_its_given_name_is_reviewed_without_an_identifier() -> None:
-    candidate = _partial(30.0, "given_name")  # a twin would show exactly this
+def test_a_partial_row_without_its_given_name_links_when_no_twin_is_in_sight() -> None:
+    candidate = _partial(30.0, "given_name")
 
-    decision = decide_partial([candidate], THRESHOLDS, ("given_name",))
+    assert decide_partial([candidate], THRESHOLDS, ("given_name",)).outcome is Outcome.LINKED
+
+
+def test_a_partial_row_without_its_given_name_beside_a_twin_is_ambiguous() -> None:
+    child, twin = _partial(30.0, "given_name"), _partial(29.0, "given_name", cp_id="222")
+
+    decision = decide_partial([child, twin], THRESHOLDS, ("given_name",))
+
+    assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.AMBIGUOUS)
+
+
+def test_a_partial_row_without_its_given_name_and_another_birthday_in_the_year_is_reviewed() -> None:
+    sibling = _partial(12.0, "given_name", dob="Same year of birth")
+
+    decision = decide_partial([sibling], THRESHOLDS, ("given_name",))
 
     assert (decision.outcome, decision.reason) == (Outcome.REVIEW, Reason.PARTIAL_IDENTITY)
 
@@ -309,7 +323,7 @@ def test_a_partial_row_with_a_disagreeing_address_is_reviewed_not_linked() -> No
 
 
 def test_a_partial_row_with_a_second_record_in_sight_is_ambiguous() -> None:
-    first, second = _partial(25.0, "date_of_birth"), _partial(4.0, "date_of_birth", cp_id="222")
+    first, second = _partial(25.0, "date_of_birth"), _partial(18.0, "date_of_birth", cp_id="222")
 
     decision = decide_partial([first, second], THRESHOLDS, ("date_of_birth",))
 
