@@ -33,7 +33,7 @@ def invoke(home, *args):
 def test_create_admin_makes_a_national_administrator_who_enrols_at_first_sign_in(tmp_path):
     home = tmp_path / "store"
     assert invoke(home, "init").exit_code == 0
-    result = invoke(home, "users", "create-admin", "ops-admin")
+    result = invoke(home, "users", "create-admin", "ops-admin", "--name", "Olu Operator")
     assert result.exit_code == 0, result.output
     match = re.search(r"One-time password: (\S+)", result.output)
     assert match is not None
@@ -42,6 +42,10 @@ def test_create_admin_makes_a_national_administrator_who_enrols_at_first_sign_in
     try:
         grant = begin_sign_in(runtime, "ops-admin", password, "127.0.0.1")
         assert grant.stage == "enrol"
+        with runtime.unit_of_work() as uow:
+            held = uow.users.by_username("ops-admin")
+        assert held is not None
+        assert held.display_name == "Olu Operator"
     finally:
         runtime.close()
     again = invoke(home, "users", "create-admin", "ops-admin")
