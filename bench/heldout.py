@@ -243,8 +243,9 @@ def train_on(folder: Path, source: str, path: Path) -> tuple[Path, float]:
 def run_project(
     folder: Path, source: str, path: Path, truth: dict[str, str], model: Path | None = None
 ) -> tuple[Figures, Counter[str]]:
-    """The file through the project's ingest into a fresh store, with the shipped model or `model`."""
-    return run_files(folder, source, [(source, path)], truth, model)
+    """The file through the project's ingest into a fresh store, with the shipped model or `model`
+    (each run keeps its own store: store-SOURCE, or store-SOURCE-trained)."""
+    return run_files(folder, source + ("-trained" if model else ""), [(source, path)], truth, model)
 
 
 def run_files(

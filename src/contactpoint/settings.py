@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     )
 
     link_upper_weight: float = Field(
-        default=10.0, description="Feed linkage: a match weight at or above this links the row to the record."
+        default=6.0, description="Feed linkage: a match weight at or above this links the row to the record."
     )
     link_lower_weight: float = Field(
         default=2.0, description="Feed linkage: below this the row is a new child; in between it is reviewed."

@@ -79,24 +79,37 @@ def test_a_partial_row_with_an_agreeing_identifier_links_and_keeps_the_record_na
     assert record.whereabouts == elsewhere.whereabouts  # the row's other fields still count
 
 
-def test_a_partial_row_with_weak_evidence_is_held_for_review(
+def test_a_partial_row_with_a_twin_in_sight_is_held_for_review(
+    runtime: Runtime, linker: Linker, factory: ChildFactory, tmp_path: Path
+) -> None:
+    child = factory.child()
+    twin = _row("B0", child, CHILD_FORENAMES="Zebedee")
+    feed = write_child_benefit(
+        tmp_path / "cb.csv", [twin, _row("B1", child), _row("B2", child, CHILD_FORENAMES="")]
+    )  # without its given name the row fits either twin alike
+
+    report = ingest_feed(runtime, feed, SOURCE, linker)
+
+    assert (report.outcomes["new"], report.outcomes["review"]) == (2, 1)
+    with runtime.unit_of_work() as uow:
+        (item,) = uow.reviews.all_open()
+    links = _links(runtime)
+    assert (item.row_key, item.reason) == ("B2", "ambiguous")
+    assert item.candidate_cp_id in {links["B0"], links["B1"]}
+
+
+def test_a_partial_row_without_its_given_name_links_when_no_twin_is_in_sight(
     runtime: Runtime, linker: Linker, factory: ChildFactory, tmp_path: Path
 ) -> None:
     child = factory.child()
     feed = write_child_benefit(
         tmp_path / "cb.csv", [_row("B1", child), _row("B2", child, CHILD_FORENAMES="")]
-    )  # a twin's row without its given name would look exactly like this
+    )
 
     report = ingest_feed(runtime, feed, SOURCE, linker)
 
-    assert (report.outcomes["new"], report.outcomes["review"]) == (1, 1)
-    with runtime.unit_of_work() as uow:
-        (item,) = uow.reviews.all_open()
-    assert (item.row_key, item.reason, item.candidate_cp_id) == (
-        "B2",
-        "partial_identity",
-        _links(runtime)["B1"],
-    )
+    assert (report.outcomes["new"], report.outcomes["linked"]) == (1, 1)
+    assert _links(runtime)["B2"] == _links(runtime)["B1"]
 
 
 def test_a_partial_row_matching_nothing_is_rejected_with_its_line_and_creates_nothing(
@@ -165,9 +178,9 @@ def _renamed(child: ChildRecord, given: str) -> ChildRecord:
     [
         (("CHB0002A", "CHB0002A"), {"new": 1, "linked": 1, "review": 0}),
         (("CHB0002A", "CHB0003A"), {"new": 2, "linked": 0, "review": 0}),
-        (("", ""), {"new": 1, "linked": 0, "review": 1}),
+        (("", ""), {"new": 2, "linked": 0, "review": 0}),
     ],
-    ids=["agreeing identifier: one child", "disagreeing identifier: twins", "no identifier: review"],
+    ids=["agreeing identifier: one child", "disagreeing identifier: twins", "no identifier: twins"],
 )
 def test_a_replaced_given_name_is_decided_by_the_identifiers(
     runtime: Runtime,

@@ -1,6 +1,7 @@
 """Match decisions: link, review or new child, with the guards that no weight can override.
 
 Guards (DESIGN invariant 3 and the twins rule):
+- Siblings (one surname, another birthday, another given name however alike) are never merged.
 - Twins (same date of birth and surname, different given names) are never merged. Whether two given
   names are a twin pair or one name and a slip of it is read from the names themselves: one edit
   apart with one of them rare (or far rarer than the other) is a slip, and the weight decides;
@@ -129,8 +130,30 @@ def _is_slip(given: GivenNames) -> bool:
     return rarer is None or (commoner is not None and rarer * SLIP_RARITY <= commoner)
 
 
+# A birthday so far from the other's that they are two births; "the same year" included, as
+# siblings born within a year of each other share it.
+_OTHER_BIRTH = frozenset({"Same year of birth", _DIFFERENT})
+
+
+def _siblings(levels: dict[str, str], given_level: str, given: GivenNames | None) -> bool:
+    """One surname, another birth and another given name, however alike: brothers or sisters.
+
+    An address and a surname shared with a similar name (Lilly, Lily) outweigh a wholly different
+    birthday in the weights, so no weight may link them; the same given name with another
+    birthday is one child's wrong date, and the weight decides.
+    """
+    return (
+        levels.get("dob") in _OTHER_BIRTH
+        and levels.get("family_name", "").startswith(_SAME_FAMILY)
+        and given_level != MISSING
+        and not given_level.startswith(_SAME_GIVEN)
+        and not (given is not None and given.nicknames)
+    )
+
+
 def twin_check(pair: ScoredPair) -> TwinCheck:
-    """Same date of birth and surname but not the same given name, with no shared identifier.
+    """Siblings (`_siblings`), or twins: same date of birth and surname but not the same given name,
+    with no shared identifier.
 
     Each "same" is read widely, so that an error in one twin's row does not let the pair through:
     the birthday with its day and month swapped or one character wrong; the surname spelt nearly
@@ -139,12 +162,15 @@ def twin_check(pair: ScoredPair) -> TwinCheck:
     """
     levels = {f.field: f.level for f in pair.fields}
     given_level = levels.get("given_name", MISSING)
+    shared_identifier = any(levels.get(f, "").startswith("Exact match") for f in _IDENTIFIER_FIELDS)
+    if not shared_identifier and _siblings(levels, given_level, pair.given):
+        return TwinCheck.VETO
     if (
         levels.get("dob") not in _SAME_BIRTH
         or not levels.get("family_name", "").startswith(_SAME_FAMILY)
         or given_level == MISSING
         or given_level.startswith(_SAME_GIVEN)
-        or any(levels.get(f, "").startswith("Exact match") for f in _IDENTIFIER_FIELDS)
+        or shared_identifier
     ):
         return TwinCheck.CLEAR  # not twin-like, or a shared NHS or pupil number says it is one child
     if levels.get("gender") == _DIFFERENT:

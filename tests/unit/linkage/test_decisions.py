@@ -86,6 +86,28 @@ def test_a_protected_rival_keeps_a_row_ambiguous_and_private_however_far_behind(
         )
 
 
+def test_siblings_with_alike_names_at_one_address_are_never_merged_whatever_the_weight() -> None:
+    for born in ("All other comparisons", "Same year of birth"):
+        for given in ("Damerau-Levenshtein distance of given_name <= 1", "All other comparisons"):
+            levels = {**SAME_HOUSEHOLD_BIRTH, "dob": born, "given_name": given}
+
+            assert twin_check(_pair(20.0, **levels)) is TwinCheck.VETO
+            assert decide([_candidate(20.0, levels=levels)], THRESHOLDS).outcome is Outcome.NEW
+
+
+def test_one_childs_wrong_birth_date_is_left_to_the_weight() -> None:
+    for levels in (
+        {**SAME_HOUSEHOLD_BIRTH, "dob": "All other comparisons", "given_name": "Exact match on given_name"},
+        {
+            **SAME_HOUSEHOLD_BIRTH,
+            "dob": "All other comparisons",
+            "given_name": "Jaro-Winkler distance of given_name >= 0.8",
+            "nhs_number": "Exact match on nhs_number",
+        },
+    ):
+        assert twin_check(_pair(20.0, **levels)) is TwinCheck.CLEAR
+
+
 def test_a_plainly_different_given_name_at_one_address_is_a_twin_never_merged_whatever_the_weight() -> None:
     twin = _candidate(30.0, levels={**SAME_HOUSEHOLD_BIRTH, "given_name": "All other comparisons"})
 
@@ -254,10 +276,10 @@ def test_twins_are_recognised_when_one_row_swaps_the_birthday_or_varies_a_double
         assert decide([_candidate(25.0, levels=numbered)], THRESHOLDS).outcome is Outcome.NEW
 
 
-def test_another_birthday_in_the_same_year_is_not_read_as_the_same_birth() -> None:
+def test_another_birthday_in_the_same_year_is_a_sibling_not_a_twin_held_for_review() -> None:
     levels = {**SAME_HOUSEHOLD_BIRTH, "dob": "Same year of birth", "given_name": "All other comparisons"}
 
-    assert twin_check(_pair(12.0, **levels)) is TwinCheck.CLEAR
+    assert twin_check(_pair(12.0, **levels)) is TwinCheck.VETO
 
 
 # Partial rows: a given name, family name or date of birth missing -------------------------------
