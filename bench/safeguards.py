@@ -60,6 +60,7 @@ def _results(counts: SafeguardCounts) -> Table:
         ("extra records of a shielded child's identity (any status)", counts.shielded_duplicates, ""),
         ("rows of shielded children held: private queue", counts.shielded_rows_held_private, ""),
         ("rows of shielded children held: ordinary queue", counts.shielded_rows_held_ordinary, ""),
+        ("shielded children with every row held privately", counts.shielded_children_only_held_private, ""),
         ("ordinary-queue items whose candidate is now protected", counts.ordinary_items_on_protected, ""),
         ("adoptions recorded", counts.adoptions_recorded, ""),
         *((f"adoptions not recorded: {why}", n, "") for why, n in sorted(counts.adoptions_missed.items())),

@@ -41,5 +41,7 @@ def test_replayed_feeds_end_with_no_visible_shielded_or_sealed_record_and_no_ide
     assert summary.adopted == counts.adoptions_recorded == 5
     assert not counts.adoptions_missed
     assert counts.records["sealed"] == summary.adopted
-    assert counts.records["shielded"] >= summary.shielded
+    # A shielded child whose sibling's shielded record blocking finds has every row held in the LA's
+    # private queue until the team decides: no record yet, and none visible.
+    assert counts.records["shielded"] + counts.shielded_children_only_held_private >= summary.shielded
     assert counts.birth_rows_absorbed > 0

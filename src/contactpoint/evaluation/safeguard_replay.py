@@ -238,6 +238,9 @@ class SafeguardCounts:
     birth_rows_unlinked: int  # of those, neither linked nor held (rejected as malformed)
     shielded_rows_held_private: int
     shielded_rows_held_ordinary: int
+    # shielded children with no record yet, every row of theirs in the LA's private queue (a
+    # sibling's shielded record was found beside them: the LA team decides)
+    shielded_children_only_held_private: int
     ordinary_items_on_protected: int  # open ordinary-queue items whose candidate is now shielded or sealed
     adoptions_recorded: int
     adoptions_missed: Counter[str]
@@ -301,6 +304,8 @@ def count_safeguards(runtime: Runtime, replay: Replay) -> SafeguardCounts:
 
     after: Counter[str] = Counter()
     shielded_held: Counter[str] = Counter()
+    shielded_recorded: set[str] = set()
+    shielded_held_private: set[str] = set()
     for row in truth.rows():
         place = (row.source, row.row_key)
         adopted = adopted_at.get(row.person_id)
@@ -314,6 +319,10 @@ def count_safeguards(runtime: Runtime, replay: Replay) -> SafeguardCounts:
                 after["unlinked"] += 1
         if row.person_id in shielded_people and place in held:
             shielded_held["private" if held[place] else "ordinary"] += 1
+            if held[place]:
+                shielded_held_private.add(row.person_id)
+        if row.person_id in shielded_people and place in links:
+            shielded_recorded.add(row.person_id)
     return SafeguardCounts(
         visible_shielded=len(shielded_on),
         visible_sealed=len(sealed_on),
@@ -328,6 +337,7 @@ def count_safeguards(runtime: Runtime, replay: Replay) -> SafeguardCounts:
         birth_rows_unlinked=after["unlinked"],
         shielded_rows_held_private=shielded_held["private"],
         shielded_rows_held_ordinary=shielded_held["ordinary"],
+        shielded_children_only_held_private=len(shielded_held_private - shielded_recorded),
         ordinary_items_on_protected=stale,
         adoptions_recorded=len(replay.adoptions),
         adoptions_missed=replay.adoptions_missed,
