@@ -304,8 +304,6 @@ def count_safeguards(runtime: Runtime, replay: Replay) -> SafeguardCounts:
 
     after: Counter[str] = Counter()
     shielded_held: Counter[str] = Counter()
-    shielded_recorded: set[str] = set()
-    shielded_held_private: set[str] = set()
     for row in truth.rows():
         place = (row.source, row.row_key)
         adopted = adopted_at.get(row.person_id)
@@ -319,10 +317,6 @@ def count_safeguards(runtime: Runtime, replay: Replay) -> SafeguardCounts:
                 after["unlinked"] += 1
         if row.person_id in shielded_people and place in held:
             shielded_held["private" if held[place] else "ordinary"] += 1
-            if held[place]:
-                shielded_held_private.add(row.person_id)
-        if row.person_id in shielded_people and place in links:
-            shielded_recorded.add(row.person_id)
     return SafeguardCounts(
         visible_shielded=len(shielded_on),
         visible_sealed=len(sealed_on),
@@ -337,11 +331,22 @@ def count_safeguards(runtime: Runtime, replay: Replay) -> SafeguardCounts:
         birth_rows_unlinked=after["unlinked"],
         shielded_rows_held_private=shielded_held["private"],
         shielded_rows_held_ordinary=shielded_held["ordinary"],
-        shielded_children_only_held_private=len(shielded_held_private - shielded_recorded),
+        shielded_children_only_held_private=_only_held_private(truth, shielded_people, links, held),
         ordinary_items_on_protected=stale,
         adoptions_recorded=len(replay.adoptions),
         adoptions_missed=replay.adoptions_missed,
     )
+
+
+def _only_held_private(
+    truth: Truth, people: set[str], links: dict[tuple[str, str], str], held: dict[tuple[str, str], bool]
+) -> int:
+    """Of these children, how many have no row linked and some row in a private queue."""
+    recorded = {r.person_id for r in truth.rows() if r.person_id in people and (r.source, r.row_key) in links}
+    waiting = {
+        r.person_id for r in truth.rows() if r.person_id in people and held.get((r.source, r.row_key), False)
+    }
+    return len(waiting - recorded)
 
 
 def feed_files(truth: Truth, generations: int) -> list[Path]:
