@@ -89,6 +89,7 @@ def report_table(report: RunReport) -> Table:
     for outcome in ("linked", "new", "review"):
         table.add_row(outcome, str(report.outcomes.get(outcome, 0)))
     table.add_row("  of which held privately (shielded/sealed)", str(report.private_holds))
+    table.add_row("partial rows with no record to add to", str(len(report.unmatched)))
     for reason, count in sorted(report.reasons.items()):
         table.add_row(f"  reason: {reason}", str(count))
     rejects_by_field: dict[str, int] = {}
@@ -194,9 +195,12 @@ def ingest(
     console.print(report_table(report))
     console.print(f"Name term-frequency tables: {linker.term_frequencies}")
     if rejects is not None:
-        write_rejects(rejects, report.rejects)
-        console.print(f"Rejects report: [bold]{rejects}[/] ({len(report.rejects)} rows)")
-    rejected = len(report.rejects)  # every rejected row of the file, also those recorded by an earlier run
+        write_rejects(rejects, [*report.rejects, *report.unmatched])
+        console.print(
+            f"Rejects report: [bold]{rejects}[/] ({len(report.rejects) + len(report.unmatched)} rows)"
+        )
+    # every row of the file not taken, also those recorded by an earlier run
+    rejected = len(report.rejects) + len(report.unmatched)
     if report.read and rejected > max_reject_share * report.read:
         Console(stderr=True).print(
             f"[bold red]Error:[/] {rejected} of {report.read} rows rejected ({rejected / report.read:.1%}), "
