@@ -94,6 +94,20 @@ class Settings(BaseSettings):
         "a misuse alert (guessing a child's address).",
     )
 
+    feed_partial_share_alert: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Data sources: a submission whose rows lack a name or date of birth at this share or "
+        "more raises a misuse alert (sweeping guesses with rows that can only add to a record).",
+    )
+    feed_partial_rows_alert: int = Field(
+        default=20,
+        ge=1,
+        description="Data sources: the fewest rows lacking identity in one submission for the share to count "
+        "(smaller submissions are watched by the small-submission signal).",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite store."""
         return self.database_url or f"sqlite:///{(self.home / 'contactpoint.db').resolve()}"

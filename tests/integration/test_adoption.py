@@ -2,7 +2,10 @@
 second, sealed, re-issued, and joined by nothing: no index value, column, request or audit entry
 (invariant 4)."""
 
+from datetime import timedelta
+
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from contactpoint.access.errors import PermissionDenied
@@ -231,3 +234,28 @@ def test_the_audit_log_names_the_birth_record_only_and_hides_adoptions_from_la_a
         assert new_id.value not in entry.children
         assert new_id.value not in str(entry.details)
     assert query_audit(runtime, national, child=new_id) == []
+
+
+def test_no_stored_time_or_row_order_ties_the_adoptive_record_to_the_sealed_one(
+    runtime, factory, birth, clock
+):
+    clock.advance(timedelta(hours=3, minutes=7, seconds=11, milliseconds=421))
+    new_id = record_adoption(runtime, birth.cp_id, _adoptive(birth, factory))
+    clock.advance(timedelta(milliseconds=3))
+    register_children(runtime, range(1), lambda _item, cp_id: factory.child(cp_id))  # later that day
+    children = sa.table("children", sa.column("cp_id"), sa.column("created_at"), sa.column("updated_at"))
+    issued = sa.table("issued_ids", sa.column("issued_at"))
+    with runtime.engine.connect() as connection:
+        times = set(connection.execute(sa.select(children.c.created_at, children.c.updated_at)).all())
+        issued_at = set(connection.execute(sa.select(issued.c.issued_at)).scalars())
+        sqlite = connection.dialect.name == "sqlite"
+        rowids = (
+            dict(connection.execute(sa.text("SELECT cp_id, rowid FROM children")).all()) if sqlite else {}
+        )
+
+    # Every row of the day carries the same times: the sealing and the issue are not told apart.
+    assert len(times) == 1
+    assert len(issued_at) == 1
+    assert new_id is not None
+    if sqlite:  # a row's place in the table is drawn at random, not the next after the last written
+        assert min(rowids.values()) > 2**32

@@ -379,7 +379,7 @@ def test_malformed_uploads_get_a_clear_4xx_or_reject_lines_and_never_a_500(
         assert refused.json()["field"] == "feed"
 
 
-def test_a_row_without_a_given_name_matching_nobody_is_rejected_over_http_and_makes_no_record(
+def test_a_row_without_a_given_name_matching_nobody_is_taken_over_http_and_makes_no_record(
     runtime: Runtime, synthetic: Path
 ) -> None:
     with _feed(synthetic).open(encoding="utf-8", newline="") as handle:
@@ -393,9 +393,8 @@ def test_a_row_without_a_given_name_matching_nobody_is_rejected_over_http_and_ma
         response = client.post(SUBMIT, headers=_key(runtime) | CSV, content=body)
 
     assert response.status_code == 200, response.text
-    (reject,) = [r for r in response.json()["rejects"] if r["row_key"] == "PARTIAL1"]
-    assert (reject["line"], reject["field"]) == (len(rows) + 2, "given_name")
-    assert "not enough identity to create a record" in reject["rule"]
+    # Whether a record came close depends on the index, not the row: the receipt never says.
+    assert not [r for r in response.json()["rejects"] if r["row_key"] == "PARTIAL1"]
     assert "Quillfeather" not in response.text
     with runtime.unit_of_work() as uow:
         assert "PARTIAL1" not in dict(uow.ledger.links(NHS))

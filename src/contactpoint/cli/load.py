@@ -91,5 +91,6 @@ def load(
     console.print(report_table(result.report))
     console.print(f"Loaded in {time.perf_counter() - began:.1f} s")
     if rejects is not None:
-        write_rejects(rejects, result.report.rejects)
-        console.print(f"Rejects report: [bold]{rejects}[/] ({len(result.report.rejects)} rows)")
+        taken_not = [*result.report.rejects, *result.report.unmatched]
+        write_rejects(rejects, taken_not)
+        console.print(f"Rejects report: [bold]{rejects}[/] ({len(taken_not)} rows)")

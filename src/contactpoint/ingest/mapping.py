@@ -58,6 +58,13 @@ from contactpoint.ingest.feed_row import PLACEHOLDER_BIRTH, PLACEHOLDER_NAME, Ch
 Values = MappingType[str, str | None]
 T = TypeVar("T")
 EARLIEST_BIRTH = date(1990, 1, 1)  # nobody born earlier can still be held (25 at most, with consent)
+# A source's own record identifier (FHIR's id rule, with colons, slashes and underscores for
+# composite keys): it is kept in clear and exported, so it must not carry names, addresses or formulas.
+ROW_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}")
+ROW_KEY_RULE = (
+    "is not a record identifier: 1 to 64 letters, digits, dots, dashes, underscores, colons or slashes, "
+    "starting with a letter or digit"
+)
 _DATE_FIELDS = {"%d": r"\d{1,2}", "%m": r"\d{1,2}", "%Y": r"\d{4}", "%y": r"\d{2}"}
 _DATE_WORDS = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY"}
 
@@ -257,9 +264,10 @@ class SourceMapping:
     # Mapping a row ----------------------------------------------------------------------------
 
     def row_key(self, values: Values) -> str | None:
-        """The row's key, or None when the row has none (it can then only be rejected)."""
-        key = values.get(self.key)
-        return key.strip() if key and key.strip() else None
+        """The row's key, or None when the row has none or one not shaped like a key (it can then
+        only be rejected). A key is kept in clear and exported, so it may hold no free text."""
+        key = (values.get(self.key) or "").strip()
+        return key if ROW_KEY.fullmatch(key) else None
 
     @staticmethod
     def canonical(values: Values) -> bytes:
@@ -298,6 +306,8 @@ class SourceMapping:
             values = {**values, **self.constants}
         dropped: list[Dropped] = []
         key = self.row_key(values)
+        if key is None and (values.get(self.key) or "").strip():
+            raise ValidationError(self.key, ROW_KEY_RULE)
         if key is None:
             raise ValidationError(self.key, "the row has no key")
         for column in self.required:

@@ -7,10 +7,12 @@ so "Smith-Jones", "Jones Smith" and plain "Smith" meet.
 
 Folding first replaces every letter that looks like a Latin one by that letter (Unicode's
 confusables table, UTS #39: Cyrillic a, U+0430, is "a"; Greek capital omicron is "O"), then
-transliterates what is left (anyascii: Cyrillic zhe is "ZH"). Dropping such letters instead let a
-name typed with a Cyrillic a share no key with the child it copies, so a feed row about a
-shielded child became a new, visible record. Look-alikes win over transliteration because the
-threat is a name that looks the same.
+transliterates what is left (anyascii: Cyrillic zhe is "ZH"). The look-alikes are taken before the
+compatibility decomposition, as a UTS #39 skeleton takes them: decomposed first, the long s and the
+lunate sigma became S where they look like f and C, so a family name typed with long s's met no
+one. Dropping such letters instead let a name typed with a Cyrillic a share no key with the child
+it copies, so a feed row about a shielded child became a new, visible record. Look-alikes win over
+transliteration because the threat is a name that looks the same.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ def _latin_lookalikes() -> dict[str, str]:
     return lookalikes
 
 
+def _skeleton_letter(character: str) -> str:
+    if character.isascii() or unicodedata.combining(character):
+        return character
+    return _latin_lookalikes().get(character, character)
+
+
 def _to_latin(character: str) -> str:
     if character.isascii():
         return character
@@ -62,7 +70,10 @@ def _to_latin(character: str) -> str:
 def fold(text: str) -> str:
     """Unaccented capitals with every non-letter removed: "O'Brien" -> "OBRIEN"; look-alike and
     other non-Latin letters become Latin ones first: "Anna" typed with Cyrillic a's -> "ANNA"."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    canonical = unicodedata.normalize("NFD", text)
+    if not canonical.isascii():
+        canonical = "".join(_skeleton_letter(c) for c in canonical)
+    decomposed = unicodedata.normalize("NFKD", canonical)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     if not stripped.isascii():
         stripped = "".join(_to_latin(c) for c in stripped)

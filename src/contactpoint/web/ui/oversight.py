@@ -21,6 +21,7 @@ from contactpoint.app.oversight.subject_access import ReportFormat, Requester, S
 from contactpoint.app.runtime import Runtime
 from contactpoint.domain.errors import InvalidContactPointId, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.spreadsheet import safe_cell
 from contactpoint.web import states
 from contactpoint.web.deps import RuntimeDep, UiNeed
 from contactpoint.web.forms import optional, parse_date
@@ -181,7 +182,17 @@ def audit_export(request: Request, runtime: RuntimeDep, session: Auditor, query_
     for e in entries:
         details = "; ".join(f"{k}: {v}" for k, v in sorted(e.details.items()))
         writer.writerow(
-            [e.seq, e.at.isoformat(), audit_label(e.kind), names(e.actor_id), " ".join(e.children), details]
+            [
+                safe_cell(cell)
+                for cell in (
+                    e.seq,
+                    e.at.isoformat(),
+                    audit_label(e.kind),
+                    names(e.actor_id),
+                    " ".join(e.children),
+                    details,
+                )
+            ]
         )
     return Response(
         out.getvalue(),
