@@ -131,6 +131,7 @@ AUDIT_LABELS = {
     "review:decide": "Decided a review item",
     "feeds:submit": "A data source sent a feed",
     "sessions:sign-in-throttled": "Sign-in attempts were refused for too many failures",
+    "feeds:load": "The operator ran an initial load",
     "feeds:export-links": "The operator exported a source's links",
     "children:merge": "The operator merged two records",
     "children:unmerge": "The operator undid a merge",
