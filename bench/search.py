@@ -53,12 +53,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.factories import ChildFactory
 
 from bench.common import PG_ADMIN, fresh_database_url, percentile
+from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Role
 from contactpoint.app.accounts.accounts import principal_of, provision_account
-from contactpoint.app.accounts.client_systems import add_client_system
+from contactpoint.app.accounts.client_systems import add_client_system, release_client_system
 from contactpoint.app.accounts.organisations import register_organisation
 from contactpoint.app.children.records import register_children
 from contactpoint.app.operations.initialise import initialise_store
+from contactpoint.app.runtime import Runtime
 from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
 from contactpoint.domain.identifiers import ContactPointId
@@ -129,17 +131,14 @@ def ensure_accounts(settings: Settings, accounts: int) -> None:
     runtime.close()
 
 
-def client_system_key(settings: Settings) -> str:
-    """A new client system for the bench practitioners' organisation (a key is shown only once)."""
-    runtime = build_runtime(settings)
-    register_organisation(runtime, "URN100001", "Bench School", "201", [ServiceType.EDUCATION])
+def _bench_admin(runtime: Runtime, name: str) -> Principal:
+    """An LA 201 user administrator for the bench, made on first use."""
     with runtime.unit_of_work() as uow:
-        admin = uow.users.by_username("bench-user-admin")
-        if admin is None:
+        if uow.users.by_username(name) is None:
             provision_account(
                 runtime,
                 uow,
-                username="bench-user-admin",
+                username=name,
                 role=Role.LA_USER_ADMIN,
                 la_code="201",
                 org_code=None,
@@ -150,10 +149,19 @@ def client_system_key(settings: Settings) -> str:
                 enrolled=True,
             )
             uow.commit()
-            admin = uow.users.by_username("bench-user-admin")
+        admin = uow.users.by_username(name)
         assert admin is not None  # noqa: S101  # just made
-        principal = principal_of(admin)
-    key = add_client_system(runtime, principal, f"bench-mis-{time.time_ns()}", "URN100001").key
+        return principal_of(admin)
+
+
+def client_system_key(settings: Settings) -> str:
+    """A new client system for the bench practitioners' organisation (a key is shown only once)."""
+    runtime = build_runtime(settings)
+    register_organisation(runtime, "URN100001", "Bench School", "201", [ServiceType.EDUCATION])
+    principal = _bench_admin(runtime, "bench-user-admin")
+    made = add_client_system(runtime, principal, f"bench-mis-{time.time_ns()}", "URN100001")
+    second = _bench_admin(runtime, "bench-user-admin-2")  # a client system waits for a second one
+    key = made.key_half + release_client_system(runtime, second, made.user_id).key_half
     runtime.close()
     return key
 
@@ -166,7 +174,9 @@ def serve(home: str, database_url: str, port: int, stack: str) -> None:
     from contactpoint.web.app import create_app  # noqa: PLC0415
 
     misuse.HOURLY_SEARCH_LIMIT = 10**9
-    runtime = build_runtime(Settings(home=Path(home), database_url=database_url))
+    # The bench's one client key makes every FHIR request: its per-minute limit is lifted too.
+    settings = Settings(home=Path(home), database_url=database_url, fhir_client_requests_per_minute=10**9)
+    runtime = build_runtime(settings)
     # Several server processes share the port (SO_REUSEPORT; the kernel spreads connections).
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

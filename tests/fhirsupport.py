@@ -9,7 +9,7 @@ from datetime import date
 from fhirpy import SyncFHIRClient
 
 from contactpoint.access.roles import Role
-from contactpoint.app.accounts.client_systems import add_client_system
+from contactpoint.app.accounts.client_systems import add_client_system, release_client_system
 from contactpoint.app.accounts.organisations import register_organisation
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.runtime import Runtime
@@ -31,12 +31,15 @@ class Organisation:
 
 
 def organisation(runtime: Runtime, *, code: str = ORG_CODE, la_code: str = HOME_LA) -> Organisation:
-    """Register the organisation; its LA's user administrator gives it a client system."""
+    """Register the organisation; its LA's user administrator gives it a client system, a second
+    one releases it, and the key is the first administrator's half followed by the second's."""
     register_organisation(runtime, code, ORG_NAME, la_code, [ServiceType.EDUCATION])
     practitioner = make_account(runtime, Role.PRACTITIONER, la_code=la_code, org_code=code)
     admin = make_principal(runtime, Role.LA_USER_ADMIN, la_code=la_code)
     made = add_client_system(runtime, admin, f"mis-{code.lower()}", code)
-    return Organisation(practitioner, made.user_id, made.key)
+    second = make_principal(runtime, Role.LA_USER_ADMIN, la_code=la_code)
+    released = release_client_system(runtime, second, made.user_id)
+    return Organisation(practitioner, made.user_id, made.key_half + released.key_half)
 
 
 def fhir_client(

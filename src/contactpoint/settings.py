@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     feed_submissions_per_window: int = Field(
         default=12, ge=1, description="Data sources: submissions one key may make in a window; more get 429."
     )
+    fhir_client_requests_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="Client systems: FHIR requests one key may make in a minute; more get 429.",
+    )
     feed_small_submission_rows: int = Field(
         default=10, ge=0, description="Data sources: a submission of at most this many rows counts as small."
     )

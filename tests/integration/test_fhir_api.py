@@ -354,7 +354,7 @@ def test_user_administrators_give_keys_to_their_own_las_organisations_only(runti
             headers=national_bearer,
         )
         listed = client.get("/api/v1/client-systems", headers=bearer).json()
-        key = made.json()["key"]
+        key = made.json()["key_half"]  # the first half: public metadata only, until released
         metadata = client.get("/fhir/metadata", headers={"Authorization": f"Bearer {key}"})
         on_api = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
     assert made.status_code == 201

@@ -79,6 +79,7 @@ API_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/api/v1/client-systems"): LA_USER_ADMINS,
     ("GET", "/api/v1/client-systems"): LA_USER_ADMINS,
     ("POST", "/api/v1/client-systems/{user_id}/revocation"): LA_USER_ADMINS,
+    ("POST", "/api/v1/client-systems/{user_id}/approval"): LA_USER_ADMINS,
     ("GET", "/api/v1/authorities"): NATIONAL_ADMINS,
     ("PUT", "/api/v1/authorities/{code}/team-contact"): NATIONAL_ADMINS,
 }

@@ -27,6 +27,14 @@ class SubmissionsLimited(Throttled):
         self.args = (f"too many submissions from this key; try again in {retry_after} seconds",)
 
 
+class RequestsLimited(Throttled):
+    """A client system's key has made as many requests as a minute allows; wait `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.args = (f"too many requests from this key; try again in {retry_after} seconds",)
+
+
 class PermissionDenied(ContactPointError):
     """The signed-in user's role or scope does not allow this."""
 

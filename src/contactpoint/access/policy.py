@@ -224,14 +224,25 @@ def require_manage_client_system(principal: Principal, la_code: str | None) -> N
         raise PermissionDenied("organisations of another local authority are out of scope")
 
 
+def has_special_reach(principal: Principal) -> bool:
+    """A child-protection practitioner (who may override shielding) or a sensitive service's staff
+    (who see what others are never shown): accounts a machine must never stand in for."""
+    return principal.role is Role.CHILD_PROTECTION or (
+        principal.service is not None and principal.service.is_sensitive
+    )
+
+
 def require_may_act_for(client: Principal, practitioner: Principal, *, active: bool) -> None:
-    """A client system acts only for an active practitioner of its own organisation (a child-protection
-    practitioner too, though never with the override). Anyone else, or a suspended, unenrolled or
-    unapproved account, is refused: the person named is the one the audit trail holds to account."""
+    """A client system acts only for an active practitioner of its own organisation, and never for one
+    of special reach. `active` is the account's standing: released by a second administrator, not
+    suspended, its second factor enrolled and its one-time password changed, its row intact; a
+    person not yet standing alone must not be reachable through a machine's key either. The person
+    named is the one the audit trail holds to account."""
     require(client, Permission.ACT_FOR_PRACTITIONER)
     if (
         not active
-        or not practitioner.role.needs_service
+        or practitioner.role is not Role.PRACTITIONER
+        or has_special_reach(practitioner)
         or client.org_code is None
         or practitioner.org_code != client.org_code
         or practitioner.la_code != client.la_code

@@ -37,6 +37,20 @@ PER_ACCOUNT = ThrottleRule("account", 10, max_wait_seconds=60)
 PER_ADDRESS = ThrottleRule("address", 300)
 CODES_PER_ACCOUNT = ThrottleRule("code-account", 5)
 CODES_PER_STAGE = ThrottleRule("code-stage", 3)  # then the password-stage session ends
+# Not a rule: marks, per counter, the wait whose first refusal has been audited.
+REFUSALS_AUDITED = ThrottleRule("refusals-audited", 0)
+# A client system's requests in a fixed one-minute window (the limit is a setting): a misused key
+# reads slowly, not in bulk.
+CLIENT_REQUESTS = ThrottleRule("client-requests", 0)
+CLIENT_WINDOW = timedelta(minutes=1)
+
+
+def window_wait(limit: int, counted: int, window_start: datetime, now: datetime) -> int:
+    """Seconds until a fixed window's count starts afresh, or 0 while the window has room."""
+    if now - window_start >= CLIENT_WINDOW or counted < limit:
+        return 0
+    remaining = window_start + CLIENT_WINDOW - now
+    return max(1, int(remaining.total_seconds() + 0.999))
 
 
 def throttle_key(rule: ThrottleRule, address: str = "", username: str | None = None) -> bytes:

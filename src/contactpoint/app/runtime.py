@@ -44,6 +44,7 @@ class Runtime:
     pending_box: SecretBox = field(init=False)
     account_tagger: AccountTagger = field(init=False)
     state_box: SecretBox = field(init=False)  # the UI's saved page states (app/accounts/page_states.py)
+    device_box: SecretBox = field(init=False)  # known devices' tokens (app/accounts/devices.py)
     write_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -66,6 +67,7 @@ class Runtime:
         self.pending_box = SecretBox(keyring, PENDING_HALF)
         self.account_tagger = AccountTagger(keyring)
         self.state_box = SecretBox(keyring, purpose="page-state")
+        self.device_box = SecretBox(keyring, purpose="known-device")
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""

@@ -23,6 +23,7 @@ class AuditKind(StrEnum):
     LEAD_PROFESSIONAL_CHANGED = "involvements:lead"  # who holds the role now, and who held it
     SIGNED_IN = "sessions:sign-in"
     SIGN_IN_FAILED = "sessions:sign-in-failed"
+    SIGN_IN_THROTTLED = "sessions:sign-in-throttled"  # refused unverified: the counter, once per wait
     SIGNED_OUT = "sessions:sign-out"
     ENROLLED = "accounts:enrol"
     ACCOUNT_CREATED = "accounts:create"
@@ -52,6 +53,9 @@ class AuditKind(StrEnum):
     REVIEW_OPENED = "review:open"
     REVIEW_DECIDED = "review:decide"
     FEED_SUBMITTED = "feeds:submit"  # a data source's upload: source, run and counts
+    LINKS_EXPORTED = "feeds:export-links"  # the operator exported a source's row keys and IDs
+    RECORDS_MERGED = "children:merge"  # the operator merged two records: the merge number
+    RECORDS_UNMERGED = "children:unmerge"  # the operator undid a merge: the merge number
     FEED_LOADED = "feeds:load"  # an initial load started, restarted or finished: source, run and counts
     SOURCE_REVOKED = "sources:revoke"  # a data source's API key revoked
     CLIENT_REQUEST = "clients:request"  # a client system's request for a named practitioner, or its refusal

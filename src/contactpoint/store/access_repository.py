@@ -352,8 +352,8 @@ class UserRepository:
     def release(self, user_id: int, password_hash: str | None, now: datetime) -> None:
         """A second administrator's release: the account works from now, with the one-time password
         both halves make (`password_hash`; None for an account held before passwords were split)."""
-        if password_hash is None:
-            self._change(user_id, awaiting_approval=False, suspended=False)
+        if password_hash is None:  # a client system's sealed key half is spent here too
+            self._change(user_id, awaiting_approval=False, suspended=False, pending_password=None)
             return
         self._change(
             user_id,

@@ -29,6 +29,7 @@ class StoredClientSystem:
     created_at: datetime
     revoked_at: datetime | None
     suspended: bool
+    awaiting_release: bool = False  # made by one administrator, not yet released by a second
 
     @property
     def active(self) -> bool:
@@ -47,6 +48,7 @@ _COLUMNS = (
     _USERS.c.created_at,
     _CLIENTS.c.revoked_at,
     _USERS.c.suspended,
+    _USERS.c.awaiting_approval,
 )
 _JOINED = _CLIENTS.join(_USERS, _USERS.c.id == _CLIENTS.c.user_id)
 # Every FHIR request authenticates: one prebuilt statement, looked up by the key's hash (unique index).
@@ -63,6 +65,7 @@ def _client(row: Row[Any, *tuple[Any, ...]]) -> StoredClientSystem:
         as_utc(row.created_at),
         as_utc(row.revoked_at) if row.revoked_at is not None else None,
         row.suspended,
+        row.awaiting_approval,
     )
 
 

@@ -6,7 +6,7 @@ Like every repository it never commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
@@ -159,6 +159,26 @@ class ReviewQueueRepository:
             .values(candidate_cp_id=survivor.value)
             .execution_options(synchronize_session=False)
         )
+
+    def open_holds(self, cp_ids: Sequence[str]) -> list[tuple[int, str, str | None, bool]]:
+        """The open items about these records, each as (item, candidate, LA, private): what a merge
+        changes and an unmerge puts back."""
+        rows = self._session.execute(
+            select(ReviewItem.item_id, ReviewItem.candidate_cp_id, ReviewItem.la_code, ReviewItem.private)
+            .where(ReviewItem.candidate_cp_id.in_(list(cp_ids)), ReviewItem.status == "open")
+            .order_by(ReviewItem.item_id)
+        )
+        return [(r.item_id, r.candidate_cp_id or "", r.la_code, bool(r.private)) for r in rows]
+
+    def restore_holds(self, holds: Sequence[tuple[int, str, str | None, bool]]) -> None:
+        """Put items still open back on the record, in the queue and privacy they had."""
+        for item_id, candidate, la_code, private in holds:
+            self._session.execute(
+                update(ReviewItem)
+                .where(ReviewItem.item_id == item_id, ReviewItem.status == "open")
+                .values(candidate_cp_id=candidate, la_code=la_code, private=private)
+                .execution_options(synchronize_session=False)
+            )
 
     def make_private(self, cp_id: ContactPointId, la_code: str) -> int:
         """A record became shielded or sealed: its open review items move to its LA's private queue

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SESSION_COOKIE = "__Host-cp_session"
+# A signed-in browser's known-device token (app/accounts/devices.py); lasts as the token does.
+DEVICE_COOKIE = "__Host-cp_device"
+DEVICE_COOKIE_MAX_AGE = 90 * 24 * 3600
 PRE_SESSION_COOKIE = "__Host-cp_presession"
 
 

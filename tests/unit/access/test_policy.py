@@ -209,7 +209,7 @@ def _client(org: str | None = "ORG1", la: str = OWN) -> Principal:
 @pytest.mark.parametrize("role", list(Role))
 def test_a_client_system_acts_only_for_active_practitioners_of_its_own_organisation(role):
     person = principal(role)
-    if role in (Role.PRACTITIONER, Role.CHILD_PROTECTION):
+    if role is Role.PRACTITIONER:  # never one of special reach: child protection, sensitive services
         policy.require_may_act_for(_client(), person, active=True)
     refusals = [
         (_client(), person, False),  # suspended, unenrolled or awaiting approval
@@ -218,8 +218,18 @@ def test_a_client_system_acts_only_for_active_practitioners_of_its_own_organisat
         (_client(org=None), person, True),  # a client bound to no organisation
         (principal(Role.PRACTITIONER), person, True),  # only a client system acts for anyone
     ]
-    if role not in (Role.PRACTITIONER, Role.CHILD_PROTECTION):
+    if role is not Role.PRACTITIONER:
         refusals.append((_client(), person, True))
     for client, named, active in refusals:
         with pytest.raises(PermissionDenied):
             policy.require_may_act_for(client, named, active=active)
+
+
+@pytest.mark.parametrize(
+    "service", [ServiceType.CAMHS, ServiceType.SEXUAL_HEALTH, ServiceType.SUBSTANCE_MISUSE]
+)
+def test_a_client_system_never_acts_for_a_sensitive_services_practitioner(service):
+    person = Principal(2, "someone", Role.PRACTITIONER, OWN, "ORG1", service)
+    assert policy.has_special_reach(person)
+    with pytest.raises(PermissionDenied):
+        policy.require_may_act_for(_client(), person, active=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from contactpoint.access import passwords, throttle, totp
@@ -32,6 +32,7 @@ from contactpoint.access.policy import (
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission, Role
 from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel, token_hash
 from contactpoint.app.accounts.attempts import refund, reserve_attempt
+from contactpoint.app.accounts.devices import is_known_device, issue_device_token
 from contactpoint.app.accounts.integrity import refuse_tampered
 from contactpoint.app.oversight.affinity import account_affinity
 from contactpoint.app.oversight.auditing import audit_log
@@ -87,6 +88,7 @@ class SessionGrant:
     token: str
     stage: str
     csrf_token: str
+    device: str | None = None  # a known-device token, once both factors are through (devices.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,16 +393,22 @@ def reset_account(runtime: Runtime, principal: Principal, user_id: int) -> NewAc
 # Sign-in ---------------------------------------------------------------------------------------
 
 
-def _password_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
-    """The counters a password guess touches; the first is the guesser's own (cleared on success)."""
-    return [
+def _password_keys(
+    username: str, address: str, *, known_device: bool = False
+) -> list[tuple[throttle.ThrottleRule, bytes]]:
+    """The counters a password guess touches; the first is the guesser's own (cleared on success).
+    A known device is not counted per account: strangers filling that counter must not keep the
+    account's holder out (app/accounts/devices.py)."""
+    keys = [
         (
             throttle.PER_ACCOUNT_AND_ADDRESS,
             throttle.throttle_key(throttle.PER_ACCOUNT_AND_ADDRESS, address, username),
         ),
-        (throttle.PER_ACCOUNT, throttle.throttle_key(throttle.PER_ACCOUNT, username=username)),
         (throttle.PER_ADDRESS, throttle.throttle_key(throttle.PER_ADDRESS, address)),
     ]
+    if not known_device:
+        keys.insert(1, (throttle.PER_ACCOUNT, throttle.throttle_key(throttle.PER_ACCOUNT, username=username)))
+    return keys
 
 
 def _code_keys(username: str, address: str) -> list[tuple[throttle.ThrottleRule, bytes]]:
@@ -435,11 +443,18 @@ def _one_time_password_expired(user: StoredUser, now: datetime) -> bool:
 
 
 def begin_sign_in(
-    runtime: Runtime, username: str, password: str, address: str, channel: Channel = Channel.UI
+    runtime: Runtime,
+    username: str,
+    password: str,
+    address: str,
+    channel: Channel = Channel.UI,
+    *,
+    device: str | None = None,
 ) -> SessionGrant:
     """Check the password; returns a short session that only the second factor can complete, and
-    whose token (like the full session's after it) works on `channel` only."""
-    keys = _password_keys(username, address)
+    whose token (like the full session's after it) works on `channel` only. `device` is the
+    client's known-device token, if it has one."""
+    keys = _password_keys(username, address, known_device=is_known_device(runtime, device, username))
     now = runtime.clock.now()
     reservation = reserve_attempt(runtime, keys, now)
     with runtime.unit_of_work() as uow:
@@ -534,12 +549,14 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
             log.append(AuditEvent(AuditKind.ENROLLED, user.id))
         log.append(AuditEvent(AuditKind.SIGNED_IN, user.id))
         uow.commit()
-    return grant
+    return replace(grant, device=issue_device_token(runtime, user.username))
 
 
-def sign_in(runtime: Runtime, username: str, password: str, code: str, address: str) -> SessionGrant:
+def sign_in(  # noqa: PLR0917  # the two factors and where they come from, as the API sends them
+    runtime: Runtime, username: str, password: str, code: str, address: str, device: str | None = None
+) -> SessionGrant:
     """Both factors in one call (the JSON API); enrolment happens in the web UI at first sign-in."""
-    grant = begin_sign_in(runtime, username, password, address, Channel.API)
+    grant = begin_sign_in(runtime, username, password, address, Channel.API, device=device)
     if grant.stage == "enrol":
         sign_out(runtime, grant.token)
         raise AuthenticationFailed("enrol your second factor in the web UI first")

@@ -10,19 +10,27 @@ practitioner, so the audit trail names the person exactly as it does for the UI.
 refused practitioner is audited the same way and answered as forbidden.
 
 The LA's user administrators create and revoke client systems for their own LA's organisations.
+One administrator alone must not be able to make a key and read children with it, so a new client
+system is held, exactly as a new account is (ADR 0017, ADR 0021): its creator is given the first
+half of the key, a second administrator of the LA releases it and is given the second half, and
+the key (both halves, one after the other) opens nothing until then. A client system never acts
+for an account of special reach, nor for one that does not yet stand on its own (held, on a
+one-time password, second factor not enrolled), and its requests are rate-limited.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
-from contactpoint.access import passwords
-from contactpoint.access.errors import AuthenticationFailed, PermissionDenied
+from contactpoint.access import passwords, throttle
+from contactpoint.access.errors import AuthenticationFailed, PermissionDenied, RequestsLimited
 from contactpoint.access.policy import (
     Principal,
     require_manage_client_system,
     require_may_act_for,
+    require_second_administrator,
 )
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import new_token, token_hash
@@ -34,6 +42,7 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.store.client_repository import StoredClientSystem
+from contactpoint.store.unit_of_work import UnitOfWork
 
 # Tells a client system's key from a session token or a data source's key at a glance.
 KEY_PREFIX = "cpcs_"
@@ -42,13 +51,15 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")  # the usernames' rule (app/a
 
 @dataclass(frozen=True, slots=True)
 class NewClientSystem:
-    """A created client system and its API key (shown once, never stored)."""
+    """A created or released client system and one half of its API key (shown once, never stored):
+    the creator's `first` (which begins with the key's prefix) or the releaser's `second`."""
 
     user_id: int
     name: str
     org_code: str
     la_code: str
-    key: str
+    key_half: str
+    half: str
 
 
 def is_client_key(token: str) -> bool:
@@ -57,12 +68,13 @@ def is_client_key(token: str) -> bool:
 
 
 def add_client_system(runtime: Runtime, principal: Principal, name: str, org_code: str) -> NewClientSystem:
-    """A user administrator gives an organisation of their own LA a client system and its key."""
+    """A user administrator gives an organisation of their own LA a client system, held until a
+    second administrator releases it; this administrator is given the key's first half only."""
     if not _NAME.match(name):
         raise ValidationError(
             "name", "must be 3 to 64 lower-case letters, digits, dots, dashes or underscores"
         )
-    key = KEY_PREFIX + new_token()
+    first, second = KEY_PREFIX + new_token(), new_token()
     with runtime.unit_of_work() as uow:
         organisation = uow.organisations.get(org_code)
         require_manage_client_system(principal, organisation.la_code if organisation else principal.la_code)
@@ -81,8 +93,12 @@ def add_client_system(runtime: Runtime, principal: Principal, name: str, org_cod
             password_hash=passwords.hash_password(passwords.generate_password()),
             totp_secret=b"",  # no second factor: nothing is sealed for this account
             created_at=runtime.clock.now(),
+            created_by=principal.user_id,
+            awaiting_approval=True,
+            # The second half, sealed for the releasing administrator (only the hash of both is kept).
+            pending_password=runtime.pending_box.seal(second, name),
         )
-        uow.clients.add(user_id, token_hash(key), principal.user_id)
+        uow.clients.add(user_id, token_hash(first + second), principal.user_id)
         audit_log(runtime, uow).append(
             AuditEvent(
                 AuditKind.ACCOUNT_CREATED,
@@ -93,11 +109,38 @@ def add_client_system(runtime: Runtime, principal: Principal, name: str, org_cod
                     "role": Role.CLIENT_SYSTEM.value,
                     "la": organisation.la_code,
                     "organisation": organisation.code,
+                    "awaiting_approval": True,
                 },
             )
         )
         uow.commit()
-    return NewClientSystem(user_id, name, organisation.code, organisation.la_code, key)
+    return NewClientSystem(user_id, name, organisation.code, organisation.la_code, first, "first")
+
+
+def release_client_system(runtime: Runtime, principal: Principal, user_id: int) -> NewClientSystem:
+    """A second user administrator of the LA releases a held client system: its key works from now,
+    and they are given the key's second half (the system is configured with the first, then this)."""
+    with runtime.unit_of_work() as uow:
+        client = uow.clients.get(user_id)
+        if client is None or client.la_code != principal.la_code:
+            require_manage_client_system(principal, principal.la_code)
+            raise NotFound("no client system of that ID")
+        require_manage_client_system(principal, client.la_code)
+        account = uow.users.get(user_id)
+        if not client.awaiting_release or client.revoked_at is not None or account.pending_password is None:
+            raise ValidationError("client_system", "is not awaiting release")
+        require_second_administrator(principal, account.created_by)
+        if not account.intact:
+            refuse_tampered(runtime, account)
+        second = runtime.pending_box.open(account.pending_password, account.username)
+        uow.users.release(user_id, None, runtime.clock.now())
+        audit_log(runtime, uow).append(
+            AuditEvent(AuditKind.ACCOUNT_APPROVED, principal.user_id, (), {"account": user_id})
+        )
+        uow.commit()
+    return NewClientSystem(
+        user_id, client.username, client.org_code or "", client.la_code or "", second, "second"
+    )
 
 
 def revoke_client_system(runtime: Runtime, principal: Principal, user_id: int) -> StoredClientSystem:
@@ -140,7 +183,7 @@ def authenticate_client(runtime: Runtime, key: str) -> Authenticated:
     with runtime.unit_of_work() as uow:
         client = uow.clients.by_key(token_hash(key))
         account = uow.users.get(client.user_id) if client is not None else None
-    if client is None or account is None or not client.active:
+    if client is None or account is None or not client.active or account.awaiting_approval:
         raise AuthenticationFailed("not signed in")
     if not account.intact:
         refuse_tampered(runtime, account)
@@ -164,7 +207,12 @@ def act_for(
     runtime: Runtime, client: Principal, username: str, reason: AccessReason, interaction: str
 ) -> Acting:
     """The named practitioner, if the client may act for them; audited either way before anything
-    is read, so a client probing for its organisation's accounts leaves a trail too."""
+    is read, so a client probing for its organisation's accounts leaves a trail too. A client over
+    its request rate is refused before the practitioner is looked up."""
+    now = runtime.clock.now()
+    with runtime.unit_of_work() as uow:
+        _count_request(uow, client.user_id, now, runtime.settings.fhir_client_requests_per_minute)
+        uow.commit()
     with runtime.unit_of_work() as uow:
         user = uow.users.by_username(username) if _NAME.match(username) else None
         practitioner = principal_of(user) if user is not None else None
@@ -177,6 +225,7 @@ def act_for(
                     active=not user.suspended
                     and user.totp_enrolled
                     and not user.awaiting_approval
+                    and not user.password_must_change
                     and user.intact,  # a row edited in the database is nobody to act for
                 )
                 allowed = True
@@ -201,3 +250,16 @@ def act_for(
     if not allowed or practitioner is None:
         raise PermissionDenied("that is not an active practitioner of this client's organisation")
     return Acting(client, practitioner, reason)
+
+
+def _count_request(uow: UnitOfWork, client_id: int, now: datetime, limit: int) -> None:
+    """Count one request in the client's fixed one-minute window, or refuse it uncounted."""
+    key = throttle.throttle_key(throttle.CLIENT_REQUESTS, username=str(client_id))
+    counted, window_start = uow.throttle.hold([key], now)[key]
+    wait = throttle.window_wait(limit, counted, window_start, now)
+    if wait:
+        raise RequestsLimited(wait)
+    if counted == 0 or now - window_start >= throttle.CLIENT_WINDOW:
+        uow.throttle.count(key, 1, now)
+    else:
+        uow.throttle.count(key, counted + 1, window_start)

@@ -16,7 +16,9 @@ from contactpoint.app.feeds.batch import BatchRun, RunReport
 from contactpoint.app.feeds.items import batches, mapped_items
 from contactpoint.app.feeds.linker import Linker
 from contactpoint.app.feeds.workers import take_in_workers
+from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
+from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import StoreUnavailable
 from contactpoint.ingest.mapping import SourceMapping, load_mapping
 from contactpoint.ingest.readers import ReadItem, read_feed
@@ -125,6 +127,12 @@ def settle_partial_rows(runtime: Runtime, linker: Linker, report: RunReport, bat
 
 
 def export_links(runtime: Runtime, source: str) -> list[tuple[str, str]]:
-    """Every row key of `source` with the ContactPoint ID it belongs to, so the source gets its IDs back."""
+    """Every row key of `source` with the ContactPoint ID it belongs to, so the source gets its IDs
+    back; the operator's export is audited (which source, how many links) before it is returned."""
     with runtime.unit_of_work() as uow:
-        return list(uow.ledger.links(source))
+        links = list(uow.ledger.links(source))
+        audit_log(runtime, uow).append(
+            AuditEvent(AuditKind.LINKS_EXPORTED, None, (), {"source": source, "links": len(links)})
+        )
+        uow.commit()
+    return links

@@ -2,8 +2,11 @@
 
 A merge keeps both records as they were (sealed in the merge's snapshot), folds the absorbed one
 into the survivor, and moves the absorbed record's feed rows to the survivor. An unmerge restores
-both exactly as they were, and keeps on the survivor what arrived since the merge. Sealed records
-never merge (DESIGN invariant 4: nothing links a birth identity to an adoptive one).
+both exactly as they were, and keeps on the survivor what arrived since the merge, and puts the
+records' open review items back in the queues they were in. Sealed records never merge (DESIGN
+invariant 4: nothing links a birth identity to an adoptive one), and a shielded record never merges
+with another LA's: the merged record would be owned, and seen in full, by an LA that did not shield
+it. Both acts, operator's commands, are audited with the records they name.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from dataclasses import dataclass, replace
 
 import msgspec
 
+from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
+from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildNames, ChildRecord, PersonName
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.linkage.normalise import fold
+from contactpoint.store.unit_of_work import UnitOfWork
 
 MAX_NAMES = 8
 MAX_CARERS = 8
@@ -31,6 +37,8 @@ class MergeSnapshot:
     survivor: ChildRecord
     absorbed: ChildRecord
     merged: ChildRecord
+    # The open review items about either record before the merge: (item, candidate, LA, private).
+    holds: tuple[tuple[int, str, str | None, bool], ...] = ()
 
 
 _encoder = msgspec.msgpack.Encoder()
@@ -79,11 +87,15 @@ def merge_records(runtime: Runtime, survivor_id: ContactPointId, absorbed_id: Co
         raise ValidationError("merge", "a record cannot merge with itself")
     with runtime.unit_of_work() as uow:
         survivor, absorbed = uow.children.get(survivor_id), uow.children.get(absorbed_id)
-        if RecordStatus.SEALED in (survivor.record.status, absorbed.record.status):
+        statuses = (survivor.record.status, absorbed.record.status)
+        if RecordStatus.SEALED in statuses:
             raise ValidationError("merge", "a sealed record never merges")
+        if RecordStatus.SHIELDED in statuses and survivor.record.la_code != absorbed.record.la_code:
+            raise ValidationError("merge", "a shielded record never merges with another LA's record")
         merged = combine(survivor.record, absorbed.record)
         rows = [(e.source, e.row_key, e.content_hash) for e in uow.ledger.rows_of(absorbed_id.value)]
-        snapshot = _encoder.encode(MergeSnapshot(survivor.record, absorbed.record, merged))
+        holds = tuple(uow.reviews.open_holds([survivor_id.value, absorbed_id.value]))
+        snapshot = _encoder.encode(MergeSnapshot(survivor.record, absorbed.record, merged, holds))
         merge_id = uow.merges.add(survivor_id.value, absorbed_id.value, rows, snapshot)
         uow.children.replace(merged, survivor.version)
         uow.children.remove(absorbed_id)
@@ -92,8 +104,33 @@ def merge_records(runtime: Runtime, survivor_id: ContactPointId, absorbed_id: Co
         if merged.status is RecordStatus.SHIELDED:
             uow.reviews.make_private(survivor_id, merged.la_code)
         uow.provenance.forget(absorbed_id.value)
+        _audit(runtime, uow, AuditKind.RECORDS_MERGED, merge_id, survivor.record, absorbed.record)
         uow.commit()
     return merge_id
+
+
+def _audit(  # noqa: PLR0917  # the unit, the act and the two records it names
+    runtime: Runtime,
+    uow: UnitOfWork,
+    kind: AuditKind,
+    merge_id: int,
+    survivor: ChildRecord,
+    absorbed: ChildRecord,
+) -> None:
+    """The operator's merge or unmerge (no account: the operator holds the key file), naming both
+    records and their LAs, so both LAs' auditors find it."""
+    audit_log(runtime, uow).append(
+        AuditEvent(
+            kind,
+            None,
+            (survivor.cp_id.value, absorbed.cp_id.value),
+            {"merge": merge_id},
+            owners={
+                survivor.cp_id.value: survivor.la_code or "",
+                absorbed.cp_id.value: absorbed.la_code or "",
+            },
+        )
+    )
 
 
 def _since(before: ChildRecord, merged: ChildRecord, now: ChildRecord) -> ChildRecord:
@@ -136,6 +173,8 @@ def unmerge_records(runtime: Runtime, merge_id: int) -> tuple[ContactPointId, Co
         uow.children.replace(restored, current.version)
         uow.children.restore(snapshot.absorbed)
         uow.ledger.move_rows(rows, absorbed_id)
+        uow.reviews.restore_holds(snapshot.holds)
         uow.merges.mark_unmerged(merge_id)
+        _audit(runtime, uow, AuditKind.RECORDS_UNMERGED, merge_id, restored, snapshot.absorbed)
         uow.commit()
     return ContactPointId(survivor_id), ContactPointId(absorbed_id)

@@ -54,9 +54,12 @@ _NEW_TOKEN = {"header.Authorization": "Bearer {$response.body#/token}"}
 )
 def create_session(body: SessionCreate, request: Request, runtime: RuntimeDep) -> SessionRead:
     """Sign in with password and TOTP code (enrol the code in the web UI at first sign-in)."""
-    grant = accounts.sign_in(runtime, body.username, body.password, body.code, client_address(request))
+    grant = accounts.sign_in(
+        runtime, body.username, body.password, body.code, client_address(request), body.device
+    )
     return SessionRead(
         token=grant.token,
+        device=grant.device,
         idle_minutes=int(accounts.IDLE_LIMIT.total_seconds() // 60),
         absolute_hours=int(accounts.ABSOLUTE_LIMIT.total_seconds() // 3600),
         password_change_required=grant.stage == "password",

@@ -17,12 +17,21 @@ class SessionCreate(Input):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=128)
     code: str = Field(min_length=6, max_length=8)
+    device: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The `device` token an earlier sign-in to this account gave this client: others' "
+        "failed guesses at the account then do not slow this client's sign-in",
+    )
 
 
 class SessionRead(BaseModel):
     """A bearer token for the API; it idles out after 15 minutes and ends after 12 hours."""
 
     token: str
+    device: str | None = Field(
+        default=None, description="Keep this and send it with later sign-ins to this account"
+    )
     idle_minutes: int
     absolute_hours: int
     password_change_required: bool = Field(

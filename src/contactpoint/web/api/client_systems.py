@@ -29,13 +29,16 @@ class ClientSystemCreate(Input):
 
 
 class ClientSystemCreated(BaseModel):
-    """The key is shown once: only its hash is kept."""
+    """One half of the key, shown once (only the hash of the whole key is kept): `first` to the
+    administrator who made the client system, `second` to the one who releases it. The system is
+    configured with the first half followed by the second; the key opens nothing before release."""
 
     id: int
     name: str
     org_code: str
     la_code: str
-    key: str
+    key_half: str
+    half: str
 
 
 class ClientSystemRead(BaseModel):
@@ -48,6 +51,7 @@ class ClientSystemRead(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     active: bool
+    awaiting_release: bool
 
 
 def _read(client: StoredClientSystem) -> ClientSystemRead:
@@ -59,6 +63,18 @@ def _read(client: StoredClientSystem) -> ClientSystemRead:
         created_at=client.created_at,
         revoked_at=client.revoked_at,
         active=client.active,
+        awaiting_release=client.awaiting_release,
+    )
+
+
+def _halved(made: client_systems.NewClientSystem) -> ClientSystemCreated:
+    return ClientSystemCreated(
+        id=made.user_id,
+        name=made.name,
+        org_code=made.org_code,
+        la_code=made.la_code,
+        key_half=made.key_half,
+        half=made.half,
     )
 
 
@@ -66,11 +82,16 @@ def _read(client: StoredClientSystem) -> ClientSystemRead:
 def create_client_system(
     body: ClientSystemCreate, runtime: RuntimeDep, session: UserAdmin
 ) -> ClientSystemCreated:
-    """Give an organisation's system a key for /fhir (it acts only for that organisation's staff)."""
-    made = client_systems.add_client_system(runtime, session.principal, body.name, body.org_code)
-    return ClientSystemCreated(
-        id=made.user_id, name=made.name, org_code=made.org_code, la_code=made.la_code, key=made.key
-    )
+    """Give an organisation's system a key for /fhir (it acts only for that organisation's staff);
+    held until a second user administrator releases it, and you are given its first half."""
+    return _halved(client_systems.add_client_system(runtime, session.principal, body.name, body.org_code))
+
+
+@router.post("/client-systems/{user_id}/approval", tags=["client systems"])
+def release_client_system(user_id: UserId, runtime: RuntimeDep, session: UserAdmin) -> ClientSystemCreated:
+    """Release a client system another administrator made: its key works from now, and you are given
+    the key's second half."""
+    return _halved(client_systems.release_client_system(runtime, session.principal, user_id))
 
 
 @router.get("/client-systems", tags=["client systems"])

@@ -17,7 +17,7 @@ from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.accounts.notifications import notifications_for
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.vocabulary import ServiceType
-from contactpoint.web.config import PRE_SESSION_COOKIE, SESSION_COOKIE
+from contactpoint.web.config import DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, PRE_SESSION_COOKIE, SESSION_COOKIE
 from contactpoint.web.deps import RuntimeDep, UiNeed, client_address
 from contactpoint.web.forms import optional
 from contactpoint.web.pages import UiForm, check_csrf, form_errors, render, set_session_cookie
@@ -139,7 +139,13 @@ def sign_in(request: Request, runtime: RuntimeDep, form: Annotated[SignInForm, F
     if missing:
         return _sign_in_page(request, expected, missing, username=form.username, status_code=422)
     try:
-        grant = accounts.begin_sign_in(runtime, form.username, form.password, client_address(request))
+        grant = accounts.begin_sign_in(
+            runtime,
+            form.username,
+            form.password,
+            client_address(request),
+            device=request.cookies.get(DEVICE_COOKIE),
+        )
     except (AuthenticationFailed, Throttled) as error:
         status_code = 429 if isinstance(error, Throttled) else 401
         response = _sign_in_page(
@@ -211,6 +217,16 @@ def code_submit(request: Request, runtime: RuntimeDep, form: Annotated[CodeForm,
         return page
     response = RedirectResponse("/account/password" if grant.stage == "password" else "/", status_code=303)
     set_session_cookie(response, grant.token)
+    if grant.device:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            grant.device,
+            max_age=DEVICE_COOKIE_MAX_AGE,
+            secure=True,
+            httponly=True,
+            samesite="strict",
+            path="/",
+        )
     return response
 
 
