@@ -1,6 +1,6 @@
 """The LA team's adoption and consent screens in a real browser: one administrator records an
-adoption and a second approves it and is shown the new ID once; consent to stay to 25 is recorded
-and a sensitive service is removed when its consent is withdrawn."""
+adoption and a second checks it on a confirmation page, approves it and is shown the new ID once;
+consent to stay to 25 is recorded and a sensitive service is removed when its consent is withdrawn."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ def test_an_adoption_is_recorded_by_one_administrator_and_approved_by_another(
         other.goto(f"{base}/adoptions")
         expect(other.get_by_text("Robin Quillfeather")).to_be_visible()
         other.get_by_role("button", name="Approve adoption 1").click()
+        expect(other.get_by_role("heading", name="Approve adoption 1?")).to_be_visible()
+        expect(other.locator("#decision-summary")).to_contain_text("Robin Quillfeather")
+        other.get_by_role("link", name="Cancel").click()
+        with runtime.unit_of_work() as uow:  # checking is not deciding
+            assert uow.children.get(child.cp_id).record.status is RecordStatus.ACTIVE
+        other.get_by_role("button", name="Approve adoption 1").click()
+        other.get_by_role("button", name="Confirm").click()
         expect(other.get_by_role("heading", name="The adoption has been approved")).to_be_visible()
         new_id = other.locator("#new-cp-id").inner_text().strip()
         assert len(new_id) == 12

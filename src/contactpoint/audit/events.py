@@ -39,6 +39,7 @@ class AuditKind(StrEnum):
     SHIELDING_REQUESTED = "shielding:request"
     SHIELDING_APPROVED = "shielding:approve"
     SHIELDING_REJECTED = "shielding:reject"
+    SHIELDING_READ = "shielding:read"  # a request opened to confirm a decision: it names the child
     CONTACT_REQUESTED = "contact:request"
     CONTACT_CLOSED = "contact:close"
     SUBJECT_ACCESS = "children:subject-access"
