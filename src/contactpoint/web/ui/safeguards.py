@@ -57,6 +57,12 @@ class ShieldingRequestForm(UiForm):
     review_on_year: str | None = None
 
 
+class ChosenChild(UiForm):
+    """The child whose record page started an action (its form opens with the ID filled in)."""
+
+    cp_id: str = CHILD_ID
+
+
 class ShieldingDecisionForm(UiForm):
     """The second administrator's decision on a request."""
 
@@ -222,6 +228,15 @@ def shielding_queue(request: Request, runtime: RuntimeDep, session: Shielder) ->
 def shielding_request_form(request: Request, session: Shielder) -> Response:
     """The form to record a request to shield or unshield a child."""
     return _request_form(request, session, {}, [])
+
+
+@router.post("/shielding/request/form")
+def shielding_request_for_child(
+    request: Request, session: Shielder, form: Annotated[ChosenChild, Form()]
+) -> Response:
+    """The request form started from a child's record, with its ID filled in (posted, not in the URL)."""
+    check_csrf(session, form.csrf_token)
+    return _request_form(request, session, {"cp_id": form.cp_id}, [])
 
 
 @router.post("/shielding/request")
@@ -416,6 +431,15 @@ def _adoptions_page(
 def adoptions_page(request: Request, runtime: RuntimeDep, session: Adopter) -> Response:
     """Adoptions waiting for a second administrator, and the form to record one."""
     return _adoptions_page(request, runtime, session)
+
+
+@router.post("/adoptions/form")
+def adoptions_form_for_child(
+    request: Request, runtime: RuntimeDep, session: Adopter, form: Annotated[ChosenChild, Form()]
+) -> Response:
+    """The adoption form started from a child's record, with the birth record's ID filled in."""
+    check_csrf(session, form.csrf_token)
+    return _adoptions_page(request, runtime, session, form={"cp_id": form.cp_id})
 
 
 @router.post("/adoptions")
