@@ -123,6 +123,7 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/audit/results/{query_id}"): AUDITORS,
     ("GET", "/audit/results/{query_id}/entries.csv"): AUDITORS,
     ("GET", "/alerts"): AUDITORS | USER_ADMINS,
+    ("POST", "/alerts/state"): AUDITORS,
     ("GET", "/adoptions"): DATA_ADMINS,
     ("POST", "/adoptions"): DATA_ADMINS,
     ("POST", "/adoptions/decision"): DATA_ADMINS,

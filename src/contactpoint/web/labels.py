@@ -74,7 +74,17 @@ OTHER_LABELS = {
     "unshield": "End the shielding",
 }
 
-LABELS = {**SERVICE_LABELS, **ROLE_LABELS, **OTHER_LABELS}
+# A misuse alert's state and outcome as the alerts screen says them.
+ALERT_STATE_LABELS = {
+    "new": "New",
+    "under_review": "Under review",
+    "closed": "Closed",
+    "no_concern": "No concern",
+    "concern_referred": "Concern referred",
+    "error": "Raised in error",
+}
+
+LABELS = {**SERVICE_LABELS, **ROLE_LABELS, **OTHER_LABELS, **ALERT_STATE_LABELS}
 
 
 def label(code: object) -> str:
@@ -138,6 +148,7 @@ AUDIT_LABELS = {
     "alerts:raise": "A misuse alert was raised",
     "notifications:read": "Read their notifications",
     "alerts:read": "Read the misuse alerts",
+    "alerts:state": "Changed a misuse alert's state",
 }
 
 
