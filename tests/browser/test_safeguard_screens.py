@@ -91,3 +91,32 @@ def test_the_la_team_records_consent_to_stay_to_25_and_removes_a_withdrawn_sensi
         expect(page.locator("#consent-message")).to_have_text("The sensitive service has been removed")
         expect(page.get_by_text("No sensitive service is recorded.")).to_be_visible()
         assert child.cp_id.value not in page.url
+
+
+def test_an_administrator_starts_shielding_and_adoption_from_the_childs_record(
+    runtime, clock, factory, browser: Browser
+):
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    born = child.date_of_birth
+    with live_server(runtime) as base:
+        page = browser.new_context().new_page()
+        sign_in(page, base, clock, admin)
+        page.get_by_role("link", name="Search", exact=True).click()
+        page.get_by_label("Family name").fill(child.names.current.family)
+        page.get_by_label("Day").fill(str(born.day))
+        page.get_by_label("Month").fill(str(born.month))
+        page.get_by_label("Year").fill(str(born.year))
+        page.get_by_label("Reason").select_option("assessment")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("button", name="Open record of result 1").click()
+        record = page.url
+        page.get_by_role("button", name="Request shielding or unshielding").click()
+        expect(page.get_by_label("ContactPoint ID")).to_have_value(child.cp_id.value)
+        page.goto(record)
+        page.get_by_role("button", name="Record an adoption").click()
+        expect(page.get_by_label("ContactPoint ID of the birth record")).to_have_value(child.cp_id.value)
+        page.goto(record)
+        page.get_by_role("button", name="Record consent").click()
+        expect(page.locator("#extension")).to_contain_text("None")
+        assert child.cp_id.value not in page.url
