@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
@@ -18,7 +18,14 @@ from playwright.sync_api import Browser, Page, expect
 from contactpoint.access.roles import Role
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.children.view import view_child
+from contactpoint.app.safeguards.shielding import request_shielding_change
 from contactpoint.domain.records import ChildNames, PersonName
+from contactpoint.domain.shielding import (
+    RequestedBy,
+    ShieldingChange,
+    ShieldingReason,
+    ShieldingRequestDetails,
+)
 from contactpoint.domain.vocabulary import RecordStatus
 from tests.browser.signing import sign_in
 from tests.review_support import hold_for_review
@@ -144,6 +151,14 @@ def test_the_signed_out_and_practitioner_pages_pass_axe_at_both_widths(runtime, 
 def test_the_la_teams_pages_pass_axe_at_both_widths(runtime, settings, clock, factory, browser):
     (child,) = store_children(runtime, [_named(factory, "Rosalind", "Featherstone", date(2015, 6, 14))])
     hold_for_review(runtime, settings, child, settings.home.parent)
+    asker = make_principal(runtime, Role.LA_DATA_ADMIN)
+    details = ShieldingRequestDetails(
+        ShieldingChange.SHIELD,
+        ShieldingReason.DOMESTIC_ABUSE,
+        RequestedBy.POLICE,
+        clock.now().date() + timedelta(days=90),
+    )
+    request_shielding_change(runtime, asker, child.cp_id, details)
     admin = make_account(runtime, Role.LA_DATA_ADMIN)
     with live_server(runtime) as base:
         page = _signed_in(browser, base, clock, admin)
@@ -154,6 +169,10 @@ def test_the_la_teams_pages_pass_axe_at_both_widths(runtime, settings, clock, fa
         _check(page, "review-item", screenshot=True)
         page.get_by_role("link", name="Shielding", exact=True).click()
         _check(page, "shielding", screenshot=True)
+        page.get_by_role("button", name="Approve request 1").click()
+        expect(page.locator("#decision-summary")).to_contain_text("Rosalind Featherstone")
+        _check(page, "shielding-confirm", screenshot=True)
+        page.get_by_role("link", name="Cancel").click()
         page.get_by_role("link", name="Record a shielding request").click()
         page.get_by_role("button", name="Record the request").click()
         for message in (

@@ -105,6 +105,14 @@ def test_one_administrator_asks_to_shield_a_child_and_a_second_approves(
         page.get_by_role("link", name="Shielding requests and reviews").click()
         expect(page.locator("#pending-requests")).to_contain_text("Domestic abuse")
         page.get_by_role("button", name="Approve request 1").click()
+        expect(page.get_by_role("heading", name="Approve shielding request 1?")).to_be_visible()
+        expect(page.locator("#decision-summary")).to_contain_text("Tobias Winterbourne")
+        expect(page.locator("#decision-summary")).to_contain_text("Domestic abuse")
+        page.get_by_role("link", name="Cancel").click()
+        with runtime.unit_of_work() as uow:  # checking is not deciding
+            assert uow.children.get(child.cp_id).record.status is RecordStatus.ACTIVE
+        page.get_by_role("button", name="Approve request 1").click()
+        page.get_by_role("button", name="Confirm").click()
         expect(page.locator("#notice")).to_contain_text("Request 1 has been approved")
         expect(page.locator("#no-pending")).to_be_visible()
         context.close()

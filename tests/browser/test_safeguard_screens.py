@@ -1,6 +1,6 @@
 """The LA team's adoption and consent screens in a real browser: one administrator records an
-adoption and a second approves it and is shown the new ID once; consent to stay to 25 is recorded
-and a sensitive service is removed when its consent is withdrawn."""
+adoption and a second checks it on a confirmation page, approves it and is shown the new ID once;
+consent to stay to 25 is recorded and a sensitive service is removed when its consent is withdrawn."""
 
 from __future__ import annotations
 
@@ -45,6 +45,13 @@ def test_an_adoption_is_recorded_by_one_administrator_and_approved_by_another(
         other.goto(f"{base}/adoptions")
         expect(other.get_by_text("Robin Quillfeather")).to_be_visible()
         other.get_by_role("button", name="Approve adoption 1").click()
+        expect(other.get_by_role("heading", name="Approve adoption 1?")).to_be_visible()
+        expect(other.locator("#decision-summary")).to_contain_text("Robin Quillfeather")
+        other.get_by_role("link", name="Cancel").click()
+        with runtime.unit_of_work() as uow:  # checking is not deciding
+            assert uow.children.get(child.cp_id).record.status is RecordStatus.ACTIVE
+        other.get_by_role("button", name="Approve adoption 1").click()
+        other.get_by_role("button", name="Confirm").click()
         expect(other.get_by_role("heading", name="The adoption has been approved")).to_be_visible()
         new_id = other.locator("#new-cp-id").inner_text().strip()
         assert len(new_id) == 12
@@ -83,4 +90,33 @@ def test_the_la_team_records_consent_to_stay_to_25_and_removes_a_withdrawn_sensi
         page.get_by_role("button", name="Consent withdrawn: remove Sexual health").click()
         expect(page.locator("#consent-message")).to_have_text("The sensitive service has been removed")
         expect(page.get_by_text("No sensitive service is recorded.")).to_be_visible()
+        assert child.cp_id.value not in page.url
+
+
+def test_an_administrator_starts_shielding_and_adoption_from_the_childs_record(
+    runtime, clock, factory, browser: Browser
+):
+    (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
+    admin = make_account(runtime, Role.LA_DATA_ADMIN)
+    born = child.date_of_birth
+    with live_server(runtime) as base:
+        page = browser.new_context().new_page()
+        sign_in(page, base, clock, admin)
+        page.get_by_role("link", name="Search", exact=True).click()
+        page.get_by_label("Family name").fill(child.names.current.family)
+        page.get_by_label("Day").fill(str(born.day))
+        page.get_by_label("Month").fill(str(born.month))
+        page.get_by_label("Year").fill(str(born.year))
+        page.get_by_label("Reason").select_option("assessment")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("button", name="Open record of result 1").click()
+        record = page.url
+        page.get_by_role("button", name="Request shielding or unshielding").click()
+        expect(page.get_by_label("ContactPoint ID")).to_have_value(child.cp_id.value)
+        page.goto(record)
+        page.get_by_role("button", name="Record an adoption").click()
+        expect(page.get_by_label("ContactPoint ID of the birth record")).to_have_value(child.cp_id.value)
+        page.goto(record)
+        page.get_by_role("button", name="Record consent").click()
+        expect(page.locator("#extension")).to_contain_text("None")
         assert child.cp_id.value not in page.url

@@ -332,6 +332,12 @@ def require_second_pair_of_eyes(principal: Principal, requester_id: int) -> None
         raise PermissionDenied("a second administrator must decide on your own request")
 
 
+def may_act_on_record(principal: Principal, permission: Permission, level: ViewLevel) -> bool:
+    """Whether a record's page offers an LA team's action (shielding, adoption, consent): the owning
+    LA's data administrators, who see it whole, and only where the role holds the permission."""
+    return level is ViewLevel.ADMIN and has_permission(principal.role, permission)
+
+
 def may_ask_for_brokered_contact(principal: Principal, record: ChildRecord, level: ViewLevel) -> bool:
     """Worth asking only where this user cannot see whom to contact: a shielded child, or a sensitive
     service whose details are hidden from them."""

@@ -57,6 +57,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "la:users:manage"
     READ_AUDIT = "la:audit:read"
     READ_ALERTS = "la:alerts:read"
+    REVIEW_ALERTS = "la:alerts:review"  # move an alert on: under review, or closed with an outcome
     MANAGE_ADMINS = "national:users:manage"
     MANAGE_LA_DIRECTORY = "national:authorities:manage"
     READ_OWN_ACCOUNT = "self:account:read"
@@ -94,8 +95,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LA_USER_ADMIN: _EVERYONE
     | {Permission.MANAGE_USERS, Permission.READ_ALERTS, Permission.MANAGE_CLIENT_SYSTEMS},
     Role.AUDITOR: _EVERYONE
-    | {Permission.READ_AUDIT, Permission.READ_ALERTS, Permission.PRODUCE_SUBJECT_ACCESS},
-    Role.NATIONAL_AUDITOR: _EVERYONE | {Permission.READ_AUDIT, Permission.READ_ALERTS},
+    | {
+        Permission.READ_AUDIT,
+        Permission.READ_ALERTS,
+        Permission.REVIEW_ALERTS,
+        Permission.PRODUCE_SUBJECT_ACCESS,
+    },
+    Role.NATIONAL_AUDITOR: _EVERYONE
+    | {Permission.READ_AUDIT, Permission.READ_ALERTS, Permission.REVIEW_ALERTS},
     Role.NATIONAL_ADMIN: _EVERYONE
     | {
         Permission.MANAGE_USERS,

@@ -40,6 +40,7 @@ class AuditKind(StrEnum):
     SHIELDING_REQUESTED = "shielding:request"
     SHIELDING_APPROVED = "shielding:approve"
     SHIELDING_REJECTED = "shielding:reject"
+    SHIELDING_READ = "shielding:read"  # a request opened to confirm a decision: it names the child
     CONTACT_REQUESTED = "contact:request"
     CONTACT_CLOSED = "contact:close"
     SUBJECT_ACCESS = "children:subject-access"
@@ -63,6 +64,7 @@ class AuditKind(StrEnum):
     ALERT_RAISED = "alerts:raise"  # a misuse alert about the actor: signal, score, the entry that raised it
     NOTIFICATIONS_READ = "notifications:read"  # a team's notifications shown: the children they name
     ALERTS_READ = "alerts:read"  # an auditor or user administrator listed misuse alerts
+    ALERT_STATE_CHANGED = "alerts:state"  # an auditor moved an alert on: its new state and outcome
 
 
 # Entries that tell that a child was adopted: national auditors only (DESIGN invariant 4 and section 1;

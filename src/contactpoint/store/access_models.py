@@ -183,6 +183,11 @@ class AlertRow(Base):
     audit_seq: Mapped[int | None] = mapped_column(BigInteger)
     # The audit entry that records this alert in the chain (none for alerts raised before that).
     entry_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # An auditor's handling: new, under review, or closed with an outcome; who moved it last, when.
+    state: Mapped[str] = mapped_column(String(16), default="new", server_default="new")
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    state_by: Mapped[int | None] = mapped_column(Integer)
+    state_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SourceAccountRow(Base):

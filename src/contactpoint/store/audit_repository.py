@@ -101,6 +101,27 @@ class StoredAlert:
     score: int
     audit_seq: int | None
     entry_seq: int | None = None
+    state: str = "new"
+    outcome: str | None = None
+    state_by: int | None = None
+    state_at: datetime | None = None
+
+
+def _alert(r: AlertRow) -> StoredAlert:
+    return StoredAlert(
+        r.id,
+        as_utc(r.at),
+        r.user_id,
+        r.la_code,
+        r.kind,
+        r.score,
+        r.audit_seq,
+        r.entry_seq,
+        r.state,
+        r.outcome,
+        r.state_by,
+        as_utc(r.state_at) if r.state_at is not None else None,
+    )
 
 
 class AuditRepository:
@@ -353,9 +374,22 @@ class AuditRepository:
     def all_alerts(self) -> Iterator[StoredAlert]:
         """Every alert, oldest first (verification compares them with the chain)."""
         for r in self._session.scalars(select(AlertRow).order_by(AlertRow.id)):
-            yield StoredAlert(
-                r.id, as_utc(r.at), r.user_id, r.la_code, r.kind, r.score, r.audit_seq, r.entry_seq
-            )
+            yield _alert(r)
+
+    def alert(self, alert_id: int) -> StoredAlert | None:
+        """One alert by its number."""
+        row = self._session.get(AlertRow, alert_id)
+        return _alert(row) if row is not None else None
+
+    def set_alert_state(
+        self, alert_id: int, *, state: str, outcome: str | None, by: int, at: datetime
+    ) -> None:
+        """An auditor's handling of an alert (the alert itself, raised from the chain, is unchanged)."""
+        row = self._session.get(AlertRow, alert_id)
+        if row is None:
+            raise KeyError(alert_id)
+        row.state, row.outcome, row.state_by, row.state_at = state, outcome, by, at
+        self._session.flush()
 
     def alerts(
         self, la_code: str | None, since: datetime, exclude_user: int | None, limit: int
@@ -371,7 +405,4 @@ class AuditRepository:
             query = query.where(AlertRow.la_code == la_code)
         if exclude_user is not None:
             query = query.where(AlertRow.user_id != exclude_user)
-        return [
-            StoredAlert(r.id, as_utc(r.at), r.user_id, r.la_code, r.kind, r.score, r.audit_seq, r.entry_seq)
-            for r in self._session.scalars(query)
-        ]
+        return [_alert(r) for r in self._session.scalars(query)]

@@ -74,7 +74,17 @@ OTHER_LABELS = {
     "unshield": "End the shielding",
 }
 
-LABELS = {**SERVICE_LABELS, **ROLE_LABELS, **OTHER_LABELS}
+# A misuse alert's state and outcome as the alerts screen says them.
+ALERT_STATE_LABELS = {
+    "new": "New",
+    "under_review": "Under review",
+    "closed": "Closed",
+    "no_concern": "No concern",
+    "concern_referred": "Concern referred",
+    "error": "Raised in error",
+}
+
+LABELS = {**SERVICE_LABELS, **ROLE_LABELS, **OTHER_LABELS, **ALERT_STATE_LABELS}
 
 
 def label(code: object) -> str:
@@ -117,6 +127,7 @@ AUDIT_LABELS = {
     "shielding:request": "Asked to shield or unshield a child",
     "shielding:approve": "Approved a shielding request",
     "shielding:reject": "Rejected a shielding request",
+    "shielding:read": "Opened a shielding request to decide it",
     "contact:request": "Asked the LA team to put them in touch",
     "contact:close": "Closed a contact request",
     "children:subject-access": "Produced a subject access report",
@@ -131,7 +142,7 @@ AUDIT_LABELS = {
     "review:decide": "Decided a review item",
     "feeds:submit": "A data source sent a feed",
     "sessions:sign-in-throttled": "Sign-in attempts were refused for too many failures",
-    "feeds:load": "The operator ran an initial load",
+    "feeds:load": "An initial load started, restarted or finished",
     "feeds:export-links": "The operator exported a source's links",
     "children:merge": "The operator merged two records",
     "children:unmerge": "The operator undid a merge",
@@ -141,6 +152,7 @@ AUDIT_LABELS = {
     "alerts:raise": "A misuse alert was raised",
     "notifications:read": "Read their notifications",
     "alerts:read": "Read the misuse alerts",
+    "alerts:state": "Changed a misuse alert's state",
 }
 
 

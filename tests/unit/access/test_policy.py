@@ -54,8 +54,8 @@ EXPECTED_PERMISSIONS = {
         "la:lead-professional:change",  # the LA team agrees a change of lead
     },
     Role.LA_USER_ADMIN: {"la:users:manage", "la:alerts:read", "la:client-systems:manage"},
-    Role.AUDITOR: {"la:audit:read", "la:alerts:read", "la:subject-access:produce"},
-    Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read"},
+    Role.AUDITOR: {"la:audit:read", "la:alerts:read", "la:alerts:review", "la:subject-access:produce"},
+    Role.NATIONAL_AUDITOR: {"la:audit:read", "la:alerts:read", "la:alerts:review"},
     Role.NATIONAL_ADMIN: {
         "la:users:manage",
         "national:users:manage",

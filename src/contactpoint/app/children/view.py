@@ -104,6 +104,9 @@ class ChildView:
     warning: str | None
     may_record_involvement: bool
     may_ask_for_contact: bool  # the LA team brokers contact this user cannot see
+    may_request_shielding: bool = False  # the owning LA team's actions, started from the record
+    may_record_adoption: bool = False
+    may_record_consent: bool = False
     la_name: str | None = None  # from the LA directory, when the LA is shown and the directory holds it
     team_contact: TeamContactView | None = None
 
@@ -200,6 +203,9 @@ def build_view(
         may_record_involvement=policy.may_record_involvement(principal, record.status, record.la_code),
         may_ask_for_contact=has_permission(principal.role, Permission.REQUEST_CONTACT)
         and policy.may_ask_for_brokered_contact(principal, record, level),
+        may_request_shielding=policy.may_act_on_record(principal, Permission.DECIDE_SHIELDING, level),
+        may_record_adoption=policy.may_act_on_record(principal, Permission.DECIDE_ADOPTION, level),
+        may_record_consent=policy.may_act_on_record(principal, Permission.MANAGE_CONSENT, level),
         la_name=authority.name if authority is not None and not hides_la else None,
         team_contact=national if hides_la else (_team_of(authority) if authority is not None else None),
     )

@@ -235,6 +235,7 @@ _ACTIONS: dict[str, str] = {
     AuditKind.SHIELDING_REQUESTED: "asked for a change to shielding",
     AuditKind.SHIELDING_APPROVED: "approved a change to shielding",
     AuditKind.SHIELDING_REJECTED: "rejected a change to shielding",
+    AuditKind.SHIELDING_READ: "opened a request about shielding to decide it",
     AuditKind.CONTACT_REQUESTED: "asked the LA team to broker contact",
     AuditKind.CONTACT_CLOSED: "closed a request for brokered contact",
     AuditKind.SUBJECT_ACCESS: "produced a subject access report",
@@ -244,6 +245,7 @@ _STATUS_KINDS = frozenset(
         AuditKind.SHIELDING_REQUESTED,
         AuditKind.SHIELDING_APPROVED,
         AuditKind.SHIELDING_REJECTED,
+        AuditKind.SHIELDING_READ,
         AuditKind.CONTACT_REQUESTED,
         AuditKind.CONTACT_CLOSED,
     }
@@ -260,6 +262,7 @@ _KIND_REASONS: dict[str, str] = {
     AuditKind.SHIELDING_REQUESTED: "Protecting the child",
     AuditKind.SHIELDING_APPROVED: "Protecting the child",
     AuditKind.SHIELDING_REJECTED: "Protecting the child",
+    AuditKind.SHIELDING_READ: "Protecting the child",
     AuditKind.CONTACT_REQUESTED: "Contacting another practitioner",
     AuditKind.CONTACT_CLOSED: "Contacting another practitioner",
     AuditKind.SUBJECT_ACCESS: "A subject access request",

@@ -195,6 +195,35 @@ def pending_adoptions(runtime: Runtime, principal: Principal) -> list[PendingAdo
     return pending
 
 
+def adoption_to_decide(runtime: Runtime, principal: Principal, request_id: int) -> PendingAdoption:
+    """One pending adoption a second administrator is about to decide (reading it is audited)."""
+    with runtime.unit_of_work() as uow:
+        request = uow.adoptions.get(request_id)
+        policy.require_own_la_item(
+            principal, Permission.DECIDE_ADOPTION, request.la_code, "no such adoption request"
+        )
+        policy.require_second_pair_of_eyes(principal, request.requester_id)
+        if request.state is not RequestState.PENDING:
+            raise ValidationError("request", "has already been decided")
+        pending = PendingAdoption(
+            request.id,
+            request.birth_cp_id,
+            request.requester_id,
+            request.requested_at,
+            _IDENTITY_DECODER.decode(uow.adoptions.identity(request.id)),
+        )
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.ADOPTION_READ,
+                principal.user_id,
+                (pending.birth_id.value,),
+                {"requests": [str(request_id)]},
+            )
+        )
+        uow.commit()
+    return pending
+
+
 def decide_adoption(
     runtime: Runtime, principal: Principal, request_id: int, *, approve: bool
 ) -> ContactPointId | None:

@@ -8,7 +8,7 @@ the moment the change commits (invariant 2). Unshielding is the same path in rev
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from contactpoint.access import policy
 from contactpoint.access.policy import Principal
@@ -88,6 +88,38 @@ def decide_shielding_change(
             AuditEvent(kind, principal.user_id, (request.cp_id.value,), {"request": request_id})
         )
         uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class ShieldingToDecide:
+    """A pending request as the confirmation page shows it: the child named when the policy lets
+    the administrator see the record (None otherwise)."""
+
+    request: StoredShieldingRequest
+    child_name: str | None
+
+
+def shielding_request_to_decide(runtime: Runtime, principal: Principal, request_id: int) -> ShieldingToDecide:
+    """A request a second administrator is about to decide, with the child's name (reading it is audited)."""
+    with runtime.unit_of_work() as uow:
+        request = uow.shielding.get(request_id)
+        policy.require_own_la_item(
+            principal, Permission.DECIDE_SHIELDING, request.la_code, "no such shielding request"
+        )
+        policy.require_second_pair_of_eyes(principal, request.requester_id)
+        if request.state is not RequestState.PENDING:
+            raise ValidationError("request", "has already been decided")
+        record = uow.children.get(request.cp_id).record
+        level = policy.record_view_level(principal, record, today_in_england(runtime.clock))
+        name = record.names.current
+        child_name = None if level is policy.ViewLevel.NONE else f"{name.given} {name.family}"
+        audit_log(runtime, uow).append(
+            AuditEvent(
+                AuditKind.SHIELDING_READ, principal.user_id, (request.cp_id.value,), {"request": request_id}
+            )
+        )
+        uow.commit()
+    return ShieldingToDecide(request, child_name)
 
 
 def change_status(uow: UnitOfWork, stored: StoredChild, status: RecordStatus) -> None:

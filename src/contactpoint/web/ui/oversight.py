@@ -13,6 +13,7 @@ from typing import Annotated
 import msgspec
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
 
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
@@ -33,6 +34,14 @@ router = APIRouter(include_in_schema=False)
 
 Auditor = Annotated[Authenticated, Depends(UiNeed(Permission.READ_AUDIT))]
 AlertReader = Annotated[Authenticated, Depends(UiNeed(Permission.READ_ALERTS))]
+_CHANGE_CHOICES = [
+    ("new", "New"),
+    ("under_review", "Under review"),
+    ("no_concern", "Closed: no concern"),
+    ("concern_referred", "Closed: concern referred"),
+    ("error", "Closed: raised in error"),
+]
+AlertReviewer = Annotated[Authenticated, Depends(UiNeed(Permission.REVIEW_ALERTS))]
 Producer = Annotated[Authenticated, Depends(UiNeed(Permission.PRODUCE_SUBJECT_ACCESS))]
 
 
@@ -206,8 +215,38 @@ def alerts_page(request: Request, runtime: RuntimeDep, session: AlertReader) -> 
     """Misuse alerts, worst first."""
     found = [asdict(a) for a in alerts.list_alerts(runtime, session.principal)]
     return render(
-        request, "oversight/alerts.html", {"alerts": found, "week": timedelta(days=7)}, session=session
+        request,
+        "oversight/alerts.html",
+        {"alerts": found, "week": timedelta(days=7), "changes": _CHANGE_CHOICES},
+        session=session,
     )
+
+
+class AlertStateForm(UiForm):
+    """What an auditor marks an alert as: a state, and for a closed alert its outcome, in one choice."""
+
+    alert_id: int = Field(ge=1, le=2**31 - 1)
+    change: str | None = None
+
+
+_ALERT_CHANGES = {
+    "new": (alerts.AlertState.NEW, None),
+    "under_review": (alerts.AlertState.UNDER_REVIEW, None),
+    **{outcome.value: (alerts.AlertState.CLOSED, outcome) for outcome in alerts.AlertOutcome},
+}
+
+
+@router.post("/alerts/state")
+def alert_state(
+    runtime: RuntimeDep, session: AlertReviewer, form: Annotated[AlertStateForm, Form()]
+) -> Response:
+    """An auditor marks an alert under review, or closed with an outcome (audited); back to the list."""
+    check_csrf(session, form.csrf_token)
+    chosen = _ALERT_CHANGES.get(form.change or "")
+    if chosen is None:
+        raise ValidationError("change", "choose what to mark the alert as")
+    alerts.change_alert_state(runtime, session.principal, form.alert_id, *chosen)
+    return RedirectResponse("/alerts", status_code=303)
 
 
 # Subject access --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
+from contactpoint.app.geography.directory import authority_names
 from contactpoint.app.runtime import Runtime
 from contactpoint.app.safeguards import adoption, consent, shielding
 from contactpoint.domain.errors import InvalidContactPointId, NotFound, ValidationError
@@ -29,6 +30,7 @@ from contactpoint.domain.shielding import (
 from contactpoint.domain.vocabulary import ExtensionBasis
 from contactpoint.web.deps import RuntimeDep, UiNeed
 from contactpoint.web.forms import optional, parse_date
+from contactpoint.web.labels import label
 from contactpoint.web.pages import Checks, UiForm, check_csrf, form_errors, render
 
 router = APIRouter(include_in_schema=False)
@@ -53,6 +55,12 @@ class ShieldingRequestForm(UiForm):
     review_on_day: str | None = None
     review_on_month: str | None = None
     review_on_year: str | None = None
+
+
+class ChosenChild(UiForm):
+    """The child whose record page started an action (its form opens with the ID filled in)."""
+
+    cp_id: str = CHILD_ID
 
 
 class ShieldingDecisionForm(UiForm):
@@ -148,6 +156,31 @@ def _child_id(text: str | None) -> ContactPointId:
         raise ValidationError("cp_id", error.rule) from error
 
 
+def _confirm_page(
+    request: Request,
+    session: Authenticated,
+    *,
+    heading: str,
+    rows: list[tuple[str, str]],
+    consequence: str,
+    action: str,
+    fields: dict[str, str],
+    approve: bool,
+    cancel_href: str,
+) -> Response:
+    """The GOV.UK "check and confirm" page before a decision; its Confirm button posts the decision."""
+    context = {
+        "heading": heading,
+        "rows": rows,
+        "consequence": consequence,
+        "action": action,
+        "fields": fields,
+        "approve": approve,
+        "cancel_href": cancel_href,
+    }
+    return render(request, "safeguards/confirm_decision.html", context, session=session)
+
+
 # Shielding -------------------------------------------------------------------------------------
 
 
@@ -197,6 +230,15 @@ def shielding_request_form(request: Request, session: Shielder) -> Response:
     return _request_form(request, session, {}, [])
 
 
+@router.post("/shielding/request/form")
+def shielding_request_for_child(
+    request: Request, session: Shielder, form: Annotated[ChosenChild, Form()]
+) -> Response:
+    """The request form started from a child's record, with its ID filled in (posted, not in the URL)."""
+    check_csrf(session, form.csrf_token)
+    return _request_form(request, session, {"cp_id": form.cp_id}, [])
+
+
 @router.post("/shielding/request")
 def shielding_request_submit(
     request: Request,
@@ -228,6 +270,45 @@ def shielding_request_submit(
         return _request_form(request, session, form.echo(), form_errors(error), 422)
     return _shielding_page(
         request, runtime, session, "The request has been recorded. Another administrator must decide it."
+    )
+
+
+@router.post("/shielding/decision/check")
+def shielding_decision_check(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Shielder,
+    form: Annotated[ShieldingDecisionForm, Form()],
+) -> Response:
+    """Check and confirm: the child, the change asked for and the decision; nothing is decided yet."""
+    check_csrf(session, form.csrf_token)
+    approve = form.decision == "approve"
+    found = shielding.shielding_request_to_decide(runtime, session.principal, form.request_id)
+    details = found.request.details
+    rows = [
+        ("Child", found.child_name or "Not shown"),
+        ("ContactPoint ID", found.request.cp_id.formatted()),
+        ("Change asked for", label(details.change)),
+        ("Reason", label(details.reason)),
+        ("Asked by", label(details.requested_by)),
+        ("Decision", "Approve" if approve else "Reject"),
+    ]
+    consequence = (
+        "The record's status changes as soon as you confirm."
+        if approve
+        else "The request is closed and the record stays as it is."
+    )
+    heading = f"{'Approve' if approve else 'Reject'} shielding request {form.request_id}?"
+    return _confirm_page(
+        request,
+        session,
+        heading=heading,
+        rows=rows,
+        consequence=consequence,
+        action="/shielding/decision",
+        fields={"request_id": str(form.request_id), "decision": form.decision},
+        approve=approve,
+        cancel_href="/shielding",
     )
 
 
@@ -352,6 +433,15 @@ def adoptions_page(request: Request, runtime: RuntimeDep, session: Adopter) -> R
     return _adoptions_page(request, runtime, session)
 
 
+@router.post("/adoptions/form")
+def adoptions_form_for_child(
+    request: Request, runtime: RuntimeDep, session: Adopter, form: Annotated[ChosenChild, Form()]
+) -> Response:
+    """The adoption form started from a child's record, with the birth record's ID filled in."""
+    check_csrf(session, form.csrf_token)
+    return _adoptions_page(request, runtime, session, form={"cp_id": form.cp_id})
+
+
 @router.post("/adoptions")
 def adoptions_record(
     request: Request, runtime: RuntimeDep, session: Adopter, submitted: Annotated[AdoptionForm, Form()]
@@ -389,6 +479,43 @@ def adoptions_record(
         "safeguards/adoption_done.html",
         {"message": "The adoption has been recorded", "new_cp_id": None, "approved": None},
         session=session,
+    )
+
+
+@router.post("/adoptions/decision/check")
+def adoptions_decision_check(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Adopter,
+    form: Annotated[AdoptionDecisionForm, Form()],
+) -> Response:
+    """Check and confirm: the birth record, the adoptive name and the decision; nothing is decided yet."""
+    check_csrf(session, form.csrf_token)
+    approve = form.action == "approve"
+    pending = adoption.adoption_to_decide(runtime, session.principal, form.request_id)
+    name = pending.identity.names.current
+    rows = [
+        ("Child after adoption", f"{name.given} {name.family}"),
+        ("Birth record", pending.birth_id.formatted()),
+        ("Local authority", authority_names(runtime).get(pending.identity.la_code, pending.identity.la_code)),
+        ("Decision", "Approve" if approve else "Reject"),
+    ]
+    consequence = (
+        "The birth record is sealed and a new record with a new ContactPoint ID is issued as soon as you "
+        "confirm. Nothing links the two afterwards."
+        if approve
+        else "The adoption is not recorded and its details are erased."
+    )
+    return _confirm_page(
+        request,
+        session,
+        heading=f"{'Approve' if approve else 'Reject'} adoption {form.request_id}?",
+        rows=rows,
+        consequence=consequence,
+        action="/adoptions/decision",
+        fields={"request_id": str(form.request_id), "action": form.action},
+        approve=approve,
+        cancel_href="/adoptions",
     )
 
 
