@@ -162,7 +162,7 @@ def test_a_search_below_the_minimum_criteria_is_an_operation_outcome(runtime):
     assert _outcome(nhs, 422)["issue"][0]["expression"] == ["identifier"]
 
 
-def test_match_grades_a_known_child_certain_and_a_typo_probable(runtime, factory):
+def test_match_grades_a_known_child_certain_and_a_slip_with_a_swapped_birthday_probable(runtime, factory):
     org = organisation(runtime)
     (target, _other) = store_children(
         runtime, [known_child(factory), known_child(factory, given="Harriet", family="Wainwright")]
@@ -177,7 +177,7 @@ def test_match_grades_a_known_child_certain_and_a_typo_probable(runtime, factory
             ),
         )
         typo = client.execute(
-            "Patient/$match", method="post", data=_match_body("Olivr", "Pembertin", "2016-04-09")
+            "Patient/$match", method="post", data=_match_body("Oliver", "Pembertin", "2016-09-04")
         )
         nobody = client.execute(
             "Patient/$match", method="post", data=_match_body("Zebedee", "Quigglesworth", "2009-01-01")
