@@ -24,6 +24,31 @@ from contactpoint.ingest.mapping import SourceMapping, load_mapping
 
 console = Console()
 
+# The arguments `ingest` and `load` share.
+FeedFile = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .jsonl or .json (FHIR Bundle) file.")
+]
+SourceName = Annotated[str, typer.Option("--source", help="The source's name; picks its mapping file.")]
+MappingFile = Annotated[
+    Path | None,
+    typer.Option("--mapping", exists=True, dir_okay=False, help="A mapping TOML instead of the shipped one."),
+]
+RejectsFile = Annotated[
+    Path | None, typer.Option("--rejects", dir_okay=False, help="Where to write the rejects report (CSV).")
+]
+
+
+def chosen_mapping(source: str, mapping_file: Path | None) -> SourceMapping:
+    """The mapping file given, which must be the source's, or the source's shipped one."""
+    mapping = (
+        SourceMapping.from_toml(mapping_file.read_text(encoding="utf-8"))
+        if mapping_file
+        else load_mapping(source)
+    )
+    if mapping.source != source:
+        raise typer.BadParameter("the mapping file is for another source", param_hint="--mapping")
+    return mapping
+
 
 def _row_count(path: Path) -> int | None:
     """Data rows in a line-based file (for the progress bar's total); None for a FHIR Bundle."""
@@ -109,20 +134,10 @@ def report_table(report: RunReport) -> Table:
 def ingest(
     ctx: typer.Context,
     *,
-    feed: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .jsonl or .json (FHIR Bundle) file.")
-    ],
-    source: Annotated[str, typer.Option("--source", help="The source's name; picks its mapping file.")],
-    mapping_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping", exists=True, dir_okay=False, help="A mapping TOML instead of the shipped one."
-        ),
-    ] = None,
-    rejects: Annotated[
-        Path | None,
-        typer.Option("--rejects", dir_okay=False, help="Where to write the rejects report (CSV)."),
-    ] = None,
+    feed: FeedFile,
+    source: SourceName,
+    mapping_file: MappingFile = None,
+    rejects: RejectsFile = None,
     batch_size: Annotated[
         int, typer.Option(min=1, max=100_000, help="Rows per transaction.")
     ] = DEFAULT_BATCH,
@@ -164,13 +179,7 @@ def ingest(
     ] = DEFAULT_MAX_REJECT_SHARE,
 ) -> None:
     """Read, validate, match and apply a feed. Safe to re-run: rows already taken are skipped."""
-    mapping = (
-        SourceMapping.from_toml(mapping_file.read_text(encoding="utf-8"))
-        if mapping_file
-        else load_mapping(source)
-    )
-    if mapping.source != source:
-        raise typer.BadParameter("the mapping file is for another source", param_hint="--mapping")
+    mapping = chosen_mapping(source, mapping_file)
     extracted: date | None = as_of.date() if as_of is not None else None
     runtime = state(ctx).runtime()
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,8 +13,15 @@ from contactpoint.app.feeds.linker import build_linker
 from contactpoint.app.feeds.load import LOAD_CHUNK, load_extract
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
-from contactpoint.cli.ingest import report_table, write_rejects
-from contactpoint.ingest.mapping import SourceMapping, load_mapping
+from contactpoint.cli.ingest import (
+    FeedFile,
+    MappingFile,
+    RejectsFile,
+    SourceName,
+    chosen_mapping,
+    report_table,
+    write_rejects,
+)
 
 console = Console()
 
@@ -24,20 +30,10 @@ console = Console()
 def load(
     ctx: typer.Context,
     *,
-    feed: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="A .csv, .jsonl or .json (FHIR Bundle) file.")
-    ],
-    source: Annotated[str, typer.Option("--source", help="The source's name; picks its mapping file.")],
-    mapping_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping", exists=True, dir_okay=False, help="A mapping TOML instead of the shipped one."
-        ),
-    ] = None,
-    rejects: Annotated[
-        Path | None,
-        typer.Option("--rejects", dir_okay=False, help="Where to write the rejects report (CSV)."),
-    ] = None,
+    feed: FeedFile,
+    source: SourceName,
+    mapping_file: MappingFile = None,
+    rejects: RejectsFile = None,
     producers: Annotated[
         int,
         typer.Option(min=1, max=16, help="Processes mapping, hashing and sealing while this one writes."),
@@ -59,13 +55,7 @@ def load(
     Refuses an index that holds any record or feed row (exit 9; take later files with `ingest`). A
     load stopped midway is wiped and started again by the next `load`.
     """
-    mapping = (
-        SourceMapping.from_toml(mapping_file.read_text(encoding="utf-8"))
-        if mapping_file
-        else load_mapping(source)
-    )
-    if mapping.source != source:
-        raise typer.BadParameter("the mapping file is for another source", param_hint="--mapping")
+    mapping = chosen_mapping(source, mapping_file)
     extracted: date | None = as_of.date() if as_of is not None else None
     runtime = state(ctx).runtime()
     began = time.perf_counter()
