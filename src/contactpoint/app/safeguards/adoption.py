@@ -40,6 +40,7 @@ from contactpoint.domain.records import (
 from contactpoint.domain.shielding import RequestState
 from contactpoint.domain.vocabulary import AddressState, RecordStatus, Relationship
 from contactpoint.linkage.normalise import family_name_keys
+from contactpoint.store.adoption_repository import StoredAdoptionRequest
 from contactpoint.store.unit_of_work import UnitOfWork
 
 _ADOPTABLE = frozenset({RecordStatus.ACTIVE, RecordStatus.SHIELDED})
@@ -195,16 +196,22 @@ def pending_adoptions(runtime: Runtime, principal: Principal) -> list[PendingAdo
     return pending
 
 
+def _request_to_decide(uow: UnitOfWork, principal: Principal, request_id: int) -> StoredAdoptionRequest:
+    """A pending request of the administrator's own LA that someone else asked for (four eyes)."""
+    request = uow.adoptions.get(request_id)
+    policy.require_own_la_item(
+        principal, Permission.DECIDE_ADOPTION, request.la_code, "no such adoption request"
+    )
+    policy.require_second_pair_of_eyes(principal, request.requester_id)
+    if request.state is not RequestState.PENDING:
+        raise ValidationError("request", "has already been decided")
+    return request
+
+
 def adoption_to_decide(runtime: Runtime, principal: Principal, request_id: int) -> PendingAdoption:
     """One pending adoption a second administrator is about to decide (reading it is audited)."""
     with runtime.unit_of_work() as uow:
-        request = uow.adoptions.get(request_id)
-        policy.require_own_la_item(
-            principal, Permission.DECIDE_ADOPTION, request.la_code, "no such adoption request"
-        )
-        policy.require_second_pair_of_eyes(principal, request.requester_id)
-        if request.state is not RequestState.PENDING:
-            raise ValidationError("request", "has already been decided")
+        request = _request_to_decide(uow, principal, request_id)
         pending = PendingAdoption(
             request.id,
             request.birth_cp_id,
@@ -230,13 +237,7 @@ def decide_adoption(
     """A second administrator approves (seal and re-issue now; the new ID is returned this once) or
     rejects; either way the request's adoptive identity is erased."""
     with runtime.unit_of_work() as uow:
-        request = uow.adoptions.get(request_id)
-        policy.require_own_la_item(
-            principal, Permission.DECIDE_ADOPTION, request.la_code, "no such adoption request"
-        )
-        policy.require_second_pair_of_eyes(principal, request.requester_id)
-        if request.state is not RequestState.PENDING:
-            raise ValidationError("request", "has already been decided")
+        request = _request_to_decide(uow, principal, request_id)
         new_id = None
         if approve:
             identity = _IDENTITY_DECODER.decode(uow.adoptions.identity(request_id))

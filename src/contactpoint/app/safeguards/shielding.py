@@ -66,16 +66,22 @@ def request_shielding_change(
     return request_id
 
 
+def _request_to_decide(uow: UnitOfWork, principal: Principal, request_id: int) -> StoredShieldingRequest:
+    """A request of the administrator's own LA that someone else asked for (four eyes)."""
+    request = uow.shielding.get(request_id)
+    policy.require_own_la_item(
+        principal, Permission.DECIDE_SHIELDING, request.la_code, "no such shielding request"
+    )
+    policy.require_second_pair_of_eyes(principal, request.requester_id)
+    return request
+
+
 def decide_shielding_change(
     runtime: Runtime, principal: Principal, request_id: int, *, approve: bool
 ) -> None:
     """A second administrator approves (the record's status changes now) or rejects a request."""
     with runtime.unit_of_work() as uow:
-        request = uow.shielding.get(request_id)
-        policy.require_own_la_item(
-            principal, Permission.DECIDE_SHIELDING, request.la_code, "no such shielding request"
-        )
-        policy.require_second_pair_of_eyes(principal, request.requester_id)
+        request = _request_to_decide(uow, principal, request_id)
         state = RequestState.APPROVED if approve else RequestState.REJECTED
         uow.shielding.decide(request_id, state, principal.user_id, runtime.clock.now())
         if approve:
@@ -102,11 +108,7 @@ class ShieldingToDecide:
 def shielding_request_to_decide(runtime: Runtime, principal: Principal, request_id: int) -> ShieldingToDecide:
     """A request a second administrator is about to decide, with the child's name (reading it is audited)."""
     with runtime.unit_of_work() as uow:
-        request = uow.shielding.get(request_id)
-        policy.require_own_la_item(
-            principal, Permission.DECIDE_SHIELDING, request.la_code, "no such shielding request"
-        )
-        policy.require_second_pair_of_eyes(principal, request.requester_id)
+        request = _request_to_decide(uow, principal, request_id)
         if request.state is not RequestState.PENDING:
             raise ValidationError("request", "has already been decided")
         record = uow.children.get(request.cp_id).record
