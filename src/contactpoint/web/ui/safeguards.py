@@ -101,7 +101,7 @@ class AdoptionForm(UiForm):
     address_line_2: str = Field("", max_length=70)
     town: str = Field("", max_length=70)
     postcode: str = Field("", max_length=10)
-    la_code: str = Field("", max_length=5)
+    la_code: str = Field("", max_length=9)
     parent_given: str = Field("", max_length=70)
     parent_family: str = Field("", max_length=70)
     parent_phone: str = Field("", max_length=20)
