@@ -67,6 +67,7 @@ CASES: list[tuple[Role, str, dict[str, str], list[str]]] = [
     (Role.LA_USER_ADMIN, "/users", {"role": "practitioner"}, ["username", "org_code", "service"]),
     (Role.NATIONAL_ADMIN, "/authorities", {"code": "E09000007", "phone": "call us", "email": "team"},
      ["phone", "email"]),
+    (Role.NATIONAL_ADMIN, "/authorities", {"phone": "call us"}, ["code", "phone"]),
     (Role.PRACTITIONER, "/account/password", {}, ["current_password", "new_password"]),
 ]  # fmt: skip
 

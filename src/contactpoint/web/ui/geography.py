@@ -23,7 +23,7 @@ DirectoryAdmin = Annotated[Authenticated, Depends(UiNeed(Permission.MANAGE_LA_DI
 class TeamContactForm(UiForm):
     """One LA's team contact details."""
 
-    code: str = Field(max_length=9)
+    code: str | None = Field(default=None, max_length=9)
     phone: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=254)
     address: str | None = Field(default=None, max_length=400)
@@ -61,12 +61,14 @@ def authorities_set(
     """Set one LA team's contact details."""
     check_csrf(session, form.csrf_token)
     check = Checks()
+    if not form.code:
+        check.errors.append({"field": "code", "text": "Choose an authority"})
     check(lambda: directory.checked_contact(form.phone, None, None))
     check(lambda: directory.checked_contact(None, form.email, None))
     check(lambda: directory.checked_contact(None, None, form.address))
-    if not check.errors:
-        contact = TeamContact(form.phone, form.email, form.address)
-        check(lambda: directory.set_team_contact(runtime, session.principal, form.code, contact))
+    if not check.errors and form.code:
+        code, contact = form.code, TeamContact(form.phone, form.email, form.address)
+        check(lambda: directory.set_team_contact(runtime, session.principal, code, contact))
     if check.errors:
         return _page(request, runtime, session, check.errors, 422, form=form.echo())
     return RedirectResponse("/authorities", status_code=303)
