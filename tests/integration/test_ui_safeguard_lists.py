@@ -192,6 +192,7 @@ def test_the_safeguard_forms_redirect_after_a_post_and_keep_ids_out_of_urls(runt
             assert other.cp_id.value not in location
             shown = client.get(location, headers=cookie)
             assert shown.status_code == 200, path
+        assert _name(young) in shown.text  # the consent page names whom it is about
 
         cookie, csrf = _signed_in(client, runtime, clock, auditor)
         asked = client.post(

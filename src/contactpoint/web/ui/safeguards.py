@@ -704,7 +704,6 @@ def consent_show(
     check_csrf(session, form.csrf_token)
     try:
         child = _child_id(form.cp_id)
-        consent.consents_of(runtime, session.principal, child)  # refused here, not at the redirect's target
     except ValidationError as error:
         errors = form_errors(error)
         return _consent_page(
