@@ -18,9 +18,11 @@ from playwright.sync_api import Browser, Page, expect
 from contactpoint.access.roles import Role
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.children.view import view_child
-from contactpoint.app.safeguards.shielding import request_shielding_change
+from contactpoint.app.safeguards.adoption import AdoptiveParent, adoptive_identity, request_adoption
+from contactpoint.app.safeguards.shielding import ask_for_brokered_contact, request_shielding_change
 from contactpoint.domain.records import ChildNames, PersonName
 from contactpoint.domain.shielding import (
+    ContactPurpose,
     RequestedBy,
     ShieldingChange,
     ShieldingReason,
@@ -149,7 +151,14 @@ def test_the_signed_out_and_practitioner_pages_pass_axe_at_both_widths(runtime, 
 
 
 def test_the_la_teams_pages_pass_axe_at_both_widths(runtime, settings, clock, factory, browser):
-    (child,) = store_children(runtime, [_named(factory, "Rosalind", "Featherstone", date(2015, 6, 14))])
+    child, adopted, hidden = store_children(
+        runtime,
+        [
+            _named(factory, "Rosalind", "Featherstone", date(2015, 6, 14)),
+            _named(factory, "Jasper", "Ellingham", date(2019, 10, 2)),
+            _named(factory, "Imogen", "Thistlewood", date(2016, 7, 21), status=RecordStatus.SHIELDED),
+        ],
+    )
     hold_for_review(runtime, settings, child, settings.home.parent)
     asker = make_principal(runtime, Role.LA_DATA_ADMIN)
     details = ShieldingRequestDetails(
@@ -159,6 +168,18 @@ def test_the_la_teams_pages_pass_axe_at_both_widths(runtime, settings, clock, fa
         clock.now().date() + timedelta(days=90),
     )
     request_shielding_change(runtime, asker, child.cp_id, details)
+    identity = adoptive_identity(
+        given="Robin",
+        family="Quillfeather",
+        address_lines=["4 Orchard Row"],
+        town="Leeds",
+        postcode="LS1 4QR",
+        la_code=HOME_LA,
+        parents=[AdoptiveParent("Sam", "Quillfeather", "0113 496 0000", "sam@example.org")],
+    )
+    request_adoption(runtime, asker, adopted.cp_id, identity)
+    practitioner = make_principal(runtime, Role.PRACTITIONER)
+    ask_for_brokered_contact(runtime, practitioner, hidden.cp_id, ContactPurpose.SAFEGUARDING_CONCERN)
     admin = make_account(runtime, Role.LA_DATA_ADMIN)
     with live_server(runtime) as base:
         page = _signed_in(browser, base, clock, admin)
@@ -184,13 +205,25 @@ def test_the_la_teams_pages_pass_axe_at_both_widths(runtime, settings, clock, fa
             expect(page.locator(".govuk-error-summary")).to_contain_text(message)
         _check(page, "shielding-request-errors")
         page.get_by_role("link", name="Contact requests").first.click()
-        _check(page, "contact-requests")
+        expect(page.locator("#contact-requests")).to_contain_text("Imogen Thistlewood")
+        _check(page, "contact-requests", screenshot=True)
         page.get_by_role("link", name="Adoptions", exact=True).click()
-        _check(page, "adoptions")
+        expect(page.get_by_text("Jasper Ellingham")).to_be_visible()
+        _check(page, "adoptions", screenshot=True)
+        page.get_by_role("button", name="Record adoption").click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+        _check(page, "adoption-errors")
+        page.get_by_role("link", name="Adoptions", exact=True).click()
+        page.get_by_role("button", name="Approve adoption 1").click()
+        expect(page.locator("#decision-summary")).to_contain_text("Robin Quillfeather")
+        _check(page, "adoption-confirm", screenshot=True)
         page.get_by_role("link", name="Consent", exact=True).click()
         page.get_by_label("ContactPoint ID").fill(child.cp_id.value)
         page.get_by_role("button", name="Show consent").click()
         _check(page, "consent")
+        page.get_by_role("button", name="Record consent").click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+        _check(page, "consent-errors")
 
 
 def test_the_oversight_and_administration_pages_pass_axe_at_both_widths(runtime, clock, factory, browser):
@@ -209,12 +242,27 @@ def test_the_oversight_and_administration_pages_pass_axe_at_both_widths(runtime,
         _check(page, "audit-log", screenshot=True)
         page.get_by_role("link", name="Subject access", exact=True).click()
         _check(page, "subject-access")
+        page.get_by_role("button", name="Produce the report").click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+        _check(page, "subject-access-errors")
+        page.get_by_label("Child's ContactPoint ID").fill(child.cp_id.value)
+        page.locator("input[name=requester][value=young_person]").check()
+        page.get_by_role("button", name="Produce the report").click()
+        _check(page, "subject-access-report", screenshot=True)
 
         page = _signed_in(browser, base, clock, user_admin)
         page.get_by_role("link", name="Accounts", exact=True).click()
         _check(page, "accounts", screenshot=True)
+        page.get_by_role("button", name="Create account").click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+        _check(page, "accounts-errors")
 
         page = _signed_in(browser, base, clock, national)
         _check(page, "national-admin-home")
         page.get_by_role("link", name="Local authorities").first.click()
         _check(page, "geography", screenshot=True)
+        page.get_by_label("Telephone").fill("call us")
+        page.get_by_label("Email").fill("team")
+        page.get_by_role("button", name="Save contact details").click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+        _check(page, "geography-errors")

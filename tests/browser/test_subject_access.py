@@ -52,6 +52,12 @@ def test_an_auditor_produces_a_report_and_downloads_it_as_a_pdf(runtime, clock, 
         expect(accesses).to_contain_text("viewed the record")
         expect(accesses).to_contain_text(AccessReason.SERVICE_DELIVERY.label)
         expect(accesses).to_contain_text("produced a subject access report")
+        page.reload()  # post/redirect/get: the report is a page of its own (produced again, audited)
+        expect(page.get_by_role("heading", name="Subject access report")).to_be_visible()
+        page.go_back()  # Back reaches the form without asking to resubmit it; Forward the report again
+        expect(page.get_by_role("button", name="Produce the report")).to_be_visible()
+        page.go_forward()
+        expect(page.get_by_text("Tamsin Wrenfield")).to_be_visible()
 
         with page.expect_download() as pending:
             page.get_by_role("button", name="Download as PDF").click()

@@ -73,8 +73,13 @@ def test_the_confirmation_page_names_the_child_and_only_confirm_decides(runtime,
         assert AuditKind.SHIELDING_APPROVED not in _kinds(runtime)
 
         decided = client.post("/shielding/decision", headers=cookie, data=form)
-        assert decided.status_code == 200
+        assert decided.status_code == 303  # post/redirect/get: a refresh does not decide again
+        assert decided.headers["location"] == f"/shielding?done=approved&request={request_id}"
         assert _status(runtime, child.cp_id) is RecordStatus.SHIELDED
+        assert (
+            f"Request {request_id} has been approved"
+            in client.get(decided.headers["location"], headers=cookie).text
+        )
         again = client.post("/shielding/decision/check", headers=cookie, data=form)
         assert again.status_code == 422  # decided already: nothing left to confirm
 
@@ -99,7 +104,8 @@ def test_the_administrator_who_asked_cannot_open_the_confirmation(runtime, clock
                 "review_on_day": review_on[2],
             },
         )
-        assert asked.status_code == 200
+        assert asked.status_code == 303
+        assert asked.headers["location"] == "/shielding?done=requested&request=1"
         form = {"csrf_token": csrf, "request_id": "1", "decision": "approve"}
         refused = client.post("/shielding/decision/check", headers=cookie, data=form)
         assert refused.status_code == 403

@@ -132,12 +132,14 @@ UI_MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/adoptions/decision/check"): DATA_ADMINS,
     ("GET", "/consent"): DATA_ADMINS,
     ("POST", "/consent"): DATA_ADMINS,
+    ("GET", "/consent/child/{consent_id}"): DATA_ADMINS,
     ("POST", "/consent/retention"): DATA_ADMINS,
     ("POST", "/consent/retention/withdrawal"): DATA_ADMINS,
     ("POST", "/consent/sensitive/withdrawal"): DATA_ADMINS,
     ("GET", "/subject-access"): LA_AUDITORS,
     ("POST", "/subject-access"): LA_AUDITORS,
-    ("POST", "/subject-access/pdf"): LA_AUDITORS,
+    ("GET", "/subject-access/report/{report_id}"): LA_AUDITORS,
+    ("GET", "/subject-access/report/{report_id}/pdf"): LA_AUDITORS,
     ("GET", "/review"): DATA_ADMINS,
     ("POST", "/review/item"): DATA_ADMINS,
     ("POST", "/review/decision"): DATA_ADMINS,
@@ -239,6 +241,8 @@ def _fill(path: str) -> str:
         "search_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
         "record_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
         "query_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
+        "report_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
+        "consent_id": "AAAAAAAAAAAAAAAAAAAAAAAA",
     }  # none exists
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -106,7 +106,7 @@ def test_fhir_errors_never_echo_what_was_sent(runtime):
 
 
 # The only parameters a UI URL takes: the random IDs of saved page states (app/accounts/page_states.py).
-OPAQUE_STATE_IDS = re.compile(r"\{(search_id|record_id|query_id)\}")
+OPAQUE_STATE_IDS = re.compile(r"\{(search_id|record_id|query_id|consent_id|report_id)\}")
 
 
 def test_the_ui_never_puts_names_or_ids_in_urls(runtime):

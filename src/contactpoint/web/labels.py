@@ -127,7 +127,7 @@ AUDIT_LABELS = {
     "shielding:request": "Asked to shield or unshield a child",
     "shielding:approve": "Approved a shielding request",
     "shielding:reject": "Rejected a shielding request",
-    "shielding:read": "Opened a shielding request to decide it",
+    "shielding:read": "Read shielding or contact requests naming the child",
     "contact:request": "Asked the LA team to put them in touch",
     "contact:close": "Closed a contact request",
     "children:subject-access": "Produced a subject access report",

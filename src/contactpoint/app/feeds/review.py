@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from contactpoint.access import policy
@@ -302,10 +303,10 @@ def compare(row: FeedRow, record: ChildRecord | None) -> list[ComparedField]:
         line("Other names", _other_names(row.names), _other_names(record.names) if record else None),
         line(
             "Date of birth",
-            NOT_GIVEN if "date_of_birth" in row.missing else row.date_of_birth.isoformat(),
-            record.date_of_birth.isoformat() if record else None,
+            NOT_GIVEN if "date_of_birth" in row.missing else _day(row.date_of_birth),
+            _day(record.date_of_birth) if record else None,
         ),
-        line("Gender", _code(row.gender.value), _code(record.gender.value) if record else None),
+        line("Gender", _word(row.gender.value), _word(record.gender.value) if record else None),
         line("Address", _whereabouts(row.whereabouts), _whereabouts(record.whereabouts) if record else None),
         line("Local authority", row.la_code or "-", record.la_code if record else None),
         line("Parents and carers", _carers(row.carers), _carers(record.carers) if record else None),
@@ -319,12 +320,23 @@ def compare(row: FeedRow, record: ChildRecord | None) -> list[ComparedField]:
             _involvements(row.involvements),
             _involvements(record.involvements) if record else None,
         ),
-        line("Record status", "-", _code(record.status.value) if record else None),
+        line("Record status", "-", _word(record.status.value) if record else None),
     ]
 
 
 def _code(value: str) -> str:
     return value.replace("_", " ")
+
+
+def _word(value: str) -> str:
+    """A one-word code as a data administrator reads it: "Male", "Active", "Not specified"."""
+    words = _code(value)
+    return words[:1].upper() + words[1:]
+
+
+def _day(value: date) -> str:
+    """A date as the rest of the service writes it: 14 June 2015."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def _name(names: ChildNames) -> str:
@@ -351,7 +363,7 @@ def _whereabouts(whereabouts: Whereabouts | None) -> str:
         return "-"
     address = whereabouts.address
     if address is None:
-        return _code(whereabouts.state.value)
+        return _word(whereabouts.state.value)
     parts = [*address.lines, *([address.town] if address.town else []), address.postcode.value]
     return ", ".join(parts)
 

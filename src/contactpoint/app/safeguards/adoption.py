@@ -22,6 +22,7 @@ from contactpoint.access.policy import Principal
 from contactpoint.access.roles import Permission
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
+from contactpoint.app.safeguards.naming import NamedChild, name_children
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
@@ -194,6 +195,44 @@ def pending_adoptions(runtime: Runtime, principal: Principal) -> list[PendingAdo
             )
             uow.commit()
     return pending
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingAdoption:
+    """An adoption awaiting the second administrator as the LA team's list shows it: the child by the
+    birth identity the team knows (None where the reader may not see the record), never beside the
+    adoptive identity, which only the check-and-confirm page shows, one request at a time."""
+
+    request_id: int
+    birth_id: ContactPointId
+    requester_id: int
+    requested_at: datetime
+    child: NamedChild | None
+
+
+def adoptions_waiting(runtime: Runtime, principal: Principal) -> list[WaitingAdoption]:
+    """The LA's adoptions awaiting a second administrator, each child named by the birth identity
+    (reading the names is audited, as adoption entries: national auditors only)."""
+    la_code = policy.own_la(principal, Permission.DECIDE_ADOPTION)
+    with runtime.unit_of_work() as uow:
+        requests = uow.adoptions.pending_in(la_code)
+        if not requests:
+            return []
+        children = name_children(
+            uow,
+            runtime,
+            principal,
+            [r.birth_cp_id for r in requests],
+            kind=AuditKind.ADOPTION_READ,
+            details={"requests": [str(r.id) for r in requests]},
+        )
+        uow.commit()
+    return [
+        WaitingAdoption(
+            r.id, r.birth_cp_id, r.requester_id, r.requested_at, children.get(r.birth_cp_id.value)
+        )
+        for r in requests
+    ]
 
 
 def _request_to_decide(uow: UnitOfWork, principal: Principal, request_id: int) -> StoredAdoptionRequest:

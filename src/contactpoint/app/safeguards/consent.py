@@ -17,6 +17,7 @@ from contactpoint.access.roles import Permission
 from contactpoint.app.operations.retention import today_in_england
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
+from contactpoint.app.safeguards.naming import NamedChild, child_named
 from contactpoint.audit.events import AuditEvent, AuditKind, Detail
 from contactpoint.domain import retention
 from contactpoint.domain.errors import ConcurrentUpdate, NotFound, ValidationError
@@ -56,6 +57,7 @@ class ConsentView:
     extension: RetentionExtension | None
     kept_until: date | None
     sensitive: list[SensitiveConsent]
+    child: NamedChild | None = None  # whom the page is about (the reader may see the whole record)
 
 
 def _readable(runtime: Runtime, uow: UnitOfWork, principal: Principal, cp_id: ContactPointId) -> StoredChild:
@@ -90,6 +92,7 @@ def consents_of(runtime: Runtime, principal: Principal, cp_id: ContactPointId) -
             for index, item in enumerate(record.involvements)
             if item.sensitive_basis is not None
         ],
+        child_named(record),
     )
 
 

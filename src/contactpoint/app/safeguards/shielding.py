@@ -16,6 +16,7 @@ from contactpoint.access.roles import Permission
 from contactpoint.app.operations.retention import today_in_england
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
+from contactpoint.app.safeguards.naming import NamedChild, name_children
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
@@ -148,6 +149,36 @@ def shielding_reviews_due(runtime: Runtime, principal: Principal) -> list[Stored
     return [r for r in current if r.details.review_on is not None and r.details.review_on <= today]
 
 
+@dataclass(frozen=True, slots=True)
+class ShieldingLists:
+    """The LA team's shielding page: requests waiting for a second administrator, reviews due, and
+    the children they are about by name (`children`, by ID; a child the reader may not see is absent)."""
+
+    pending: list[StoredShieldingRequest]
+    due: list[StoredShieldingRequest]
+    children: dict[str, NamedChild]
+
+
+def shielding_lists(runtime: Runtime, principal: Principal) -> ShieldingLists:
+    """Both shielding lists of the administrator's LA, naming each child (reading the names is audited)."""
+    pending = pending_shielding_requests(runtime, principal)
+    due = shielding_reviews_due(runtime, principal)
+    listed = [*pending, *due]
+    if not listed:
+        return ShieldingLists(pending, due, {})
+    with runtime.unit_of_work() as uow:
+        children = name_children(
+            uow,
+            runtime,
+            principal,
+            [r.cp_id for r in listed],
+            kind=AuditKind.SHIELDING_READ,
+            details={"requests": sorted({str(r.id) for r in listed})},
+        )
+        uow.commit()
+    return ShieldingLists(pending, due, children)
+
+
 def ask_for_brokered_contact(
     runtime: Runtime, principal: Principal, cp_id: ContactPointId, purpose: ContactPurpose
 ) -> int:
@@ -185,6 +216,26 @@ def open_contact_requests(runtime: Runtime, principal: Principal) -> list[Stored
     la_code = policy.own_la(principal, Permission.BROKER_CONTACT)
     with runtime.unit_of_work() as uow:
         return uow.contact_requests.open_in(la_code)
+
+
+def contact_queue(
+    runtime: Runtime, principal: Principal
+) -> tuple[list[StoredContactRequest], dict[str, NamedChild]]:
+    """The brokering queue with each child named (reading the names is audited)."""
+    requests = open_contact_requests(runtime, principal)
+    if not requests:
+        return requests, {}
+    with runtime.unit_of_work() as uow:
+        children = name_children(
+            uow,
+            runtime,
+            principal,
+            [r.cp_id for r in requests],
+            kind=AuditKind.SHIELDING_READ,
+            details={"contact_requests": [str(r.id) for r in requests]},
+        )
+        uow.commit()
+    return requests, children
 
 
 def close_contact_request(

@@ -261,6 +261,16 @@ def password_change(
 ) -> Response:
     """Check the current password and the new one's rules; other sessions end, this one goes on."""
     check_csrf(session, form.csrf_token)
+    missing = [
+        {"field": field, "text": text}
+        for field, text in (
+            ("current_password", "Enter your current password"),
+            ("new_password", "Enter a new password"),
+        )
+        if not getattr(form, field)
+    ]
+    if missing:
+        return _password_page(request, runtime, session, missing, changed=False, status_code=422)
     try:
         accounts.change_password(
             runtime,
@@ -333,6 +343,25 @@ def users_page(request: Request, runtime: RuntimeDep, session: UserAdmin) -> Res
     return _users_page(request, runtime, session, [])
 
 
+def _missing_account_fields(form: NewUserForm) -> list[dict[str, str]]:
+    """Every field the new-account form lacks or got wrong on its face, listed at once; the use case
+    then checks the rest (username rules, the organisation register)."""
+    errors = []
+    if not optional(form.username):
+        errors.append({"field": "username", "text": "Enter a username"})
+    if form.role not in {r.value for r in Role}:
+        errors.append({"field": "role", "text": "Choose a role"})
+    service = optional(form.service)
+    if service is not None and service not in {s.value for s in ServiceType}:
+        errors.append({"field": "service", "text": "Choose a service"})
+    if form.role in {r.value for r in Role} and Role(form.role or "").needs_service:
+        if not optional(form.org_code):
+            errors.append({"field": "org_code", "text": "Enter the code of the practitioner's organisation"})
+        if service is None:
+            errors.append({"field": "service", "text": "Choose the practitioner's service"})
+    return errors
+
+
 @router.post("/users")
 def users_create(
     request: Request, runtime: RuntimeDep, session: UserAdmin, form: Annotated[NewUserForm, Form()]
@@ -340,13 +369,12 @@ def users_create(
     """Create an account, held for a second administrator; the first half of its one-time password
     is shown once."""
     check_csrf(session, form.csrf_token)
+    errors = _missing_account_fields(form)
+    if errors:
+        return _users_page(request, runtime, session, errors, 422, form=form.echo())
+    chosen = Role(form.role or "")
+    service = optional(form.service)
     try:
-        if form.role not in {r.value for r in Role}:
-            raise ValidationError("role", "choose a role")
-        chosen = Role(form.role)
-        service = form.service
-        if service is not None and service not in {s.value for s in ServiceType}:
-            raise ValidationError("service", "choose a service")
         created = accounts.create_account(
             runtime,
             session.principal,

@@ -11,10 +11,9 @@ from pydantic import Field
 from contactpoint.access.roles import Permission
 from contactpoint.app.accounts.accounts import Authenticated
 from contactpoint.app.geography import directory
-from contactpoint.domain.errors import ValidationError
 from contactpoint.store.geography_repository import TeamContact
 from contactpoint.web.deps import RuntimeDep, UiNeed
-from contactpoint.web.pages import UiForm, check_csrf, form_errors, render
+from contactpoint.web.pages import Checks, UiForm, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,7 +23,7 @@ DirectoryAdmin = Annotated[Authenticated, Depends(UiNeed(Permission.MANAGE_LA_DI
 class TeamContactForm(UiForm):
     """One LA's team contact details."""
 
-    code: str = Field(max_length=9)
+    code: str | None = Field(default=None, max_length=9)
     phone: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=254)
     address: str | None = Field(default=None, max_length=400)
@@ -36,12 +35,14 @@ def _page(
     session: Authenticated,
     errors: list[dict[str, str]],
     status_code: int = 200,
+    *,
+    form: dict[str, object] | None = None,
 ) -> Response:
     entries = directory.list_authorities(runtime, session.principal)
     return render(
         request,
         "geography/authorities.html",
-        {"authorities": entries, "errors": errors},
+        {"authorities": entries, "errors": errors, "form": form or {}},
         session=session,
         status_code=status_code,
     )
@@ -59,10 +60,15 @@ def authorities_set(
 ) -> Response:
     """Set one LA team's contact details."""
     check_csrf(session, form.csrf_token)
-    try:
-        directory.set_team_contact(
-            runtime, session.principal, form.code, TeamContact(form.phone, form.email, form.address)
-        )
-    except ValidationError as error:
-        return _page(request, runtime, session, form_errors(error), 422)
+    check = Checks()
+    if not form.code:
+        check.errors.append({"field": "code", "text": "Choose an authority"})
+    check(lambda: directory.checked_contact(form.phone, None, None))
+    check(lambda: directory.checked_contact(None, form.email, None))
+    check(lambda: directory.checked_contact(None, None, form.address))
+    if not check.errors and form.code:
+        code, contact = form.code, TeamContact(form.phone, form.email, form.address)
+        check(lambda: directory.set_team_contact(runtime, session.principal, code, contact))
+    if check.errors:
+        return _page(request, runtime, session, check.errors, 422, form=form.echo())
     return RedirectResponse("/authorities", status_code=303)

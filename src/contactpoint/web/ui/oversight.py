@@ -252,81 +252,92 @@ def alert_state(
 # Subject access --------------------------------------------------------------------------------
 
 
-def _form(
-    request: Request, session: Authenticated, form: SubjectAccessForm, error: ValidationError
-) -> Response:
-    return render(
-        request,
-        "oversight/subject_access.html",
-        {"requesters": list(Requester), "form": form.echo(), "errors": form_errors(error)},
-        session=session,
-        status_code=422,
-    )
+class SubjectAccessAsked(msgspec.Struct, frozen=True):
+    """A report asked for, saved for its opaque URL: the child and who asked."""
+
+    cp_id: str
+    requester: Requester
 
 
-def _parse(form: SubjectAccessForm) -> tuple[ContactPointId, Requester]:
-    """The form's two fields; a rule broken names the field, never the value."""
+def _parse(form: SubjectAccessForm) -> SubjectAccessAsked:
+    """The form's two fields, every rule broken at once (`FormInvalid`), naming the field, never the value."""
+    errors: list[dict[str, str]] = []
+    child: ContactPointId | None = None
     text = optional(form.cp_id)
     if text is None:
-        raise ValidationError("cp_id", "enter the child's ContactPoint ID")
+        errors.append({"field": "cp_id", "text": "Enter the child's ContactPoint ID"})
+    else:
+        try:
+            child = ContactPointId.parse(text)
+        except InvalidContactPointId as error:
+            errors += form_errors(ValidationError("cp_id", error.rule))
     if form.requester not in {r.value for r in Requester}:
-        raise ValidationError("requester", "choose who asked for the report")
-    try:
-        child = ContactPointId.parse(text)
-    except InvalidContactPointId as error:
-        raise ValidationError("cp_id", error.rule) from error
-    return child, Requester(form.requester)
+        errors.append({"field": "requester", "text": "Choose who asked for the report"})
+    if errors or child is None or form.requester is None:
+        raise FormInvalid(errors)
+    return SubjectAccessAsked(child.value, Requester(form.requester))
+
+
+def _subject_access_form(
+    request: Request,
+    session: Authenticated,
+    form: dict[str, object],
+    errors: list[dict[str, str]],
+    status_code: int = 200,
+) -> Response:
+    context = {"requesters": list(Requester), "form": form, "errors": errors}
+    return render(request, "oversight/subject_access.html", context, session=session, status_code=status_code)
 
 
 @router.get("/subject-access")
 def subject_access_form(request: Request, session: Producer) -> Response:
     """Which child, and who asked."""
-    return render(
-        request,
-        "oversight/subject_access.html",
-        {"requesters": list(Requester), "form": {}, "errors": []},
-        session=session,
-    )
-
-
-def _produce(
-    request: Request, runtime: Runtime, session: Authenticated, form: SubjectAccessForm, output: ReportFormat
-) -> SubjectAccessReport | Response:
-    """The report for the form, or the form again with its error (both the page and the PDF use it)."""
-    check_csrf(session, form.csrf_token)
-    try:
-        child, asked_by = _parse(form)
-    except ValidationError as error:
-        return _form(request, session, form, error)
-    return subject_access.produce_subject_access_report(
-        runtime, session.principal, child, asked_by, output=output
-    )
+    return _subject_access_form(request, session, {}, [])
 
 
 @router.post("/subject-access")
-def subject_access_page(
+def subject_access_ask(
     request: Request, runtime: RuntimeDep, session: Producer, form: Annotated[SubjectAccessForm, Form()]
 ) -> Response:
-    """The report as a page, with a button to download it as a PDF."""
-    report = _produce(request, runtime, session, form, ReportFormat.HTML)
-    if isinstance(report, Response):
-        return report
-    return render(
-        request,
-        "oversight/subject_access_report.html",
-        {"report": report, "sections": sections(report)},
-        session=session,
+    """Check the form, save what was asked and redirect to the report's opaque URL (post/redirect/get:
+    refresh and Back produce the report again, each time audited, never posting twice)."""
+    check_csrf(session, form.csrf_token)
+    try:
+        asked = _parse(form)
+    except FormInvalid as failed:
+        return _subject_access_form(request, session, form.echo(), failed.errors, 422)
+    report_id = states.save(request, runtime, "subject-access", asked)
+    return RedirectResponse(f"/subject-access/report/{report_id}", status_code=303)
+
+
+def _produce(
+    request: Request, runtime: Runtime, session: Authenticated, report_id: str, output: ReportFormat
+) -> SubjectAccessReport | None:
+    """The saved request's report, produced afresh (each production is audited); None when gone."""
+    asked = states.load(request, runtime, "subject-access", report_id, SubjectAccessAsked)
+    if asked is None:
+        return None
+    return subject_access.produce_subject_access_report(
+        runtime, session.principal, ContactPointId(asked.cp_id), asked.requester, output=output
     )
 
 
-@router.post("/subject-access/pdf")
-def subject_access_pdf(
-    runtime: RuntimeDep, session: Producer, request: Request, form: Annotated[SubjectAccessForm, Form()]
-) -> Response:
+@router.get("/subject-access/report/{report_id}")
+def subject_access_page(request: Request, runtime: RuntimeDep, session: Producer, report_id: str) -> Response:
+    """The report as a page, with a link to download it as a PDF; gone or expired: the form."""
+    report = _produce(request, runtime, session, report_id, ReportFormat.HTML)
+    if report is None:
+        return RedirectResponse("/subject-access", status_code=303)
+    context = {"report": report, "sections": sections(report), "report_id": report_id}
+    return render(request, "oversight/subject_access_report.html", context, session=session)
+
+
+@router.get("/subject-access/report/{report_id}/pdf")
+def subject_access_pdf(request: Request, runtime: RuntimeDep, session: Producer, report_id: str) -> Response:
     """The report as a PDF attachment, built in memory."""
-    report = _produce(request, runtime, session, form, ReportFormat.PDF)
-    if isinstance(report, Response):
-        return report
+    report = _produce(request, runtime, session, report_id, ReportFormat.PDF)
+    if report is None:
+        return RedirectResponse("/subject-access", status_code=303)
     return Response(
         render_pdf(report),
         media_type="application/pdf",

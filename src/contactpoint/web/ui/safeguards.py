@@ -6,10 +6,13 @@ by POSTed forms, never by URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+import msgspec
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
 from contactpoint.access.roles import Permission
@@ -19,6 +22,8 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.app.safeguards import adoption, consent, shielding
 from contactpoint.domain.errors import InvalidContactPointId, NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.postcodes import Postcode
+from contactpoint.domain.records import Carer, ContactDetails, PersonName, check_la_code
 from contactpoint.domain.shielding import (
     ContactOutcome,
     ContactPurpose,
@@ -28,6 +33,7 @@ from contactpoint.domain.shielding import (
     ShieldingRequestDetails,
 )
 from contactpoint.domain.vocabulary import ExtensionBasis
+from contactpoint.web import states
 from contactpoint.web.deps import RuntimeDep, UiNeed
 from contactpoint.web.forms import optional, parse_date
 from contactpoint.web.labels import label
@@ -95,7 +101,7 @@ class AdoptionForm(UiForm):
     address_line_2: str = Field("", max_length=70)
     town: str = Field("", max_length=70)
     postcode: str = Field("", max_length=10)
-    la_code: str = Field("", max_length=5)
+    la_code: str = Field("", max_length=9)
     parent_given: str = Field("", max_length=70)
     parent_family: str = Field("", max_length=70)
     parent_phone: str = Field("", max_length=20)
@@ -116,10 +122,11 @@ class ConsentLookupForm(UiForm):
 
 
 class ConsentTarget(UiForm):
-    """The record, and the version its consent page showed."""
+    """The record, and the version its consent page showed; `consent_id` is that page's saved state."""
 
     cp_id: str = CHILD_ID
     version: int = NUMBER
+    consent_id: str | None = Field(default=None, max_length=32)
 
 
 class RetentionConsentForm(ConsentTarget):
@@ -184,18 +191,29 @@ def _confirm_page(
 # Shielding -------------------------------------------------------------------------------------
 
 
+_SHIELDING_DONE = {
+    "requested": "Request {n} has been recorded. Another administrator must decide it.",
+    "approved": "Request {n} has been approved.",
+    "rejected": "Request {n} has been rejected.",
+}
+_CONTACT_DONE = {
+    "brokered": "Request {n} has been marked brokered.",
+    "declined": "Request {n} has been marked declined.",
+}
+RequestNumber = Annotated[int | None, Query(alias="request", ge=1, le=2**31 - 1)]
+
+
+def _done(messages: dict[str, str], done: str | None, number: int | None) -> str | None:
+    """The banner for what the form that redirected here did (`?done=...&request=N`), if anything."""
+    message = messages.get(done or "")
+    return None if message is None or number is None else message.format(n=number)
+
+
 def _shielding_page(
-    request: Request,
-    runtime: Runtime,
-    session: Authenticated,
-    notice: str | None = None,
+    request: Request, runtime: Runtime, session: Authenticated, notice: str | None
 ) -> Response:
-    principal = session.principal
-    context = {
-        "pending": shielding.pending_shielding_requests(runtime, principal),
-        "due": shielding.shielding_reviews_due(runtime, principal),
-        "notice": notice,
-    }
+    lists = shielding.shielding_lists(runtime, session.principal)
+    context = {"pending": lists.pending, "due": lists.due, "children": lists.children, "notice": notice}
     return render(request, "safeguards/shielding.html", context, session=session)
 
 
@@ -219,9 +237,16 @@ def _request_form(
 
 
 @router.get("/shielding")
-def shielding_queue(request: Request, runtime: RuntimeDep, session: Shielder) -> Response:
-    """Requests waiting for a second administrator, and the shielded children due for review."""
-    return _shielding_page(request, runtime, session)
+def shielding_queue(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Shielder,
+    done: str | None = None,
+    number: RequestNumber = None,
+) -> Response:
+    """Requests waiting for a second administrator, and the shielded children due for review, each
+    child named; `done` says what the form that redirected here did."""
+    return _shielding_page(request, runtime, session, _done(_SHIELDING_DONE, done, number))
 
 
 @router.get("/shielding/request")
@@ -263,14 +288,12 @@ def shielding_request_submit(
     try:
         details = ShieldingRequestDetails(change, reason, asker, review_on)
         try:
-            shielding.request_shielding_change(runtime, session.principal, child, details)
+            request_id = shielding.request_shielding_change(runtime, session.principal, child, details)
         except NotFound as error:
             raise ValidationError("cp_id", "no record of your local authority has this ID") from error
     except ValidationError as error:
         return _request_form(request, session, form.echo(), form_errors(error), 422)
-    return _shielding_page(
-        request, runtime, session, "The request has been recorded. Another administrator must decide it."
-    )
+    return RedirectResponse(f"/shielding?done=requested&request={request_id}", status_code=303)
 
 
 @router.post("/shielding/decision/check")
@@ -314,7 +337,6 @@ def shielding_decision_check(
 
 @router.post("/shielding/decision")
 def shielding_decision(
-    request: Request,
     runtime: RuntimeDep,
     session: Shielder,
     form: Annotated[ShieldingDecisionForm, Form()],
@@ -323,44 +345,39 @@ def shielding_decision(
     check_csrf(session, form.csrf_token)
     approve = form.decision == "approve"
     shielding.decide_shielding_change(runtime, session.principal, form.request_id, approve=approve)
-    notice = f"Request {form.request_id} has been {'approved' if approve else 'rejected'}."
-    return _shielding_page(request, runtime, session, notice)
+    done = "approved" if approve else "rejected"
+    return RedirectResponse(f"/shielding?done={done}&request={form.request_id}", status_code=303)
 
 
 # Brokered contact ------------------------------------------------------------------------------
 
 
-def _contact_page(
-    request: Request, runtime: Runtime, session: Authenticated, notice: str | None = None
-) -> Response:
-    requests = shielding.open_contact_requests(runtime, session.principal)
-    return render(
-        request,
-        "safeguards/contact_requests.html",
-        {"requests": requests, "notice": notice},
-        session=session,
-    )
-
-
 @router.get("/contact-requests")
-def contact_queue(request: Request, runtime: RuntimeDep, session: Broker) -> Response:
-    """The LA team's brokering queue, oldest first: IDs and codes only."""
-    return _contact_page(request, runtime, session)
+def contact_queue(
+    request: Request,
+    runtime: RuntimeDep,
+    session: Broker,
+    done: str | None = None,
+    number: RequestNumber = None,
+) -> Response:
+    """The LA team's brokering queue, oldest first, each child named."""
+    requests, children = shielding.contact_queue(runtime, session.principal)
+    notice = _done(_CONTACT_DONE, done, number)
+    context = {"requests": requests, "children": children, "notice": notice}
+    return render(request, "safeguards/contact_requests.html", context, session=session)
 
 
 @router.post("/contact-requests/outcome")
 def contact_outcome(
-    request: Request,
-    runtime: RuntimeDep,
-    session: Broker,
-    form: Annotated[ContactOutcomeForm, Form()],
+    runtime: RuntimeDep, session: Broker, form: Annotated[ContactOutcomeForm, Form()]
 ) -> Response:
     """Record that the team brokered the contact, or declined it."""
     check_csrf(session, form.csrf_token)
     chosen = _choice(ContactOutcome, "outcome", form.outcome, "choose brokered or declined")
     shielding.close_contact_request(runtime, session.principal, form.request_id, chosen)
-    notice = f"Request {form.request_id} has been marked {chosen.value}."
-    return _contact_page(request, runtime, session, notice)
+    return RedirectResponse(
+        f"/contact-requests?done={chosen.value}&request={form.request_id}", status_code=303
+    )
 
 
 def _contact_request_page(
@@ -408,6 +425,12 @@ def contact_submit(
 # Adoptions -------------------------------------------------------------------------------------
 
 
+_ADOPTION_DONE = {
+    "recorded": "The adoption has been recorded. Another administrator must decide it.",
+    "rejected": "The adoption has been rejected and its details erased.",
+}
+
+
 def _adoptions_page(
     request: Request,
     runtime: Runtime,
@@ -415,22 +438,26 @@ def _adoptions_page(
     *,
     form: dict[str, Any] | None = None,
     errors: list[dict[str, str]] | None = None,
+    notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    pending = adoption.pending_adoptions(runtime, session.principal)
+    pending = adoption.adoptions_waiting(runtime, session.principal)
     return render(
         request,
         "safeguards/adoptions.html",
-        {"pending": pending, "form": form or {}, "errors": errors or []},
+        {"pending": pending, "form": form or {}, "errors": errors or [], "notice": notice},
         session=session,
         status_code=status_code,
     )
 
 
 @router.get("/adoptions")
-def adoptions_page(request: Request, runtime: RuntimeDep, session: Adopter) -> Response:
-    """Adoptions waiting for a second administrator, and the form to record one."""
-    return _adoptions_page(request, runtime, session)
+def adoptions_page(
+    request: Request, runtime: RuntimeDep, session: Adopter, done: str | None = None
+) -> Response:
+    """Adoptions waiting for a second administrator (each child by the birth identity), and the form
+    to record one."""
+    return _adoptions_page(request, runtime, session, notice=_ADOPTION_DONE.get(done or ""))
 
 
 @router.post("/adoptions/form")
@@ -442,44 +469,89 @@ def adoptions_form_for_child(
     return _adoptions_page(request, runtime, session, form={"cp_id": form.cp_id})
 
 
+# The adoption form's field for each rule the use case names otherwise, so every error links to a field.
+_ADOPTION_FIELDS = {
+    "address_lines": "address_line_1",
+    "phone": "parent_phone",
+    "email": "parent_email",
+    "carers": "parent_given",
+    "status": "cp_id",
+    "request": "cp_id",
+}
+
+
+def _as_field(field: str, check: Callable[[], object]) -> Callable[[], object]:
+    """A check whose broken rule is reported against the form's `field`."""
+
+    def checked() -> object:
+        try:
+            return check()
+        except ValidationError as error:
+            raise ValidationError(field, error.rule) from error
+
+    return checked
+
+
+def _adoption_checks(submitted: AdoptionForm) -> Checks:
+    """Every field of the adoption form checked on its own, so the error summary lists every rule broken."""
+    check = Checks()
+    check(lambda: _child_id(submitted.cp_id))
+    for field in ("given_name", "family_name", "parent_given", "parent_family"):
+        value: str = getattr(submitted, field)
+        check(_as_field(field, partial(PersonName.of, value, value)))
+    if not submitted.address_line_1.strip():
+        check.errors.append({"field": "address_line_1", "text": "Enter the first line of the address"})
+    check(lambda: Postcode.parse(submitted.postcode))
+    check(lambda: check_la_code(submitted.la_code.strip()))
+    check(_as_field("parent_phone", lambda: ContactDetails(phone=optional(submitted.parent_phone))))
+    check(_as_field("parent_email", lambda: ContactDetails(email=optional(submitted.parent_email))))
+    return check
+
+
 @router.post("/adoptions")
 def adoptions_record(
     request: Request, runtime: RuntimeDep, session: Adopter, submitted: Annotated[AdoptionForm, Form()]
 ) -> Response:
-    """Record an adoption; nothing changes until a second administrator approves it."""
+    """Record an adoption, then back to the list (post/redirect/get); nothing changes until a second
+    administrator approves it."""
     check_csrf(session, submitted.csrf_token)
-    try:
-        cp_id = submitted.cp_id.strip()
-        if not (cp_id.isdigit() and len(cp_id) == 12):
-            raise ValidationError("cp_id", "enter the 12-digit ContactPoint ID of the birth record")
-        identity = adoption.adoptive_identity(
-            given=submitted.given_name,
-            family=submitted.family_name,
-            address_lines=[submitted.address_line_1, submitted.address_line_2],
-            town=optional(submitted.town),
-            postcode=submitted.postcode,
-            la_code=submitted.la_code.strip(),
-            parents=[
-                adoption.AdoptiveParent(
-                    submitted.parent_given,
-                    submitted.parent_family,
-                    optional(submitted.parent_phone),
-                    optional(submitted.parent_email),
-                )
-            ],
-        )
-        adoption.request_adoption(runtime, session.principal, ContactPointId(cp_id), identity)
-    except ValidationError as error:
-        errors = form_errors(error)
+    check = _adoption_checks(submitted)
+    if not check.errors:
+        try:
+            identity = adoption.adoptive_identity(
+                given=submitted.given_name,
+                family=submitted.family_name,
+                address_lines=[submitted.address_line_1, submitted.address_line_2],
+                town=optional(submitted.town),
+                postcode=submitted.postcode,
+                la_code=submitted.la_code.strip(),
+                parents=[
+                    adoption.AdoptiveParent(
+                        submitted.parent_given,
+                        submitted.parent_family,
+                        optional(submitted.parent_phone),
+                        optional(submitted.parent_email),
+                    )
+                ],
+            )
+            try:
+                adoption.request_adoption(runtime, session.principal, _child_id(submitted.cp_id), identity)
+            except NotFound as error:
+                raise ValidationError("cp_id", "no record of your local authority has this ID") from error
+        except ValidationError as error:
+            field = _ADOPTION_FIELDS.get(error.field, error.field)
+            check.errors += form_errors(ValidationError(field, error.rule))
+    if check.errors:
         return _adoptions_page(
-            request, runtime, session, form=submitted.echo(), errors=errors, status_code=422
+            request, runtime, session, form=submitted.echo(), errors=check.errors, status_code=422
         )
-    return render(
-        request,
-        "safeguards/adoption_done.html",
-        {"message": "The adoption has been recorded", "new_cp_id": None, "approved": None},
-        session=session,
-    )
+    return RedirectResponse("/adoptions?done=recorded", status_code=303)
+
+
+def _parent(carer: Carer) -> str:
+    """An adoptive parent as the confirmation page lists them: name, then any phone and email."""
+    parts = [f"{carer.name.given} {carer.name.family}", carer.contact.phone, carer.contact.email]
+    return ", ".join(part for part in parts if part)
 
 
 @router.post("/adoptions/decision/check")
@@ -493,11 +565,25 @@ def adoptions_decision_check(
     check_csrf(session, form.csrf_token)
     approve = form.action == "approve"
     pending = adoption.adoption_to_decide(runtime, session.principal, form.request_id)
-    name = pending.identity.names.current
+    identity = pending.identity
+    name = identity.names.current
+    address = identity.whereabouts.address
     rows = [
-        ("Child after adoption", f"{name.given} {name.family}"),
         ("Birth record", pending.birth_id.formatted()),
-        ("Local authority", authority_names(runtime).get(pending.identity.la_code, pending.identity.la_code)),
+        ("Name after adoption", f"{name.given} {name.family}"),
+        ("Address", ", ".join([*address.lines, *filter(None, [address.town]), str(address.postcode)]))
+        if address
+        else ("Address", "Not known"),
+        ("Local authority", authority_names(runtime).get(identity.la_code, identity.la_code)),
+        *(
+            (
+                "Adoptive parent",
+                ", ".join(
+                    filter(None, [f"{c.name.given} {c.name.family}", c.contact.phone, c.contact.email])
+                ),
+            )
+            for c in identity.carers
+        ),
         ("Decision", "Approve" if approve else "Reject"),
     ]
     consequence = (
@@ -526,10 +612,13 @@ def adoptions_decide(
     session: Adopter,
     form: Annotated[AdoptionDecisionForm, Form()],
 ) -> Response:
-    """A second administrator approves (the new ID is shown this once) or rejects."""
+    """A second administrator approves (the new ID is shown this once, on this response: a saved page
+    would keep it beside the moment of the birth record's sealing) or rejects (back to the list)."""
     check_csrf(session, form.csrf_token)
     approve = form.action == "approve"
     new_id = adoption.decide_adoption(runtime, session.principal, form.request_id, approve=approve)
+    if not approve:
+        return RedirectResponse("/adoptions?done=rejected", status_code=303)
     return render(
         request,
         "safeguards/adoption_done.html",
@@ -545,12 +634,26 @@ def adoptions_decide(
 # Consent ---------------------------------------------------------------------------------------
 
 
+class ConsentShown(msgspec.Struct, frozen=True):
+    """The child whose consent page is open, saved for its opaque URL."""
+
+    cp_id: str
+
+
+_CONSENT_DONE = {
+    "recorded": "Consent to keep the record is recorded",
+    "withdrawn": "Withdrawn: the record is archived at the next retention run",
+    "removed": "The sensitive service has been removed",
+}
+
+
 def _consent_page(
     request: Request,
     runtime: Runtime,
     session: Authenticated,
     cp_id: str | None,
     *,
+    consent_id: str | None = None,
     form: dict[str, Any] | None = None,
     errors: list[dict[str, str]] | None = None,
     message: str | None = None,
@@ -562,6 +665,7 @@ def _consent_page(
         "safeguards/consent.html",
         {
             "view": view,
+            "consent_id": consent_id,
             "bases": list(ExtensionBasis),
             "form": form or {},
             "errors": errors or [],
@@ -570,6 +674,17 @@ def _consent_page(
         session=session,
         status_code=status_code,
     )
+
+
+def _after_consent_change(
+    request: Request, runtime: Runtime, session: Authenticated, form: ConsentTarget, done: str
+) -> Response:
+    """Back to the consent page it was made from (post/redirect/get); if that has expired, the page
+    shown again here."""
+    shown = states.load(request, runtime, "consent", form.consent_id, ConsentShown)
+    if shown is not None and shown.cp_id == form.cp_id:
+        return RedirectResponse(f"/consent/child/{form.consent_id}?done={done}", status_code=303)
+    return _consent_page(request, runtime, session, form.cp_id, message=_CONSENT_DONE[done])
 
 
 @router.get("/consent")
@@ -585,13 +700,29 @@ def consent_show(
     session: ConsentKeeper,
     form: Annotated[ConsentLookupForm, Form()],
 ) -> Response:
-    """The consents a record of the LA rests on (reading them is audited)."""
+    """Open a child's consent page at an opaque URL (the ID is saved for this session, never in a URL)."""
     check_csrf(session, form.csrf_token)
-    wanted = optional(form.cp_id) or ""
-    if not (wanted.isdigit() and len(wanted) == 12):
-        error = ValidationError("cp_id", "enter the 12-digit ContactPoint ID")
-        return _consent_page(request, runtime, session, None, errors=form_errors(error), status_code=422)
-    return _consent_page(request, runtime, session, wanted)
+    try:
+        child = _child_id(form.cp_id)
+    except ValidationError as error:
+        errors = form_errors(error)
+        return _consent_page(
+            request, runtime, session, None, form=form.echo(), errors=errors, status_code=422
+        )
+    consent_id = states.save(request, runtime, "consent", ConsentShown(child.value))
+    return RedirectResponse(f"/consent/child/{consent_id}", status_code=303)
+
+
+@router.get("/consent/child/{consent_id}")
+def consent_child(
+    request: Request, runtime: RuntimeDep, session: ConsentKeeper, consent_id: str, done: str | None = None
+) -> Response:
+    """A child's consents (each reading audited); gone or expired: the lookup form."""
+    shown = states.load(request, runtime, "consent", consent_id, ConsentShown)
+    if shown is None:
+        return RedirectResponse("/consent", status_code=303)
+    message = _CONSENT_DONE.get(done or "")
+    return _consent_page(request, runtime, session, shown.cp_id, consent_id=consent_id, message=message)
 
 
 @router.post("/consent/retention")
@@ -601,36 +732,39 @@ def consent_retention(
     session: ConsentKeeper,
     form: Annotated[RetentionConsentForm, Form()],
 ) -> Response:
-    """Record consent to keep the record to 25."""
+    """Record consent to keep the record to 25; every rule broken is listed at once."""
     check_csrf(session, form.csrf_token)
-    try:
-        if form.basis not in {b.value for b in ExtensionBasis}:
-            raise ValidationError("basis", "choose why the record is kept to 25")
-        consented_on = parse_date(
+    check = Checks()
+    if form.basis not in {b.value for b in ExtensionBasis}:
+        check.errors.append({"field": "basis", "text": "Choose why the record is kept to 25"})
+    consented_on = check(
+        lambda: parse_date(
             "consented_on", form.consented_day, form.consented_month, form.consented_year, required=True
         )
-        if consented_on is None:  # parse_date returns a date when one is required
-            raise ValidationError("consented_on", "enter a date")
-        consent.record_retention_consent(
-            runtime,
-            session.principal,
-            ContactPointId(form.cp_id),
-            basis=ExtensionBasis(form.basis),
-            consented_on=consented_on,
-            expected_version=form.version,
+    )
+    if not check.errors and consented_on is not None and form.basis is not None:
+        check(
+            lambda: consent.record_retention_consent(
+                runtime,
+                session.principal,
+                ContactPointId(form.cp_id),
+                basis=ExtensionBasis(form.basis or ""),
+                consented_on=consented_on,
+                expected_version=form.version,
+            )
         )
-    except ValidationError as error:
+    if check.errors:
         return _consent_page(
             request,
             runtime,
             session,
             form.cp_id,
+            consent_id=form.consent_id,
             form=form.echo(),
-            errors=form_errors(error),
+            errors=check.errors,
             status_code=422,
         )
-    message = "Consent to keep the record is recorded"
-    return _consent_page(request, runtime, session, form.cp_id, message=message)
+    return _after_consent_change(request, runtime, session, form, "recorded")
 
 
 @router.post("/consent/retention/withdrawal")
@@ -649,13 +783,7 @@ def consent_retention_withdrawal(
         withdrawn_on=runtime.clock.now().date(),
         expected_version=form.version,
     )
-    return _consent_page(
-        request,
-        runtime,
-        session,
-        form.cp_id,
-        message="Withdrawn: the record is archived at the next retention run",
-    )
+    return _after_consent_change(request, runtime, session, form, "withdrawn")
 
 
 @router.post("/consent/sensitive/withdrawal")
@@ -674,5 +802,4 @@ def consent_sensitive_withdrawal(
         index=form.index,
         expected_version=form.version,
     )
-    message = "The sensitive service has been removed"
-    return _consent_page(request, runtime, session, form.cp_id, message=message)
+    return _after_consent_change(request, runtime, session, form, "removed")
