@@ -19,6 +19,7 @@ import httpx
 
 from contactpoint.access.roles import Role
 from contactpoint.access.tokens import token_hash
+from contactpoint.app.operations.reindex import reindex_protected
 from contactpoint.app.runtime import Runtime
 from contactpoint.app.safeguards.shielding import decide_shielding_change, request_shielding_change
 from contactpoint.domain.clock import FixedClock
@@ -38,13 +39,13 @@ from contactpoint.domain.shielding import (
     ShieldingReason,
     ShieldingRequestDetails,
 )
-from contactpoint.domain.vocabulary import Relationship, ServiceType
+from contactpoint.domain.vocabulary import RecordStatus, Relationship, ServiceType
 from contactpoint.store.provenance_repository import Provenance
 from tests.factories import ChildFactory
 from tests.fhirsupport import fhir_client, organisation
 from tests.integration.test_api_subject_access import pdf_text
 from tests.integration.test_subject_access import a_child, store
-from tests.websupport import api_token, live_server, make_account, make_principal, ui_token
+from tests.websupport import api_token, live_server, make_account, make_principal, store_children, ui_token
 
 OLD = PersonName("Tamsin", "Wrenfield")
 NEW = PersonName("Tamsin", "Quartermaine")
@@ -264,3 +265,20 @@ def test_the_owning_las_team_sees_the_record_as_it_is_now_and_unshielding_drops_
     )
     with runtime.unit_of_work() as uow:
         assert uow.children.get(child.cp_id).record.shielded_identity is None
+
+
+def test_reindexing_seals_the_identity_of_a_child_shielded_before_identities_were_sealed(
+    runtime: Runtime, factory: ChildFactory
+) -> None:
+    """A store upgraded from before: `reindex-protected` seals the identity as it stands, without a day."""
+    (child,) = store_children(runtime, [a_child(factory, RecordStatus.SHIELDED)])
+    with runtime.unit_of_work() as uow:
+        assert uow.children.get(child.cp_id).record.shielded_identity is None
+    reindex_protected(runtime)
+    with runtime.unit_of_work() as uow:
+        stored = uow.children.get(child.cp_id)
+    sealed = stored.record.shielded_identity
+    assert sealed is not None
+    assert (sealed.names, sealed.sealed_on) == (child.names, None)
+    assert [(c.name, c.contact) for c in sealed.carers] == [(c.name, ContactDetails()) for c in child.carers]
+    assert stored.version == 1
