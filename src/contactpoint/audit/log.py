@@ -27,6 +27,7 @@ from contactpoint.store.audit_repository import AuditRepository, StoredCheckpoin
 SIGN_AT_ONCE = frozenset(
     {
         AuditKind.ALERT_RAISED,
+        AuditKind.ALERT_STATE_CHANGED,
         AuditKind.OVERRIDE,
         AuditKind.ACCOUNT_CREATED,
         AuditKind.ACCOUNT_APPROVED,
@@ -131,6 +132,25 @@ class AuditLog:
             audit_seq=trigger_seq,
             entry_seq=seq,
         )
+        return seq
+
+    def record_alert_state(
+        self, *, alert_id: int, alert_ref: str, state: str, outcome: str | None, by: int
+    ) -> int:
+        """Record an auditor's handling of an alert in the chain (who, when, state, outcome) and set
+        the alert row's handling columns to exactly that, so `audit verify` shows an alert closed,
+        reopened or re-attributed in the database by anyone but the application."""
+        at = self._clock.now()
+        seq = self._append(
+            AuditEvent(
+                AuditKind.ALERT_STATE_CHANGED,
+                by,
+                (),
+                {"alert": alert_ref, "alert_id": alert_id, "state": state, "outcome": outcome},
+            ),
+            at,
+        )
+        self._repository.set_alert_state(alert_id, state=state, outcome=outcome, by=by, at=at)
         return seq
 
     def checkpoint(self) -> StoredCheckpoint | None:

@@ -9,7 +9,8 @@ safeguard decisions sign one at once, so they are never in the unsigned tail), a
 beside an entry (the tagged payload names it), deleted checkpoints (the witness
 holds them), a log whose newest checkpoint lags the head by more than the checkpoint rule allows
 (checkpoints stopped, or were removed with the tail they signed), and misuse alerts deleted, made
-up or changed in any column (each is recorded in the chain).
+up or changed in any column (each is recorded in the chain), and their handling (state, outcome,
+auditor, time) edited (each change is an `alerts:state` entry).
 
 Entries tagged with plain SHA-256 (logs written before keyed tags) are accepted only at or before a
 signed checkpoint, whose signature pins them; after it, only a keyed tag will do.
@@ -123,6 +124,7 @@ def verify_log(
     if walk.last_at is not None:
         _check_fresh(rule or CheckpointRule(), signed, walk.last_seq, walk.last_at, report)
     _check_alerts(repository, keys, walk.alert_entries, report)
+    _check_alert_states(repository, keys, walk.state_entries, report)
     return report
 
 
@@ -157,6 +159,7 @@ class _Walk:
     last_at: datetime | None = None
     hashes: dict[int, bytes] = field(default_factory=dict)
     alert_entries: list[StoredEntry] = field(default_factory=list)
+    state_entries: list[StoredEntry] = field(default_factory=list)
 
 
 def _walk_chain(
@@ -174,6 +177,8 @@ def _walk_chain(
             report.problems.append(f"entry {entry.seq}: contents do not match its tag")
         if entry.kind == AuditKind.ALERT_RAISED.value:
             walk.alert_entries.append(entry)
+        elif entry.kind == AuditKind.ALERT_STATE_CHANGED.value:
+            walk.state_entries.append(entry)
         if entry.subjects:
             _check_owners(keys, entry, report)
         walk.hashes[entry.seq] = entry.entry_hash
@@ -264,3 +269,33 @@ def _check_alerts(
             report.problems.append(f"alert {alert.id}: differs from audit entry {alert.entry_seq}")
     for seq in sorted(set(recorded) - seen):
         report.problems.append(f"entry {seq}: records an alert that is gone")
+
+
+def _check_alert_states(
+    repository: AuditRepository, keys: AuditKeys, entries: list[StoredEntry], report: VerifyReport
+) -> None:
+    """Each alert's handling (state, outcome, who, when) is the one its latest `alerts:state` entry
+    records, or untouched ("new") when the chain records none: closing an alert, reopening it or
+    naming another auditor in the database shows. Entries from before the row's time was taken
+    from the entry (no `alert_id` in them) are compared on state, outcome and auditor only."""
+    latest: dict[str, tuple[StoredEntry, dict[str, object]]] = {}
+    for entry in entries:
+        try:
+            payload = keys.open(entry.seq, entry.kind, entry.key_version, entry.payload)
+        except IntegrityFailure:
+            report.problems.append(f"entry {entry.seq}: the alert handling it records cannot be read")
+            continue
+        latest[str(payload.get("alert"))] = (entry, dict(payload))
+    for alert in repository.all_alerts():
+        ref = str(alert.entry_seq or f"id:{alert.id}")
+        handled = latest.get(ref)
+        row: tuple[object, ...] = (alert.state, alert.outcome, alert.state_by, alert.state_at)
+        if handled is None:
+            expected: tuple[object, ...] = ("new", None, None, None)
+        else:
+            entry, opened = handled
+            expected = (opened.get("state"), opened.get("outcome"), entry.actor_id, entry.at)
+            if "alert_id" not in opened:
+                row, expected = row[:3], expected[:3]
+        if row != expected:
+            report.problems.append(f"alert {alert.id}: its handling differs from the audit trail")

@@ -92,5 +92,5 @@ def verify(ctx: typer.Context) -> None:
         return
     console.print(f"[bold red]Accounts changed outside the application[/] ({checked} checked):")
     for account in tampered:
-        console.print(f"  - account {account.user_id} ({account.username})")
+        console.print(f"  - {account.row} {account.user_id} ({account.username})")
     raise typer.Exit(EXIT_TAMPERED)

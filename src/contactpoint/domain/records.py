@@ -267,6 +267,27 @@ class Archival:
 
 
 @dataclass(frozen=True, slots=True)
+class ShieldedIdentity:
+    """A shielded child's identity as it stood when the LA decided to shield them: the names, date of
+    birth, gender and carers' names (no contact details) that users outside the LA team may know
+    (the limited view shows the current name of these only).
+
+    Sealed with the record, so a later change made by a source (a new name, a new carer) is never
+    shown to, or searchable by, those users: it would tell them the very thing shielding hides.
+    """
+
+    names: ChildNames
+    date_of_birth: date
+    gender: Gender
+    carers: tuple[Carer, ...] = ()
+    sealed_on: date | None = None  # the decision's day; None when sealed later, by `reindex-protected`
+
+    def __post_init__(self) -> None:
+        if any(c.address is not None or c.contact != ContactDetails() for c in self.carers):
+            raise ValidationError("shielded_identity", "keeps carers' names only, no contact details")
+
+
+@dataclass(frozen=True, slots=True)
 class ChildRecord:
     """The minimal record ContactPoint holds for one child."""
 
@@ -285,6 +306,8 @@ class ChildRecord:
     archival: Archival | None = None
     # Created by an adoption: indexed only under fields the birth identity does not share (invariant 4).
     adoptive_identity: bool = False
+    # Shielded (or archived while shielded): the identity others may see, as at the shielding decision.
+    shielded_identity: ShieldedIdentity | None = None
 
     def __post_init__(self) -> None:
         check_la_code(self.la_code)

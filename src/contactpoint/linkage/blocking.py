@@ -12,7 +12,7 @@ from datetime import date
 
 from contactpoint.domain.index_terms import BlockingTerm, IndexKind
 from contactpoint.domain.records import ChildRecord, PersonName
-from contactpoint.domain.visibility import names_search_may_match, search_may_match
+from contactpoint.domain.visibility import as_limited, names_search_may_match, search_may_match
 from contactpoint.linkage.normalise import family_name_keys, given_name_key
 
 _NAME_KINDS = frozenset({IndexKind.FAMILY_DOB, IndexKind.GIVEN_DOB, IndexKind.FAMILY_GIVEN_DISTRICT})
@@ -71,11 +71,13 @@ def blocking_terms(record: ChildRecord) -> list[BlockingTerm]:
     raw: set[tuple[IndexKind, str]] = set()
     for name in record.names.all():
         raw.update(_name_terms(name, record.date_of_birth, district, given_with_dob=shared_with_birth))
+    seen = as_limited(record)  # a shielded child is found only as it stood when shielded
     findable = {
         term
-        for name in names_search_may_match(record.status, record.names)
-        for term in _name_terms(name, record.date_of_birth, district, given_with_dob=shared_with_birth)
+        for name in names_search_may_match(seen)
+        for term in _name_terms(name, seen.date_of_birth, district, given_with_dob=shared_with_birth)
     }
+    raw.update(findable)
     if postcode is not None and shared_with_birth:
         compact = postcode.value.replace(" ", "")
         raw.add((IndexKind.POSTCODE_BIRTH_YEAR, f"{compact}|{record.date_of_birth.year}"))

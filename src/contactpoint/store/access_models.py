@@ -205,6 +205,9 @@ class SourceAccountRow(Base):
     source: Mapped[str] = mapped_column(String(64))
     key_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # keyed tag over user, source, key hash and revocation (crypto/account_tag.KeyTable)
+    integrity_tag: Mapped[bytes | None] = mapped_column(LargeBinary)
+    integrity_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class NotificationRow(Base):

@@ -26,3 +26,6 @@ class ClientSystemRow(Base):
     key_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     created_by: Mapped[int] = mapped_column(Integer)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # keyed tag over user, key hash, creator and revocation (crypto/account_tag.KeyTable)
+    integrity_tag: Mapped[bytes | None] = mapped_column(LargeBinary)
+    integrity_version: Mapped[int | None] = mapped_column(Integer)

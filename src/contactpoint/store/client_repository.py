@@ -5,13 +5,16 @@ Never commits (DESIGN practice 2).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from contactpoint.crypto.account_tag import AccountTagger, KeyTable
 from contactpoint.store.access_models import UserRow
 from contactpoint.store.client_models import ClientSystemRow
 from contactpoint.store.timestamps import as_utc
@@ -30,6 +33,7 @@ class StoredClientSystem:
     revoked_at: datetime | None
     suspended: bool
     awaiting_release: bool = False  # made by one administrator, not yet released by a second
+    intact: bool = True  # False: its key row was changed outside the application (a key hash swapped in)
 
     @property
     def active(self) -> bool:
@@ -49,47 +53,59 @@ _COLUMNS = (
     _CLIENTS.c.revoked_at,
     _USERS.c.suspended,
     _USERS.c.awaiting_approval,
+    _CLIENTS.c.key_hash,
+    _CLIENTS.c.created_by,
+    _CLIENTS.c.integrity_tag,
+    _CLIENTS.c.integrity_version,
 )
+_TABLE = KeyTable.CLIENT_SYSTEMS
 _JOINED = _CLIENTS.join(_USERS, _USERS.c.id == _CLIENTS.c.user_id)
 # Every FHIR request authenticates: one prebuilt statement, looked up by the key's hash (unique index).
 _BY_KEY = select(*_COLUMNS).select_from(_JOINED).where(_CLIENTS.c.key_hash == bindparam("key_hash"))
 
 
-def _client(row: Row[Any, *tuple[Any, ...]]) -> StoredClientSystem:
-    return StoredClientSystem(
-        row.user_id,
-        row.username,
-        row.la_code,
-        row.org_code,
-        row.org_name,
-        as_utc(row.created_at),
-        as_utc(row.revoked_at) if row.revoked_at is not None else None,
-        row.suspended,
-        row.awaiting_approval,
-    )
-
-
 class ClientSystemRepository:
-    """Machine accounts of client systems."""
+    """Machine accounts of client systems; each key row carries a keyed tag (as accounts do), written
+    by every change here and checked on every read, so a key hash written into the database by
+    anyone else is refused."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, tagger: AccountTagger, before_write: Callable[[], None]) -> None:
         self._session = session
+        self._tagger = tagger
+        self._before_write = before_write
+
+    def _client(self, row: Row[Any, *tuple[Any, ...]]) -> StoredClientSystem:
+        return StoredClientSystem(
+            row.user_id,
+            row.username,
+            row.la_code,
+            row.org_code,
+            row.org_name,
+            as_utc(row.created_at),
+            as_utc(row.revoked_at) if row.revoked_at is not None else None,
+            row.suspended,
+            row.awaiting_approval,
+            self._tagger.key_intact(_TABLE, row, row.integrity_version, row.integrity_tag),
+        )
 
     def add(self, user_id: int, key_hash: bytes, created_by: int) -> None:
         """Bind an account (its `users` row already added) to its key."""
-        self._session.add(ClientSystemRow(user_id=user_id, key_hash=key_hash, created_by=created_by))
+        row = ClientSystemRow(user_id=user_id, key_hash=key_hash, created_by=created_by)
+        row.integrity_tag = self._tagger.key_tag(_TABLE, row)
+        row.integrity_version = self._tagger.current_version
+        self._session.add(row)
         self._session.flush()
 
     def by_key(self, key_hash: bytes) -> StoredClientSystem | None:
         """The client whose key hashes to this, if any (a revoked key hashes to nothing stored)."""
         row = self._session.connection().execute(_BY_KEY, {"key_hash": key_hash}).one_or_none()
-        return _client(row) if row is not None else None
+        return self._client(row) if row is not None else None
 
     def get(self, user_id: int) -> StoredClientSystem | None:
         """The client system with this account ID, if it is one."""
         query = select(*_COLUMNS).select_from(_JOINED).where(_CLIENTS.c.user_id == user_id)
         row = self._session.connection().execute(query).one_or_none()
-        return _client(row) if row is not None else None
+        return self._client(row) if row is not None else None
 
     def in_la(self, la_code: str) -> list[StoredClientSystem]:
         """Every client system of an LA's organisations, revoked ones too, by name."""
@@ -99,12 +115,51 @@ class ClientSystemRepository:
             .where(_USERS.c.la_code == la_code)
             .order_by(_USERS.c.username)
         )
-        return [_client(row) for row in self._session.connection().execute(query)]
+        return [self._client(row) for row in self._session.connection().execute(query)]
 
     def revoke(self, user_id: int, now: datetime) -> None:
-        """Forget the key's hash and mark when: the key opens nothing from now on."""
+        """Forget the key's hash and mark when: the key opens nothing from now on (re-tagged only if
+        its tag held, so a tampered row stays visible to `users verify`)."""
+        values: dict[str, object] = {"key_hash": None, "revoked_at": now}
+        self._before_write()
+        before = self._session.execute(
+            select(_CLIENTS).where(_CLIENTS.c.user_id == user_id).with_for_update()
+        ).one_or_none()
+        if before is not None and self._tagger.key_intact(
+            _TABLE, before, before.integrity_version, before.integrity_tag
+        ):
+            after = SimpleNamespace(**(before._asdict() | values))
+            values |= {
+                "integrity_tag": self._tagger.key_tag(_TABLE, after),
+                "integrity_version": self._tagger.current_version,
+            }
         self._session.execute(
-            update(ClientSystemRow)
-            .where(ClientSystemRow.user_id == user_id)
-            .values(key_hash=None, revoked_at=now)
+            update(ClientSystemRow).where(ClientSystemRow.user_id == user_id).values(**values)
         )
+
+    def tag_states(self) -> list[tuple[int, str, bool]]:
+        """Every key row's account id, username and whether its tag holds (the operator's check)."""
+        query = select(*_COLUMNS).select_from(_JOINED).order_by(_CLIENTS.c.user_id)
+        return [
+            (c.user_id, c.username, c.intact)
+            for c in map(self._client, self._session.connection().execute(query))
+        ]
+
+    def retag_not_under(self, version: int) -> int:
+        """Re-make under `version` the tags that hold under another (key rotation); returns how many."""
+        self._before_write()
+        rows = self._session.execute(
+            select(_CLIENTS).where(_CLIENTS.c.integrity_version != version).with_for_update()
+        ).all()
+        moved = 0
+        for row in rows:
+            if self._tagger.key_intact(_TABLE, row, row.integrity_version, row.integrity_tag):
+                self._session.execute(
+                    update(ClientSystemRow)
+                    .where(ClientSystemRow.user_id == row.user_id)
+                    .values(
+                        integrity_tag=self._tagger.key_tag(_TABLE, row, version), integrity_version=version
+                    )
+                )
+                moved += 1
+        return moved

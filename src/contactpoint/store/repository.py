@@ -7,7 +7,7 @@ nothing below it sees plaintext. It never commits: the unit of work does, once, 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -411,7 +411,11 @@ class ChildRepository:
         )
         return [ContactPointId(i) for i in ids]
 
-    def reseal(self, cp_id: ContactPointId) -> None:
-        """Re-encrypt and re-index a record under the current key version, keeping its version number."""
+    def reseal(
+        self, cp_id: ContactPointId, upgrade: Callable[[ChildRecord], ChildRecord] | None = None
+    ) -> None:
+        """Re-encrypt and re-index a record under the current key version, keeping its version number
+        (`upgrade` brings the payload up to today's rules first, e.g. a shielded child's sealed identity)."""
         stored = self.get(cp_id)
-        self._rewrite(stored.record, stored.version, stored.version)
+        record = upgrade(stored.record) if upgrade is not None else stored.record
+        self._rewrite(record, stored.version, stored.version)

@@ -110,8 +110,8 @@ class UnitOfWork:
         self.reviews = ReviewQueueRepository(self._session, self._cipher, self._clock)
         self.provenance = ProvenanceRepository(self._session, self._clock)
         self.merges = MergeRepository(self._session, self._cipher, self._clock)
-        self.sources = SourceAccountRepository(self._session)
-        self.clients = ClientSystemRepository(self._session)
+        self.sources = SourceAccountRepository(self._session, self._account_tagger, self._hold_write_lock)
+        self.clients = ClientSystemRepository(self._session, self._account_tagger, self._hold_write_lock)
         self.term_frequencies = TermFrequencyRepository(self._session, self._cipher)
         self.loads = InitialLoadRepository(self._session, self._clock)
         return self

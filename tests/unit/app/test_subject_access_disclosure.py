@@ -15,7 +15,9 @@ FULL = Disclosure(locating=True, sensitive=True, carer_contacts=True, status=Tru
 THIRD_PARTY = Disclosure(
     locating=False, sensitive=False, carer_contacts=False, status=False, source_keys=False
 )
-SHIELDED_THIRD_PARTY = THIRD_PARTY  # the same: a difference would itself tell a shielded child
+# The same shape and categories; only its content stops at the shielding (the sealed identity, the
+# services and provenance dated by then), which a parent cannot tell from a child with no later change.
+SHIELDED_THIRD_PARTY = replace(THIRD_PARTY, later_changes=False)
 
 
 def _record(factory, status, previous=None):
@@ -39,7 +41,7 @@ def _record(factory, status, previous=None):
         (Requester.REPRESENTATIVE, RecordStatus.SHIELDED, None, SHIELDED_THIRD_PARTY),
     ],
 )
-def test_disclosure_depends_on_who_asked_and_never_on_whether_the_child_is_shielded(
+def test_disclosure_depends_on_who_asked_and_for_a_third_party_stops_at_a_shielding(
     factory, requester, status, previous, expected
 ):
     assert disclosure_for(requester, _record(factory, status, previous)) == expected
@@ -47,10 +49,14 @@ def test_disclosure_depends_on_who_asked_and_never_on_whether_the_child_is_shiel
 
 def test_the_team_is_told_what_was_withheld():
     assert FULL.withheld == []
-    assert SHIELDED_THIRD_PARTY.withheld == [
-        "locating_details",
-        "sensitive_services",
-        "carer_contacts",
-        "record_status",
-        "source_row_keys",
-    ]
+    assert (
+        SHIELDED_THIRD_PARTY.withheld
+        == THIRD_PARTY.withheld
+        == [
+            "locating_details",
+            "sensitive_services",
+            "carer_contacts",
+            "record_status",
+            "source_row_keys",
+        ]
+    )

@@ -185,7 +185,7 @@ def authenticate_client(runtime: Runtime, key: str) -> Authenticated:
         account = uow.users.get(client.user_id) if client is not None else None
     if client is None or account is None or not client.active or account.awaiting_approval:
         raise AuthenticationFailed("not signed in")
-    if not account.intact:
+    if not account.intact or not client.intact:
         refuse_tampered(runtime, account)
     principal = Principal(
         client.user_id, client.username, Role.CLIENT_SYSTEM, client.la_code, client.org_code

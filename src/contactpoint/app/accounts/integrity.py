@@ -43,15 +43,24 @@ def report_tampered(runtime: Runtime, user: StoredUser) -> None:
 
 @dataclass(frozen=True, slots=True)
 class TamperedAccount:
-    """An account whose integrity tag does not match its row."""
+    """An account, or a machine account's key row, whose integrity tag does not match its row."""
 
     user_id: int
     username: str
+    row: str = "account"  # or "data-source key", "client-system key"
 
 
 def verify_accounts(runtime: Runtime) -> tuple[int, list[TamperedAccount]]:
-    """The operator's check (`contactpoint users verify`): how many accounts were checked, and which
-    of them were changed outside the application."""
+    """The operator's check (`contactpoint users verify`): how many rows were checked (accounts and
+    machine accounts' key rows), and which were changed outside the application."""
     with runtime.unit_of_work() as uow:
-        states = uow.users.tag_states()
-    return len(states), [TamperedAccount(i, name) for i, name, intact in states if not intact]
+        states = [
+            (row, state)
+            for row, found in (
+                ("account", uow.users.tag_states()),
+                ("data-source key", uow.sources.tag_states()),
+                ("client-system key", uow.clients.tag_states()),
+            )
+            for state in found
+        ]
+    return len(states), [TamperedAccount(i, name, row) for row, (i, name, intact) in states if not intact]

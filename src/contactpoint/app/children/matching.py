@@ -43,7 +43,7 @@ from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.index_terms import IndexKind
 from contactpoint.domain.postcodes import Postcode
 from contactpoint.domain.records import ChildRecord, PersonName
-from contactpoint.domain.visibility import names_search_may_match
+from contactpoint.domain.visibility import as_limited, names_search_may_match
 from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.linkage.blocking import family_given_district_term, search_terms_for_names
 from contactpoint.linkage.features import features, key_of
@@ -178,7 +178,7 @@ def _query_rows(query: MatchQuery) -> Iterator[dict[str, Any]]:
 def _record_rows(record: ChildRecord) -> Iterator[dict[str, Any]]:
     """Only what the practitioner may match on (see the module's docstring)."""
     shielded = record.status is RecordStatus.SHIELDED
-    for position, name in enumerate(names_search_may_match(record.status, record.names)):
+    for position, name in enumerate(names_search_may_match(record)):
         yield features(
             f"{record.cp_id.value}#{position}",
             name,
@@ -216,7 +216,7 @@ def match_children(
                 found |= uow.children.candidates(kind, terms, for_search=True)
         opened = uow.children.get_many(sorted(found, key=lambda i: i.value)[:MAX_CANDIDATES])
         records = {
-            stored.record.cp_id.value: stored.record
+            stored.record.cp_id.value: as_limited(stored.record)  # as shielded, if shielded
             for stored in opened.values()
             if search_may_return(principal, stored.record.status, stored.record.la_code)
         }

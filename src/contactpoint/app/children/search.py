@@ -27,7 +27,7 @@ from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.index_terms import IndexKind
 from contactpoint.domain.records import ChildRecord, PersonName
-from contactpoint.domain.visibility import names_search_may_match
+from contactpoint.domain.visibility import as_limited, names_search_may_match
 from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.linkage.blocking import family_dob_term, family_given_district_term, given_dob_term
 from contactpoint.linkage.nicknames import given_name_variants
@@ -159,7 +159,7 @@ def score(record: ChildRecord, criteria: SearchCriteria) -> float:
     """
     best_names = 0.0
     weight_names = 0.45 + (0.25 if criteria.given_name else 0.0)
-    for name in names_search_may_match(record.status, record.names):
+    for name in names_search_may_match(record):
         total = 0.45 * _family_score(criteria.family_name, name)
         if criteria.given_name:
             total += 0.25 * _given_score(criteria.given_name, name)
@@ -190,7 +190,7 @@ def search_children(runtime: Runtime, principal: Principal, criteria: SearchCrit
         scored: list[tuple[float, ChildRecord]] = []
         opened = uow.children.get_many(sorted(found, key=lambda i: i.value)[:MAX_CANDIDATES])
         for stored in opened.values():
-            record = stored.record
+            record = as_limited(stored.record)  # a shielded child is found and shown as when shielded
             if not search_may_return(principal, record.status, record.la_code):
                 continue
             value = score(record, criteria)

@@ -23,6 +23,7 @@ from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Involvement
+from contactpoint.domain.visibility import as_limited
 from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.settings import Settings
 from contactpoint.store.geography_repository import StoredAuthority
@@ -156,10 +157,14 @@ def build_view(
 ) -> ChildView:
     """Assemble exactly what the level allows; nothing hidden is even copied into the view.
 
-    Where the LA is hidden (a limited view), neither its name nor its team's contact details are
+    A limited view of a shielded child shows the identity sealed when it was shielded
+    (`domain/visibility.as_limited`), whatever a source has changed since. Where the LA is hidden
+    (a limited view), neither its name nor its team's contact details are
     used: the contact shown is the national route, and the request still reaches the owning team.
     """
     hides_la = level is ViewLevel.LIMITED
+    if level is ViewLevel.LIMITED:
+        record = as_limited(record)  # a shielded child as it stood when shielded, never a later change
     full = policy.shows_contact_details(level)
     address = record.whereabouts.address if full else None
     carers = [

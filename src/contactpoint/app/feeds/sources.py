@@ -159,7 +159,7 @@ def authenticate_source(runtime: Runtime, key: str, now: datetime | None = None)
         user = uow.users.get(account.user_id) if account is not None else None
     if account is None or user is None or not account.active:
         raise AuthenticationFailed("not signed in")
-    if not user.intact:
+    if not user.intact or not account.intact:
         refuse_tampered(runtime, user)
     principal = Principal(account.user_id, account.username, Role.DATA_SOURCE, None, source=account.source)
     # No session: nothing to idle out and no form to protect (an API key is never a cookie).

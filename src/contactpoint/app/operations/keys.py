@@ -53,6 +53,8 @@ def rotate_keys(
     with runtime.unit_of_work() as uow:
         uow.term_frequencies.reseal_not_under(runtime.keyring.current)
         uow.users.retag_not_under(runtime.keyring.current)
+        uow.sources.retag_not_under(runtime.keyring.current)
+        uow.clients.retag_not_under(runtime.keyring.current)
         uow.commit()
     remaining = pending_rotation(runtime)
     if on_start is not None:

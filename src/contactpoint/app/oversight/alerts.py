@@ -41,7 +41,8 @@ def change_alert_state(
     state: AlertState,
     outcome: AlertOutcome | None,
 ) -> None:
-    """An auditor moves an alert on (audited). Only alerts the auditor may see: in scope, and never
+    """An auditor moves an alert on, recorded in the chain with the row it sets (so `audit verify`
+    shows a state edited in the database). Only alerts the auditor may see: in scope, and never
     one about themselves; a closed alert has an outcome and an open one none."""
     require(principal, Permission.REVIEW_ALERTS)
     if (state is AlertState.CLOSED) != (outcome is not None):
@@ -51,24 +52,12 @@ def change_alert_state(
         alert = uow.audit.alert(alert_id)
         if alert is None or alert.user_id == principal.user_id or scope not in (None, alert.la_code):
             raise NotFound("no such alert")
-        uow.audit.set_alert_state(
-            alert_id,
+        audit_log(runtime, uow).record_alert_state(
+            alert_id=alert_id,
+            alert_ref=str(alert.entry_seq or f"id:{alert.id}"),
             state=state.value,
             outcome=outcome.value if outcome else None,
             by=principal.user_id,
-            at=runtime.clock.now(),
-        )
-        audit_log(runtime, uow).append(
-            AuditEvent(
-                AuditKind.ALERT_STATE_CHANGED,
-                principal.user_id,
-                (),
-                {
-                    "alert": str(alert.entry_seq or f"id:{alert.id}"),
-                    "state": state.value,
-                    "outcome": outcome.value if outcome else None,
-                },
-            )
         )
         uow.commit()
 

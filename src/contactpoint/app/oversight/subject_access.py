@@ -13,7 +13,7 @@ Producing the report is audited, and committed, before it is returned.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -27,6 +27,7 @@ from contactpoint.audit.events import OWNERS, RESTRICTED_KINDS, AuditEvent, Audi
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Involvement
+from contactpoint.domain.visibility import as_limited, is_shielded, shielded_identity
 from contactpoint.domain.vocabulary import RecordStatus, ServiceType
 from contactpoint.store.access_repository import StoredUser
 from contactpoint.store.audit_repository import StoredEntry
@@ -80,6 +81,9 @@ class Disclosure:
     carer_contacts: bool  # carers' phone, email and address: other people's data
     status: bool  # record status, shielding and brokering history
     source_keys: bool  # each source's own row key: a key into another organisation's system
+    # a shielded child's names, carers, services and provenance since shielding; not listed as withheld,
+    # so the categories a parent's report withholds are the same for every child
+    later_changes: bool = True
 
     @property
     def withheld(self) -> list[str]:
@@ -101,8 +105,14 @@ def disclosure_for(requester: Requester, record: ChildRecord) -> Disclosure:
     """The young person sees everything held about them. Anyone else is a third party to their
     confidences: no sensitive service (recorded on the young person's consent or on harm), no carer's
     contact details, no status, no source's own row keys, and nothing that would locate the child,
-    whatever the record's status (`record` is taken so the rule can grow, not to tell statuses apart)."""
-    del record  # the same for every child: a difference would itself disclose a shielding
+    whatever the record's status.
+
+    For a shielded child a third party learns nothing that came after it was shielded: the identity
+    sealed then (`domain/visibility.as_limited`), the services and provenance entries dated by then,
+    since a new name, a new carer or a new school is what shielding keeps from the person it
+    protects against. The report's shape is that of any child's; only its content stops at the
+    shielding.
+    """
     if requester is Requester.YOUNG_PERSON:
         return Disclosure(locating=True, sensitive=True, carer_contacts=True, status=True, source_keys=True)
     return Disclosure(
@@ -111,6 +121,7 @@ def disclosure_for(requester: Requester, record: ChildRecord) -> Disclosure:
         carer_contacts=False,
         status=False,
         source_keys=False,
+        later_changes=not is_shielded(record),
     )
 
 
@@ -357,6 +368,29 @@ def _recorded_by_services(entries: list[_Entry]) -> dict[tuple[str, str], date]:
     return found
 
 
+def _known_then(day: date | None, shown: Disclosure, sealed_on: date | None) -> bool:
+    """Whether something dated `day` may be shown: anything, unless the report stops at a shielding
+    whose day is known, and then only what is dated by that day."""
+    if shown.later_changes or sealed_on is None:
+        return True
+    return day is not None and day <= sealed_on
+
+
+def _as_at_shielding(record: ChildRecord, sealed_on: date | None) -> ChildRecord:
+    """A shielded child as a third party may know it: the identity sealed at shielding, and only the
+    services that had started by then, none shown as ended since (an end says the child moved on).
+    A record shielded before the day was sealed keeps its services: nothing tells which came later."""
+    limited = as_limited(record)
+    if sealed_on is None:
+        return limited
+    kept = tuple(
+        replace(item, end=item.end if item.end is not None and item.end <= sealed_on else None)
+        for item in limited.involvements
+        if item.start <= sealed_on
+    )
+    return replace(limited, involvements=kept)
+
+
 def build_report(
     record: ChildRecord,
     requester: Requester,
@@ -370,6 +404,9 @@ def build_report(
 ) -> SubjectAccessReport:
     """Assemble what the disclosure allows; nothing withheld is even copied into the report."""
     shown = disclosure_for(requester, record)
+    sealed_on = shielded_identity(record).sealed_on if not shown.later_changes else None
+    if not shown.later_changes:
+        record = _as_at_shielding(record, sealed_on)
     names = [
         NameEntry(kind, n.given, n.family)
         for kind, group in (
@@ -443,7 +480,7 @@ def build_report(
                 p.as_of,
             )
             for p in provenance
-            if shown.locating or p.field != "address"
+            if (shown.locating or p.field != "address") and _known_then(p.as_of, shown, sealed_on)
         ],
         # Which services' feeds hold the child (the GP's, the school census) says where they are.
         sources=sources if shown.locating else [],

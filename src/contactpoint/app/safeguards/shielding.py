@@ -8,7 +8,8 @@ the moment the change commits (invariant 2). Unshielding is the same path in rev
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import date
 
 from contactpoint.access import policy
 from contactpoint.access.policy import Principal
@@ -26,6 +27,7 @@ from contactpoint.domain.shielding import (
     RequestState,
     ShieldingRequestDetails,
 )
+from contactpoint.domain.visibility import with_status
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.store.repository import StoredChild
 from contactpoint.store.shielding_repository import StoredContactRequest, StoredShieldingRequest
@@ -89,7 +91,7 @@ def decide_shielding_change(
             stored = uow.children.get(request.cp_id)
             if stored.record.status is not request.details.change.from_status:
                 raise ValidationError("status", "the record's status changed since the request was made")
-            change_status(uow, stored, request.details.change.to_status)
+            change_status(uow, stored, request.details.change.to_status, on=today_in_england(runtime.clock))
         kind = AuditKind.SHIELDING_APPROVED if approve else AuditKind.SHIELDING_REJECTED
         audit_log(runtime, uow).append(
             AuditEvent(kind, principal.user_id, (request.cp_id.value,), {"request": request_id})
@@ -125,10 +127,14 @@ def shielding_request_to_decide(runtime: Runtime, principal: Principal, request_
     return ShieldingToDecide(request, child_name)
 
 
-def change_status(uow: UnitOfWork, stored: StoredChild, status: RecordStatus) -> None:
-    """Give a record a new status; a record becoming shielded or sealed takes its open review items
-    into its LA's private queue, so rows held before the change stay out of ordinary queues."""
-    uow.children.replace(replace(stored.record, status=status), stored.version)
+def change_status(
+    uow: UnitOfWork, stored: StoredChild, status: RecordStatus, *, on: date | None = None
+) -> None:
+    """Give a record a new status; a record becoming shielded seals the identity others may see from
+    now on (`domain/visibility.with_status`); a record becoming shielded or sealed takes its open
+    review items into its LA's private queue, so rows held before the change stay out of ordinary
+    queues."""
+    uow.children.replace(with_status(stored.record, status, on=on), stored.version)
     if status in (RecordStatus.SHIELDED, RecordStatus.SEALED):
         uow.reviews.make_private(stored.record.cp_id, stored.record.la_code)
 
