@@ -157,7 +157,8 @@ class SplinkScorer:
             )
             for name, levels in self._labels.items()
         ]
-        given_at = [columns.get(f"{name}") for name in ("given_name_l", "given_name_r")]
+        given_at = [columns.get(name) for name in ("given_name_l", "given_name_r")]
+        middle_at = [columns.get(name) for name in ("middle_name_l", "middle_name_r")]
         tf_at = [columns.get(f"tf_given_name_{side}") for side in ("l", "r")]
         best: dict[tuple[str, str], ScoredPair] = {}
         for record in records:
@@ -170,7 +171,7 @@ class SplinkScorer:
                 for name, levels, gamma, mw, tf in fields_at
             )
             best[(left, right)] = ScoredPair(
-                left, right, weight, fields, _given_names(record, given_at, tf_at)
+                left, right, weight, fields, _given_names(record, given_at, middle_at, tf_at)
             )
         return list(best.values())
 
@@ -214,19 +215,32 @@ class SplinkScorer:
 
 
 def _given_names(
-    record: tuple[Any, ...], given_at: list[int | None], tf_at: list[int | None]
+    record: tuple[Any, ...],
+    given_at: list[int | None],
+    middle_at: list[int | None],
+    tf_at: list[int | None],
 ) -> GivenNames | None:
-    """The given names' distance and frequencies, when both rows have a given name."""
+    """The given names' distance and frequencies, when both rows have a given name.
+
+    The distance is the smaller of the first names' and the whole given names' written without
+    spaces: a space keyed into a name or left out of it (Katel Byn, Katelyn; Mary Jane, Maryjane)
+    splits or joins the name and is a slip, not another name.
+    """
     if given_at[0] is None or given_at[1] is None:
         return None
     left, right = record[given_at[0]], record[given_at[1]]
     if not left or not right:
         return None
+    middles = [record[at] if at is not None else None for at in middle_at]
+    whole_left, whole_right = left + (middles[0] or ""), right + (middles[1] or "")
     frequencies = tuple(
         float(record[at]) if at is not None and record[at] is not None else None for at in tf_at
     )
     return GivenNames(
-        jellyfish.damerau_levenshtein_distance(left, right),
+        min(
+            jellyfish.damerau_levenshtein_distance(left, right),
+            jellyfish.damerau_levenshtein_distance(whole_left, whole_right),
+        ),
         (frequencies[0], frequencies[1]),
         are_nicknames(left, right),
     )
