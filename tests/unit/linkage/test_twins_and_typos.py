@@ -215,3 +215,26 @@ def test_twins_with_middle_names_never_merge_unless_one_is_the_others_name(
     )
 
     assert decision.outcome is not Outcome.LINKED
+
+
+def test_a_child_who_moved_is_found_with_a_slip_in_the_surname(scorer: SplinkScorer) -> None:
+    """A move changes the postcode and the first line together: counted once, not twice, so the
+    same given name and birthday with a one-letter slip in the surname still link after it."""
+    elsewhere = Whereabouts(
+        AddressState.KNOWN, PostalAddress(("3 Station Road",), Postcode.parse("LS6 2AB"), "Othertown")
+    )
+    moved = features(
+        "0#0",
+        PersonName("Lauren", "Blaschke"),
+        born=BORN,
+        gender=Gender.FEMALE,
+        whereabouts=elsewhere,
+        identifiers=(),
+    )
+
+    decision, pair = _decision(scorer, _features("111", "Lauren", "Blascgke"), moved)
+
+    address = {f.field: f for f in pair.fields}["address_line"]
+    assert address.level == "All other comparisons"
+    assert address.weight == 0.0
+    assert decision.outcome is Outcome.LINKED
