@@ -113,6 +113,9 @@ _SAME_BIRTH = frozenset(
 )
 _SAME_FAMILY = ("Exact match", "Jaro-Winkler", "Phonetic key equal", "Shares a part of a double-barrelled")
 _SAME_GIVEN = ("Exact match", SWAPPED)
+# One child's given name written as the other's middle name (Anna Louise, Louise): one child, the
+# weight decides. Twins are not named after each other's middle names often enough to outweigh it.
+_GIVEN_AS_MIDDLE = "Given name is the other's middle name"
 _DIFFERENT = "All other comparisons"
 # A name this many times rarer than the other, one edit from it, is a slip of it, not a second name
 # in use (a typo of a common name is seen a few times in a million; a twin's name far more often).
@@ -181,19 +184,20 @@ def twin_check(pair: ScoredPair) -> TwinCheck:
 
 
 def _from_given_names(given: GivenNames | None, level: str) -> TwinCheck:
-    """A nickname or a slip is one child; plainly different names, or close names both in common
+    """A nickname, one name as the other's middle name, the same name split or joined by a space,
+    or a slip is one child; plainly different names, or close names both in common
     use, are two; close names with a rare one more than one edit away stay undecided.
 
     A shared address is no evidence either way: twins share it as surely as one child's rows do.
     """
     if given is not None and given.nicknames:
         return TwinCheck.CLEAR  # Bill and William: the weight decides
+    if level == _GIVEN_AS_MIDDLE or (given is not None and (given.edits == 0 or _is_slip(given))):
+        return TwinCheck.CLEAR  # the other's middle name, the same name split or joined, or a slip
     if level == _DIFFERENT:
         return TwinCheck.VETO
     if given is None:
         return TwinCheck.REVIEW
-    if _is_slip(given):
-        return TwinCheck.CLEAR
     if given.edits > 1 and all(f is not None for f in given.frequencies):
         return TwinCheck.VETO  # two names both in common use: two children
     return TwinCheck.REVIEW

@@ -63,6 +63,26 @@ class ScoredPair:
     given: GivenNames | None = None
 
 
+# A move changes the postcode and the first address line together, so where both disagree the
+# line's weight is left out: the naive-Bayes sum would otherwise count one move twice, and a child
+# who moved with every identity field the same would fall into the review band. (The level Splink
+# numbers 0 is each comparison's last, "All other comparisons".)
+WEIGHT = "weight_moved_once"
+MOVED_ONCE_SQL = (
+    "match_weight - CASE WHEN gamma_postcode = 0 AND gamma_address_line = 0"
+    " THEN coalesce(mw_address_line, 0) ELSE 0 END"
+)
+_OTHER = "All other comparisons"
+
+
+def _moved_once(fields: tuple[FieldAgreement, ...]) -> tuple[FieldAgreement, ...]:
+    """The explanation to match MOVED_ONCE_SQL: the address line's weight nil after a move."""
+    levels = {f.field: f.level for f in fields}
+    if levels.get("postcode") != _OTHER or levels.get("address_line") != _OTHER:
+        return fields
+    return tuple(FieldAgreement(f.field, f.level, 0.0) if f.field == "address_line" else f for f in fields)
+
+
 class Scorer(Protocol):
     """What the pipeline needs of a linkage engine (Splink here; a fake would do for unit tests)."""
 
@@ -135,18 +155,19 @@ class SplinkScorer:
         every blocked pair (most of them weigh far below any threshold) dominated scoring (bench/RESULTS.md).
         """
         table = predictions.physical_name
-        query = f"SELECT * FROM {table}"  # noqa: S608  # Splink's own table name
+        query = f"SELECT *, {MOVED_ONCE_SQL} AS {WEIGHT} FROM {table}"  # noqa: S608  # Splink's own table name
         parameters: list[Any] = []
         if min_weight is not None:
-            query += (
-                " WHERE match_weight >= ? OR list_contains(?, regexp_replace(unique_id_l, '#[^#]*$', ''))"
+            query = (
+                f"SELECT * FROM ({query}) WHERE {WEIGHT} >= ?"  # noqa: S608  # our own column names
+                " OR list_contains(?, regexp_replace(unique_id_l, '#[^#]*$', ''))"
             )
             parameters = [min_weight, sorted(always)]
         cursor = self._db.duckdb_con.execute(query, parameters)
         columns = {description[0]: i for i, description in enumerate(cursor.description)}
         records = cursor.fetchall()
         predictions.drop_table_from_database_and_remove_from_cache()
-        left_at, right_at, weight_at = columns["unique_id_l"], columns["unique_id_r"], columns["match_weight"]
+        left_at, right_at, weight_at = columns["unique_id_l"], columns["unique_id_r"], columns[WEIGHT]
         fields_at = [
             (
                 name,
@@ -157,7 +178,8 @@ class SplinkScorer:
             )
             for name, levels in self._labels.items()
         ]
-        given_at = [columns.get(f"{name}") for name in ("given_name_l", "given_name_r")]
+        given_at = [columns.get(name) for name in ("given_name_l", "given_name_r")]
+        middle_at = [columns.get(name) for name in ("middle_name_l", "middle_name_r")]
         tf_at = [columns.get(f"tf_given_name_{side}") for side in ("l", "r")]
         best: dict[tuple[str, str], ScoredPair] = {}
         for record in records:
@@ -169,8 +191,9 @@ class SplinkScorer:
                 FieldAgreement(name, levels.get(int(record[gamma]), "?"), _partial(record, mw, tf))
                 for name, levels, gamma, mw, tf in fields_at
             )
+            fields = _moved_once(fields)
             best[(left, right)] = ScoredPair(
-                left, right, weight, fields, _given_names(record, given_at, tf_at)
+                left, right, weight, fields, _given_names(record, given_at, middle_at, tf_at)
             )
         return list(best.values())
 
@@ -192,7 +215,7 @@ class SplinkScorer:
         left.dataset_display_name, right.dataset_display_name = INDEX_SIDE, FEED_SIDE
         try:
             predictions = self._linker.inference.predict_between(
-                left, right, threshold_match_weight=None if always else min_weight, warning_mode="never"
+                left, right, threshold_match_weight=None, warning_mode="never"
             )
             return self._pairs(predictions, min_weight, always)
         finally:
@@ -206,27 +229,40 @@ class SplinkScorer:
         frame = self._db.register([{**row, "source_dataset": FEED_SIDE} for row in feed_rows])
         try:
             predictions = self._linker.inference.predict_within(
-                frame, threshold_match_weight=min_weight, warning_mode="never"
+                frame, threshold_match_weight=None, warning_mode="never"
             )
-            return [p for p in self._pairs(predictions) if p.left != p.right]
+            return [p for p in self._pairs(predictions, min_weight) if p.left != p.right]
         finally:
             self._db.delete_table_from_database(frame.physical_name)
 
 
 def _given_names(
-    record: tuple[Any, ...], given_at: list[int | None], tf_at: list[int | None]
+    record: tuple[Any, ...],
+    given_at: list[int | None],
+    middle_at: list[int | None],
+    tf_at: list[int | None],
 ) -> GivenNames | None:
-    """The given names' distance and frequencies, when both rows have a given name."""
+    """The given names' distance and frequencies, when both rows have a given name.
+
+    The distance is the smaller of the first names' and the whole given names' written without
+    spaces: a space keyed into a name or left out of it (Katel Byn, Katelyn; Mary Jane, Maryjane)
+    splits or joins the name and is a slip, not another name.
+    """
     if given_at[0] is None or given_at[1] is None:
         return None
     left, right = record[given_at[0]], record[given_at[1]]
     if not left or not right:
         return None
+    middles = [record[at] if at is not None else None for at in middle_at]
+    whole_left, whole_right = left + (middles[0] or ""), right + (middles[1] or "")
     frequencies = tuple(
         float(record[at]) if at is not None and record[at] is not None else None for at in tf_at
     )
     return GivenNames(
-        jellyfish.damerau_levenshtein_distance(left, right),
+        min(
+            jellyfish.damerau_levenshtein_distance(left, right),
+            jellyfish.damerau_levenshtein_distance(whole_left, whole_right),
+        ),
         (frequencies[0], frequencies[1]),
         are_nicknames(left, right),
     )

@@ -168,3 +168,73 @@ def test_every_label_the_twins_rule_keys_on_is_a_level_of_the_shipped_model() ->
     assert _DIFFERENT in labels["gender"]
     for column in IDENTIFIER_COLUMNS.values():
         assert f"Exact match on {column}" in labels[column]
+
+
+@st.composite
+def split_names(draw: st.DrawFn) -> tuple[str, str]:
+    """A common given name and the same name with a space keyed into it (Katelyn, Katel Yn)."""
+    name = draw(st.sampled_from(COMMON))
+    at = draw(st.integers(2, len(name) - 2))
+    return name.title(), f"{name[:at].title()} {name[at:].title()}"
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(split_names())
+def test_a_given_name_split_by_a_stray_space_links_to_the_same_child(
+    scorer: SplinkScorer, names: tuple[str, str]
+) -> None:
+    name, split = names
+
+    decision, pair = _decision(scorer, _features("111", name, "Harper"), _features("0", split, "Harper"))
+
+    assert pair.given is not None
+    assert pair.given.edits == 0
+    assert decision.outcome is Outcome.LINKED
+
+
+def test_a_given_name_written_as_the_others_middle_name_links_to_the_same_child(scorer: SplinkScorer) -> None:
+    decision, pair = _decision(
+        scorer, _features("111", "Louise", "Harper"), _features("0", "Anna Louise", "Harper")
+    )
+
+    assert {f.field: f.level for f in pair.fields}["given_name"] == "Given name is the other's middle name"
+    assert decision.outcome is Outcome.LINKED
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(COMMON), st.sampled_from(COMMON), st.sampled_from(COMMON))
+def test_twins_with_middle_names_never_merge_unless_one_is_the_others_name(
+    scorer: SplinkScorer, first: str, second: str, middle: str
+) -> None:
+    assume(len({first, second, middle}) == 3)
+
+    decision, _pair = _decision(
+        scorer,
+        _features("111", f"{first.title()} {middle.title()}", "Harper"),
+        _features("0", second.title(), "Harper"),
+    )
+
+    assert decision.outcome is not Outcome.LINKED
+
+
+def test_a_child_who_moved_is_found_with_a_slip_in_the_surname(scorer: SplinkScorer) -> None:
+    """A move changes the postcode and the first line together: counted once, not twice, so the
+    same given name and birthday with a one-letter slip in the surname still link after it."""
+    elsewhere = Whereabouts(
+        AddressState.KNOWN, PostalAddress(("3 Station Road",), Postcode.parse("LS6 2AB"), "Othertown")
+    )
+    moved = features(
+        "0#0",
+        PersonName("Lauren", "Blaschke"),
+        born=BORN,
+        gender=Gender.FEMALE,
+        whereabouts=elsewhere,
+        identifiers=(),
+    )
+
+    decision, pair = _decision(scorer, _features("111", "Lauren", "Blascgke"), moved)
+
+    address = {f.field: f for f in pair.fields}["address_line"]
+    assert address.level == "All other comparisons"
+    assert address.weight == 0.0
+    assert decision.outcome is Outcome.LINKED
