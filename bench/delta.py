@@ -9,8 +9,9 @@ The base index is Synthetic England's NHS registrations extract (generation 0) t
 `contactpoint load`, then shielded as the LAs would; it is built once per backend and kept under
 `--work` (SQLite: the store's folder; PostgreSQL: a template database), and every run starts from a
 fresh copy of it, so two runs (two commits) take the same feeds into the same index. Printed per
-delta file: rows, index size, seconds, rows/s and outcomes; then peak RSS of this process and of the
-largest worker, and the machine's load average.
+delta file: rows, index size, seconds, rows/s, outcomes and CPU seconds of this process and its
+workers (steadier than wall time on a shared machine; the database server's own is not counted);
+then peak RSS of this process and of the largest worker, and the machine's load average.
 
 `--fingerprint` writes what the run left, row by row, with the IDs of records the run created named
 by the first row that made them (IDs are random): each feed row's outcome, reason and record; each
@@ -179,6 +180,12 @@ def compare(before: Path, after: Path) -> int:
     return len(old ^ new)
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished workers (the database server's is not counted)."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def _peak_mib(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
@@ -206,7 +213,8 @@ def main() -> None:
         base_ids = {i.value for i in uow.children.ids_after("", 10**9)}
     linker = build_linker(runtime)
     print(
-        f"{'file':28} {'rows':>7} {'index':>8} {'s':>7} {'rows/s':>7} {'linked':>7} {'new':>6} {'review':>6}"
+        f"{'file':28} {'rows':>7} {'index':>8} {'s':>7} {'rows/s':>7} {'linked':>7} {'new':>6} "
+        f"{'review':>6} {'cpu s':>7}"
     )
     sources = []
     profiler = cProfile.Profile() if options.profile else None
@@ -215,7 +223,7 @@ def main() -> None:
         sources.append(source)
         with runtime.unit_of_work() as uow:
             size = uow.children.count()
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu_seconds()
         if profiler:
             profiler.enable()
         report = ingest_feed(
@@ -223,11 +231,11 @@ def main() -> None:
         )
         if profiler:
             profiler.disable()
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu
         outcomes = report.outcomes
         print(
             f"{spec:28} {report.read:>7} {size:>8} {seconds:>7.1f} {report.read / seconds:>7.0f} "
-            f"{outcomes['linked']:>7} {outcomes['new']:>6} {outcomes['review']:>6}",
+            f"{outcomes['linked']:>7} {outcomes['new']:>6} {outcomes['review']:>6} {cpu:>7.1f}",
             flush=True,
         )
     runtime.close()
