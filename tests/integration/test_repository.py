@@ -14,8 +14,8 @@ from contactpoint.crypto.keyring import Keyring
 from contactpoint.domain.errors import ConcurrentUpdate, IntegrityFailure, NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.index_terms import IndexKind
-from contactpoint.domain.records import ChildNames, PersonName
-from contactpoint.domain.vocabulary import RecordStatus
+from contactpoint.domain.records import ChildNames, PersonName, SourceIdentifier
+from contactpoint.domain.vocabulary import Gender, IdentifierScheme, RecordStatus
 from contactpoint.linkage.blocking import blocking_terms, search_terms_for_names
 from contactpoint.settings import Settings
 from contactpoint.store.sealing import KIND_CODES
@@ -217,3 +217,40 @@ def test_a_batch_rewrite_mid_rotation_rewrites_every_entry_under_the_new_key(run
 
     assert _index_of(runtime, child.cp_id) == _expected_index(runtime, changed)
     assert not _index_of(runtime, child.cp_id) & under_old_key
+
+
+def test_a_batch_rewrite_refuses_the_whole_batch_when_one_record_changed_since_it_was_read(runtime, factory):
+    first, second, third = _register(runtime, factory, 3)
+    with runtime.unit_of_work() as uow:
+        read = uow.children.get_many([first.cp_id, second.cp_id, third.cp_id])
+    renamed = replace(second, names=ChildNames(PersonName("Amelia", "Zythberg")))
+    with runtime.unit_of_work() as uow:
+        uow.children.replace(renamed, expected_version=1)
+        uow.commit()
+    moved = [
+        replace(child, gender=next(g for g in Gender if g is not child.gender))
+        for child in (first, second, third)
+    ]
+
+    with runtime.unit_of_work() as uow, pytest.raises(ConcurrentUpdate):
+        uow.children.replace_many([(read[child.cp_id], child) for child in moved])
+
+    for child, expected in ((first, first), (second, renamed), (third, third)):
+        stored = read_child(runtime, child.cp_id)
+        assert (stored.record, stored.version) == (expected, 2 if child is second else 1)
+        assert _index_of(runtime, child.cp_id) == _expected_index(runtime, expected)
+
+
+def test_a_batch_rewrite_that_changes_no_term_leaves_the_index_as_it_was(runtime, factory):
+    child, other = _register(runtime, factory, 2)
+    before = _index_of(runtime, child.cp_id)
+    regendered = replace(child, gender=next(g for g in Gender if g is not child.gender))
+    claim = SourceIdentifier(IdentifierScheme.CHILD_BENEFIT_REFERENCE, "CHB00000001A")
+    with_identifier = replace(other, identifiers=(*other.identifiers, claim))
+
+    _rewrite_in_bulk(runtime, [regendered, with_identifier])
+
+    assert _index_of(runtime, child.cp_id) == before == _expected_index(runtime, regendered)
+    assert _index_of(runtime, other.cp_id) == _expected_index(runtime, with_identifier)
+    with runtime.unit_of_work() as uow:
+        assert uow.children.get(child.cp_id).version == 2

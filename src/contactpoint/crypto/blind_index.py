@@ -36,19 +36,21 @@ class BlindIndexer:
             raise ValueError(f"blind index bits must be {MIN_BITS} to {MAX_BITS}")
         self._keyring = keyring
         self.bits = bits
-        self._keys: dict[tuple[str, int], bytes] = {}
+        self._macs: dict[tuple[str, int], hmac.HMAC] = {}
 
-    def _key(self, kind: str, version: int) -> bytes:
-        key = self._keys.get((kind, version))
-        if key is None:
-            key = self._keys[(kind, version)] = self._keyring.key(f"blind-index/{kind}", version)
-        return key
+    def _mac(self, kind: str, version: int) -> hmac.HMAC:
+        """The kind's keyed HMAC, copied for each term: cheaper than keying it again every time."""
+        mac = self._macs.get((kind, version))
+        if mac is None:
+            key = self._keyring.key(f"blind-index/{kind}", version)
+            mac = self._macs[(kind, version)] = hmac.new(key, digestmod="sha256")
+        return mac
 
     def value(self, kind: str, term: str, version: int | None = None) -> int:
         """The truncated HMAC-SHA256 of `term` under the key for `kind`."""
-        number = self._keyring.current if version is None else version
-        digest = hmac.digest(self._key(kind, number), term.encode(), "sha256")
-        return int.from_bytes(digest[:4], "big") >> (32 - self.bits)
+        mac = self._mac(kind, self._keyring.current if version is None else version).copy()
+        mac.update(term.encode())
+        return int.from_bytes(mac.digest()[:4], "big") >> (32 - self.bits)
 
     def query_values(self, kind: str, terms: Iterable[str]) -> set[int]:
         """Values to look up for `terms` under every key version held, so search works mid-rotation."""

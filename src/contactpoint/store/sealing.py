@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from contactpoint.crypto.blind_index import BlindIndexer
 from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
-from contactpoint.domain.index_terms import IndexKind, TermsOf
+from contactpoint.domain.index_terms import BlockingTerm, IndexKind, TermsOf
 from contactpoint.domain.records import ChildRecord
 from contactpoint.store import codec
 
@@ -51,9 +51,24 @@ class RecordSealer:
 
     def index_entries(self, record: ChildRecord) -> dict[tuple[int, int], bool]:
         """(kind code, value) to searchable, for every index entry of a record under the current key."""
+        return self.entries_of(self._terms_of(record))
+
+    def terms(self, record: ChildRecord) -> list[BlockingTerm]:
+        """The record's index terms in the clear (in memory only), before they are HMACed."""
+        return self._terms_of(record)
+
+    def entries_of(
+        self, terms: Sequence[BlockingTerm], values: dict[tuple[IndexKind, str], int] | None = None
+    ) -> dict[tuple[int, int], bool]:
+        """(kind code, value) to searchable for these terms; `values` keeps HMACs already computed
+        (by term), so a record's terms before and after a change are each HMACed once."""
+        known = {} if values is None else values
         entries: dict[tuple[int, int], bool] = {}
-        for term in self._terms_of(record):
-            key = (KIND_CODES[term.kind], self._indexer.value(term.kind, term.term))
+        for term in terms:
+            value = known.get((term.kind, term.term))
+            if value is None:
+                value = known[term.kind, term.term] = self._indexer.value(term.kind, term.term)
+            key = (KIND_CODES[term.kind], value)
             entries[key] = entries.get(key, False) or term.searchable
         return entries
 
