@@ -7,9 +7,8 @@ share of the population, is its count of postcode units in the directory: the ne
 number of addresses the packages hold (they keep neither a unit's termination date nor its user type,
 so live and terminated units count alike). A home is placed at a unit of its authority drawn
 uniformly from those in postcode sectors that lie wholly within it (and in a district whose postcodes
-the record accepts), so the ONS sector table places
-every synthetic postcode exactly as the full unit table does (an authority with no such sector uses
-all its units). Address lines are made up; postcode, town (the lower-tier authority's name) and
+the record accepts), so the ONS sector table places every synthetic postcode exactly as the full unit
+table does. Address lines are made up; postcode, town (the lower-tier authority's name) and
 authority are real. The geography does not depend on the population's seed, so LA codes and
 postcodes mean the same thing in every synthetic data set built from the same packages.
 """
@@ -225,9 +224,12 @@ def england() -> Geography:
     index_of = {code: i for i, code in enumerate(codes)}
     upper_of = {lower: index_of[tier.code] for lower, tier in tiers.items()}
     owner: dict[str, int] = {}
-    units: list[list[str]] = [[] for _ in codes]
-    lowers: list[list[str]] = [[] for _ in codes]
+    counts = [0] * len(codes)
+    units = [bytearray() for _ in codes]
+    town_of_unit = [bytearray() for _ in codes]
+    towns: list[dict[str, int]] = [{} for _ in codes]
     for packed, lauas in _letter_files():
+        english: list[tuple[int, str, str]] = []
         for unit, lower in zip(packed, lauas, strict=True):
             if lower.__class__ is not str:
                 continue
@@ -239,31 +241,34 @@ def england() -> Geography:
             elif held != up:
                 owner[sector] = _MIXED
             if up >= 0:
-                units[up].append(unit)
-                lowers[up].append(lower)
-    areas = _area_rows(owner, codes)
+                english.append((up, unit, lower))
+        # A sector's units all share its first letter, so this letter's sectors are complete now.
+        for up, unit, lower in english:
+            counts[up] += 1
+            if owner[unit[:5]] == up and _valid_district(unit[:4]):
+                units[up] += _spaced(unit).ljust(_WIDTH).encode("ascii")
+                town = _plain(town_names.get(lower, codes[up]))
+                town_of_unit[up].append(towns[up].setdefault(town, len(towns[up])))
     numbers = sorted(Random(GEOGRAPHY_SEED).sample(range(201, 939), len(codes)))
     authorities = []
     for up, code in enumerate(codes):
+        if not counts[up]:
+            continue  # a county the 2021 lookup names but whose districts have since merged
         if not units[up]:
-            continue
-        valid = [i for i, unit in enumerate(units[up]) if _valid_district(unit[:4])]
-        kept = [i for i in valid if owner[units[up][i][:5]] == up] or valid
-        towns: dict[str, int] = {}
-        town_index = [towns.setdefault(_plain(town_names.get(lowers[up][i], code)), len(towns)) for i in kept]
+            raise ValueError(f"no postcode sector lies wholly in {code}: nowhere to place its homes")
         authorities.append(
             LocalAuthority(
                 code,
                 names[code],
                 f"{numbers[up]:03d}",
-                float(len(units[up])),
+                float(counts[up]),
                 zlib.crc32(code.encode("ascii")) % 12,
-                tuple(towns),
-                "".join(_spaced(units[up][i]).ljust(_WIDTH) for i in kept).encode("ascii"),
-                bytes(town_index),
+                tuple(towns[up]),
+                bytes(units[up]),
+                bytes(town_of_unit[up]),
             )
         )
-    return Geography(tuple(authorities), areas)
+    return Geography(tuple(authorities), _area_rows(owner, codes))
 
 
 @cache
