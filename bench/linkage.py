@@ -37,7 +37,7 @@ from contactpoint.app.runtime import Runtime
 from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
 from contactpoint.evaluation.demo_data import FEED_ORDER, feed_links, shield_as_the_las_would
-from contactpoint.evaluation.synthetic_geography import write_synthetic_postcode_authorities
+from contactpoint.evaluation.synthetic_geography import import_synthetic_geography
 from contactpoint.settings import Settings
 from contactpoint.synth.truth import Truth
 
@@ -199,8 +199,8 @@ def main() -> None:
             overrides["link_lower_weight"] = args.lower
         settings = Settings(home=folder / "store").model_copy(update=overrides)
         initialise_store(settings, SystemClock())
-        write_synthetic_postcode_authorities(settings.resolved_postcode_authorities_file())
         runtime = build_runtime(settings)
+        import_synthetic_geography(runtime)  # the store's own lookup places the postcodes
         linker = build_linker(runtime)
         print(
             f"children={truth.manifest['children']} generations=0..{generations} "

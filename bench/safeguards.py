@@ -32,7 +32,7 @@ from contactpoint.app.operations.initialise import initialise_store
 from contactpoint.bootstrap import build_runtime
 from contactpoint.domain.clock import SystemClock
 from contactpoint.evaluation.safeguard_replay import Replay, SafeguardCounts, count_safeguards, replay_feeds
-from contactpoint.evaluation.synthetic_geography import write_synthetic_postcode_authorities
+from contactpoint.evaluation.synthetic_geography import import_synthetic_geography
 from contactpoint.settings import Settings
 from contactpoint.synth.feeds import generate
 from contactpoint.synth.truth import Truth
@@ -94,8 +94,8 @@ def main() -> None:
         )
         settings = Settings(home=folder / "store")
         initialise_store(settings, SystemClock())
-        write_synthetic_postcode_authorities(settings.resolved_postcode_authorities_file())
         runtime = build_runtime(settings)
+        import_synthetic_geography(runtime)  # the store's own lookup places the postcodes
         linker = build_linker(runtime)
         progress = Progress(
             TextColumn("{task.description:34}"),

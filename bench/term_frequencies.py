@@ -40,7 +40,7 @@ from contactpoint.domain.clock import SystemClock
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord
 from contactpoint.evaluation.demo_data import FEED_ORDER, feed_links
-from contactpoint.evaluation.synthetic_geography import write_synthetic_postcode_authorities
+from contactpoint.evaluation.synthetic_geography import import_synthetic_geography
 from contactpoint.linkage.decisions import Thresholds
 from contactpoint.linkage.model import load
 from contactpoint.linkage.scoring import SplinkScorer
@@ -63,8 +63,8 @@ def load_index(home: Path, database_url: str, children: int) -> float:
     """Fill an empty store with `children` records; returns seconds."""
     settings = Settings(home=home, database_url=database_url)
     initialise_store(settings, SystemClock())
-    write_synthetic_postcode_authorities(settings.resolved_postcode_authorities_file())
     runtime = build_runtime(settings)
+    import_synthetic_geography(runtime)  # the store's own lookup places the postcodes
     factory = ChildFactory(seed=42)
     templates = [factory.child() for _ in range(TEMPLATES)]
 
@@ -109,8 +109,8 @@ def _run_feeds(
 ) -> None:
     settings = Settings(home=home)
     initialise_store(settings, SystemClock())
-    write_synthetic_postcode_authorities(settings.resolved_postcode_authorities_file())
     runtime = build_runtime(settings)
+    import_synthetic_geography(runtime)  # the store's own lookup places the postcodes
     linker = build_linker(runtime)
     if tables is not None:
         model = replace(load(settings.linkage_model_dir), term_frequencies=tables)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from random import Random
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from contactpoint.domain.clock import FixedClock
 from contactpoint.settings import Settings
 from contactpoint.store.geography_repository import TeamContact
 from contactpoint.store.models import ChildRow
+from contactpoint.synth.places import england, random_address
 from tests.factories import ChildFactory
 from tests.linkage_support import child_benefit_row, write_child_benefit
 
@@ -132,7 +134,9 @@ def test_the_cli_lists_the_directory_and_sets_a_team_contact(runtime: Runtime) -
     assert listed.output.split("\t") == [CAMDEN, "Camden", "020 7974 1234", "", "Town Hall, Judd Street\n"]
 
 
-def test_synth_geography_names_synthetic_englands_authorities_in_the_directory(runtime: Runtime) -> None:
+def test_synth_geography_puts_the_rows_placing_synthetic_postcodes_and_the_real_names_in_the_store(
+    runtime: Runtime,
+) -> None:
     result = CliRunner().invoke(
         app,
         ["--data-dir", str(runtime.settings.home), "synth", "geography"],
@@ -141,4 +145,12 @@ def test_synth_geography_names_synthetic_englands_authorities_in_the_directory(r
     assert result.exit_code == 0, result.output
     names = {a.code: a.name for a in all_authorities(runtime)}
     assert len(names) == 153
-    assert names["201"] == "Yarnwick"
+    assert names[LEEDS] == "Leeds"
+    rng = Random(3)
+    lookup = StoredPostcodeAuthorities(runtime.settings.resolved_database_url())
+    try:
+        for la in england().authorities:
+            address = random_address(la, rng)
+            assert lookup(address.postcode) == la.code
+    finally:
+        lookup.close()

@@ -22,10 +22,7 @@ from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.evaluation.demo_accounts import provision_demo_accounts
 from contactpoint.evaluation.demo_data import load_demo_feeds
-from contactpoint.evaluation.synthetic_geography import (
-    name_synthetic_authorities,
-    write_synthetic_postcode_authorities,
-)
+from contactpoint.evaluation.synthetic_geography import import_synthetic_geography
 from contactpoint.synth.records import synthetic_records
 
 console = Console(soft_wrap=True)  # credentials and commands must print whole, never wrapped
@@ -64,16 +61,14 @@ def demo(
     """
     settings = state(ctx).settings
     report = initialise_store(settings, SystemClock())
-    if not settings.resolved_postcode_authorities_file().is_file():
-        write_synthetic_postcode_authorities(settings.resolved_postcode_authorities_file())
     runtime = state(ctx).runtime()
     try:
-        name_synthetic_authorities(runtime)
         with runtime.unit_of_work() as uow:
             already = uow.children.count()
         if already:
             console.print(f"The store in {report.home} already holds {already} children; nothing loaded.")
         else:
+            import_synthetic_geography(runtime)  # the ONS rows that place its postcodes, and LA names
             feeds_at = settings.home / "synthetic"
             with progress_bar("Ingesting synthetic feeds", console) as progress:
                 task = progress.add_task("ingest", total=None)
@@ -95,13 +90,16 @@ def demo(
             if count.status in (RecordStatus.ACTIVE, RecordStatus.SHIELDED):
                 by_la[count.la_code] = by_la.get(count.la_code, 0) + count.count
         la_code = max(sorted(by_la), key=lambda la: by_la[la])
+        with runtime.unit_of_work() as uow:
+            la_name = uow.authorities.names().get(la_code, la_code)
         accounts = provision_demo_accounts(runtime, la_code)
         checkpoint_audit(runtime)  # the loaded store's whole log signed and witnessed
         home = settings.home
         keys_at = report.key_file or "the environment"
         console.print(f"\n[bold green]Demo store ready[/] in [bold]{home}[/] (keys in {keys_at}).")
         console.print(
-            f"[bold]Demo accounts[/] (LA {la_code}); each sign-in needs a TOTP code from its secret:"
+            f"[bold]Demo accounts[/] (LA {la_code}, {la_name}); "
+            "each sign-in needs a TOTP code from its secret:"
         )
         for account in accounts:
             console.print(

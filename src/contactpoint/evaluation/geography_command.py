@@ -1,4 +1,4 @@
-"""`contactpoint synth geography`: write Synthetic England's postcode table where a store looks for it."""
+"""`contactpoint synth geography`: the ONS rows that place Synthetic England's postcodes, in a store."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rich.console import Console
 from contactpoint.cli.context import state
 from contactpoint.cli.errors import handles_errors
 from contactpoint.evaluation.synthetic_geography import (
-    name_synthetic_authorities,
+    import_synthetic_geography,
     write_synthetic_postcode_authorities,
 )
 
@@ -24,23 +24,23 @@ def geography_command(
     out: Annotated[
         Path | None,
         typer.Option(
-            dir_okay=False, help="Where to write it; default: the store's postcode-authorities.csv."
+            dir_okay=False,
+            help="Write the rows as a postcode_prefix,la_code CSV here instead of into the store.",
         ),
     ] = None,
 ) -> None:
-    """Write Synthetic England's postcode-district-to-LA table, so a store places synthetic children,
-    and (without --out) name its authorities in the store's LA directory.
+    """Put the ONS postcode sectors and districts that lie wholly in one authority (they place every
+    Synthetic England postcode) in the store's postcode table, and name England's authorities in
+    its LA directory; with --out, write them as a CSV instead.
 
-    A real deployment runs `geography import` (the ONS data) instead.
+    `geography import` loads the whole ONS table (every unit), as a real deployment needs.
     """
-    path = write_synthetic_postcode_authorities(
-        out or state(ctx).settings.resolved_postcode_authorities_file()
-    )
-    console.print(f"Wrote [bold]{path}[/]")
-    if out is None:
-        runtime = state(ctx).runtime()
-        try:
-            named = name_synthetic_authorities(runtime)
-        finally:
-            runtime.close()
-        console.print(f"Named {named} synthetic authorities in the LA directory.")
+    if out is not None:
+        console.print(f"Wrote [bold]{write_synthetic_postcode_authorities(out)}[/]")
+        return
+    runtime = state(ctx).runtime()
+    try:
+        rows = import_synthetic_geography(runtime)
+    finally:
+        runtime.close()
+    console.print(f"Wrote {rows} postcode sector and district rows and named England's authorities.")

@@ -72,7 +72,7 @@ def _la_team(runtime: Runtime, la_code: str) -> tuple[Principal, Principal]:
     team = []
     with runtime.unit_of_work() as uow:
         for seat in ("records", "approves"):
-            username = f"replay-{la_code}-{seat}"
+            username = f"replay-{la_code.lower()}-{seat}"  # usernames are lower case; ONS codes are not
             user = uow.users.by_username(username)
             if user is None:
                 user_id = provision_account(

@@ -1,4 +1,11 @@
-"""Synthetic England's postcode table and LA names: the stand-in for the ONS geography in tests and demo."""
+"""Synthetic England's geography for a test, demo or benchmark store: the real ONS data, cut to what
+places every synthetic postcode.
+
+Synthetic England puts its homes only in postcode sectors that lie wholly in one authority, so the
+ONS table's sector and district rows (a few thousand, against two million units) place every
+synthetic postcode exactly as the whole table would. A store that holds them answers through the
+app's own `StoredPostcodeAuthorities`; `geography import` still loads the whole table for real feeds.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +19,27 @@ from contactpoint.synth.places import england
 
 @cache
 def synthetic_postcode_authorities() -> PostcodeAuthorities:
-    """Each made-up postcode district of Synthetic England with the synthetic LA it belongs to."""
-    return PostcodeAuthorities(
-        {district.outward: la.code for la in england().authorities for district in la.districts}
-    )
+    """The ONS postcode sectors and districts wholly in one authority, as a CSV-style table."""
+    return PostcodeAuthorities({prefix: la_code for prefix, _district, la_code in england().areas})
 
 
 def write_synthetic_postcode_authorities(path: Path) -> Path:
-    """Write the table where settings look for it (`postcode-authorities.csv` in a store's folder)."""
+    """Write that table where settings look for a deployment's CSV (`postcode-authorities.csv`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     synthetic_postcode_authorities().save(path)
     return path
 
 
-def name_synthetic_authorities(runtime: Runtime) -> int:
-    """Put Synthetic England's authorities and their made-up names in the store's LA directory."""
-    authorities = england().authorities
+def import_synthetic_geography(runtime: Runtime) -> int:
+    """Replace the store's postcode table with the ONS sector and district rows and name England's
+    authorities in the LA directory (keeping contacts already set); returns the rows written.
+
+    Standing in for the national administrator's `geography import`, which a test or demo store
+    would spend most of its set-up time on."""
+    geography = england()
     with runtime.unit_of_work() as uow:
-        uow.authorities.put_names((la.code, la.name) for la in authorities)
+        uow.postcode_areas.clear()
+        uow.postcode_areas.add_many(geography.areas)
+        uow.authorities.put_names((la.code, la.name) for la in geography.authorities)
         uow.commit()
-    return len(authorities)
+    return len(geography.areas)

@@ -9,5 +9,7 @@ The system is never built or tested on real children's data; this package makes 
   under out/feeds/<source>/gen<g>.<ext> and the truth under out/truth/.
 - `truth.Truth.load(out)` reads the truth back for tests and benchmarks.
 - `sources.SOURCES` describes each source: key column, columns, date format, error rates.
+- `places.england()` is where they live: England's real children's services authorities and postcode
+  units, read from the installed ONS packages once per process (ADR 0024).
 - `cli.synth_app` is the `contactpoint synth` command group.
 """

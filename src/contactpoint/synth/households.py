@@ -193,10 +193,13 @@ def adopters(book: NameBook, la: LocalAuthority, rng: Random) -> HouseholdMember
 
 
 def married_name(
-    members: tuple[CarerTruth, ...], community: Community, la: LocalAuthority, rng: Random
+    members: tuple[CarerTruth, ...], community: Community, la: LocalAuthority, rng: Random, current: str
 ) -> tuple[tuple[CarerTruth, ...], str]:
-    """The resident parent marries: takes the new spouse's surname, and the spouse joins the household."""
+    """The resident parent marries: takes the new spouse's surname (not the `current` one: that would
+    change no name), and the spouse joins the household."""
     new_surname = community.surnames.pick(rng)
+    while new_surname == current:
+        new_surname = community.surnames.pick(rng)
     carers = []
     marrying_female = True
     for member in members:

@@ -48,9 +48,10 @@ def _weighted_digits(number: int, last_weight: int, step: int = 1) -> int:
     return total
 
 
-def unique_pupil_number(key: int, la_code: str, salt: int) -> str:
-    """A UPN: check letter, the issuing LA's number, then nine digits (the DfE's mod-23 check letter)."""
-    body = f"{la_code}{scramble(key, 10**9, salt):09d}"
+def unique_pupil_number(key: int, la_number: str, salt: int) -> str:
+    """A UPN: check letter, the issuing LA's three-digit number, then nine digits (the DfE's mod-23
+    check letter)."""
+    body = f"{la_number}{scramble(key, 10**9, salt):09d}"
     total = _weighted_digits(int(body), 13, -1)  # weights 2..13 from the first character to the last
     return _UPN_LETTERS[total % 23] + body
 
@@ -61,9 +62,9 @@ def child_benefit_reference(claim_key: int, child_number: int, salt: int, *, ado
     return f"{prefix}{scramble(claim_key, KEY_SPACE, salt):08d}{_UPN_LETTERS[child_number % 23]}"
 
 
-def local_authority_reference(key: int, la_code: str, salt: int) -> str:
-    """A children's social care case reference, prefixed by the LA's number."""
-    return f"{la_code}{scramble(key, KEY_SPACE, salt):08d}"
+def local_authority_reference(key: int, la_number: str, salt: int) -> str:
+    """A children's social care case reference, prefixed by the LA's three-digit number."""
+    return f"{la_number}{scramble(key, KEY_SPACE, salt):08d}"
 
 
 def youth_justice_reference(key: int, salt: int) -> str:

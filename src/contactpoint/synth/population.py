@@ -514,6 +514,7 @@ class Population:
         generations are drawn; sources and records use one only once the child is known there.
         """
         salt = self._salt
+        number = self.geography.by_code(home.la_code).number
         schooled = not draft.schooling.independent and not draft.schooling.home_educated
         if adoptive:
             benefit: str | None = child_benefit_reference(key, 0, salt + 3, adoptive=True)
@@ -521,9 +522,9 @@ class Population:
             benefit = child_benefit_reference(index, draft.slot, salt + 3) if claims else None
         return Identifiers(
             nhs_number(key, salt + 1) if draft.nhs_registered else None,
-            unique_pupil_number(key, home.la_code, salt + 2) if schooled else None,
+            unique_pupil_number(key, number, salt + 2) if schooled else None,
             benefit,
-            local_authority_reference(key, home.la_code, salt + 4),
+            local_authority_reference(key, number, salt + 4),
             youth_justice_reference(key, salt + 5),
         )
 

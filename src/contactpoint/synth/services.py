@@ -169,7 +169,7 @@ def build_services(geography: Geography, population: int) -> dict[str, LaService
     for region_index, la in enumerate(geography.authorities):
         children = population * la.weight / total
         phone = landline_number(rng, la.phone_area)
-        towns = sorted({district.town for district in la.districts})
+        towns = sorted(la.towns)
 
         def org(kind: OrgKind, name: str, code: str, la: LocalAuthority = la) -> Org:
             return Org(code, name, kind, la.code, landline_number(rng, la.phone_area))
@@ -200,28 +200,28 @@ def build_services(geography: Geography, population: int) -> dict[str, LaService
             for _ in range(_count(children, 1800))
         )
         trust_code = codes.trust()
-        trust_name = f"{la.name} Community Health NHS Trust"
+        trust_name = f"{la.short_name} Community Health NHS Trust"
         services = {
             ServiceType.SOCIAL_CARE: Org(
                 f"CSC{la.code}",
-                f"{la.name} Children's Social Care",
+                f"{la.short_name} Children's Social Care",
                 OrgKind.LA_SERVICE,
                 la.code,
                 phone,
                 f"csc.{la.code}@example.org",
             ),
             ServiceType.YOUTH_OFFENDING: org(
-                OrgKind.LA_SERVICE, f"{la.name} Youth Justice Service", f"YOT{la.code}"
+                OrgKind.LA_SERVICE, f"{la.short_name} Youth Justice Service", f"YOT{la.code}"
             ),
-            ServiceType.CAREERS: org(OrgKind.LA_SERVICE, f"{la.name} Careers Service", f"CRS{la.code}"),
+            ServiceType.CAREERS: org(OrgKind.LA_SERVICE, f"{la.short_name} Careers Service", f"CRS{la.code}"),
             ServiceType.HEALTH_VISITING: org(OrgKind.HEALTH_TRUST, trust_name, f"{trust_code}01"),
             ServiceType.SCHOOL_NURSING: org(OrgKind.HEALTH_TRUST, trust_name, f"{trust_code}02"),
-            ServiceType.CAMHS: org(OrgKind.HEALTH_TRUST, f"{la.name} CAMHS", f"{trust_code}03"),
+            ServiceType.CAMHS: org(OrgKind.HEALTH_TRUST, f"{la.short_name} CAMHS", f"{trust_code}03"),
             ServiceType.SEXUAL_HEALTH: org(
-                OrgKind.HEALTH_TRUST, f"{la.name} Sexual Health Service", f"{trust_code}04"
+                OrgKind.HEALTH_TRUST, f"{la.short_name} Sexual Health Service", f"{trust_code}04"
             ),
             ServiceType.SUBSTANCE_MISUSE: org(
-                OrgKind.LA_SERVICE, f"{la.name} Young People's Drug Service", f"SMS{la.code}"
+                OrgKind.LA_SERVICE, f"{la.short_name} Young People's Drug Service", f"SMS{la.code}"
             ),
         }
         pool_size = max(2, min(40, round(children / 2500)))

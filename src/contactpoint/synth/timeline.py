@@ -81,7 +81,9 @@ class Timeline:
             if event is _Event.MOVE:
                 homes.append(self._moved(previous, month, day, events))
             else:
-                carers, surname = married_name(previous.carers, community, previous.services.la, events)
+                carers, surname = married_name(
+                    previous.carers, community, previous.services.la, events, previous.surname
+                )
                 children = surname if events.random() < 0.7 else f"{previous.surname}-{surname}"
                 homes.append(
                     replace(

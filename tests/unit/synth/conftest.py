@@ -13,7 +13,7 @@ from contactpoint.synth.population import iter_children
 from contactpoint.synth.truth import Truth
 
 CHILDREN = 3_000
-SEED = 20_240_601
+SEED = 20_240_604  # a seed whose small set holds adoptions early enough to see both identities
 GENERATIONS = 6  # reaches the May census (generation 4)
 
 

