@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from contactpoint.access.secret_box import PENDING_HALF, SecretBox
+from contactpoint.access.tokens import TokenHasher
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.blind_index import BlindIndexer, index_bits
@@ -45,6 +46,7 @@ class Runtime:
     account_tagger: AccountTagger = field(init=False)
     state_box: SecretBox = field(init=False)  # the UI's saved page states (app/accounts/page_states.py)
     device_box: SecretBox = field(init=False)  # known devices' tokens (app/accounts/devices.py)
+    token_hasher: TokenHasher = field(init=False)  # session and page-state rows' keyed hashes
     write_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -68,6 +70,7 @@ class Runtime:
         self.account_tagger = AccountTagger(keyring)
         self.state_box = SecretBox(keyring, purpose="page-state")
         self.device_box = SecretBox(keyring, purpose="known-device")
+        self.token_hasher = TokenHasher(keyring)
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""
@@ -94,7 +97,7 @@ class Runtime:
         """Connect to the settings' database with the capabilities given."""
         return cls(
             settings=settings,
-            engine=make_engine(settings.resolved_database_url()),
+            engine=make_engine(settings.resolved_database_url(), settings.store_lock_wait_seconds),
             key_store=key_store,
             clock=clock,
             la_lookup=la_lookup,
