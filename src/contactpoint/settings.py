@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Client systems: FHIR requests one key may make in a minute; more get 429.",
     )
+    fhir_client_requests_per_hour: int = Field(
+        default=600,
+        ge=1,
+        description="Client systems: FHIR requests one key may make in an hour, whichever practitioners it "
+        "acts for; the request that reaches it alerts the auditors, more get 429.",
+    )
     feed_small_submission_rows: int = Field(
         default=10, ge=0, description="Data sources: a submission of at most this many rows counts as small."
     )
