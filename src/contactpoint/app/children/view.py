@@ -19,7 +19,7 @@ from contactpoint.app.oversight import misuse
 from contactpoint.app.oversight.affinity import shared_with
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
-from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.audit.events import AuditEvent, AuditKind, Detail
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Involvement
@@ -250,14 +250,13 @@ def view_child(
             raise NotFound("no such record")
         record = stored.record
         kind = AuditKind.OVERRIDE if level is ViewLevel.OVERRIDE else AuditKind.VIEW
+        details: dict[str, Detail] = {"reason": reason.value, "level": level.value}
+        if level is not ViewLevel.LIMITED:
+            # A shielded record's version moves with every source update: an auditor of another LA
+            # reading it off limited views would learn that the hidden record keeps changing.
+            details["version"] = stored.version
         seq = log.append(
-            AuditEvent(
-                kind,
-                principal.user_id,
-                (cp_id.value,),
-                {"reason": reason.value, "level": level.value, "version": stored.version},
-                owners={cp_id.value: record.la_code},
-            )
+            AuditEvent(kind, principal.user_id, (cp_id.value,), details, owners={cp_id.value: record.la_code})
         )
         if misuse.over_view_limit(uow, log, principal, now, seq):
             uow.commit()  # the attempt, the alert and the suspension are kept; the record is not shown
