@@ -16,6 +16,7 @@ from contactpoint.access.tokens import TokenHasher
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.blind_index import BlindIndexer, index_bits
+from contactpoint.crypto.directory_tag import DirectoryTagger
 from contactpoint.crypto.keyring import Keyring, KeyStore
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
@@ -44,6 +45,7 @@ class Runtime:
     secret_box: SecretBox = field(init=False)
     pending_box: SecretBox = field(init=False)
     account_tagger: AccountTagger = field(init=False)
+    directory_tagger: DirectoryTagger = field(init=False)
     state_box: SecretBox = field(init=False)  # the UI's saved page states (app/accounts/page_states.py)
     device_box: SecretBox = field(init=False)  # known devices' tokens (app/accounts/devices.py)
     token_hasher: TokenHasher = field(init=False)  # session and page-state rows' keyed hashes
@@ -68,6 +70,7 @@ class Runtime:
         self.secret_box = SecretBox(keyring)
         self.pending_box = SecretBox(keyring, PENDING_HALF)
         self.account_tagger = AccountTagger(keyring)
+        self.directory_tagger = DirectoryTagger(keyring)
         self.state_box = SecretBox(keyring, purpose="page-state")
         self.device_box = SecretBox(keyring, purpose="known-device")
         self.token_hasher = TokenHasher(keyring)
@@ -82,6 +85,7 @@ class Runtime:
             self.write_lock,
             terms_of=blocking_terms,
             account_tagger=self.account_tagger,
+            directory_tagger=self.directory_tagger,
         )
 
     def close(self) -> None:

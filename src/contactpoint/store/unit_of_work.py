@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.blind_index import BlindIndexer
+from contactpoint.crypto.directory_tag import DirectoryTagger
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
 from contactpoint.domain.errors import StoreBusy, StoreUnavailable
@@ -77,8 +78,10 @@ class UnitOfWork:
         *,
         terms_of: TermsOf,
         account_tagger: AccountTagger,
+        directory_tagger: DirectoryTagger,
     ) -> None:
         self._account_tagger = account_tagger
+        self._directory_tagger = directory_tagger
         self._session_factory = session_factory
         self._terms_of = terms_of
         self._write_lock = write_lock
@@ -97,7 +100,7 @@ class UnitOfWork:
         self.users = UserRepository(self._session, self._account_tagger, self._hold_write_lock)
         self.organisations = OrganisationRepository(self._session)
         self.postcode_areas = PostcodeAreaRepository(self._session)
-        self.authorities = LocalAuthorityRepository(self._session)
+        self.authorities = LocalAuthorityRepository(self._session, self._directory_tagger)
         self.sessions = SessionRepository(self._session, self._account_tagger)
         self.page_states = PageStateRepository(self._session)
         self.throttle = ThrottleRepository(self._session)

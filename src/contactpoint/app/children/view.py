@@ -207,7 +207,9 @@ def build_view(
         may_record_adoption=policy.may_act_on_record(principal, Permission.DECIDE_ADOPTION, level),
         may_record_consent=policy.may_act_on_record(principal, Permission.MANAGE_CONSENT, level),
         la_name=authority.name if authority is not None and not hides_la else None,
-        team_contact=national if hides_la else (_team_of(authority) if authority is not None else None),
+        team_contact=national
+        if hides_la or (authority is not None and authority.tampered)
+        else (_team_of(authority) if authority is not None else None),
     )
 
 
@@ -272,6 +274,16 @@ def view_child(
             shares=shared_with(runtime.keyring, principal, record),
         )
         authority = uow.authorities.get(record.la_code) if level is not ViewLevel.LIMITED else None
+        if authority is not None and authority.tampered:
+            # Its team contact was not written by the application: the national route is shown
+            # instead, and the auditors of that LA are told (the alert names who met it, and when).
+            log.record_alert(
+                user_id=principal.user_id,
+                la_code=authority.code,
+                signal=misuse.Signal.DIRECTORY_TAMPERED.value,
+                score=misuse.SCORES[misuse.Signal.DIRECTORY_TAMPERED],
+                trigger_seq=seq,
+            )
         uow.commit()
     national = national_route(runtime.settings)
     return build_view(principal, record, stored.version, level, authority=authority, national=national)

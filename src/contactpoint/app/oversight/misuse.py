@@ -43,12 +43,14 @@ class Signal(StrEnum):
     FEED_PROBING = "feed_probing"
     ACCOUNT_TAMPERED = "account_tampered"
     CLIENT_PROBING = "client_probing"
+    DIRECTORY_TAMPERED = "directory_tampered"
     CLIENT_CEILING = "client_hourly_ceiling"
 
 
 SCORES: dict[Signal, int] = {
     Signal.ACCOUNT_TAMPERED: 100,  # an account edited in the database, not through the application
     Signal.HARD_LIMIT: 100,
+    Signal.DIRECTORY_TAMPERED: 100,  # an LA team contact edited in the database: contact redirected
     Signal.OVERRIDE: 60,
     Signal.PROBING: 40,
     Signal.FEED_PROBING: 50,  # a data source's key trying rows one by one: leaked, or an insider
