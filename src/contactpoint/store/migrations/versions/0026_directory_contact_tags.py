@@ -1,4 +1,5 @@
-"""LA directory team contacts gain a keyed tag; existing contacts are tagged with the keyring
+"""LA directory team contacts gain a keyed tag (existing contacts are tagged with the keyring); every
+session ends, as sessions are now found by a keyed hash of their token (ADR 0029)
 
 Revision ID: 0026
 Revises: 0020
@@ -39,6 +40,9 @@ def upgrade() -> None:
         raise RuntimeError(
             "tagging the LA directory's contacts needs the keyring: run `contactpoint db upgrade`"
         )
+    # Rows keyed by a plain SHA-256 are never found again: end them now rather than let them lie.
+    op.execute("DELETE FROM page_states")
+    op.execute("DELETE FROM user_sessions")
     with op.batch_alter_table("local_authorities") as batch:
         batch.add_column(sa.Column("contact_tag", sa.LargeBinary(), nullable=True))
         batch.add_column(sa.Column("tag_version", sa.Integer(), nullable=True))
