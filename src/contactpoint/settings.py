@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         description="File every signed audit checkpoint is appended to, for shipping to a witness outside "
         "the database; default: audit-checkpoints.jsonl in the home folder.",
     )
+    audit_witness_shipped: bool = Field(
+        default=False,
+        description="Set when every line of the audit witness file is shipped, as it is written, beyond "
+        "the reach of the server's account (a remote log, write-once storage); until then `audit verify` "
+        "warns (exit 10) that a truncated log could go unseen.",
+    )
     audit_checkpoint_entries: int = Field(
         default=100, ge=1, description="Audit log: sign a checkpoint at least every this many entries."
     )
@@ -38,6 +44,12 @@ class Settings(BaseSettings):
         default=5.0,
         gt=0,
         description="Audit log: sign a checkpoint at least this often while entries arrive.",
+    )
+    store_lock_wait_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a change waits for a lock another transaction holds (a backup, an open "
+        "transaction) before the request is answered 503 with Retry-After.",
     )
     planned_population: int = Field(
         default=11_000_000, ge=1, description="Children the index is sized for (sets blind index truncation)."
@@ -82,6 +94,12 @@ class Settings(BaseSettings):
         default=120,
         ge=1,
         description="Client systems: FHIR requests one key may make in a minute; more get 429.",
+    )
+    fhir_client_requests_per_hour: int = Field(
+        default=600,
+        ge=1,
+        description="Client systems: FHIR requests one key may make in an hour, whichever practitioners it "
+        "acts for; the request that reaches it alerts the auditors, more get 429.",
     )
     feed_small_submission_rows: int = Field(
         default=10, ge=0, description="Data sources: a submission of at most this many rows counts as small."

@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 from contactpoint.access.roles import Role
 from contactpoint.app.oversight.auditing import audit_log, checkpoint_audit, verify_audit
 from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.audit.witness import CheckpointFile
+from contactpoint.cli.audit import EXIT_WITNESS_IN_REACH
 from contactpoint.cli.main import app
 from contactpoint.store.access_models import AuditEntryRow
 from tests.websupport import api_token, live_server, make_account
@@ -47,12 +49,84 @@ def test_an_untouched_log_verifies(logged):
     assert report.witnessed == 2
 
 
-def test_the_command_says_intact_and_exits_zero(logged, settings):
+def test_the_command_says_intact_and_exits_zero_when_the_witness_is_shipped(logged, settings):
     result = CliRunner().invoke(
-        app, ["--data-dir", str(settings.home), "audit", "verify"], env=_env(settings)
+        app,
+        ["--data-dir", str(settings.home), "audit", "verify"],
+        env={**_env(settings), "CONTACTPOINT_AUDIT_WITNESS_SHIPPED": "true"},
     )
     assert result.exit_code == 0, result.output
     assert "intact" in result.output
+    assert "Warning" not in result.output
+
+
+def test_the_command_warns_with_its_own_exit_code_while_the_witness_sits_in_the_data_folder(logged, settings):
+    result = _verify_command(settings)
+    assert result.exit_code == EXIT_WITNESS_IN_REACH, result.output
+    assert "intact" in result.output
+    assert "inside the data folder" in result.output
+
+
+def test_a_witness_outside_the_data_folder_that_this_account_can_rewrite_is_warned_about(runtime, tmp_path):
+    witness = tmp_path / "elsewhere" / "witness.jsonl"
+    settings = runtime.settings.model_copy(update={"audit_witness_file": witness})
+    runtime.settings = settings
+    with runtime.unit_of_work() as uow:
+        audit_log(runtime, uow).append(AuditEvent(AuditKind.SEARCH, 1, (), {"reason": "assessment"}))
+        uow.commit()
+    report = verify_audit(runtime)
+    assert report.ok, report.problems
+    assert any("owned and writable by this account" in w for w in report.warnings)
+    runtime.settings = settings.model_copy(update={"audit_witness_shipped": True})
+    assert verify_audit(runtime).warnings == []
+
+
+def _append_unsigned(runtime, count: int) -> None:
+    """Reads in working hours: each its own request and commit, none signing a checkpoint."""
+    for i in range(count):
+        with runtime.unit_of_work() as uow:
+            audit_log(runtime, uow).append(AuditEvent(AuditKind.SEARCH, 40 + i, (), {"reason": "assessment"}))
+            uow.commit()
+
+
+def _erase_after(runtime, seq: int) -> None:
+    _sql(runtime, "DELETE FROM audit_subjects WHERE seq > :s", s=seq)
+    _sql(runtime, "DELETE FROM audit_entries WHERE seq > :s", s=seq)
+    _sql(
+        runtime,
+        "UPDATE audit_head SET seq = :s, entry_hash = (SELECT entry_hash FROM audit_entries WHERE seq = :s)",
+        s=seq,
+    )
+
+
+def test_erasing_the_unsigned_tail_and_moving_the_head_back_shows_against_the_witness(logged):
+    _append_unsigned(logged, 3)
+    with logged.unit_of_work() as uow:
+        assert uow.audit.latest_checkpoint_seq() == N  # the three reads wait unsigned
+    _erase_after(logged, N)
+    problems = verify_audit(logged).problems
+    assert any(f"the witness file saw entry {N + 3}, the log ends at entry {N}" in p for p in problems), (
+        problems
+    )
+
+
+def test_an_unsigned_entry_replaced_after_the_witness_saw_it_shows(logged):
+    _append_unsigned(logged, 2)
+    _erase_after(logged, N + 1)
+    _append_unsigned(logged, 1)  # the application writes a new entry N + 2 over the erased one
+    problems = verify_audit(logged).problems
+    assert any(f"entry {N + 2}: differs from what the witness file saw" in p for p in problems), problems
+
+
+def test_the_witness_file_records_every_committed_head_and_no_rolled_back_one(logged, settings):
+    _append_unsigned(logged, 2)
+    with logged.unit_of_work() as uow:
+        audit_log(logged, uow).append(AuditEvent(AuditKind.SEARCH, 99, (), {"reason": "assessment"}))
+        # no commit: the read failed, its entry must not reach the witness
+    read = CheckpointFile(settings.resolved_audit_witness_file()).read()
+    assert read.furthest is not None
+    assert read.furthest.seq == N + 2
+    assert verify_audit(logged).ok
 
 
 def _env(settings):
@@ -221,13 +295,9 @@ def test_a_log_whose_checkpoints_are_gone_everywhere_fails(long_log, settings):
 
 
 def test_checkpoints_are_signed_every_n_entries_and_exported_to_the_witness_file(long_log, settings):
-    witnessed = settings.resolved_audit_witness_file().read_text().splitlines()
-    assert [int(line.split(",")[0].split(":")[1]) for line in witnessed] == [
-        1,
-        101,
-        201,
-        230,
-    ]  # 230: override
+    read = CheckpointFile(settings.resolved_audit_witness_file()).read()
+    assert [checkpoint.seq for checkpoint in read.checkpoints] == [1, 101, 201, 230]  # 230: override
+    assert [head.seq for head in read.heads] == [250]  # one head line per commit, however many entries
     assert b"assessment" not in settings.resolved_audit_witness_file().read_bytes()
     assert verify_audit(long_log).ok
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import httpx
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from tests.review_support import hold_for_review
 from tests.websupport import HOME_LA, OTHER_LA, Account, live_server, make_account, store_children, ui_token
 
@@ -14,7 +13,7 @@ from tests.websupport import HOME_LA, OTHER_LA, Account, live_server, make_accou
 def _form_session(client: httpx.Client, runtime, clock, account: Account) -> tuple[dict[str, str], str]:
     token = ui_token(client, clock, account)
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
     assert held is not None
     return {"Cookie": f"__Host-cp_session={token}"}, held.csrf_token
 

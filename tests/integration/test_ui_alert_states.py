@@ -8,7 +8,6 @@ import httpx
 from sqlalchemy import inspect, select
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from contactpoint.app.oversight.auditing import audit_log, verify_audit
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.store import migrate
@@ -19,7 +18,7 @@ from tests.websupport import HOME_LA, OTHER_LA, Account, live_server, make_accou
 def _session(client: httpx.Client, runtime, clock, account: Account) -> tuple[dict[str, str], str]:
     token = ui_token(client, clock, account)
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
     assert held is not None
     return {"Cookie": f"__Host-cp_session={token}"}, held.csrf_token
 

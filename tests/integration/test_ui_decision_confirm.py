@@ -10,7 +10,6 @@ import httpx
 from sqlalchemy import select
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from contactpoint.app.safeguards.shielding import request_shielding_change
 from contactpoint.audit.events import AuditKind
 from contactpoint.domain.shielding import (
@@ -35,7 +34,7 @@ from tests.websupport import (
 def _session(client: httpx.Client, runtime, clock, account: Account) -> tuple[dict[str, str], str]:
     token = ui_token(client, clock, account)
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
     assert held is not None
     return {"Cookie": f"__Host-cp_session={token}"}, held.csrf_token
 

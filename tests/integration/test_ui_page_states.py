@@ -10,7 +10,6 @@ import httpx
 from sqlalchemy import select
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from contactpoint.audit.events import AuditKind
 from contactpoint.store.access_models import AuditEntryRow, PageStateRow
 from tests.websupport import HOME_LA, Account, live_server, make_account, store_children, ui_token
@@ -19,7 +18,7 @@ from tests.websupport import HOME_LA, Account, live_server, make_account, store_
 def _session(client: httpx.Client, runtime, clock, account: Account) -> tuple[dict[str, str], str]:
     token = ui_token(client, clock, account)
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
     assert held is not None
     return {"Cookie": f"__Host-cp_session={token}"}, held.csrf_token
 

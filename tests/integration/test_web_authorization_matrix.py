@@ -13,7 +13,6 @@ import typer
 from fastapi.routing import APIRoute
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from contactpoint.app.feeds.sources import add_source_account
 from contactpoint.console import app as cli_app
 from contactpoint.web.app import create_app
@@ -253,7 +252,7 @@ def test_each_role_reaches_exactly_the_routes_the_matrix_allows(runtime, clock, 
     with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         token, page_token = api_token(client, clock, account), ui_token(client, clock, account)
         with runtime.unit_of_work() as uow:
-            held = uow.sessions.get(token_hash(page_token))
+            held = uow.sessions.get(runtime.token_hasher.digest(page_token))
         assert held is not None
         bearer = {"Authorization": f"Bearer {token}"}
         cookie = {"Cookie": f"__Host-cp_session={page_token}"}

@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from contactpoint.app.accounts.accounts import set_suspended
 from tests.websupport import PASSWORD, api_token, live_server, make_account, next_code, ui_token
 
@@ -56,7 +55,7 @@ def test_suspension_ends_every_session_at_once(runtime, clock, server):
     assert response.status_code == 204
     assert _me(server, token).status_code == 401
     with runtime.unit_of_work() as uow:
-        assert uow.sessions.get(token_hash(token)) is None
+        assert uow.sessions.get(runtime.token_hasher.digest(token)) is None
     code = next_code(clock, practitioner)
     again = server.post(
         "/api/v1/sessions", json={"username": practitioner.username, "password": PASSWORD, "code": code}
@@ -95,7 +94,7 @@ def test_a_ui_form_without_the_csrf_token_is_refused(runtime, clock, server):
     refused = server.post("/search", data={**form, "csrf_token": "forged"}, headers=cookie)
     assert refused.status_code == 403
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
     assert held is not None
     accepted = server.post("/search", data={**form, "csrf_token": held.csrf_token}, headers=cookie)
     assert accepted.status_code == 303

@@ -28,7 +28,8 @@ class SubmissionsLimited(Throttled):
 
 
 class RequestsLimited(Throttled):
-    """A client system's key has made as many requests as a minute allows; wait `retry_after` seconds."""
+    """A client system's key has made as many requests as a minute or an hour allows; wait
+    `retry_after` seconds."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after)

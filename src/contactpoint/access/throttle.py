@@ -43,13 +43,20 @@ REFUSALS_AUDITED = ThrottleRule("refusals-audited", 0)
 # reads slowly, not in bulk.
 CLIENT_REQUESTS = ThrottleRule("client-requests", 0)
 CLIENT_WINDOW = timedelta(minutes=1)
+# A client system's requests in its current hour, all of them and reads alone (searches are the rest):
+# its ceiling whoever it claims to act for, and what its misuse signals read.
+CLIENT_HOURLY = ThrottleRule("client-hourly", 0)
+CLIENT_HOURLY_READS = ThrottleRule("client-hourly-reads", 0)
+CLIENT_HOUR = timedelta(hours=1)
 
 
-def window_wait(limit: int, counted: int, window_start: datetime, now: datetime) -> int:
+def window_wait(
+    limit: int, counted: int, window_start: datetime, now: datetime, window: timedelta = CLIENT_WINDOW
+) -> int:
     """Seconds until a fixed window's count starts afresh, or 0 while the window has room."""
-    if now - window_start >= CLIENT_WINDOW or counted < limit:
+    if now - window_start >= window or counted < limit:
         return 0
-    remaining = window_start + CLIENT_WINDOW - now
+    remaining = window_start + window - now
     return max(1, int(remaining.total_seconds() + 0.999))
 
 

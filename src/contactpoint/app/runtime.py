@@ -12,9 +12,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from contactpoint.access.secret_box import PENDING_HALF, SecretBox
+from contactpoint.access.tokens import TokenHasher
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.blind_index import BlindIndexer, index_bits
+from contactpoint.crypto.directory_tag import DirectoryTagger
 from contactpoint.crypto.keyring import Keyring, KeyStore
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
@@ -43,8 +45,10 @@ class Runtime:
     secret_box: SecretBox = field(init=False)
     pending_box: SecretBox = field(init=False)
     account_tagger: AccountTagger = field(init=False)
+    directory_tagger: DirectoryTagger = field(init=False)
     state_box: SecretBox = field(init=False)  # the UI's saved page states (app/accounts/page_states.py)
     device_box: SecretBox = field(init=False)  # known devices' tokens (app/accounts/devices.py)
+    token_hasher: TokenHasher = field(init=False)  # session and page-state rows' keyed hashes
     write_lock: WriterLock | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -66,8 +70,10 @@ class Runtime:
         self.secret_box = SecretBox(keyring)
         self.pending_box = SecretBox(keyring, PENDING_HALF)
         self.account_tagger = AccountTagger(keyring)
+        self.directory_tagger = DirectoryTagger(keyring)
         self.state_box = SecretBox(keyring, purpose="page-state")
         self.device_box = SecretBox(keyring, purpose="known-device")
+        self.token_hasher = TokenHasher(keyring)
 
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work; use it as a context manager and commit once."""
@@ -79,6 +85,7 @@ class Runtime:
             self.write_lock,
             terms_of=blocking_terms,
             account_tagger=self.account_tagger,
+            directory_tagger=self.directory_tagger,
         )
 
     def close(self) -> None:
@@ -94,7 +101,7 @@ class Runtime:
         """Connect to the settings' database with the capabilities given."""
         return cls(
             settings=settings,
-            engine=make_engine(settings.resolved_database_url()),
+            engine=make_engine(settings.resolved_database_url(), settings.store_lock_wait_seconds),
             key_store=key_store,
             clock=clock,
             la_lookup=la_lookup,

@@ -7,7 +7,8 @@ A checkpoint is signed by the append that finds the last one `CheckpointRule.ent
 `CheckpointRule.interval` behind, so the unsigned tail of the log (what a truncation could remove
 unseen) never exceeds either; verification holds the log to the same rule. Events an insider would
 most want gone (alerts, overrides, account and safeguard decisions) sign one at once. Checkpoints go to the
-witness file once their transaction commits.
+witness file once their transaction commits, and so does the head each transaction leaves
+(`witness.py`), so that erasing the unsigned tail shows too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from contactpoint.audit.chain import entry_hash
 from contactpoint.audit.events import OWNERS, AuditEvent, AuditKind, Detail
 from contactpoint.audit.keys import AuditKeys
-from contactpoint.audit.witness import CheckpointFile
+from contactpoint.audit.witness import CheckpointFile, WitnessedHead
 from contactpoint.domain.clock import Clock
 from contactpoint.store.audit_repository import AuditRepository, StoredCheckpoint, StoredEntry
 
@@ -106,6 +107,9 @@ class AuditLog:
         )
         if event.kind in SIGN_AT_ONCE or self._rule.due(seq, at, head.checkpoint_seq, head.checkpoint_at):
             self._sign(seq, digest, at)
+        if (witness := self._witness) is not None:
+            newest = WitnessedHead(seq, at, digest, version)
+            self._repository.after_commit_latest("witness-head", lambda: witness.append_head(newest))
         return seq
 
     def record_alert(

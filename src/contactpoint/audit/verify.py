@@ -9,8 +9,9 @@ safeguard decisions sign one at once, so they are never in the unsigned tail), a
 beside an entry (the tagged payload names it), deleted checkpoints (the witness
 holds them), a log whose newest checkpoint lags the head by more than the checkpoint rule allows
 (checkpoints stopped, or were removed with the tail they signed), and misuse alerts deleted, made
-up or changed in any column (each is recorded in the chain), and their handling (state, outcome,
-auditor, time) edited (each change is an `alerts:state` entry).
+up or changed in any column (each is recorded in the chain), their handling (state, outcome,
+auditor, time) edited (each change is an `alerts:state` entry), and an erased unsigned tail (the
+witness file's head lines saw further than the log now goes, or saw another entry there).
 
 Entries tagged with plain SHA-256 (logs written before keyed tags) are accepted only at or before a
 signed checkpoint, whose signature pins them; after it, only a keyed tag will do.
@@ -25,7 +26,7 @@ from contactpoint.audit.chain import entry_hash, legacy_entry_hash
 from contactpoint.audit.events import OWNERS, AuditKind
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.audit.log import CheckpointRule
-from contactpoint.audit.witness import CheckpointFile
+from contactpoint.audit.witness import CheckpointFile, WitnessRead
 from contactpoint.domain.errors import IntegrityFailure
 from contactpoint.store.audit_repository import GENESIS_HASH, AuditRepository, StoredCheckpoint, StoredEntry
 
@@ -40,6 +41,7 @@ class VerifyReport:
     checkpoints: int = 0
     witnessed: int = 0
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # not tampering: the log could be, unseen
 
     @property
     def ok(self) -> bool:
@@ -108,10 +110,13 @@ def verify_log(
 ) -> VerifyReport:
     """Walk the whole chain, the checkpoints of the database and of the witness file, and the alerts."""
     report = VerifyReport()
-    signed = _gather_checkpoints(repository, keys, witness, report)
+    read = witness.read() if witness is not None else None
+    signed = _gather_checkpoints(repository, keys, read, report)
     walk = _walk_chain(repository, keys, max(signed, default=0), report)
     if walk is None:
         return report
+    if read is not None:
+        _check_witnessed_heads(read, walk, report)
     head_seq, head_hash = repository.head()
     if head_seq != walk.last_seq or head_hash != walk.last_hash:
         report.problems.append(f"the head says entry {head_seq}, the chain ends at entry {walk.last_seq}")
@@ -129,13 +134,12 @@ def verify_log(
 
 
 def _gather_checkpoints(
-    repository: AuditRepository, keys: AuditKeys, witness: CheckpointFile | None, report: VerifyReport
+    repository: AuditRepository, keys: AuditKeys, read: WitnessRead | None, report: VerifyReport
 ) -> dict[int, _Signed]:
     """Validly signed checkpoints of the database and the witness file, which must agree."""
     stored = _check_signatures(keys, repository.checkpoints(), "", report)
     witnessed: dict[int, _Signed] = {}
-    if witness is not None:
-        read = witness.read()
+    if read is not None:
         for line in read.unreadable:
             report.problems.append(f"witness file line {line}: unreadable")
         witnessed = _check_signatures(keys, read.checkpoints, " (witness file)", report)
@@ -150,6 +154,21 @@ def _gather_checkpoints(
     signed_all = {**stored, **witnessed}
     report.checkpoints = len(signed_all)
     return signed_all
+
+
+def _check_witnessed_heads(read: WitnessRead, walk: _Walk, report: VerifyReport) -> None:
+    """The log reaches at least as far as the witness saw it, with the same entries on the way."""
+    furthest = read.furthest
+    if furthest is not None and furthest.seq > walk.last_seq:
+        report.problems.append(
+            f"the witness file saw entry {furthest.seq}, the log ends at entry {walk.last_seq}: "
+            "its newest entries are gone"
+        )
+    for head in read.heads:
+        if head.seq <= walk.last_seq and walk.hashes.get(head.seq) != head.entry_hash:
+            report.problems.append(f"entry {head.seq}: differs from what the witness file saw")
+            if len(report.problems) >= MAX_PROBLEMS:
+                return
 
 
 @dataclass

@@ -45,5 +45,16 @@ class StoreUnavailable(ContactPointError):
     is open to others."""
 
 
+class StoreBusy(StoreUnavailable):
+    """Another writer (a backup, an operator's command, an open transaction) held the lock this change
+    needed for longer than the store waits; the same request may succeed in `retry_after` seconds."""
+
+    def __init__(
+        self, message: str = "the database is busy; try again shortly", retry_after: int = 5
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class IndexNotEmpty(ContactPointError):
     """An initial load was asked for, but the index already holds records or feed rows."""

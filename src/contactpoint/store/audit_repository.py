@@ -150,6 +150,22 @@ class AuditRepository:
         """Run `callback` once this transaction commits (never if it rolls back)."""
         event.listen(self._session, "after_commit", lambda _session: callback(), once=True)
 
+    def after_commit_latest(self, key: str, callback: Callable[[], object]) -> None:
+        """Run the last `callback` given under `key` once this transaction commits: one run per
+        transaction, however often the work asks (never if it rolls back)."""
+        info = self._session.info
+        pending = f"after-commit:{key}"
+        if pending not in info:
+
+            def run(_session: Session) -> None:
+                latest = info.pop(pending, None)
+                if latest is not None:
+                    latest()
+
+            event.listen(self._session, "after_commit", run, once=True)
+            event.listen(self._session, "after_rollback", lambda _session: info.pop(pending, None), once=True)
+        info[pending] = callback
+
     def head(self) -> tuple[int, bytes]:
         """The head without locking (for verification)."""
         row = self._session.execute(

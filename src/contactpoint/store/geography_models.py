@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contactpoint.store.models import Base
@@ -41,3 +41,6 @@ class LocalAuthorityRow(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(400))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A keyed tag over code and contact (crypto/directory_tag.py), and the key version it was made under.
+    contact_tag: Mapped[bytes | None] = mapped_column(LargeBinary)
+    tag_version: Mapped[int | None] = mapped_column(Integer)

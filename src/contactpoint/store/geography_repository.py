@@ -10,6 +10,7 @@ from typing import cast
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
+from contactpoint.crypto.directory_tag import DirectoryTagger
 from contactpoint.store.bulk import insert_rows, upsert_rows
 from contactpoint.store.geography_models import LocalAuthorityRow, PostcodeAreaRow
 
@@ -32,8 +33,9 @@ class StoredAuthority:
 
     code: str
     name: str
-    contact: TeamContact
+    contact: TeamContact  # empty when `tampered`: a contact the application did not write is never used
     updated_at: datetime | None
+    tampered: bool = False
 
 
 class PostcodeAreaRepository:
@@ -63,10 +65,11 @@ class PostcodeAreaRepository:
 
 
 class LocalAuthorityRepository:
-    """The LA directory."""
+    """The LA directory; team contacts carry a keyed tag written here and checked on every read."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, tagger: DirectoryTagger) -> None:
         self._session = session
+        self._tagger = tagger
 
     def put_names(self, names: Iterable[tuple[str, str]]) -> None:
         """Add authorities or rename them, keeping the contact details already held."""
@@ -76,12 +79,12 @@ class LocalAuthorityRepository:
     def get(self, code: str) -> StoredAuthority | None:
         """One authority, or None when the directory does not hold it."""
         row = self._session.get(LocalAuthorityRow, code)
-        return None if row is None else _stored(row)
+        return None if row is None else self._stored(row)
 
     def all(self) -> list[StoredAuthority]:
         """The whole directory, by name."""
         rows = self._session.scalars(select(LocalAuthorityRow).order_by(LocalAuthorityRow.name))
-        return [_stored(row) for row in rows]
+        return [self._stored(row) for row in rows]
 
     def names(self) -> dict[str, str]:
         """Every authority's name by code."""
@@ -94,9 +97,13 @@ class LocalAuthorityRepository:
         if row is None:
             return False
         row.phone, row.email, row.address, row.updated_at = contact.phone, contact.email, contact.address, at
+        row.contact_tag = self._tagger.tag(code, (contact.phone, contact.email, contact.address))
+        row.tag_version = self._tagger.current_version
         self._session.flush()
         return True
 
-
-def _stored(row: LocalAuthorityRow) -> StoredAuthority:
-    return StoredAuthority(row.code, row.name, TeamContact(row.phone, row.email, row.address), row.updated_at)
+    def _stored(self, row: LocalAuthorityRow) -> StoredAuthority:
+        fields = (row.phone, row.email, row.address)
+        if not self._tagger.intact(row.code, fields, row.tag_version, row.contact_tag):
+            return StoredAuthority(row.code, row.name, TeamContact(), row.updated_at, tampered=True)
+        return StoredAuthority(row.code, row.name, TeamContact(*fields), row.updated_at)

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.blind_index import BlindIndexer
+from contactpoint.crypto.directory_tag import DirectoryTagger
 from contactpoint.crypto.record_cipher import RecordCipher
 from contactpoint.domain.clock import Clock
-from contactpoint.domain.errors import StoreUnavailable
+from contactpoint.domain.errors import StoreBusy, StoreUnavailable
 from contactpoint.domain.index_terms import TermsOf
 from contactpoint.store.access_repository import (
     OrganisationRepository,
@@ -23,6 +24,7 @@ from contactpoint.store.access_repository import (
 from contactpoint.store.adoption_repository import AdoptionRepository
 from contactpoint.store.audit_repository import AuditRepository
 from contactpoint.store.client_repository import ClientSystemRepository
+from contactpoint.store.engine import waited_for_a_lock
 from contactpoint.store.geography_repository import LocalAuthorityRepository, PostcodeAreaRepository
 from contactpoint.store.key_usage import key_version_usage
 from contactpoint.store.ledger_repository import FeedRunRepository, RowLedgerRepository
@@ -76,8 +78,10 @@ class UnitOfWork:
         *,
         terms_of: TermsOf,
         account_tagger: AccountTagger,
+        directory_tagger: DirectoryTagger,
     ) -> None:
         self._account_tagger = account_tagger
+        self._directory_tagger = directory_tagger
         self._session_factory = session_factory
         self._terms_of = terms_of
         self._write_lock = write_lock
@@ -96,7 +100,7 @@ class UnitOfWork:
         self.users = UserRepository(self._session, self._account_tagger, self._hold_write_lock)
         self.organisations = OrganisationRepository(self._session)
         self.postcode_areas = PostcodeAreaRepository(self._session)
-        self.authorities = LocalAuthorityRepository(self._session)
+        self.authorities = LocalAuthorityRepository(self._session, self._directory_tagger)
         self.sessions = SessionRepository(self._session, self._account_tagger)
         self.page_states = PageStateRepository(self._session)
         self.throttle = ThrottleRepository(self._session)
@@ -134,6 +138,8 @@ class UnitOfWork:
         if self._write_lock is not None:
             self._hold_write_lock()
         elif self._session.get_bind().dialect.name == "postgresql":
+            # Batches queue here as long as the batch ahead takes, beyond the store's lock wait.
+            self._session.execute(text("SET LOCAL lock_timeout = 0"))
             self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_BATCH_LOCK})
 
     def _release_write_lock(self) -> None:
@@ -151,6 +157,8 @@ class UnitOfWork:
             self._release_write_lock()
         if isinstance(error, DBAPIError) and error.connection_invalidated:
             raise StoreUnavailable("the database connection was lost") from error
+        if isinstance(error, OperationalError) and waited_for_a_lock(error):
+            raise StoreBusy from error
 
     def key_usage(self, version: int) -> dict[str, int]:
         """What still depends on a key version, by kind (see store/key_usage.py)."""
@@ -161,6 +169,8 @@ class UnitOfWork:
         try:
             self._session.commit()
         except (OperationalError, InterfaceError) as error:
+            if isinstance(error, OperationalError) and waited_for_a_lock(error):
+                raise StoreBusy from error
             raise StoreUnavailable("the database could not complete the change") from error
         finally:
             self._release_write_lock()

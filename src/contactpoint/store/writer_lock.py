@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from contactpoint.domain.errors import StoreUnavailable
+from contactpoint.domain.errors import StoreBusy
 
 BEFORE_WRITE = "contactpoint.before_write"  # Session.info key: the unit of work's hook
 _READS = ("SELECT", "PRAGMA")  # anything else may write (a read the list misses only queues)
@@ -56,7 +56,7 @@ class WriterLock:
     def acquire(self) -> None:
         """Block until this caller is the only writer of the database."""
         if not self._thread.acquire(timeout=self.wait_seconds):
-            raise StoreUnavailable("the database stayed busy")
+            raise StoreBusy("the database stayed busy")
         if self.path is None:
             return
         try:

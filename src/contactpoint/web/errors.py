@@ -29,6 +29,7 @@ from contactpoint.domain.errors import (
     IntegrityFailure,
     KeyringError,
     NotFound,
+    StoreBusy,
     StoreUnavailable,
     ValidationError,
 )
@@ -78,7 +79,9 @@ def install(app: FastAPI) -> None:
         if isinstance(error, PasswordChangeRequired) and not _is_api(request):
             return RedirectResponse(PASSWORD_PAGE, status_code=303)
         message = "stored data failed an integrity check" if code == 500 else str(error)
-        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled) else None
+        headers = (
+            {"Retry-After": str(error.retry_after)} if isinstance(error, Throttled | StoreBusy) else None
+        )
         if isinstance(error, AuthenticationFailed) and (_is_api(request) or _is_fhir(request)):
             headers = {"WWW-Authenticate": "Bearer"}
         if _is_fhir(request):

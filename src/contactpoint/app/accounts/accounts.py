@@ -30,7 +30,7 @@ from contactpoint.access.policy import (
     require_second_administrator,
 )
 from contactpoint.access.roles import ROLE_PERMISSIONS, Permission, Role
-from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel, token_hash
+from contactpoint.access.tokens import Channel, new_session_token, new_token, session_channel
 from contactpoint.app.accounts.attempts import refund, reserve_attempt
 from contactpoint.app.accounts.devices import is_known_device, issue_device_token
 from contactpoint.app.accounts.integrity import refuse_tampered
@@ -429,11 +429,11 @@ def _fail(runtime: Runtime, uow: UnitOfWork, actor: int | None, step: str) -> No
     uow.commit()
 
 
-def _start_session(
-    uow: UnitOfWork, user_id: int, stage: str, now: datetime, channel: Channel
+def _start_session(  # noqa: PLR0917  # the keys, the session's owner, stage, time and channel
+    runtime: Runtime, uow: UnitOfWork, user_id: int, stage: str, now: datetime, channel: Channel
 ) -> SessionGrant:
     token, csrf = new_session_token(channel), new_token()
-    uow.sessions.add(token_hash(token), user_id, stage, csrf, now)
+    uow.sessions.add(runtime.token_hasher.digest(token), user_id, stage, csrf, now)
     return SessionGrant(token, stage, csrf)
 
 
@@ -473,7 +473,7 @@ def begin_sign_in(
                 "this one-time password has expired; ask your user administrator for a new one"
             )
         refund(uow, reservation, clear=(keys[0][1],))
-        grant = _start_session(uow, user.id, "totp" if user.totp_enrolled else "enrol", now, channel)
+        grant = _start_session(runtime, uow, user.id, "totp" if user.totp_enrolled else "enrol", now, channel)
         uow.commit()
     return grant
 
@@ -490,7 +490,7 @@ class Enrolment:
 def enrolment(runtime: Runtime, token: str) -> Enrolment:
     """The TOTP secret to enrol, for a session at the "enrol" stage only."""
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
         if (
             held is None
             or held.stage != "enrol"
@@ -508,7 +508,7 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
     now = runtime.clock.now()
     channel = session_channel(token)
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
         if (
             held is None
             or channel is None
@@ -542,7 +542,7 @@ def complete_sign_in(runtime: Runtime, token: str, code: str, address: str) -> S
         uow.sessions.delete(held.token_hash)
         # A one-time password buys a session that can only change it ("password" stage)
         grant = _start_session(
-            uow, user.id, "password" if user.password_must_change else "full", now, channel
+            runtime, uow, user.id, "password" if user.password_must_change else "full", now, channel
         )
         log = audit_log(runtime, uow)
         if held.stage == "enrol":
@@ -572,7 +572,7 @@ def authenticate(
     if session_channel(token) is not channel:
         raise AuthenticationFailed("not signed in")
     now = runtime.clock.now()
-    digest = token_hash(token)
+    digest = runtime.token_hasher.digest(token)
     with runtime.unit_of_work() as uow:
         found = uow.sessions.get_with_user(digest)
         if found is None or found[0].stage not in ("full", "password"):
@@ -596,14 +596,14 @@ def authenticate(
 def pending_csrf(runtime: Runtime, token: str) -> str | None:
     """The CSRF token of a session at any stage (forms during sign-in need one too)."""
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
     return held.csrf_token if held else None
 
 
 def sign_out(runtime: Runtime, token: str) -> None:
     """End the session now."""
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
         if held is not None:
             uow.sessions.delete(held.token_hash)
             if held.stage in ("full", "password"):
@@ -618,7 +618,7 @@ def change_password(
     against the sign-in throttle), the new one follows `passwords.check_chosen_password`, every
     other session of the account ends, and this session becomes a full one."""
     now = runtime.clock.now()
-    digest = token_hash(token)
+    digest = runtime.token_hasher.digest(token)
     with runtime.unit_of_work() as uow:
         held = uow.sessions.get(digest)
         if held is None or held.stage not in ("full", "password"):

@@ -38,6 +38,7 @@ from contactpoint.app.accounts.accounts import Authenticated, principal_of
 from contactpoint.app.accounts.integrity import refuse_tampered, report_tampered
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.oversight.auditing import audit_log
+from contactpoint.app.oversight.misuse import ClientHour, after_client_request
 from contactpoint.app.runtime import Runtime
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import NotFound, ValidationError
@@ -208,10 +209,13 @@ def act_for(
 ) -> Acting:
     """The named practitioner, if the client may act for them; audited either way before anything
     is read, so a client probing for its organisation's accounts leaves a trail too. A client over
-    its request rate is refused before the practitioner is looked up."""
+    its request rate, or its hourly ceiling (however many practitioners it names), is refused before
+    the practitioner is looked up; its own misuse signals name the client system."""
     now = runtime.clock.now()
+    settings = runtime.settings
     with runtime.unit_of_work() as uow:
-        _count_request(uow, client.user_id, now, runtime.settings.fhir_client_requests_per_minute)
+        _count_request(uow, client.user_id, now, settings.fhir_client_requests_per_minute)
+        use = _count_hourly(uow, client.user_id, interaction, now, settings.fhir_client_requests_per_hour)
         uow.commit()
     with runtime.unit_of_work() as uow:
         user = uow.users.by_username(username) if _NAME.match(username) else None
@@ -231,7 +235,8 @@ def act_for(
                 allowed = True
             except PermissionDenied:
                 allowed = False
-        audit_log(runtime, uow).append(
+        log = audit_log(runtime, uow)
+        seq = log.append(
             AuditEvent(
                 AuditKind.CLIENT_REQUEST,
                 client.user_id,
@@ -244,12 +249,35 @@ def act_for(
                 },
             )
         )
+        after_client_request(log, client, use, seq)
         uow.commit()
     if user is not None and not user.intact:
         report_tampered(runtime, user)
     if not allowed or practitioner is None:
         raise PermissionDenied("that is not an active practitioner of this client's organisation")
     return Acting(client, practitioner, reason)
+
+
+def _count_hourly(uow: UnitOfWork, client_id: int, interaction: str, now: datetime, limit: int) -> ClientHour:
+    """Count one request in the client's fixed one-hour window (reads apart), or refuse it uncounted
+    once the window holds `limit`: the ceiling of the key itself, which a practitioner's own hourly
+    limits do not give when the key spreads its requests over every practitioner it may name."""
+    total_key = throttle.throttle_key(throttle.CLIENT_HOURLY, username=str(client_id))
+    reads_key = throttle.throttle_key(throttle.CLIENT_HOURLY_READS, username=str(client_id))
+    held = uow.throttle.hold([total_key, reads_key], now)
+    total, start = held[total_key]
+    reads, reads_start = held[reads_key]
+    if total == 0 or now - start >= throttle.CLIENT_HOUR:
+        total, start = 0, now
+    if reads_start != start:  # counted in an earlier hour
+        reads = 0
+    wait = throttle.window_wait(limit, total, start, now, throttle.CLIENT_HOUR)
+    if wait:
+        raise RequestsLimited(wait)
+    is_read = interaction == "read"
+    uow.throttle.count(total_key, total + 1, start)
+    uow.throttle.count(reads_key, reads + is_read, start)
+    return ClientHour(total + 1, reads + is_read, limit, is_read)
 
 
 def _count_request(uow: UnitOfWork, client_id: int, now: datetime, limit: int) -> None:

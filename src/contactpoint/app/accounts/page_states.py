@@ -4,7 +4,8 @@ with a reason), kept server-side under a random ID so the browser can be redirec
 Back, refresh and "back to results" then load the state again without resubmitting a form, and no
 personal detail enters a URL. A state is sealed (AES-GCM, bound to its ID, kind and session), readable
 only by the session that saved it, and lasts as long as a session may sit idle; signing out or the
-session's end deletes it with the session.
+session's end deletes it with the session. Its ID and session are kept as keyed hashes
+(`access/tokens.TokenHasher`), like the session itself.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import re
 import secrets
 
-from contactpoint.access.tokens import token_hash
 from contactpoint.app.accounts.accounts import IDLE_LIMIT
 from contactpoint.app.runtime import Runtime
 from contactpoint.domain.errors import IntegrityFailure, KeyringError
@@ -29,7 +29,7 @@ def _binding(kind: str, id_hash: bytes, session_hash: bytes) -> str:
 def save_state(runtime: Runtime, session_token: str, kind: str, payload: str) -> str:
     """Seal and save a page state for this session; returns its random ID (for the page's URL)."""
     state_id = secrets.token_urlsafe(18)
-    id_hash, session_hash = token_hash(state_id), token_hash(session_token)
+    id_hash, session_hash = runtime.token_hasher.digest(state_id), runtime.token_hasher.digest(session_token)
     sealed = runtime.state_box.seal(payload, _binding(kind, id_hash, session_hash))
     now = runtime.clock.now()
     with runtime.unit_of_work() as uow:
@@ -42,7 +42,7 @@ def load_state(runtime: Runtime, session_token: str, kind: str, state_id: str) -
     """The state saved under this ID by this session, if it is of this kind and not expired."""
     if not _STATE_ID.fullmatch(state_id):
         return None
-    id_hash, session_hash = token_hash(state_id), token_hash(session_token)
+    id_hash, session_hash = runtime.token_hasher.digest(state_id), runtime.token_hasher.digest(session_token)
     with runtime.unit_of_work() as uow:
         sealed = uow.page_states.get(id_hash, session_hash, kind, runtime.clock.now())
     if sealed is None:

@@ -19,7 +19,7 @@ from contactpoint.app.oversight import misuse
 from contactpoint.app.oversight.affinity import shared_with
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
-from contactpoint.audit.events import AuditEvent, AuditKind
+from contactpoint.audit.events import AuditEvent, AuditKind, Detail
 from contactpoint.domain.errors import NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.records import ChildRecord, Involvement
@@ -212,7 +212,9 @@ def build_view(
         may_record_adoption=policy.may_act_on_record(principal, Permission.DECIDE_ADOPTION, level),
         may_record_consent=policy.may_act_on_record(principal, Permission.MANAGE_CONSENT, level),
         la_name=authority.name if authority is not None and not hides_la else None,
-        team_contact=national if hides_la else (_team_of(authority) if authority is not None else None),
+        team_contact=national
+        if hides_la or (authority is not None and authority.tampered)
+        else (_team_of(authority) if authority is not None else None),
     )
 
 
@@ -255,14 +257,13 @@ def view_child(
             raise NotFound("no such record")
         record = stored.record
         kind = AuditKind.OVERRIDE if level is ViewLevel.OVERRIDE else AuditKind.VIEW
+        details: dict[str, Detail] = {"reason": reason.value, "level": level.value}
+        if level is not ViewLevel.LIMITED:
+            # A shielded record's version moves with every source update: an auditor of another LA
+            # reading it off limited views would learn that the hidden record keeps changing.
+            details["version"] = stored.version
         seq = log.append(
-            AuditEvent(
-                kind,
-                principal.user_id,
-                (cp_id.value,),
-                {"reason": reason.value, "level": level.value, "version": stored.version},
-                owners={cp_id.value: record.la_code},
-            )
+            AuditEvent(kind, principal.user_id, (cp_id.value,), details, owners={cp_id.value: record.la_code})
         )
         if misuse.over_view_limit(uow, log, principal, now, seq):
             uow.commit()  # the attempt, the alert and the suspension are kept; the record is not shown
@@ -278,6 +279,16 @@ def view_child(
             shares=shared_with(runtime.keyring, principal, record),
         )
         authority = uow.authorities.get(record.la_code) if level is not ViewLevel.LIMITED else None
+        if authority is not None and authority.tampered:
+            # Its team contact was not written by the application: the national route is shown
+            # instead, and the auditors of that LA are told (the alert names who met it, and when).
+            log.record_alert(
+                user_id=principal.user_id,
+                la_code=authority.code,
+                signal=misuse.Signal.DIRECTORY_TAMPERED.value,
+                score=misuse.SCORES[misuse.Signal.DIRECTORY_TAMPERED],
+                trigger_seq=seq,
+            )
         uow.commit()
     national = national_route(runtime.settings)
     return build_view(principal, record, stored.version, level, authority=authority, national=national)

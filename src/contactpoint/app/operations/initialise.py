@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from contactpoint.crypto.account_tag import AccountTagger
+from contactpoint.crypto.directory_tag import DirectoryTagger
 from contactpoint.crypto.keyring import FileKeyStore, Keyring
 from contactpoint.domain.clock import Clock
 from contactpoint.settings import Settings
@@ -69,7 +70,10 @@ def upgrade_database(settings: Settings) -> str | None:
     revision reached."""
     engine = make_engine(settings.resolved_database_url())
     try:
-        migrate.upgrade(engine, account_tagger=AccountTagger(_keyring(settings)))
+        keyring = _keyring(settings)
+        migrate.upgrade(
+            engine, account_tagger=AccountTagger(keyring), directory_tagger=DirectoryTagger(keyring)
+        )
         return migrate.current_revision(engine)
     finally:
         engine.dispose()

@@ -11,7 +11,7 @@ from contactpoint.audit.events import OWNERS, RESTRICTED_KINDS, AuditEvent, Audi
 from contactpoint.audit.keys import AuditKeys
 from contactpoint.audit.log import AuditLog, CheckpointRule
 from contactpoint.audit.verify import VerifyReport, verify_log
-from contactpoint.audit.witness import CheckpointFile
+from contactpoint.audit.witness import CheckpointFile, within_reach
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.settings import Settings
 from contactpoint.store.audit_repository import StoredEntry
@@ -45,7 +45,15 @@ def verify_audit(runtime: Runtime) -> VerifyReport:
     """Recompute the chain and check it against every checkpoint, in the database and the witness file."""
     settings = runtime.settings
     with runtime.unit_of_work() as uow:
-        return verify_log(uow.audit, runtime.audit_keys, checkpoint_rule(settings), audit_witness(settings))
+        report = verify_log(uow.audit, runtime.audit_keys, checkpoint_rule(settings), audit_witness(settings))
+    if not settings.audit_witness_shipped:
+        reason = within_reach(settings.resolved_audit_witness_file(), settings.home)
+        if reason is not None:
+            report.warnings.append(
+                f"{reason}: whoever can rewrite the store can truncate it too. Ship it elsewhere as it is "
+                "written and set CONTACTPOINT_AUDIT_WITNESS_SHIPPED=true (ADR 0029)"
+            )
+    return report
 
 
 def checkpoint_audit(runtime: Runtime) -> int | None:

@@ -6,6 +6,7 @@ Each signal has a score so auditors see the worst first. Hard limits suspend the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -41,14 +42,20 @@ class Signal(StrEnum):
     SHARES_POSTCODE = "shares_postcode"
     FEED_PROBING = "feed_probing"
     ACCOUNT_TAMPERED = "account_tampered"
+    CLIENT_PROBING = "client_probing"
+    DIRECTORY_TAMPERED = "directory_tampered"
+    CLIENT_CEILING = "client_hourly_ceiling"
 
 
 SCORES: dict[Signal, int] = {
     Signal.ACCOUNT_TAMPERED: 100,  # an account edited in the database, not through the application
     Signal.HARD_LIMIT: 100,
+    Signal.DIRECTORY_TAMPERED: 100,  # an LA team contact edited in the database: contact redirected
     Signal.OVERRIDE: 60,
     Signal.PROBING: 40,
     Signal.FEED_PROBING: 50,  # a data source's key trying rows one by one: leaked, or an insider
+    Signal.CLIENT_CEILING: 60,  # a client system's key at its hourly ceiling: refused until the hour ends
+    Signal.CLIENT_PROBING: 40,  # a client system searching and seldom reading, whoever it acts for
     Signal.SHIELDED_HIT: 30,
     Signal.VOLUME: 25,
     Signal.SHARES_POSTCODE: 35,  # a neighbour or the household: personal interest, not work
@@ -153,6 +160,37 @@ def after_view(
         raise_alert(log, principal, Signal.SHARES_SURNAME, seq)
     if shares_postcode:
         raise_alert(log, principal, Signal.SHARES_POSTCODE, seq)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientHour:
+    """A client system's requests in its current hour, this one included."""
+
+    requests: int
+    reads: int
+    ceiling: int
+    read: bool  # whether this request was a read
+
+    @property
+    def searches(self) -> int:
+        """Searches and matches: every request that is not a read."""
+        return self.requests - self.reads
+
+
+def after_client_request(log: AuditLog, client: Principal, hour: ClientHour, seq: int) -> None:
+    """Signals of a client system's own traffic, raised on the client system (with its LA), not on
+    the practitioners it names: a leaked key sweeping searches across the organisation's staff
+    stays under each one's limits and would otherwise alert only about them."""
+    if hour.requests == hour.ceiling:
+        raise_alert(log, client, Signal.CLIENT_CEILING, seq)
+    searches = hour.searches
+    if (
+        not hour.read  # the search that reaches each multiple, once
+        and searches >= PROBING_MIN_SEARCHES
+        and searches % PROBING_MIN_SEARCHES == 0
+        and hour.reads < searches * PROBING_MAX_VIEW_RATIO
+    ):
+        raise_alert(log, client, Signal.CLIENT_PROBING, seq)
 
 
 def after_submission(
