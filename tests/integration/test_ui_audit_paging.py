@@ -8,7 +8,6 @@ import re
 import httpx
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from contactpoint.app.children.reasons import AccessReason
 from contactpoint.app.children.view import view_child
 from tests.websupport import HOME_LA, live_server, make_account, make_principal, store_children, ui_token
@@ -25,7 +24,7 @@ def test_a_query_of_many_entries_is_counted_and_paged_fifty_at_a_time(runtime, c
     with live_server(runtime) as base, httpx.Client(base_url=base) as client:
         token = ui_token(client, clock, auditor)
         with runtime.unit_of_work() as uow:
-            held = uow.sessions.get(token_hash(token))
+            held = uow.sessions.get(runtime.token_hasher.digest(token))
         assert held is not None
         cookie = {"Cookie": f"__Host-cp_session={token}"}
         form = {"csrf_token": held.csrf_token, "user_id": str(practitioner.user_id)}

@@ -11,7 +11,6 @@ import httpx
 from sqlalchemy import select
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from contactpoint.app.operations.retention import today_in_england
 from contactpoint.app.safeguards.adoption import AdoptiveParent, adoptive_identity, request_adoption
 from contactpoint.app.safeguards.shielding import (
@@ -44,7 +43,7 @@ from tests.websupport import (
 def _signed_in(client: httpx.Client, runtime, clock, account: Account) -> tuple[dict[str, str], str]:
     token = ui_token(client, clock, account)
     with runtime.unit_of_work() as uow:
-        held = uow.sessions.get(token_hash(token))
+        held = uow.sessions.get(runtime.token_hasher.digest(token))
     assert held is not None
     return {"Cookie": f"__Host-cp_session={token}"}, held.csrf_token
 

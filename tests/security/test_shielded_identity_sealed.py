@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 
 from contactpoint.access.roles import Role
-from contactpoint.access.tokens import token_hash
 from contactpoint.app.operations.reindex import reindex_protected
 from contactpoint.app.runtime import Runtime
 from contactpoint.app.safeguards.shielding import decide_shielding_change, request_shielding_change
@@ -131,7 +130,7 @@ def test_a_practitioner_sees_and_finds_a_shielded_child_only_as_at_shielding_aft
         ui_account = make_account(runtime, Role.PRACTITIONER)
         token = ui_token(client, clock, ui_account)
         with runtime.unit_of_work() as uow:
-            held = uow.sessions.get(token_hash(token))
+            held = uow.sessions.get(runtime.token_hasher.digest(token))
         assert held is not None
         cookie = {"Cookie": f"__Host-cp_session={token}"}
         opened = client.post(
@@ -214,7 +213,7 @@ def test_a_parents_subject_access_report_on_a_shielded_child_shows_nothing_learn
 
         token = ui_token(client, clock, ui_auditor)
         with runtime.unit_of_work() as uow:
-            held = uow.sessions.get(token_hash(token))
+            held = uow.sessions.get(runtime.token_hasher.digest(token))
         assert held is not None
         cookie = {"Cookie": f"__Host-cp_session={token}"}
         html = client.post(  # post/redirect/get: the report is at its own page
