@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from contactpoint.crypto.account_tag import AccountTagger
+from contactpoint.crypto.request_tag import RequestTagger
 
 SCRIPT_LOCATION = "contactpoint.store:migrations"
 
@@ -21,12 +22,18 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head", account_tagger: AccountTagger | None = None) -> None:
+def upgrade(
+    engine: Engine,
+    revision: str = "head",
+    account_tagger: AccountTagger | None = None,
+    request_tagger: RequestTagger | None = None,
+) -> None:
     """Apply every migration up to `revision` in one transaction; migrations that write keyed values
-    (account tags) take the keyring's tagger from here."""
+    (account and safeguard request tags) take the keyring's taggers from here."""
     with engine.begin() as connection:
         config = _config(connection)
         config.attributes["account_tagger"] = account_tagger
+        config.attributes["request_tagger"] = request_tagger
         command.upgrade(config, revision)
 
 

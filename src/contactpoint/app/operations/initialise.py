@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.keyring import FileKeyStore, Keyring
+from contactpoint.crypto.request_tag import RequestTagger
 from contactpoint.domain.clock import Clock
 from contactpoint.settings import Settings
 from contactpoint.store import migrate
@@ -69,7 +70,8 @@ def upgrade_database(settings: Settings) -> str | None:
     revision reached."""
     engine = make_engine(settings.resolved_database_url())
     try:
-        migrate.upgrade(engine, account_tagger=AccountTagger(_keyring(settings)))
+        keyring = _keyring(settings)
+        migrate.upgrade(engine, account_tagger=AccountTagger(keyring), request_tagger=RequestTagger(keyring))
         return migrate.current_revision(engine)
     finally:
         engine.dispose()

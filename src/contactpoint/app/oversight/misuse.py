@@ -41,10 +41,12 @@ class Signal(StrEnum):
     SHARES_POSTCODE = "shares_postcode"
     FEED_PROBING = "feed_probing"
     ACCOUNT_TAMPERED = "account_tampered"
+    REQUEST_TAMPERED = "request_tampered"
 
 
 SCORES: dict[Signal, int] = {
     Signal.ACCOUNT_TAMPERED: 100,  # an account edited in the database, not through the application
+    Signal.REQUEST_TAMPERED: 100,  # a shielding or adoption request planted or edited in the database
     Signal.HARD_LIMIT: 100,
     Signal.OVERRIDE: 60,
     Signal.PROBING: 40,
