@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import insert, text
 
 from contactpoint.access.roles import Role
+from contactpoint.app.accounts.accounts import principal_of
 from contactpoint.app.oversight.alerts import list_alerts
 from contactpoint.app.oversight.misuse import Signal
 from contactpoint.app.runtime import Runtime
@@ -156,24 +157,23 @@ def test_a_request_made_through_the_application_is_decided_as_before(
     assert _tamper_alerts(runtime, insider.user_id) == 0
 
 
-def test_an_adoption_request_planted_in_the_database_is_refused(
+def test_an_adoption_request_re_attributed_in_the_database_is_refused(
     runtime: Runtime, clock, factory: ChildFactory
 ) -> None:
     (child,) = store_children(runtime, [factory.child(la_code=HOME_LA)])
     colleague = make_principal(runtime, Role.LA_DATA_ADMIN)
     insider = make_account(runtime, Role.LA_DATA_ADMIN)
-    table = Base.metadata.tables["adoption_requests"]
-    with runtime.engine.begin() as connection:
-        result = connection.execute(
-            insert(table).values(
-                birth_cp_id=child.cp_id.value,
-                la_code=HOME_LA,
-                state="pending",
-                requester_id=colleague.user_id,
-                requested_at=datetime.now(UTC),
-            )
+    with runtime.unit_of_work() as uow:
+        as_insider = principal_of(uow.users.get(insider.user_id))
+    adoptive = AdoptiveIdentity(
+        ChildNames(PersonName(child.names.current.given, "Zanzibarova")), child.whereabouts, HOME_LA
+    )
+    request_id = request_adoption(runtime, as_insider, child.cp_id, adoptive)
+    with runtime.engine.begin() as connection:  # the insider's own request, now in a colleague's name
+        connection.execute(
+            text("UPDATE adoption_requests SET requester_id = :who WHERE id = :id"),
+            {"who": colleague.user_id, "id": request_id},
         )
-        (request_id,) = result.inserted_primary_key or (0,)
 
     decided = _decide(runtime, clock, insider, f"/api/v1/adoption-requests/{request_id}/decision")
 
