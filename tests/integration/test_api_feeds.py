@@ -276,7 +276,7 @@ def test_each_submission_is_audited_with_its_source_and_counts_and_no_value(
     (entry,) = _submissions(runtime)
     assert entry["source"] == NHS
     assert entry["completed"] is True
-    assert entry["run"] == first["run_id"]
+    assert entry["reference"] == first["reference"]
     assert (entry["read"], entry["new"], entry["rejected"]) == (
         len(_truth(synthetic)),
         _count(runtime, ChildRow),

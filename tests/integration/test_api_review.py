@@ -19,6 +19,7 @@ ITEM_FIELDS = {
     "private",
     "la_code",
     "candidate_cp_id",
+    "candidate_sealed",
     "match_weight",
     "explanation",
 }

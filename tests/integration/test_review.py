@@ -185,7 +185,11 @@ def test_a_sealed_candidate_is_withheld_yet_the_row_can_be_absorbed_by_it(
     assert all(f.record_value is None for f in opened.fields)
     assert sealed.names.current.family not in repr(opened.fields[0].record_value)
 
-    assert decide_review(runtime, admin, item_id, ReviewAction.LINK) == sealed.cp_id.value
+    assert opened.candidate_cp_id is None
+    assert opened.candidate_sealed
+    with pytest.raises(ValidationError):
+        decide_review(runtime, admin, item_id, ReviewAction.NEW_CHILD)
+    assert decide_review(runtime, admin, item_id, ReviewAction.LINK) is None  # absorbed, its ID unsaid
     with runtime.unit_of_work() as uow:
         stored = uow.children.get(sealed.cp_id)
         assert stored.version == 2

@@ -238,6 +238,19 @@ def test_a_parents_report_leaves_out_sensitive_services_and_carers_contact_detai
         assert secret not in text
 
 
+def test_a_parents_report_labels_every_access_alike_so_no_blank_marks_a_sensitive_service(
+    runtime, factory, people
+):
+    child = store(runtime, a_child(factory))
+    used_by_practitioners(runtime, people, child)  # a school and a CAMHS clinic look the child up
+
+    report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.PARENT_CARER)
+
+    practitioners = [a for a in report.accesses if a.role == "practitioner"]
+    assert len(practitioners) == 3
+    assert {(a.service, a.organisation) for a in report.accesses} == {(None, None)}
+
+
 def test_a_representative_is_restricted_like_a_parent(runtime, factory, people):
     child = store(runtime, a_child(factory))
     report = produce_subject_access_report(runtime, people["auditor"], child.cp_id, Requester.REPRESENTATIVE)

@@ -52,7 +52,7 @@ def _guesses(child: ChildRecord, elsewhere: ChildRecord, key: str) -> list[dict[
 
 
 def _without_run(report: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in report.items() if k != "run_id"}
+    return {k: v for k, v in report.items() if k != "reference"}
 
 
 @pytest.mark.parametrize("status", [RecordStatus.SHIELDED, RecordStatus.SEALED])

@@ -42,6 +42,7 @@ from contactpoint.domain.records import (
     PostalAddress,
     SourceIdentifier,
     Whereabouts,
+    check_involvement_dates,
     check_la_code,
     clean_text,
 )
@@ -325,6 +326,9 @@ class SourceMapping:
         if born is None:
             missing = (*missing, "date_of_birth")
         whereabouts, postcode = self._whereabouts(values, dropped)
+        involvements = self._involvements(values, dropped)
+        if born is not None and today is not None:
+            _check_dates(involvements, born, today)
         return FeedRow(
             source=self.source,
             row_key=key,
@@ -337,7 +341,7 @@ class SourceMapping:
             whereabouts=whereabouts,
             la_code=self._la_code(values, dropped),
             carers=_or_dropped(lambda: self._carers(values), (), dropped, "carer"),
-            involvements=self._involvements(values, dropped),
+            involvements=involvements,
             identifiers=self._identifiers(values, dropped),
             as_of=(self._date(values, self.as_of, "as_of") if self.as_of else None) or extract,
             postcode=postcode,
@@ -511,6 +515,16 @@ class SourceMapping:
                 sensitive_basis=basis,
             ),
         )
+
+
+def _check_dates(involvements: tuple[Involvement, ...], born: date, today: date) -> None:
+    """The API's rule for involvement dates (within the child's life, none in the future), so a feed
+    row cannot add what a practitioner could not (a slip, or a key holder's 2099 episode)."""
+    for involvement in involvements:
+        try:
+            check_involvement_dates(involvement, born, today)
+        except ValidationError as error:
+            raise ValidationError(f"involvement_{error.field}", error.rule) from None
 
 
 def _get(values: Values, column: str | None) -> str | None:

@@ -94,13 +94,24 @@ def _same_name(a: PersonName, b: PersonName) -> bool:
     return fold(a.given) == fold(b.given) and fold(a.family) == fold(b.family)
 
 
+def _swapped(a: PersonName, b: PersonName) -> bool:
+    """Whether `b` is `a` with its given and family names exchanged (a slip, not another name)."""
+    return fold(a.given) == fold(b.family) and fold(a.family) == fold(b.given)
+
+
 def _names(names: ChildNames, incoming: PersonName) -> ChildNames:
-    if _same_name(names.current, incoming):
+    """The record's names after a row that wins the name: the record's own spelling is kept when
+    the row's name folds equal to it (case, spaces, accents, look-alike letters) or is it with given
+    and family exchanged; a name the record held before comes back in the spelling it had; a
+    swapped pair is never kept as a former name."""
+    current = names.current
+    if _same_name(current, incoming) or _swapped(current, incoming):
         return names
+    incoming = next((n for n in names.former if _same_name(n, incoming)), incoming)
     former = names.former
-    if not any(_same_name(n, names.current) for n in former):
-        former = (*former, names.current)
-    former = tuple(n for n in former if not _same_name(n, incoming))[-8:]
+    if not any(_same_name(n, current) for n in former):
+        former = (*former, current)
+    former = tuple(n for n in former if not _same_name(n, incoming) and not _swapped(n, incoming))[-8:]
     return ChildNames(incoming, former, names.known_as)
 
 

@@ -49,6 +49,7 @@ class Reason(StrEnum):
     AMBIGUOUS = "ambiguous"
     POSSIBLE_TWIN = "possible_twin"
     NEAR_PROTECTED = "near_protected"
+    PROTECTED_CHANGE = "protected_change"  # a link that would move a protected record: held for its LA
     BELOW_LOWER = "below_lower"
     SAME_BATCH = "same_batch"
     NO_LOCAL_AUTHORITY = "no_local_authority"

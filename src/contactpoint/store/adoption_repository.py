@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from contactpoint.crypto.record_cipher import RecordCipher, RecordContext, SealedRecord
+from contactpoint.crypto.request_tag import TAGGED
 from contactpoint.domain.errors import ConcurrentUpdate, NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import RequestState
@@ -92,6 +93,23 @@ class AdoptionRepository:
             raise NotFound("no pending adoption request with that number")
         return self._cipher.open(
             SealedRecord(row.payload, row.wrapped_key, row.key_version), _context(row.id)
+        )
+
+    def tagged(self, request_id: int) -> tuple[dict[str, object], bytes | None, int | None]:
+        """The request's tagged columns (crypto/request_tag.TAGGED), its tag and the tag's key version."""
+        row = self._session.get(AdoptionRequestRow, request_id)
+        if row is None:
+            raise NotFound("no such adoption request")
+        columns = {name: getattr(row, name) for name in TAGGED["adoption_requests"]}
+        return columns, row.integrity_tag, row.integrity_version
+
+    def set_tag(self, request_id: int, tag: bytes, version: int) -> None:
+        """Record the request's integrity tag (made by the use case that recorded the request)."""
+        self._session.execute(
+            update(AdoptionRequestRow)
+            .where(AdoptionRequestRow.id == request_id)
+            .values(integrity_tag=tag, integrity_version=version)
+            .execution_options(synchronize_session=False)
         )
 
     def pending_for_child(self, birth_id: ContactPointId) -> int:

@@ -245,6 +245,17 @@ class AuditRepository:
             yield from self._with_subjects(rows)
             after = rows[-1].seq
 
+    def of_kinds_about(self, kinds: Collection[str], subjects: Sequence[bytes]) -> list[StoredEntry]:
+        """Entries of these kinds about any of these subject hashes, in sequence order (few: the
+        requests and decisions about one child)."""
+        about = select(AuditSubjectRow.seq).where(AuditSubjectRow.subject.in_(list(subjects)))
+        query = (
+            select(AuditEntryRow)
+            .where(AuditEntryRow.kind.in_(list(kinds)), AuditEntryRow.seq.in_(about))
+            .order_by(AuditEntryRow.seq)
+        )
+        return self._with_subjects(list(self._session.scalars(query)))
+
     def orphan_subject_count(self) -> int:
         """Subject rows whose entry is gone (a deleted entry leaves these behind)."""
         return (

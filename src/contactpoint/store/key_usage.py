@@ -4,7 +4,8 @@ Retiring a version destroys its secret; anything still sealed or signed under it
 records, review items, merge snapshots, pending adoptions and the term-frequency tables built from
 the index (personal data), TOTP secrets (accounts locked out), first halves of one-time passwords
 awaiting release, audit entries and checkpoints (the log could no longer be verified), and account
-tags (every account refused).
+tags (every account refused), and pending shielding and adoption requests' tags (each refused at
+its decision; decided requests' tags are not needed again).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from contactpoint.store.access_models import AuditCheckpointRow, AuditEntryRow, 
 from contactpoint.store.feed_models import Merge, ReviewItem
 from contactpoint.store.linkage_models import TermFrequencyTableRow
 from contactpoint.store.models import RecordKey
-from contactpoint.store.safeguard_models import AdoptionRequestRow
+from contactpoint.store.safeguard_models import AdoptionRequestRow, ShieldingRequestRow
 
 _VERSIONED: dict[str, InstrumentedAttribute[int] | InstrumentedAttribute[int | None]] = {
     "records": RecordKey.key_version,
@@ -52,4 +53,13 @@ def key_version_usage(session: Session, version: int) -> dict[str, int]:
     pending = sum(1 for sealed in halves if _sealed_under(sealed, version))
     if pending:
         usage["one-time password halves awaiting release"] = pending
+    waiting = sum(
+        session.scalar(
+            select(func.count()).where(table.integrity_version == version, table.state == "pending")
+        )
+        or 0
+        for table in (ShieldingRequestRow, AdoptionRequestRow)
+    )
+    if waiting:
+        usage["pending safeguard requests' tags"] = waiting
     return usage

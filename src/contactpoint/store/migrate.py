@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.directory_tag import DirectoryTagger
+from contactpoint.crypto.request_tag import RequestTagger
 
 SCRIPT_LOCATION = "contactpoint.store:migrations"
 
@@ -27,13 +28,15 @@ def upgrade(
     revision: str = "head",
     account_tagger: AccountTagger | None = None,
     directory_tagger: DirectoryTagger | None = None,
+    request_tagger: RequestTagger | None = None,
 ) -> None:
     """Apply every migration up to `revision` in one transaction; migrations that write keyed values
-    (account and directory tags) take the keyring's taggers from here."""
+    (account, directory and safeguard request tags) take the keyring's taggers from here."""
     with engine.begin() as connection:
         config = _config(connection)
         config.attributes["account_tagger"] = account_tagger
         config.attributes["directory_tagger"] = directory_tagger
+        config.attributes["request_tagger"] = request_tagger
         command.upgrade(config, revision)
 
 

@@ -52,6 +52,7 @@ class OpenReview:
     reason: str
     explanation: list[dict[str, object]]
     status: str
+    candidate_sealed: bool = False  # set by the use case, which then leaves out `candidate_cp_id`
 
 
 def _queue(la_code: str | None, *, include_private: bool) -> list[ColumnElement[bool]]:
@@ -200,6 +201,21 @@ class ReviewQueueRepository:
             .values(status=status, resolved_cp_id=cp_id, resolved_at=self._clock.now())
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]  # CursorResult of an UPDATE has rowcount
+
+    def resolved_beside_another(self, cp_ids: Sequence[str]) -> dict[str, str]:
+        """Of these records, those a decided item put its row into although it was held against
+        another record: each with that candidate (what `$match` checks for sealed candidates)."""
+        if not cp_ids:
+            return {}
+        rows = self._session.execute(
+            select(ReviewItem.resolved_cp_id, ReviewItem.candidate_cp_id).where(
+                ReviewItem.resolved_cp_id.in_(list(cp_ids)),
+                ReviewItem.candidate_cp_id.is_not(None),
+                ReviewItem.candidate_cp_id != ReviewItem.resolved_cp_id,
+                ReviewItem.status != "open",
+            )
+        )
+        return {str(r.resolved_cp_id): str(r.candidate_cp_id) for r in rows}
 
     def forget(self, cp_id: str) -> None:
         """Drop review items about a purged child."""

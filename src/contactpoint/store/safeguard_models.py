@@ -33,6 +33,9 @@ class ShieldingRequestRow(Base):
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decider_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A keyed tag over the columns fixed at the request (crypto/request_tag.py, migration 0023)
+    integrity_tag: Mapped[bytes | None] = mapped_column(LargeBinary)
+    integrity_version: Mapped[int | None] = mapped_column(Integer)
 
     # The LA team's queue (pending requests) and review reminders (approved shieldings by date).
     __table_args__ = (Index("ix_shielding_requests_la_state", "la_code", "state"),)
@@ -80,5 +83,7 @@ class AdoptionRequestRow(Base):
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     key_version: Mapped[int | None] = mapped_column(Integer)
+    integrity_tag: Mapped[bytes | None] = mapped_column(LargeBinary)  # as on shielding requests
+    integrity_version: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_adoption_requests_la_state", "la_code", "state"),)

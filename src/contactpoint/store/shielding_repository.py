@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from contactpoint.crypto.request_tag import TAGGED
 from contactpoint.domain.errors import ConcurrentUpdate, NotFound
 from contactpoint.domain.identifiers import ContactPointId
 from contactpoint.domain.shielding import (
@@ -93,6 +94,23 @@ class ShieldingRepository:
         if row is None:
             raise NotFound("no such shielding request")
         return _stored(row)
+
+    def tagged(self, request_id: int) -> tuple[dict[str, object], bytes | None, int | None]:
+        """The request's tagged columns (crypto/request_tag.TAGGED), its tag and the tag's key version."""
+        row = self._session.get(ShieldingRequestRow, request_id)
+        if row is None:
+            raise NotFound("no such shielding request")
+        columns = {name: getattr(row, name) for name in TAGGED["shielding_requests"]}
+        return columns, row.integrity_tag, row.integrity_version
+
+    def set_tag(self, request_id: int, tag: bytes, version: int) -> None:
+        """Record the request's integrity tag (made by the use case that recorded the request)."""
+        self._session.execute(
+            update(ShieldingRequestRow)
+            .where(ShieldingRequestRow.id == request_id)
+            .values(integrity_tag=tag, integrity_version=version)
+            .execution_options(synchronize_session=False)
+        )
 
     def pending_for_child(self, cp_id: ContactPointId) -> int:
         """How many requests about this child await a decision."""

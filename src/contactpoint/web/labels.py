@@ -64,6 +64,7 @@ OTHER_LABELS = {
     "ambiguous": "More than one record matches about as well",
     "possible_twin": "Possible twin",
     "near_protected": "Close to a shielded or sealed record",
+    "protected_change": "Would change a shielded or sealed record's identity, address or carers",
     "no_local_authority": "No local authority for the postcode",
     "same_batch": "Matches another row of the same feed",
     "adult": "About an adult",

@@ -48,6 +48,7 @@ from contactpoint.domain.vocabulary import Gender, RecordStatus
 from contactpoint.linkage.blocking import family_given_district_term, search_terms_for_names
 from contactpoint.linkage.features import features, key_of
 from contactpoint.linkage.normalise import date_variants, family_name_keys, fold, given_name_key
+from contactpoint.store.unit_of_work import UnitOfWork
 
 POSSIBLE_BAND = 4.0  # bits of match weight under the lower threshold still offered as "possible"
 _QUERY = "query"
@@ -204,6 +205,18 @@ def _query_terms(query: MatchQuery) -> dict[IndexKind, set[str]]:
     return terms
 
 
+def _made_beside_sealed(uow: UnitOfWork, cp_ids: list[str]) -> set[str]:
+    """Records a review decision put a row into that was held against a sealed record: the row may
+    have carried the adoptive identity beside the birth one (a new record was allowed before the
+    queue refused it), so `$match` on the birth identity must not find them (invariant 4)."""
+    beside = uow.reviews.resolved_beside_another(cp_ids)
+    if not beside:
+        return set()
+    stored = uow.children.get_many({ContactPointId(c) for c in beside.values()})
+    sealed = {c.value for c, s in stored.items() if s.record.status is RecordStatus.SEALED}
+    return {made for made, candidate in beside.items() if candidate in sealed}
+
+
 def match_children(
     runtime: Runtime, matcher: Matcher, principal: Principal, query: MatchQuery, *, limit: int = MAX_RESULTS
 ) -> list[MatchHit]:
@@ -220,6 +233,8 @@ def match_children(
             for stored in opened.values()
             if search_may_return(principal, stored.record.status, stored.record.la_code)
         }
+        for cp_id in _made_beside_sealed(uow, list(records)):
+            del records[cp_id]
         graded: list[tuple[float, ChildRecord, MatchGrade]] = []
         for cp_id, weight in matcher.weights(query, list(records.values())).items():
             grade = matcher.grade(weight)

@@ -15,6 +15,7 @@ from contactpoint.app.feeds.items import FeedItem
 from contactpoint.app.feeds.linker import Linker
 from contactpoint.app.feeds.scoring import ScoredBatch, Scores, revalidate, row_features, score_rows
 from contactpoint.domain.identifiers import ContactPointId
+from contactpoint.domain.protected_changes import needs_owning_team
 from contactpoint.domain.records import ChildRecord
 from contactpoint.domain.retention import too_old_for_a_new_record
 from contactpoint.domain.vocabulary import RecordStatus
@@ -84,6 +85,12 @@ class RunReport:
             **{f"reason:{k}": v for k, v in self.reasons.items()},
             **{f"dropped:{k}": v for k, v in self.dropped.items()},
         }
+
+
+def _for_owning_team(decision: Decision) -> Decision:
+    """A link held instead of applied: it would change a shielded or sealed record's identity,
+    whereabouts or carers (domain/protected_changes.py), so the owning LA team decides it in private."""
+    return replace(decision, outcome=Outcome.REVIEW, reason=Reason.PROTECTED_CHANGE, private=True)
 
 
 def _explanation(pair: ScoredPair | None) -> list[dict[str, object]]:
@@ -271,9 +278,12 @@ class BatchRun:
             report.outcomes[decision.outcome] += 0  # keep every outcome in the report even at zero
             if decision.outcome is Outcome.LINKED and decision.candidate is not None:
                 cp_id = decision.candidate.cp_id
-                record = working.get(cp_id) or stored[ContactPointId(cp_id)].record
+                before = working.get(cp_id) or stored[ContactPointId(cp_id)].record
                 held = {**provenance.get(cp_id, {}), **changed_provenance.get(cp_id, {})}
-                record, changed = apply_row(record, row, held, self._as_of(row), self._linker.la_for)
+                record, changed = apply_row(before, row, held, self._as_of(row), self._linker.la_for)
+                if needs_owning_team(before, record):
+                    self._hold(row, _for_owning_team(decision))
+                    continue
                 working[cp_id] = record
                 changed_provenance.setdefault(cp_id, {}).update({p.field: p for p in changed})
                 self._done(row, Outcome.LINKED, decision.reason, cp_id)

@@ -10,7 +10,7 @@ deciding it are audited in the same transaction, before anything is returned.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -32,6 +32,7 @@ from contactpoint.domain.records import (
     Whereabouts,
 )
 from contactpoint.domain.retention import too_old_for_a_new_record
+from contactpoint.domain.vocabulary import RecordStatus
 from contactpoint.ingest.codec import decode_row
 from contactpoint.ingest.feed_row import FeedRow
 from contactpoint.ingest.survivorship import NOT_ENOUGH_IDENTITY, apply_row, new_record
@@ -77,7 +78,8 @@ class ReviewItemView:
     reason: str
     private: bool
     la_code: str
-    candidate_cp_id: str | None
+    candidate_cp_id: str | None  # None for a sealed candidate too: `candidate_sealed` says so
+    candidate_sealed: bool
     candidate_shown: bool
     match_weight: float | None
     fields: list[ComparedField]
@@ -101,11 +103,32 @@ def _require_in_scope(principal: Principal, item: OpenReview) -> str:
     return policy.require_own_la_item(principal, Permission.WORK_REVIEW_QUEUE, item.la_code, MISSING_ITEM)
 
 
+SEALED_ONLY_ABSORB = "a row held against a sealed record can only be absorbed into it or rejected"
+
+
+def _sealed_candidates(uow: UnitOfWork, items: Sequence[OpenReview]) -> set[str]:
+    """Which of the items' candidates are sealed (birth identities of adopted children)."""
+    ids = {ContactPointId(i.candidate_cp_id) for i in items if i.candidate_cp_id is not None}
+    stored = uow.children.get_many(ids) if ids else {}
+    return {cp_id.value for cp_id, s in stored.items() if s.record.status is RecordStatus.SEALED}
+
+
+def _without_sealed_ids(items: Sequence[OpenReview], sealed: set[str]) -> list[OpenReview]:
+    """The queue never shows a sealed record's ID: after a decision on a row held against it, the
+    ID beside the row would tie the birth identity to whatever the row said (the adoptive name)."""
+    return [
+        replace(i, candidate_cp_id=None, candidate_sealed=True) if i.candidate_cp_id in sealed else i
+        for i in items
+    ]
+
+
 def list_reviews(runtime: Runtime, principal: Principal) -> list[OpenReview]:
-    """The oldest open items of the administrator's LA, private ones included (IDs, codes, weights)."""
+    """The oldest open items of the administrator's LA, private ones included (IDs, codes, weights;
+    a sealed candidate is marked as such, never named)."""
     la_code = policy.own_la(principal, Permission.WORK_REVIEW_QUEUE)
     with runtime.unit_of_work() as uow:
-        return uow.reviews.open_reviews(la_code, include_private=True)
+        items = uow.reviews.open_reviews(la_code, include_private=True)
+        return _without_sealed_ids(items, _sealed_candidates(uow, items))
 
 
 def count_reviews(runtime: Runtime, principal: Principal) -> int:
@@ -130,8 +153,10 @@ def open_review(runtime: Runtime, principal: Principal, item_id: int) -> ReviewI
         row = decode_row(plaintext)
         record: ChildRecord | None = None
         level = ViewLevel.NONE
+        sealed = False
         if item.candidate_cp_id is not None:
             candidate = uow.children.get(ContactPointId(item.candidate_cp_id)).record
+            sealed = candidate.status is RecordStatus.SEALED
             level = policy.record_view_level(principal, candidate, today_in_england(runtime.clock))
             record = candidate if level is not ViewLevel.NONE else None
         audit_log(runtime, uow).append(
@@ -150,7 +175,8 @@ def open_review(runtime: Runtime, principal: Principal, item_id: int) -> ReviewI
         reason=item.reason,
         private=item.private,
         la_code=la_code,
-        candidate_cp_id=item.candidate_cp_id,
+        candidate_cp_id=None if sealed else item.candidate_cp_id,
+        candidate_sealed=sealed,
         candidate_shown=record is not None,
         match_weight=item.match_weight,
         fields=compare(row, record),
@@ -166,10 +192,11 @@ def decide_review(
     *,
     link_to: ContactPointId | None = None,
 ) -> str | None:
-    """An LA data administrator's decision; returns the ContactPoint ID the row now belongs to, if any.
+    """An LA data administrator's decision; returns the ContactPoint ID the row now belongs to, if any
+    (None for a row absorbed into a sealed record, whose ID the queue never shows).
 
     Linking to a record other than the candidate needs a record of the administrator's own LA that
-    they may see.
+    they may see. A row held against a sealed record is absorbed into it or rejected (`_apply`).
     """
     policy.require(principal, Permission.WORK_REVIEW_QUEUE)
     with runtime.unit_of_work() as uow:
@@ -186,8 +213,27 @@ def decide_review(
                 raise NotFound("no such record")
         cp_id = _apply(runtime, uow, item, plaintext, action, link_to=link_to, la_code=None)
         _audit_decision(runtime, uow, actor_id=principal.user_id, item=item, action=action, cp_id=cp_id)
+        absorbed = cp_id is not None and cp_id == item.candidate_cp_id and _is_sealed(uow, cp_id)
         uow.commit()
-        return cp_id
+        return None if absorbed else cp_id
+
+
+def _is_sealed(uow: UnitOfWork, cp_id: str) -> bool:
+    return uow.children.get(ContactPointId(cp_id)).record.status is RecordStatus.SEALED
+
+
+def _require_absorbed_if_sealed(
+    uow: UnitOfWork, item: OpenReview, action: ReviewAction, link_to: ContactPointId | None
+) -> None:
+    """Adoption severs (invariant 4): a row held against a sealed record may carry the adoptive
+    identity beside the birth one, so it is absorbed into the sealed record or rejected. A new
+    record, or a link to another, would make the mix visible and findable by the birth identity."""
+    if item.candidate_cp_id is None or action is ReviewAction.REJECT:
+        return
+    if action is ReviewAction.LINK and (link_to is None or link_to.value == item.candidate_cp_id):
+        return
+    if _is_sealed(uow, item.candidate_cp_id):
+        raise ValidationError("action", SEALED_ONLY_ABSORB)
 
 
 # The operator's tools (the command line): system actions, audited without a user -----------------
@@ -231,6 +277,7 @@ def _apply(
 ) -> str | None:
     if item.status != "open":
         raise ValidationError("review_item", "has already been decided")
+    _require_absorbed_if_sealed(uow, item, action, link_to)
     row = decode_row(plaintext)
     as_of = row.as_of or runtime.clock.now().date()
     cp_id: str | None = None

@@ -10,6 +10,7 @@ no usable password and no second-factor secret (nothing sealed under a key versi
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,7 +61,7 @@ class SubmissionReceipt:
     """
 
     source: str
-    run_id: int
+    reference: str  # random, so that it says nothing of how many runs other sources made
     read: int
     accepted: int
     skipped: int
@@ -69,11 +70,18 @@ class SubmissionReceipt:
     rejects: tuple[Rejected, ...]
 
 
-def receipt_of(report: RunReport) -> SubmissionReceipt:
-    """The source's view of a run (the full report stays with the audit log and the national team)."""
+def new_reference() -> str:
+    """An opaque reference for one submission: random, unlike the run's number, which counts every
+    source's runs and would tell a key holder how often others submit."""
+    return secrets.token_urlsafe(12)
+
+
+def receipt_of(report: RunReport, reference: str) -> SubmissionReceipt:
+    """The source's view of a run (the full report stays with the audit log and the national team),
+    under the submission's opaque `reference` (the audit entry ties it to the run)."""
     return SubmissionReceipt(
         source=report.source,
-        run_id=report.run_id,
+        reference=reference,
         read=report.read,
         accepted=report.read - report.skipped - report.rejected,
         skipped=report.skipped,
@@ -199,6 +207,7 @@ def submit_feed(
     check_submission(runtime, principal, source)
     mapping = load_mapping(source)
     report = RunReport(source)
+    reference = new_reference()
     completed = False
     try:
         ingest_rows(
@@ -212,12 +221,18 @@ def submit_feed(
         )
         completed = True
     finally:
-        _audit_submission(runtime, principal, report, feed_format, completed=completed)
-    return receipt_of(report)
+        _audit_submission(runtime, principal, report, feed_format, reference, completed=completed)
+    return receipt_of(report, reference)
 
 
 def _audit_submission(
-    runtime: Runtime, principal: Principal, report: RunReport, feed_format: FeedFormat, *, completed: bool
+    runtime: Runtime,
+    principal: Principal,
+    report: RunReport,
+    feed_format: FeedFormat,
+    reference: str,
+    *,
+    completed: bool,
 ) -> None:
     outcomes = report.outcomes
     with runtime.unit_of_work() as uow:
@@ -231,6 +246,7 @@ def _audit_submission(
                     "source": report.source,
                     "format": feed_format.value,
                     "run": report.run_id or None,
+                    "reference": reference,
                     "completed": completed,
                     "read": report.read,
                     "skipped": report.skipped,

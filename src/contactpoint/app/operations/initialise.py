@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from contactpoint.crypto.account_tag import AccountTagger
 from contactpoint.crypto.directory_tag import DirectoryTagger
 from contactpoint.crypto.keyring import FileKeyStore, Keyring
+from contactpoint.crypto.request_tag import RequestTagger
 from contactpoint.domain.clock import Clock
 from contactpoint.settings import Settings
 from contactpoint.store import migrate
@@ -72,7 +73,10 @@ def upgrade_database(settings: Settings) -> str | None:
     try:
         keyring = _keyring(settings)
         migrate.upgrade(
-            engine, account_tagger=AccountTagger(keyring), directory_tagger=DirectoryTagger(keyring)
+            engine,
+            account_tagger=AccountTagger(keyring),
+            directory_tagger=DirectoryTagger(keyring),
+            request_tagger=RequestTagger(keyring),
         )
         return migrate.current_revision(engine)
     finally:

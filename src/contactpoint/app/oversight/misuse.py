@@ -45,10 +45,12 @@ class Signal(StrEnum):
     CLIENT_PROBING = "client_probing"
     DIRECTORY_TAMPERED = "directory_tampered"
     CLIENT_CEILING = "client_hourly_ceiling"
+    REQUEST_TAMPERED = "request_tampered"
 
 
 SCORES: dict[Signal, int] = {
     Signal.ACCOUNT_TAMPERED: 100,  # an account edited in the database, not through the application
+    Signal.REQUEST_TAMPERED: 100,  # a shielding or adoption request planted or edited in the database
     Signal.HARD_LIMIT: 100,
     Signal.DIRECTORY_TAMPERED: 100,  # an LA team contact edited in the database: contact redirected
     Signal.OVERRIDE: 60,

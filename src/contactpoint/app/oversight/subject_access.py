@@ -322,14 +322,14 @@ def _access(entry: _Entry, user: StoredUser | None, disclosure: Disclosure) -> A
     kind = entry.kind
     if kind == AuditKind.OVERRIDE and not disclosure.status:
         kind = AuditKind.VIEW  # the override exists only for shielded children
-    sensitive_actor = _is_sensitive_service(user.service if user else None)
-    hide_organisation = not disclosure.locating or (sensitive_actor and not disclosure.sensitive)
     return AccessEntry(
         at=entry.at,
         action=_ACTIONS.get(kind, "used the record"),
-        organisation=None if hide_organisation else _organisation(user),
+        # A report that withholds sensitive services names no accessor's service or organisation
+        # at all: a blank beside others' named ones would tell a parent that a sensitive one looked.
+        organisation=_organisation(user) if disclosure.locating and disclosure.sensitive else None,
         role=user.role if user else "system",
-        service=None if user is None or (sensitive_actor and not disclosure.sensitive) else user.service,
+        service=user.service if user is not None and disclosure.sensitive else None,
         reason=_reason(entry),
     )
 

@@ -23,6 +23,12 @@ from contactpoint.access.roles import Permission
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
 from contactpoint.app.safeguards.naming import NamedChild, name_children
+from contactpoint.app.safeguards.request_integrity import (
+    ADOPTION,
+    refusing_planted,
+    require_made_here,
+    tag_request,
+)
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import ValidationError
 from contactpoint.domain.identifiers import ContactPointId
@@ -161,6 +167,7 @@ def request_adoption(
             principal.user_id,
             runtime.clock.now(),
         )
+        tag_request(runtime, uow, ADOPTION, request_id)
         audit_log(runtime, uow).append(
             AuditEvent(
                 AuditKind.ADOPTION_REQUESTED, principal.user_id, (birth_id.value,), {"request": request_id}
@@ -235,8 +242,11 @@ def adoptions_waiting(runtime: Runtime, principal: Principal) -> list[WaitingAdo
     ]
 
 
-def _request_to_decide(uow: UnitOfWork, principal: Principal, request_id: int) -> StoredAdoptionRequest:
-    """A pending request of the administrator's own LA that someone else asked for (four eyes)."""
+def _request_to_decide(
+    runtime: Runtime, uow: UnitOfWork, principal: Principal, request_id: int
+) -> StoredAdoptionRequest:
+    """A pending request of the administrator's own LA that someone else asked for (four eyes),
+    made through the application (PlantedRequest otherwise: see `request_integrity`)."""
     request = uow.adoptions.get(request_id)
     policy.require_own_la_item(
         principal, Permission.DECIDE_ADOPTION, request.la_code, "no such adoption request"
@@ -244,13 +254,16 @@ def _request_to_decide(uow: UnitOfWork, principal: Principal, request_id: int) -
     policy.require_second_pair_of_eyes(principal, request.requester_id)
     if request.state is not RequestState.PENDING:
         raise ValidationError("request", "has already been decided")
+    require_made_here(
+        runtime, uow, ADOPTION, request_id, cp_id=request.birth_cp_id.value, la_code=request.la_code
+    )
     return request
 
 
 def adoption_to_decide(runtime: Runtime, principal: Principal, request_id: int) -> PendingAdoption:
     """One pending adoption a second administrator is about to decide (reading it is audited)."""
-    with runtime.unit_of_work() as uow:
-        request = _request_to_decide(uow, principal, request_id)
+    with refusing_planted(runtime, principal), runtime.unit_of_work() as uow:
+        request = _request_to_decide(runtime, uow, principal, request_id)
         pending = PendingAdoption(
             request.id,
             request.birth_cp_id,
@@ -275,8 +288,8 @@ def decide_adoption(
 ) -> ContactPointId | None:
     """A second administrator approves (seal and re-issue now; the new ID is returned this once) or
     rejects; either way the request's adoptive identity is erased."""
-    with runtime.unit_of_work() as uow:
-        request = _request_to_decide(uow, principal, request_id)
+    with refusing_planted(runtime, principal), runtime.unit_of_work() as uow:
+        request = _request_to_decide(runtime, uow, principal, request_id)
         new_id = None
         if approve:
             identity = _IDENTITY_DECODER.decode(uow.adoptions.identity(request_id))

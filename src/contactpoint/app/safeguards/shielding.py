@@ -18,6 +18,12 @@ from contactpoint.app.operations.retention import today_in_england
 from contactpoint.app.oversight.auditing import audit_log
 from contactpoint.app.runtime import Runtime
 from contactpoint.app.safeguards.naming import NamedChild, name_children
+from contactpoint.app.safeguards.request_integrity import (
+    SHIELDING,
+    refusing_planted,
+    require_made_here,
+    tag_request,
+)
 from contactpoint.audit.events import AuditEvent, AuditKind
 from contactpoint.domain.errors import NotFound, ValidationError
 from contactpoint.domain.identifiers import ContactPointId
@@ -52,6 +58,7 @@ def request_shielding_change(
         request_id = uow.shielding.add(
             cp_id, stored.record.la_code, details, principal.user_id, runtime.clock.now()
         )
+        tag_request(runtime, uow, SHIELDING, request_id)
         audit_log(runtime, uow).append(
             AuditEvent(
                 AuditKind.SHIELDING_REQUESTED,
@@ -69,13 +76,20 @@ def request_shielding_change(
     return request_id
 
 
-def _request_to_decide(uow: UnitOfWork, principal: Principal, request_id: int) -> StoredShieldingRequest:
-    """A request of the administrator's own LA that someone else asked for (four eyes)."""
+def _request_to_decide(
+    runtime: Runtime, uow: UnitOfWork, principal: Principal, request_id: int
+) -> StoredShieldingRequest:
+    """A request of the administrator's own LA that someone else asked for (four eyes), made
+    through the application (PlantedRequest otherwise: see `request_integrity`)."""
     request = uow.shielding.get(request_id)
     policy.require_own_la_item(
         principal, Permission.DECIDE_SHIELDING, request.la_code, "no such shielding request"
     )
     policy.require_second_pair_of_eyes(principal, request.requester_id)
+    if request.state is RequestState.PENDING:
+        require_made_here(
+            runtime, uow, SHIELDING, request_id, cp_id=request.cp_id.value, la_code=request.la_code
+        )
     return request
 
 
@@ -83,8 +97,8 @@ def decide_shielding_change(
     runtime: Runtime, principal: Principal, request_id: int, *, approve: bool
 ) -> None:
     """A second administrator approves (the record's status changes now) or rejects a request."""
-    with runtime.unit_of_work() as uow:
-        request = _request_to_decide(uow, principal, request_id)
+    with refusing_planted(runtime, principal), runtime.unit_of_work() as uow:
+        request = _request_to_decide(runtime, uow, principal, request_id)
         state = RequestState.APPROVED if approve else RequestState.REJECTED
         uow.shielding.decide(request_id, state, principal.user_id, runtime.clock.now())
         if approve:
@@ -110,8 +124,8 @@ class ShieldingToDecide:
 
 def shielding_request_to_decide(runtime: Runtime, principal: Principal, request_id: int) -> ShieldingToDecide:
     """A request a second administrator is about to decide, with the child's name (reading it is audited)."""
-    with runtime.unit_of_work() as uow:
-        request = _request_to_decide(uow, principal, request_id)
+    with refusing_planted(runtime, principal), runtime.unit_of_work() as uow:
+        request = _request_to_decide(runtime, uow, principal, request_id)
         if request.state is not RequestState.PENDING:
             raise ValidationError("request", "has already been decided")
         record = uow.children.get(request.cp_id).record

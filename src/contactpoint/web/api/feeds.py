@@ -139,7 +139,7 @@ def _report(receipt: sources.SubmissionReceipt) -> FeedRunRead:
     listed = receipt.rejects[:MAX_LISTED_REJECTS]
     return FeedRunRead(
         source=receipt.source,
-        run_id=receipt.run_id,
+        reference=receipt.reference,
         read=receipt.read,
         accepted=receipt.accepted,
         skipped=receipt.skipped,
@@ -226,6 +226,7 @@ def _review_read(item: OpenReview) -> ReviewItemRead:
         private=item.private,
         la_code=item.la_code,
         candidate_cp_id=item.candidate_cp_id,
+        candidate_sealed=item.candidate_sealed,
         match_weight=item.match_weight,
         explanation=review.factors(item),
     )

@@ -25,7 +25,7 @@ class FeedRunRead(BaseModel):
     """The receipt: rows accepted, skipped (already taken) and rejected, and the rejects."""
 
     source: str
-    run_id: int
+    reference: str  # opaque and random: the audit entry of the submission ties it to its run
     read: int
     accepted: int
     skipped: int
@@ -44,7 +44,8 @@ class ReviewItemRead(BaseModel):
     reason: str
     private: bool
     la_code: str | None
-    candidate_cp_id: str | None
+    candidate_cp_id: str | None  # never a sealed record's: `candidate_sealed` says there is one
+    candidate_sealed: bool
     match_weight: float | None
     explanation: list[MatchFactor]
 
