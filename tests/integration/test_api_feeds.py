@@ -386,6 +386,7 @@ def test_a_row_without_a_given_name_matching_nobody_is_taken_over_http_and_makes
         rows = list(csv.DictReader(handle))
     stranger = {**rows[0], "record_id": "PARTIAL1", "given_name": "", "other_given_names": ""}
     stranger |= {"family_name": "Quillfeather", "nhs_number": "", "date_of_birth": "20150607"}
+    stranger["registration_date"] = "20150701"  # registered after the birth it now carries
     extra = io.StringIO()
     csv.writer(extra, lineterminator="\n").writerow([stranger[c] for c in NHS_HEADER])
     body = _feed(synthetic).read_bytes() + extra.getvalue().encode()
