@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from contactpoint.crypto.account_tag import AccountTagger, KeyTable
 from contactpoint.store.access_models import UserRow
 from contactpoint.store.client_models import ClientSystemRow
+from contactpoint.store.key_row_tags import KeyRowTags
 from contactpoint.store.timestamps import as_utc
 
 
@@ -120,21 +120,9 @@ class ClientSystemRepository:
     def revoke(self, user_id: int, now: datetime) -> None:
         """Forget the key's hash and mark when: the key opens nothing from now on (re-tagged only if
         its tag held, so a tampered row stays visible to `users verify`)."""
-        values: dict[str, object] = {"key_hash": None, "revoked_at": now}
         self._before_write()
-        before = self._session.execute(
-            select(_CLIENTS).where(_CLIENTS.c.user_id == user_id).with_for_update()
-        ).one_or_none()
-        if before is not None and self._tagger.key_intact(
-            _TABLE, before, before.integrity_version, before.integrity_tag
-        ):
-            after = SimpleNamespace(**(before._asdict() | values))
-            values |= {
-                "integrity_tag": self._tagger.key_tag(_TABLE, after),
-                "integrity_version": self._tagger.current_version,
-            }
-        self._session.execute(
-            update(ClientSystemRow).where(ClientSystemRow.user_id == user_id).values(**values)
+        KeyRowTags(self._session, self._tagger, _TABLE, ClientSystemRow).update(
+            user_id, {"key_hash": None, "revoked_at": now}
         )
 
     def tag_states(self) -> list[tuple[int, str, bool]]:
@@ -148,18 +136,4 @@ class ClientSystemRepository:
     def retag_not_under(self, version: int) -> int:
         """Re-make under `version` the tags that hold under another (key rotation); returns how many."""
         self._before_write()
-        rows = self._session.execute(
-            select(_CLIENTS).where(_CLIENTS.c.integrity_version != version).with_for_update()
-        ).all()
-        moved = 0
-        for row in rows:
-            if self._tagger.key_intact(_TABLE, row, row.integrity_version, row.integrity_tag):
-                self._session.execute(
-                    update(ClientSystemRow)
-                    .where(ClientSystemRow.user_id == row.user_id)
-                    .values(
-                        integrity_tag=self._tagger.key_tag(_TABLE, row, version), integrity_version=version
-                    )
-                )
-                moved += 1
-        return moved
+        return KeyRowTags(self._session, self._tagger, _TABLE, ClientSystemRow).retag(version)
